@@ -1,0 +1,11 @@
+/**
+ * The one list of test projects. Vitest 4 no longer reads this file by itself (and says nothing
+ * when it is ignored), so `vitest.config.ts` imports it into `test.projects`. Add every new package
+ * or worker that has tests here; in CI the run fails if a listed project collects no test.
+ */
+export default [
+  'packages/database',
+  'packages/observability',
+  'packages/test-utils',
+  'packages/validation',
+];
