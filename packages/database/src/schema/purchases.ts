@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { isLowerCaseCurrencyCode, timestamps } from './columns';
+import { content } from './content';
+import { organizations } from './organizations';
+
+export const purchaseStatuses = ['pending', 'completed', 'failed'] as const;
+export type PurchaseStatus = (typeof purchaseStatuses)[number];
+
+/**
+ * One attempt by a customer to buy one piece of content.
+ *
+ * Guarantees held by Postgres, not only by code:
+ * - at most one `pending` or `completed` row per (customer, content): a second checkout cannot
+ *   race past the first (`content_purchases_one_active_per_customer_content`);
+ * - a Stripe Checkout Session or PaymentIntent belongs to at most one purchase;
+ * - the price paid is never negative, the currency is a lower-case ISO 4217 code;
+ * - `organization_id` always equals the content's organization (composite foreign key);
+ * - content that has purchases cannot be deleted (`ON DELETE RESTRICT`);
+ * - a `completed` row always has `purchased_at`.
+ *
+ * Refund and dispute state arrives with its own migration; `refunded_at` is the first part of it.
+ */
+export const contentPurchases = pgTable(
+  'content_purchases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: text('customer_id').notNull(),
+    contentId: uuid('content_id').notNull(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'restrict' }),
+    pricePaidCents: integer('price_paid_cents').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: purchaseStatuses }).notNull().default('pending'),
+    stripeCheckoutSessionId: text('stripe_checkout_session_id'),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    purchasedAt: timestamp('purchased_at', { withTimezone: true, mode: 'date' }),
+    refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (table) => [
+    foreignKey({
+      name: 'content_purchases_content_id_fk',
+      columns: [table.contentId],
+      foreignColumns: [content.id],
+    }).onDelete('restrict'),
+    foreignKey({
+      name: 'content_purchases_content_organization_fk',
+      columns: [table.contentId, table.organizationId],
+      foreignColumns: [content.id, content.organizationId],
+    }).onDelete('restrict'),
+    check('content_purchases_price_paid_cents_non_negative', sql`${table.pricePaidCents} >= 0`),
+    check('content_purchases_currency_iso_4217_lower', isLowerCaseCurrencyCode(table.currency)),
+    check(
+      'content_purchases_status_valid',
+      sql`${table.status} IN ('pending', 'completed', 'failed')`,
+    ),
+    check(
+      'content_purchases_completed_has_purchased_at',
+      sql`${table.status} <> 'completed' OR ${table.purchasedAt} IS NOT NULL`,
+    ),
+    check(
+      'content_purchases_customer_id_length',
+      sql`char_length(${table.customerId}) BETWEEN 1 AND 255`,
+    ),
+    // Also the access check's index: `status = 'completed'` implies this predicate, so the check
+    // (customer, content, status) is one probe that finds at most one row. A separate
+    // (customer_id, content_id, status) index would duplicate it and also carry the failed rows.
+    uniqueIndex('content_purchases_one_active_per_customer_content')
+      .on(table.customerId, table.contentId)
+      .where(sql`${table.status} IN ('pending', 'completed')`),
+    uniqueIndex('content_purchases_stripe_checkout_session_id_unique')
+      .on(table.stripeCheckoutSessionId)
+      .where(sql`${table.stripeCheckoutSessionId} IS NOT NULL`),
+    uniqueIndex('content_purchases_stripe_payment_intent_id_unique')
+      .on(table.stripePaymentIntentId)
+      .where(sql`${table.stripePaymentIntentId} IS NOT NULL`),
+    index('content_purchases_content_id_idx').on(table.contentId),
+    index('content_purchases_organization_id_idx').on(table.organizationId),
+  ],
+);
+
+export type ContentPurchase = typeof contentPurchases.$inferSelect;
+export type NewContentPurchase = typeof contentPurchases.$inferInsert;
