@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { createDatabaseClient, type Database, sql } from '@codex/database';
+import { migrateDatabase } from '@codex/database/node';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { inject } from 'vitest';
+import { nodeWebSocket } from './node-websocket';
+import { withDatabaseName } from './test-database-config';
+
+export interface TestDatabase {
+  /** Drizzle on the production driver (`@neondatabase/serverless` Pool), connected to this file's own database. */
+  db: Database;
+  /** Connection string of this database, e.g. for a second client or a worker binding. */
+  connectionString: string;
+  /** Bridge the driver must use for this database (`DatabaseClientOptions.webSocketProxy`). */
+  webSocketProxy: string | undefined;
+  /** `server`: a real Postgres server, connections truly parallel. `embedded`: PGlite, connections serialised. */
+  mode: 'server' | 'embedded';
+  /** Closes the pool and drops (or stops) the database. */
+  close: () => Promise<void>;
+}
+
+export interface CreateTestDatabaseOptions {
+  /** Pool size of `db`; raise it for race tests that need many parallel connections. Default 10. */
+  maxConnections?: number;
+  /** `false` gives an empty database (no schema), for tests of the migrator itself. Default true. */
+  migrate?: boolean;
+}
+
+// Enough for a race test's parallel connections; PGlite serialises them anyway.
+const EMBEDDED_MAX_CONNECTIONS = 64;
+
+/**
+ * Gives the calling test file a database of its own, migrated the way production is: a copy of the
+ * run's template on the Postgres server, or a fresh embedded PGlite when no server was configured
+ * (see the global setup). Files never see each other's rows, so they can run in parallel. Call it
+ * in `beforeAll` and `close()` it in `afterAll`.
+ */
+export async function createTestDatabase(
+  options: CreateTestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const config = inject('codexTestDatabase');
+  if (!config) {
+    throw new Error(
+      'createTestDatabase: no test database configured; add @codex/test-utils/global-setup to the project’s globalSetup',
+    );
+  }
+  const maxConnections = options.maxConnections ?? 10;
+  const shouldMigrate = options.migrate ?? true;
+
+  if (config.mode === 'server') {
+    const { adminUrl, templateDatabase, databasePrefix, webSocketProxy } = config;
+    const name = `${databasePrefix}${randomBytes(6).toString('hex')}`;
+    const proxy = webSocketProxy ? { webSocketProxy } : {};
+    const admin = createDatabaseClient({
+      connectionString: adminUrl,
+      webSocketConstructor: nodeWebSocket,
+      maxConnections: 1,
+      ...proxy,
+    });
+    try {
+      // template0 is Postgres's pristine empty database: the same server, no schema.
+      const template = shouldMigrate ? templateDatabase : 'template0';
+      await admin.db.execute(sql.raw(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+    } catch (error) {
+      await admin.close();
+      throw error;
+    }
+    const connectionString = withDatabaseName(adminUrl, name);
+    const client = createDatabaseClient({
+      connectionString,
+      webSocketConstructor: nodeWebSocket,
+      maxConnections,
+      ...proxy,
+    });
+    return {
+      db: client.db,
+      connectionString,
+      webSocketProxy,
+      mode: 'server',
+      close: async () => {
+        await client.close();
+        try {
+          await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+        } finally {
+          await admin.close();
+        }
+      },
+    };
+  }
+
+  const pglite = await PGlite.create();
+  const server = new PGLiteSocketServer({
+    db: pglite,
+    host: '127.0.0.1',
+    port: 0,
+    maxConnections: EMBEDDED_MAX_CONNECTIONS,
+  });
+  await server.start();
+  const connectionString = `postgres://postgres@${server.getServerConn()}/postgres`;
+  const { webSocketProxy } = config;
+  try {
+    if (shouldMigrate) {
+      await migrateDatabase({
+        connectionString,
+        webSocketProxy,
+        webSocketConstructor: nodeWebSocket,
+      });
+    }
+  } catch (error) {
+    await server.stop();
+    await pglite.close();
+    throw error;
+  }
+  const client = createDatabaseClient({
+    connectionString,
+    webSocketProxy,
+    webSocketConstructor: nodeWebSocket,
+    maxConnections,
+  });
+  return {
+    db: client.db,
+    connectionString,
+    webSocketProxy,
+    mode: 'embedded',
+    close: async () => {
+      await client.close();
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Content,
+  type ContentStatus,
+  content,
+  type Database,
+  type Organization,
+  organizations,
+} from '@codex/database';
+
+export interface CreateTestOrganizationOptions {
+  name?: string;
+}
+
+/** Inserts an organization and returns the row. */
+export async function createTestOrganization(
+  db: Database,
+  options: CreateTestOrganizationOptions = {},
+): Promise<Organization> {
+  const [row] = await db
+    .insert(organizations)
+    .values({ name: options.name ?? `Test organization ${randomUUID().slice(0, 8)}` })
+    .returning();
+  if (!row) throw new Error('createTestOrganization: insert returned no row');
+  return row;
+}
+
+export interface CreateTestContentOptions {
+  organizationId: string;
+  /** Default 999 (a paid item); 0 makes it free. */
+  priceCents?: number;
+  /** Default `published`, the only status that can be bought. */
+  status?: ContentStatus;
+  /** Lower-case ISO 4217; default `usd`. */
+  currency?: string;
+  title?: string;
+  description?: string | null;
+}
+
+/** Inserts a content item of the given organization and returns the row. */
+export async function createTestContent(
+  db: Database,
+  options: CreateTestContentOptions,
+): Promise<Content> {
+  const [row] = await db
+    .insert(content)
+    .values({
+      organizationId: options.organizationId,
+      title: options.title ?? `Test content ${randomUUID().slice(0, 8)}`,
+      description: options.description ?? null,
+      priceCents: options.priceCents ?? 999,
+      currency: options.currency ?? 'usd',
+      status: options.status ?? 'published',
+    })
+    .returning();
+  if (!row) throw new Error('createTestContent: insert returned no row');
+  return row;
+}
+
+/**
+ * A new customer id, shaped like an identity provider's subject (`user_<uuid>`). Customers live in
+ * the identity provider, not in this database, so there is no row to write: purchases reference
+ * the id directly, as they will reference a verified JWT `sub`.
+ */
+export function createTestUser(): string {
+  return `user_${randomUUID()}`;
+}
