@@ -4,5 +4,4 @@ export {
   isLoopbackHost,
   startDatabaseBridge,
 } from './bridge';
-export { connectFromNode, type NodeDatabaseClient } from './connect';
 export { type MigrateDatabaseOptions, migrateDatabase, migrationsFolder } from './migrate';
