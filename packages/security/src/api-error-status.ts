@@ -1,0 +1,23 @@
+/**
+ * The one table from API error code to HTTP status. Every error response of every worker uses a
+ * code from this table, and its status is always the one listed here.
+ */
+export const apiErrorStatus = {
+  VALIDATION_ERROR: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONTENT_NOT_FOUND: 404,
+  ALREADY_PURCHASED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  PAYMENT_PROVIDER_ERROR: 502,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+/** The closed set of error codes an API response can carry. */
+export type ApiErrorCode = keyof typeof apiErrorStatus;
+
+/** The HTTP statuses that {@link apiErrorStatus} can produce. */
+export type ApiErrorStatus = (typeof apiErrorStatus)[ApiErrorCode];

@@ -1,0 +1,73 @@
+import { customerIdSchema } from '@codex/validation';
+import type { Context, MiddlewareHandler } from 'hono';
+import { verify } from 'hono/jwt';
+import { ApiError } from './api-error';
+
+/** Options for {@link buyerAuth}. */
+export interface BuyerAuthOptions {
+  /** The HS256 signing secret, or a function reading it per request (from bindings). */
+  secret: string | ((c: Context) => string);
+}
+
+const CREDENTIALS_MESSAGE = 'Missing or invalid credentials';
+/** `Bearer` (any case) then a compact JWS; the signature part may be empty so `alg: none` reaches `verify`. */
+const BEARER_TOKEN = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*) *$/i;
+
+function invalidCredentials(): ApiError {
+  return new ApiError('UNAUTHORIZED', CREDENTIALS_MESSAGE, {
+    headers: { 'WWW-Authenticate': 'Bearer' },
+  });
+}
+
+function resolveSecret(secret: BuyerAuthOptions['secret'], c: Context): string {
+  const value: unknown = typeof secret === 'function' ? secret(c) : secret;
+  if (typeof value !== 'string' || value === '') {
+    throw new Error('buyerAuth: the JWT secret for this request is empty');
+  }
+  return value;
+}
+
+/** The customer id of a valid token, or `undefined`. Never throws; never logs the token. */
+async function verifiedCustomerId(token: string, secret: string): Promise<string | undefined> {
+  // `verify` checks the signature, that the header's alg is exactly HS256 (so `none` and RS256
+  // are refused), and `exp`, `nbf` and `iat` when present. Its errors quote the token, so they
+  // are dropped here rather than attached as a cause.
+  const payload = await verify(token, secret, { alg: 'HS256' }).catch(() => undefined);
+  if (payload === undefined || typeof payload.exp !== 'number') {
+    return undefined;
+  }
+  const subject = customerIdSchema.safeParse(payload.sub);
+  return subject.success ? subject.data : undefined;
+}
+
+/**
+ * Authenticates a buyer by `Authorization: Bearer <jwt>` and sets `c.get('customerId')` to the
+ * token's `sub`. The token must be HS256-signed with `secret`, carry a numeric `exp` in the future,
+ * honour `nbf` and `iat`, and have a `sub` that is a valid customer id (1-255 printable ASCII, no
+ * spaces).
+ *
+ * @throws Error at construction when `secret` is an empty string (or not a string or function),
+ *   and per request when the secret function returns an empty value (answered 500).
+ * @throws ApiError `UNAUTHORIZED` (401, `WWW-Authenticate: Bearer`) with the same message for every
+ *   failure (no header, wrong scheme, malformed, bad signature, wrong alg, expired, not yet valid,
+ *   no exp, bad sub), so the response does not reveal which check failed. The token is never
+ *   logged or attached to the error.
+ */
+export const buyerAuth = (
+  options: BuyerAuthOptions,
+): MiddlewareHandler<{ Variables: { customerId: string } }> => {
+  const { secret } = options;
+  if (typeof secret === 'string' ? secret === '' : typeof secret !== 'function') {
+    throw new Error('buyerAuth: a JWT secret is required');
+  }
+  return async function buyerAuth(c, next) {
+    const key = resolveSecret(secret, c);
+    const token = BEARER_TOKEN.exec(c.req.header('Authorization') ?? '')?.[1];
+    const customerId = token === undefined ? undefined : await verifiedCustomerId(token, key);
+    if (customerId === undefined) {
+      throw invalidCredentials();
+    }
+    c.set('customerId', customerId);
+    await next();
+  };
+};

@@ -1,0 +1,19 @@
+export { ApiError, type ApiErrorOptions } from './api-error';
+export { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from './api-error-status';
+export { type BuyerAuthOptions, buyerAuth } from './buyer-auth';
+export { clientIp } from './client-ip';
+export { type CorsForWebAppOptions, corsForWebApp } from './cors-for-web-app';
+export { createErrorHandler, type ErrorHandlerOptions } from './create-error-handler';
+export {
+  createMemoryRateLimiter,
+  type MemoryRateLimiterOptions,
+} from './create-memory-rate-limiter';
+export type { ErrorBody } from './error-response';
+export { type LimitBodyOptions, limitBody } from './limit-body';
+export { notFoundHandler } from './not-found-handler';
+export { parseWith, type ValidationSchema } from './parse-with';
+export { type RateLimiter, type RateLimitOptions, rateLimit } from './rate-limit';
+export { readJsonBody } from './read-json-body';
+export { type RequestIdOptions, requestId } from './request-id';
+export { type SecurityHeadersOptions, securityHeaders } from './security-headers';
+export { type SignBuyerTokenOptions, signBuyerToken } from './sign-buyer-token';

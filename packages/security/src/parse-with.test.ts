@@ -1,0 +1,60 @@
+import { contentAccessParamsSchema, createCheckoutSchema } from '@codex/validation';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api-error';
+import { parseWith } from './parse-with';
+
+const CONTENT_ID = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
+
+function thrownBy(action: () => unknown): ApiError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected an ApiError');
+}
+
+describe('parseWith', () => {
+  it("returns the schema's parsed (transformed) output", () => {
+    const parsed: { contentId: string } = parseWith(contentAccessParamsSchema, {
+      contentId: CONTENT_ID.toUpperCase(),
+    });
+
+    expect(parsed).toEqual({ contentId: CONTENT_ID });
+  });
+
+  it('throws VALIDATION_ERROR listing the issue as `path: message`', () => {
+    const error = thrownBy(() => parseWith(createCheckoutSchema, { contentId: 'not-a-uuid' }));
+
+    expect(error.code).toBe('VALIDATION_ERROR');
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('contentId: must be a UUID');
+  });
+
+  it('lists an issue about the whole value without a path', () => {
+    const error = thrownBy(() =>
+      parseWith(createCheckoutSchema, { contentId: CONTENT_ID, priceCents: 1 }),
+    );
+
+    expect(error.message).toBe('unknown field(s): priceCents');
+  });
+
+  it('joins several issues with "; "', () => {
+    const error = thrownBy(() => parseWith(createCheckoutSchema, { priceCents: 1 }));
+
+    expect(error.message.split('; ').sort()).toEqual([
+      'contentId: must be a string',
+      'unknown field(s): priceCents',
+    ]);
+  });
+
+  it('never echoes the rejected value', () => {
+    const rejected = '<script>alert("x")</script>';
+    const error = thrownBy(() => parseWith(createCheckoutSchema, { contentId: rejected }));
+
+    expect(error.message).not.toContain('script');
+  });
+});

@@ -1,0 +1,29 @@
+import { formatValidationIssues } from '@codex/validation';
+import { ApiError } from './api-error';
+
+/** The zod error type that `formatValidationIssues` reads. */
+type SchemaError = Parameters<typeof formatValidationIssues>[0];
+
+/** What {@link parseWith} needs of a schema: zod's `safeParse`. Every zod 4 schema fits. */
+export interface ValidationSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: SchemaError };
+}
+
+/**
+ * Validates `value` with `schema` and returns the parsed (possibly transformed) data.
+ *
+ * @throws ApiError `VALIDATION_ERROR` (400) whose message lists the issues as
+ *   `path: message` joined by `; ` (e.g. `contentId: must be a UUID`), or just `message` for an
+ *   issue about the whole value. Messages come from the schema (`formatValidationIssues`); the
+ *   rejected value is never echoed.
+ */
+export function parseWith<T>(schema: ValidationSchema<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) {
+    return result.data;
+  }
+  const issues = formatValidationIssues(result.error).map((issue) =>
+    issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`,
+  );
+  throw new ApiError('VALIDATION_ERROR', issues.length > 0 ? issues.join('; ') : 'Invalid request');
+}

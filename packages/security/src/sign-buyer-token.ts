@@ -1,0 +1,42 @@
+import { customerIdSchema } from '@codex/validation';
+import { sign } from 'hono/jwt';
+
+/** Options for {@link signBuyerToken}. */
+export interface SignBuyerTokenOptions {
+  /** The HS256 secret `buyerAuth` verifies with. */
+  secret: string;
+  /** The token's `sub`. */
+  customerId: string;
+  /** Lifetime in seconds. Default 3600. */
+  expiresInSeconds?: number;
+  /** Clock in milliseconds since the epoch, like `Date.now` (the default). */
+  now?: () => number;
+}
+
+const DEFAULT_EXPIRES_IN_SECONDS = 3600;
+
+/**
+ * Mints an HS256 buyer token `{ sub, iat, exp }` that `buyerAuth` accepts (until it expires), for
+ * tests and local tooling. The identity provider issues real tokens.
+ *
+ * @throws Error when `secret` is empty, `customerId` is not a valid customer id, or
+ *   `expiresInSeconds` is not a positive integer.
+ */
+export async function signBuyerToken(options: SignBuyerTokenOptions): Promise<string> {
+  const expiresInSeconds = options.expiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS;
+  if (options.secret === '') {
+    throw new Error('signBuyerToken: a secret is required');
+  }
+  if (!customerIdSchema.safeParse(options.customerId).success) {
+    throw new Error('signBuyerToken: customerId is not a valid customer id');
+  }
+  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds <= 0) {
+    throw new Error('signBuyerToken: expiresInSeconds must be a positive integer');
+  }
+  const issuedAt = Math.floor((options.now ?? Date.now)() / 1000);
+  return sign(
+    { sub: options.customerId, iat: issuedAt, exp: issuedAt + expiresInSeconds },
+    options.secret,
+    'HS256',
+  );
+}
