@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { inject } from 'vitest';
 import { nodeWebSocket } from './node-websocket';
-import { withDatabaseName } from './test-database-config';
+import { type TestDatabaseConfig, withDatabaseName } from './test-database-config';
 
 export interface TestDatabase {
   /** Drizzle on the production driver (`@neondatabase/serverless` Pool), connected to this file's own database. */
@@ -28,7 +28,7 @@ export interface CreateTestDatabaseOptions {
 }
 
 // Enough for a race test's parallel connections; PGlite serialises them anyway.
-const EMBEDDED_MAX_CONNECTIONS = 64;
+const EMBEDDED_MAX_CONNECTIONS = 256;
 
 /**
  * Gives the calling test file a database of its own, migrated the way production is: a copy of the
@@ -38,8 +38,9 @@ const EMBEDDED_MAX_CONNECTIONS = 64;
  */
 export async function createTestDatabase(
   options: CreateTestDatabaseOptions = {},
+  // Test files read it from the global setup; a global setup passes its own.
+  config: TestDatabaseConfig | undefined = inject('codexTestDatabase'),
 ): Promise<TestDatabase> {
-  const config = inject('codexTestDatabase');
   if (!config) {
     throw new Error(
       'createTestDatabase: no test database configured; add @codex/test-utils/global-setup to the project’s globalSetup',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Content,
   type ContentStatus,
@@ -12,6 +11,9 @@ export interface CreateTestOrganizationOptions {
   name?: string;
 }
 
+// Web-standard `crypto` only: this module is also imported by tests inside the Workers runtime
+// (through `@codex/test-utils/factories`).
+
 /** Inserts an organization and returns the row. */
 export async function createTestOrganization(
   db: Database,
@@ -19,7 +21,7 @@ export async function createTestOrganization(
 ): Promise<Organization> {
   const [row] = await db
     .insert(organizations)
-    .values({ name: options.name ?? `Test organization ${randomUUID().slice(0, 8)}` })
+    .values({ name: options.name ?? `Test organization ${crypto.randomUUID().slice(0, 8)}` })
     .returning();
   if (!row) throw new Error('createTestOrganization: insert returned no row');
   return row;
@@ -46,7 +48,7 @@ export async function createTestContent(
     .insert(content)
     .values({
       organizationId: options.organizationId,
-      title: options.title ?? `Test content ${randomUUID().slice(0, 8)}`,
+      title: options.title ?? `Test content ${crypto.randomUUID().slice(0, 8)}`,
       description: options.description ?? null,
       priceCents: options.priceCents ?? 999,
       currency: options.currency ?? 'usd',
@@ -63,5 +65,5 @@ export async function createTestContent(
  * the id directly, as they will reference a verified JWT `sub`.
  */
 export function createTestUser(): string {
-  return `user_${randomUUID()}`;
+  return `user_${crypto.randomUUID()}`;
 }

@@ -13,18 +13,23 @@ import {
 
 const log = (message: string) => console.log(`[test-database] ${message}`);
 
+/** Databases of one test run (see `setupTestDatabases`). */
+export interface TestDatabases {
+  config: TestDatabaseConfig;
+  /** Drops every database the run created and stops the bridge. */
+  teardown: () => Promise<void>;
+}
+
 /**
- * Vitest global setup for every project whose tests touch the database. Runs once per project in
- * the main process:
+ * Prepares the test databases of one Vitest project, in the main process:
  * - with `TEST_DATABASE_URL` or `DATABASE_URL` set, creates a migrated template database on that
  *   server (migrations applied through the production driver, exactly as `pnpm db:migrate` does);
  *   each test file then gets its own copy (`createTestDatabase`);
  * - with neither set, each test file starts its own embedded Postgres (PGlite) instead, unless
- *   `CODEX_REQUIRE_DATABASE_SERVER` is set, in which case the run fails here;
+ *   `CODEX_REQUIRE_DATABASE_SERVER` is set, in which case this throws;
  * - always starts the WebSocket-to-TCP bridge the driver reaches loopback servers through.
- * The returned teardown drops every database the run created.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export async function setupTestDatabases(projectName: string): Promise<TestDatabases> {
   const serverUrl = readServerUrl();
   if (!serverUrl && isServerRequired()) {
     throw new Error(
@@ -34,21 +39,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const bridge = await startDatabaseBridge();
   if (!serverUrl) {
-    project.provide('codexTestDatabase', {
-      mode: 'embedded',
-      webSocketProxy: bridge.webSocketProxy,
-    } satisfies TestDatabaseConfig);
     log(
-      `${project.name}: embedded PGlite per test file (set ${TestDatabaseEnv.testUrl} or ${TestDatabaseEnv.url} to use a Postgres server)`,
+      `${projectName}: embedded PGlite per test file (set ${TestDatabaseEnv.testUrl} or ${TestDatabaseEnv.url} to use a Postgres server)`,
     );
-    return () => bridge.close();
+    return {
+      config: { mode: 'embedded', webSocketProxy: bridge.webSocketProxy },
+      teardown: () => bridge.close(),
+    };
   }
 
   const webSocketProxy = isLoopbackHost(new URL(serverUrl).hostname)
     ? bridge.webSocketProxy
     : undefined;
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
-  const databasePrefix = `codex_t_${runId}_${project.name.replace(/[^a-z0-9]/gi, '')}_`;
+  const databasePrefix = `codex_t_${runId}_${projectName.replace(/[^a-z0-9]/gi, '')}_`;
   const templateDatabase = `${databasePrefix}template`;
 
   const admin = createDatabaseClient({
@@ -71,7 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ...(webSocketProxy ? { webSocketProxy } : {}),
     });
     log(
-      `${project.name}: Postgres server ${describeServer(serverUrl)} (${server?.version.split(' ').slice(0, 2).join(' ')}), a migrated database per test file copied from ${templateDatabase}`,
+      `${projectName}: Postgres server ${describeServer(serverUrl)} (${server?.version.split(' ').slice(0, 2).join(' ')}), a migrated database per test file copied from ${templateDatabase}`,
     );
   } catch (error) {
     await dropDatabases(admin.db, databasePrefix).catch(() => undefined);
@@ -80,22 +84,34 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
 
-  project.provide('codexTestDatabase', {
-    mode: 'server',
-    adminUrl: serverUrl,
-    templateDatabase,
-    databasePrefix,
-    webSocketProxy,
-  } satisfies TestDatabaseConfig);
-
-  return async () => {
-    try {
-      await dropDatabases(admin.db, databasePrefix);
-    } finally {
-      await admin.close();
-      await bridge.close();
-    }
+  return {
+    config: {
+      mode: 'server',
+      adminUrl: serverUrl,
+      templateDatabase,
+      databasePrefix,
+      webSocketProxy,
+    },
+    teardown: async () => {
+      try {
+        await dropDatabases(admin.db, databasePrefix);
+      } finally {
+        await admin.close();
+        await bridge.close();
+      }
+    },
   };
+}
+
+/**
+ * Vitest global setup for every project whose tests touch the database: runs
+ * `setupTestDatabases` once per project and hands the result to the test files (`inject`), where
+ * `createTestDatabase` uses it. The returned teardown drops every database the run created.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const databases = await setupTestDatabases(project.name);
+  project.provide('codexTestDatabase', databases.config);
+  return databases.teardown;
 }
 
 async function dropDatabases(

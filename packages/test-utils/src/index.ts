@@ -12,6 +12,15 @@ export {
 } from './factories';
 export { nodeWebSocket } from './node-websocket';
 export {
+  type RecordedStripeRequest,
+  type StartStripeStubOptions,
+  type StripeStub,
+  type StripeStubCheckoutSession,
+  type StripeStubRule,
+  type StripeStubRuleResponse,
+  startStripeStub,
+} from './stripe-stub';
+export {
   isServerRequired,
   readServerUrl,
   type TestDatabaseConfig,

@@ -1,0 +1,51 @@
+import type { TestProject } from 'vitest/node';
+import { createTestDatabase } from './create-test-database';
+import { setupTestDatabases } from './global-setup';
+import { startStripeStub } from './stripe-stub';
+
+/** What a worker test project receives (through `inject('workerTestEnv')`) to build its bindings. */
+export interface WorkerTestEnv {
+  /** A migrated database of this project's own. */
+  DATABASE_URL: string;
+  /** Bridge in front of it (empty for a remote server reached directly). */
+  DATABASE_WS_PROXY: string;
+  /** The Stripe stand-in, e.g. `http://127.0.0.1:41234`; its `/__stub/*` endpoints steer it. */
+  STRIPE_API_BASE: string;
+  /** `server` or `embedded`, as for `createTestDatabase`. */
+  DATABASE_MODE: 'server' | 'embedded';
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    workerTestEnv: WorkerTestEnv;
+  }
+}
+
+/**
+ * Vitest global setup for projects whose tests run inside the Workers runtime, which can neither
+ * start a database nor a server: here, in Node, it prepares the project's test database (a server
+ * copy or an embedded PGlite, see `setupTestDatabases`) and starts the Stripe stand-in, then hands
+ * their addresses to the project's bindings. Tests isolate themselves by creating their own rows
+ * (fresh customers, organizations and content per test).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const databases = await setupTestDatabases(project.name);
+  const database = await createTestDatabase({ maxConnections: 2 }, databases.config).catch(
+    async (error: unknown) => {
+      await databases.teardown();
+      throw error;
+    },
+  );
+  const stub = await startStripeStub();
+  project.provide('workerTestEnv', {
+    DATABASE_URL: database.connectionString,
+    DATABASE_WS_PROXY: database.webSocketProxy ?? '',
+    STRIPE_API_BASE: stub.url,
+    DATABASE_MODE: database.mode,
+  });
+  return async () => {
+    await stub.close();
+    await database.close();
+    await databases.teardown();
+  };
+}
