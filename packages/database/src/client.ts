@@ -72,14 +72,16 @@ export function createDatabaseClient(options: DatabaseClientOptions): DatabaseCl
   // The driver's Pool overwrites a `Client` passed in its options (it assigns its own class after
   // the base constructor ran), so the subclass is installed on the instance instead.
   pool.Client = ConfiguredClient;
+  let closing: Promise<void> | undefined;
   pool.on('error', (error: Error) => {
-    options.onConnectionError?.(error);
+    // Sockets torn down by close() itself report errors too (workerd: "WebSocket peer
+    // disconnected"); those are expected and not passed on.
+    if (!closing) options.onConnectionError?.(error);
   });
 
-  let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= pool.end().catch((error: unknown) => {
-      options.onConnectionError?.(error instanceof Error ? error : new Error(String(error)));
+    closing ??= pool.end().catch(() => {
+      // Ending a pool whose sockets are already gone is not a failure worth surfacing.
     });
     return closing;
   };

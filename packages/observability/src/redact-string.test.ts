@@ -189,6 +189,16 @@ describe('redactString', () => {
     });
   });
 
+  it('hides the bound values of a failed SQL statement and keeps the statement', () => {
+    const message =
+      'Failed query: select "id" from "content_purchases" where "customer_id" = $1 limit $2\nparams: user_3a4c90c5-4105-491b-8b75-e38383a2fd1c,1';
+    const redacted = redactString(message);
+    expect(redacted).toBe(
+      'Failed query: select "id" from "content_purchases" where "customer_id" = $1 limit $2\nparams: [REDACTED:query_params]',
+    );
+    expect(redacted).not.toContain('user_3a4c90c5');
+  });
+
   it('keeps ordinary log text untouched', () => {
     const text =
       'User 550e8400-e29b-41d4-a716-446655440000 paid 4999 cents at 2025-01-31T12:00:00.000Z via cs_test_a1B2c3 / pi_3Nxyz (evt_123)';

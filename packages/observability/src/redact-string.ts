@@ -32,6 +32,12 @@ const QUERY_PARAMETER = /([?&])([^\s=&#?]+)=([^\s&#]+)/g;
  */
 const EMAIL = /(?<![A-Za-z0-9._%+-])(?<!:\/\/)[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
 
+/**
+ * The `params: …` line Drizzle appends to a failed statement's message: bound values are user
+ * data (customer ids, e-mails, amounts), the SQL text before it is kept for diagnosis.
+ */
+const SQL_PARAMETERS = /(^|\n)(params: )[^\n]*/g;
+
 /** UUIDs are protected from card-number detection. */
 const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
@@ -158,6 +164,7 @@ function toStringSafely(value: unknown): string {
  */
 export function redactString(input: string): string {
   let text = typeof input === 'string' ? input : toStringSafely(input);
+  text = text.replace(SQL_PARAMETERS, `$1$2${redactionMarkers.queryParameters}`);
   text = text.replace(URL_PASSWORD, `$1$2:${redactionMarkers.password}@`);
   text = text.replace(JWT, redactionMarkers.jwt);
   text = text.replace(BASIC_AUTH, `$1${redactionMarkers.basicAuth}`);

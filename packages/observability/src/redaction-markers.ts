@@ -24,6 +24,8 @@ export const redactionMarkers = {
   email: '[REDACTED:email]',
   /** A payment-card number (13–19 digits that pass the Luhn check). */
   cardNumber: '[REDACTED:card_number]',
+  /** The bound values of a failed SQL statement (`params: …` in Drizzle's `Failed query` errors). */
+  queryParameters: '[REDACTED:query_params]',
 } as const;
 
 /** One of the values of {@link redactionMarkers}. */
