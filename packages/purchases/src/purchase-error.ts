@@ -1,0 +1,32 @@
+/** The closed set of refusals the purchase service can answer with. */
+export const purchaseErrorCodes = [
+  'CONTENT_NOT_FOUND',
+  'ALREADY_PURCHASED',
+  'PAYMENT_PROVIDER_ERROR',
+] as const;
+
+export type PurchaseErrorCode = (typeof purchaseErrorCodes)[number];
+
+/**
+ * An expected refusal of the purchase service, with a stable code the HTTP layer maps to a status.
+ * The message is safe to show to the buyer; the cause (for example a Stripe error) is for logs only.
+ */
+export class PurchaseError extends Error {
+  override readonly name = 'PurchaseError';
+  readonly code: PurchaseErrorCode;
+
+  constructor(code: PurchaseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True for a `PurchaseError`, whatever realm or bundle copy created it. */
+export function isPurchaseError(error: unknown): error is PurchaseError {
+  return (
+    error instanceof PurchaseError ||
+    (error instanceof Error &&
+      error.name === 'PurchaseError' &&
+      purchaseErrorCodes.includes((error as { code?: unknown }).code as PurchaseErrorCode))
+  );
+}

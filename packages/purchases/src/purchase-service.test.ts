@@ -1,0 +1,462 @@
+import { content, contentPurchases, eq } from '@codex/database';
+import { ObservabilityClient } from '@codex/observability';
+import {
+  type CreateTestContentOptions,
+  createTestContent,
+  createTestDatabase,
+  createTestOrganization,
+  createTestUser,
+  type StripeStub,
+  startStripeStub,
+  type TestDatabase,
+} from '@codex/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeClient } from './create-stripe-client';
+import { PurchaseError } from './purchase-error';
+import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
+
+const SECRET_KEY = 'sk_test_service_0123456789abcdef';
+const WEB_APP_URL = 'https://app.codex.test';
+
+let testDb: TestDatabase;
+let stub: StripeStub;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  [testDb, stub] = await Promise.all([
+    createTestDatabase({ maxConnections: 30 }),
+    startStripeStub(),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([testDb?.close(), stub?.close()]);
+  // Nothing secret or personal is ever logged.
+  expect(logLines.join('\n')).not.toContain(SECRET_KEY);
+});
+
+function createService(
+  options: { now?: () => Date; timeoutMs?: number; config?: Partial<PurchaseServiceConfig> } = {},
+) {
+  return new PurchaseService({
+    db: testDb.db,
+    stripe: createStripeClient({
+      secretKey: SECRET_KEY,
+      apiBase: stub.url,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      maxNetworkRetries: 1,
+    }),
+    logger: new ObservabilityClient('purchases-test', 'test', {
+      write: (line) => logLines.push(line),
+    }),
+    config: { webAppUrl: WEB_APP_URL, ...options.config },
+    ...(options.now ? { clock: options.now } : {}),
+  });
+}
+
+async function createItem(options: Partial<CreateTestContentOptions> = {}) {
+  const organization = await createTestOrganization(testDb.db);
+  return createTestContent(testDb.db, { organizationId: organization.id, ...options });
+}
+
+function sessionCreationsFor(contentId: string) {
+  return stub.requests.filter(
+    (request) =>
+      request.method === 'POST' &&
+      request.path === '/v1/checkout/sessions' &&
+      request.form['metadata[contentId]'] === contentId &&
+      !request.replayed,
+  );
+}
+
+async function purchasesOf(customerId: string) {
+  return testDb.db
+    .select()
+    .from(contentPurchases)
+    .where(eq(contentPurchases.customerId, customerId))
+    .orderBy(contentPurchases.createdAt);
+}
+
+async function expectPurchaseError(promise: Promise<unknown>, code: PurchaseError['code']) {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(PurchaseError);
+  expect((error as PurchaseError).code).toBe(code);
+}
+
+describe('createCheckoutSession for paid content', () => {
+  it('creates a pending purchase first, then a Stripe session built only from the content row', async () => {
+    const item = await createItem({
+      priceCents: 1_234,
+      currency: 'eur',
+      title: 'Mastering Sourdough',
+      description: 'A four-hour course',
+    });
+    const customerId = createTestUser();
+    const now = new Date();
+
+    const result = await createService({ now: () => now }).createCheckoutSession(
+      customerId,
+      item.id,
+    );
+
+    expect(result.status).toBe('checkout_created');
+    if (result.status !== 'checkout_created') return;
+    expect(result.checkoutUrl).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+
+    const [purchase] = await purchasesOf(customerId);
+    expect(purchase).toMatchObject({
+      id: result.purchaseId,
+      status: 'pending',
+      contentId: item.id,
+      organizationId: item.organizationId,
+      pricePaidCents: 1_234,
+      currency: 'eur',
+      stripeCheckoutSessionId: result.sessionId,
+      purchasedAt: null,
+    });
+
+    const [request] = sessionCreationsFor(item.id);
+    const metadata = {
+      purchaseId: result.purchaseId,
+      customerId,
+      contentId: item.id,
+      organizationId: item.organizationId,
+    };
+    expect(request?.idempotencyKey).toBe(`checkout-session:${result.purchaseId}`);
+    expect(request?.body).toMatchObject({
+      mode: 'payment',
+      client_reference_id: result.purchaseId,
+      metadata,
+      payment_intent_data: { metadata },
+      line_items: [
+        {
+          quantity: '1',
+          price_data: {
+            currency: 'eur',
+            unit_amount: '1234',
+            product_data: { name: 'Mastering Sourdough', description: 'A four-hour course' },
+          },
+        },
+      ],
+      success_url: `${WEB_APP_URL}/content/${item.id}?purchase=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${WEB_APP_URL}/content/${item.id}?purchase=cancelled`,
+    });
+    const expiresAt = Number(request?.form.expires_at);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    expect(expiresAt - nowSeconds).toBeGreaterThanOrEqual(30 * 60);
+    expect(expiresAt - nowSeconds).toBeLessThanOrEqual(32 * 60);
+  });
+
+  it('hands the same open session back to a second click instead of creating another', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const service = createService();
+
+    const first = await service.createCheckoutSession(customerId, item.id);
+    const second = await service.createCheckoutSession(customerId, item.id);
+
+    expect(first.status).toBe('checkout_created');
+    expect(second).toEqual({ ...first, status: 'checkout_reused' });
+    expect(sessionCreationsFor(item.id)).toHaveLength(1);
+    expect(await purchasesOf(customerId)).toHaveLength(1);
+  });
+
+  it('fails a pending purchase whose session expired and starts a new one', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const service = createService();
+    const first = await service.createCheckoutSession(customerId, item.id);
+    if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+    stub.updateSession(first.sessionId, { status: 'expired', url: null });
+
+    const second = await service.createCheckoutSession(customerId, item.id);
+
+    expect(second.status).toBe('checkout_created');
+    if (second.status !== 'checkout_created') return;
+    expect(second.sessionId).not.toBe(first.sessionId);
+    const rows = await purchasesOf(customerId);
+    expect(rows.map((row) => [row.id, row.status])).toEqual([
+      [first.purchaseId, 'failed'],
+      [second.purchaseId, 'pending'],
+    ]);
+  });
+
+  it('expires at Stripe a session about to run out, then starts a new one', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    let now = new Date();
+    const service = createService({ now: () => now });
+    const first = await service.createCheckoutSession(customerId, item.id);
+    if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+
+    now = new Date(now.getTime() + 29 * 60_000); // two minutes left on the session
+    const second = await service.createCheckoutSession(customerId, item.id);
+
+    expect(second.status).toBe('checkout_created');
+    expect(stub.getSession(first.sessionId)?.status).toBe('expired');
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['failed', 'pending']);
+  });
+
+  it('refuses a new checkout while the previous session is already paid at Stripe', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const service = createService();
+    const first = await service.createCheckoutSession(customerId, item.id);
+    if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+    stub.updateSession(first.sessionId, { status: 'complete', payment_status: 'paid' });
+
+    await expectPurchaseError(
+      service.createCheckoutSession(customerId, item.id),
+      'ALREADY_PURCHASED',
+    );
+    expect(sessionCreationsFor(item.id)).toHaveLength(1);
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
+  });
+
+  it('retires a pending purchase abandoned before its session was created', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    // A request that died between the insert and the Stripe call leaves this behind.
+    const [abandoned] = await testDb.db
+      .insert(contentPurchases)
+      .values({
+        customerId,
+        contentId: item.id,
+        organizationId: item.organizationId,
+        pricePaidCents: item.priceCents,
+        currency: item.currency,
+        createdAt: new Date(Date.now() - 60 * 60_000),
+      })
+      .returning();
+
+    const result = await createService().createCheckoutSession(customerId, item.id);
+
+    expect(result.status).toBe('checkout_created');
+    const rows = await purchasesOf(customerId);
+    expect(rows.find((row) => row.id === abandoned?.id)?.status).toBe('failed');
+    expect(rows.filter((row) => row.status === 'pending')).toHaveLength(1);
+  });
+
+  it('does not create a second session when the SDK retries a failed call', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const removeRule = stub.addRule({
+      match: { path: '/v1/checkout/sessions', form: { 'metadata[contentId]': item.id } },
+      respond: { status: 500 },
+      times: 1,
+    });
+    try {
+      const result = await createService().createCheckoutSession(customerId, item.id);
+      expect(result.status).toBe('checkout_created');
+      const attempts = stub.requests.filter((r) => r.form['metadata[contentId]'] === item.id);
+      expect(attempts).toHaveLength(2);
+      expect(new Set(attempts.map((r) => r.idempotencyKey)).size).toBe(1);
+    } finally {
+      removeRule();
+    }
+  });
+});
+
+describe('createCheckoutSession refusals', () => {
+  it.each(['draft', 'archived'] as const)('refuses %s content as not found', async (status) => {
+    const item = await createItem({ status });
+    const customerId = createTestUser();
+    await expectPurchaseError(
+      createService().createCheckoutSession(customerId, item.id),
+      'CONTENT_NOT_FOUND',
+    );
+    expect(await purchasesOf(customerId)).toEqual([]);
+    expect(sessionCreationsFor(item.id)).toEqual([]);
+  });
+
+  it('refuses content that does not exist', async () => {
+    await expectPurchaseError(
+      createService().createCheckoutSession(
+        createTestUser(),
+        '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+      ),
+      'CONTENT_NOT_FOUND',
+    );
+  });
+
+  it('refuses content the customer already bought', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    await testDb.db.insert(contentPurchases).values({
+      customerId,
+      contentId: item.id,
+      organizationId: item.organizationId,
+      pricePaidCents: item.priceCents,
+      currency: item.currency,
+      status: 'completed',
+      purchasedAt: new Date(),
+    });
+    await expectPurchaseError(
+      createService().createCheckoutSession(customerId, item.id),
+      'ALREADY_PURCHASED',
+    );
+    expect(sessionCreationsFor(item.id)).toEqual([]);
+  });
+
+  it('marks the purchase failed and reports a provider error when Stripe fails', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const removeRule = stub.addRule({
+      match: { path: '/v1/checkout/sessions', form: { 'metadata[contentId]': item.id } },
+      respond: { status: 503 },
+    });
+    try {
+      await expectPurchaseError(
+        createService().createCheckoutSession(customerId, item.id),
+        'PAYMENT_PROVIDER_ERROR',
+      );
+    } finally {
+      removeRule();
+    }
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['failed']);
+    expect(logLines.some((line) => line.includes('"operation":"create checkout session"'))).toBe(
+      true,
+    );
+  });
+
+  it('marks the purchase failed when Stripe does not answer in time', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const removeRule = stub.addRule({
+      match: { path: '/v1/checkout/sessions', form: { 'metadata[contentId]': item.id } },
+      respond: { hang: true },
+    });
+    try {
+      await expectPurchaseError(
+        createService({ timeoutMs: 300 }).createCheckoutSession(customerId, item.id),
+        'PAYMENT_PROVIDER_ERROR',
+      );
+    } finally {
+      removeRule();
+    }
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['failed']);
+
+    // The failed attempt does not block the next one.
+    const retry = await createService().createCheckoutSession(customerId, item.id);
+    expect(retry.status).toBe('checkout_created');
+  });
+});
+
+describe('createCheckoutSession for free content', () => {
+  it('grants access with a completed purchase at 0 and no Stripe call', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const customerId = createTestUser();
+    const service = createService();
+
+    const result = await service.createCheckoutSession(customerId, item.id);
+
+    expect(result.status).toBe('free_access_granted');
+    const [purchase] = await purchasesOf(customerId);
+    expect(purchase).toMatchObject({
+      id: result.purchaseId,
+      status: 'completed',
+      pricePaidCents: 0,
+    });
+    expect(purchase?.purchasedAt).toBeInstanceOf(Date);
+    expect(sessionCreationsFor(item.id)).toEqual([]);
+    expect(await service.hasAccess(customerId, item.id)).toBe(true);
+    await expectPurchaseError(
+      service.createCheckoutSession(customerId, item.id),
+      'ALREADY_PURCHASED',
+    );
+  });
+
+  it('replaces a pending paid checkout when the content became free', async () => {
+    const item = await createItem({ priceCents: 500 });
+    const customerId = createTestUser();
+    const service = createService();
+    await service.createCheckoutSession(customerId, item.id);
+    await testDb.db.update(content).set({ priceCents: 0 }).where(eq(content.id, item.id));
+
+    const result = await service.createCheckoutSession(customerId, item.id);
+
+    expect(result.status).toBe('free_access_granted');
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual([
+      'failed',
+      'completed',
+    ]);
+  });
+});
+
+describe('racing checkouts', () => {
+  it('settles 15 parallel checkouts on one pending purchase and one Stripe session', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const service = createService();
+
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () => service.createCheckoutSession(customerId, item.id)),
+    );
+
+    const created = results.filter((result) => result.status === 'checkout_created');
+    expect(created).toHaveLength(1);
+    expect(results.filter((result) => result.status === 'checkout_reused')).toHaveLength(14);
+    const sessionIds = new Set(
+      results.map((result) => ('sessionId' in result ? result.sessionId : '')),
+    );
+    expect(sessionIds.size).toBe(1);
+    expect(sessionCreationsFor(item.id)).toHaveLength(1);
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
+  });
+
+  it('grants free content once when parallel requests race', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const customerId = createTestUser();
+    const service = createService();
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => service.createCheckoutSession(customerId, item.id)),
+    );
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected')
+        expect(result.reason).toMatchObject({ code: 'ALREADY_PURCHASED' });
+    }
+    expect(await purchasesOf(customerId)).toHaveLength(1);
+  });
+});
+
+describe('hasAccess', () => {
+  it('is true only for a completed, unrefunded purchase of that content by that customer', async () => {
+    const item = await createItem();
+    const otherItem = await createItem();
+    const [buyer, pendingBuyer, failedBuyer, refundedBuyer] = Array.from({ length: 4 }, () =>
+      createTestUser(),
+    ) as [string, string, string, string];
+    const base = {
+      contentId: item.id,
+      organizationId: item.organizationId,
+      pricePaidCents: item.priceCents,
+      currency: item.currency,
+    };
+    await testDb.db.insert(contentPurchases).values([
+      { ...base, customerId: buyer, status: 'completed', purchasedAt: new Date() },
+      { ...base, customerId: pendingBuyer, status: 'pending' },
+      { ...base, customerId: failedBuyer, status: 'failed' },
+      {
+        ...base,
+        customerId: refundedBuyer,
+        status: 'completed',
+        purchasedAt: new Date(),
+        refundedAt: new Date(),
+      },
+    ]);
+    const service = createService();
+
+    expect(await service.hasAccess(buyer, item.id)).toBe(true);
+    expect(await service.hasAccess(buyer, otherItem.id)).toBe(false);
+    expect(await service.hasAccess(pendingBuyer, item.id)).toBe(false);
+    expect(await service.hasAccess(failedBuyer, item.id)).toBe(false);
+    expect(await service.hasAccess(refundedBuyer, item.id)).toBe(false);
+    expect(await service.hasAccess(createTestUser(), item.id)).toBe(false);
+  });
+});

@@ -1,0 +1,435 @@
+import {
+  and,
+  type Content,
+  type ContentPurchase,
+  content,
+  contentPurchases,
+  type Database,
+  eq,
+  inArray,
+  isNull,
+  isUniqueViolation,
+} from '@codex/database';
+import type { ObservabilityClient } from '@codex/observability';
+import Stripe from 'stripe';
+import { PurchaseError } from './purchase-error';
+
+/** What `createCheckoutSession` can answer besides a refusal (`PurchaseError`). */
+export type CheckoutResult =
+  | { status: 'checkout_created'; purchaseId: string; sessionId: string; checkoutUrl: string }
+  | { status: 'checkout_reused'; purchaseId: string; sessionId: string; checkoutUrl: string }
+  | { status: 'free_access_granted'; purchaseId: string };
+
+export interface PurchaseServiceConfig {
+  /** Origin of the web app, e.g. `https://app.codex.example`; checkout returns there. */
+  webAppUrl: string;
+  /** Lifetime of a Checkout Session. Default and minimum 30 minutes (Stripe's lower bound). */
+  checkoutSessionTtlMinutes?: number;
+  /**
+   * How long a pending purchase may wait for its Stripe session id before it counts as abandoned
+   * (the request that created it died between the insert and the Stripe call). Must exceed the
+   * Stripe client's timeout and retries. Default 30 s.
+   */
+  sessionCreationGraceMs?: number;
+  /** How often a concurrent request re-reads a pending purchase whose session is being created. Default 50 ms. */
+  sessionPollIntervalMs?: number;
+}
+
+export interface PurchaseServiceDependencies {
+  db: Database;
+  stripe: Stripe;
+  logger: ObservabilityClient;
+  config: PurchaseServiceConfig;
+  /** Current time; injected so tests can move it. Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+const STRIPE_MIN_SESSION_TTL_MINUTES = 30;
+// Stripe checks `expires_at` against its own clock on arrival; a session asked to live exactly
+// 30 minutes from our clock is refused after any delay. A small margin keeps it inside the bound.
+const EXPIRES_AT_MARGIN_SECONDS = 60;
+// A session with less time than this left is not handed out again: the buyer could not finish.
+const REUSE_MIN_REMAINING_MS = 5 * 60_000;
+// Each round either returns or retires one stale pending purchase; more than this means a bug.
+const MAX_ROUNDS = 4;
+
+type ActivePurchase = Pick<
+  ContentPurchase,
+  'id' | 'status' | 'stripeCheckoutSessionId' | 'createdAt'
+>;
+type PurchasableContent = Pick<
+  Content,
+  'id' | 'organizationId' | 'title' | 'description' | 'priceCents' | 'currency' | 'status'
+>;
+
+/**
+ * Checkout and access for buyers. Every guarantee that matters under concurrency is settled by
+ * Postgres (the partial unique index on active purchases, conditional updates); this class only
+ * decides what to do next.
+ */
+export class PurchaseService {
+  readonly #db: Database;
+  readonly #stripe: Stripe;
+  readonly #logger: ObservabilityClient;
+  readonly #clock: () => Date;
+  readonly #webAppUrl: string;
+  readonly #ttlMinutes: number;
+  readonly #graceMs: number;
+  readonly #pollMs: number;
+
+  constructor(dependencies: PurchaseServiceDependencies) {
+    const { config } = dependencies;
+    this.#db = dependencies.db;
+    this.#stripe = dependencies.stripe;
+    this.#logger = dependencies.logger;
+    this.#clock = dependencies.clock ?? (() => new Date());
+    this.#webAppUrl = new URL(config.webAppUrl).origin;
+    this.#ttlMinutes = Math.max(
+      config.checkoutSessionTtlMinutes ?? STRIPE_MIN_SESSION_TTL_MINUTES,
+      STRIPE_MIN_SESSION_TTL_MINUTES,
+    );
+    this.#graceMs = config.sessionCreationGraceMs ?? 30_000;
+    this.#pollMs = config.sessionPollIntervalMs ?? 50;
+  }
+
+  /**
+   * Starts (or resumes) the purchase of `contentId` by `customerId`.
+   *
+   * - `checkout_created`: a new pending purchase and a new Stripe Checkout Session.
+   * - `checkout_reused`: the customer's pending purchase still has an open session; its URL again
+   *   (a double click or a second tab never makes a second session).
+   * - `free_access_granted`: the content is free; a completed purchase at 0, no Stripe call.
+   *
+   * Throws `PurchaseError` with `CONTENT_NOT_FOUND` (missing, draft or archived content),
+   * `ALREADY_PURCHASED` (a completed purchase exists, or a payment for it is already complete at
+   * Stripe), or `PAYMENT_PROVIDER_ERROR` (Stripe failed or timed out; a purchase created for this
+   * call is marked failed). Throws other errors only for infrastructure failures.
+   */
+  async createCheckoutSession(customerId: string, contentId: string): Promise<CheckoutResult> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { item, active } = await this.#findContentAndActivePurchase(customerId, contentId);
+      if (item?.status !== 'published') {
+        throw new PurchaseError('CONTENT_NOT_FOUND', 'Content not found');
+      }
+      if (active?.status === 'completed') {
+        throw new PurchaseError('ALREADY_PURCHASED', 'This content has already been purchased');
+      }
+
+      if (active) {
+        const outcome = await this.#resumePending(active, item);
+        if (outcome) return outcome;
+        continue; // the pending purchase was retired; start over
+      }
+
+      const created =
+        item.priceCents === 0
+          ? await this.#grantFreeAccess(customerId, item)
+          : await this.#startPaidCheckout(customerId, item);
+      if (created) return created;
+      // Another request inserted an active purchase first: the next round finds it.
+    }
+    throw new Error('createCheckoutSession: no stable outcome after repeated contention');
+  }
+
+  /**
+   * True only if the customer has a completed purchase of the content that is not refunded. One
+   * indexed query (the partial unique index on active purchases).
+   */
+  async hasAccess(customerId: string, contentId: string): Promise<boolean> {
+    const rows = await this.#db
+      .select({ id: contentPurchases.id })
+      .from(contentPurchases)
+      .where(
+        and(
+          eq(contentPurchases.customerId, customerId),
+          eq(contentPurchases.contentId, contentId),
+          eq(contentPurchases.status, 'completed'),
+          isNull(contentPurchases.refundedAt),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  /** One round trip: the content row and the customer's active purchase of it, if any. */
+  async #findContentAndActivePurchase(customerId: string, contentId: string) {
+    const [row] = await this.#db
+      .select({
+        item: {
+          id: content.id,
+          organizationId: content.organizationId,
+          title: content.title,
+          description: content.description,
+          priceCents: content.priceCents,
+          currency: content.currency,
+          status: content.status,
+        },
+        active: {
+          id: contentPurchases.id,
+          status: contentPurchases.status,
+          stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
+          createdAt: contentPurchases.createdAt,
+        },
+      })
+      .from(content)
+      .leftJoin(
+        contentPurchases,
+        and(
+          eq(contentPurchases.contentId, content.id),
+          eq(contentPurchases.customerId, customerId),
+          inArray(contentPurchases.status, ['pending', 'completed']),
+        ),
+      )
+      .where(eq(content.id, contentId))
+      .limit(1);
+    return { item: row?.item as PurchasableContent | undefined, active: row?.active ?? undefined };
+  }
+
+  /**
+   * Decides what a pending purchase means now. Returns the reuse outcome, or undefined after
+   * retiring the purchase (expired, abandoned or unusable) so the caller starts a new one.
+   */
+  async #resumePending(
+    pending: ActivePurchase,
+    item: PurchasableContent,
+  ): Promise<CheckoutResult | undefined> {
+    if (item.priceCents === 0) {
+      // Became free while a paid checkout was open: the free grant replaces it.
+      await this.#failPending(pending.id, 'content is now free');
+      return undefined;
+    }
+
+    const sessionId = pending.stripeCheckoutSessionId ?? (await this.#waitForSessionId(pending));
+    if (!sessionId) return undefined;
+
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await this.#stripe.checkout.sessions.retrieve(sessionId);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+        await this.#failPending(pending.id, 'checkout session unknown to Stripe');
+        return undefined;
+      }
+      throw this.#providerError(error, 'retrieve checkout session', pending.id);
+    }
+
+    if (session.status === 'complete') {
+      // Paid (or being paid) at Stripe; fulfillment will complete the purchase. Never charge twice.
+      throw new PurchaseError(
+        'ALREADY_PURCHASED',
+        'A payment for this content has already been made and is being processed',
+      );
+    }
+    const remainingMs = session.expires_at * 1000 - this.#clock().getTime();
+    if (session.status === 'open' && session.url && remainingMs > REUSE_MIN_REMAINING_MS) {
+      this.#logger.info('checkout session reused', { purchaseId: pending.id, sessionId });
+      return {
+        status: 'checkout_reused',
+        purchaseId: pending.id,
+        sessionId,
+        checkoutUrl: session.url,
+      };
+    }
+    if (session.status === 'open') {
+      // About to expire: close it at Stripe so it cannot be paid after we replace it.
+      try {
+        await this.#stripe.checkout.sessions.expire(sessionId);
+      } catch (error) {
+        throw this.#providerError(error, 'expire checkout session', pending.id);
+      }
+    }
+    await this.#failPending(pending.id, 'checkout session expired');
+    return undefined;
+  }
+
+  /**
+   * A pending purchase without a session id is either being set up by a concurrent request (the
+   * Stripe call is in flight) or was abandoned by a request that died. Waits for the former; retires
+   * the latter once the grace period has passed. Returns the session id, or undefined if retired.
+   */
+  async #waitForSessionId(pending: ActivePurchase): Promise<string | undefined> {
+    const remainingMs = pending.createdAt.getTime() + this.#graceMs - this.#clock().getTime();
+    const polls = Math.ceil(Math.max(0, remainingMs) / this.#pollMs);
+    for (let poll = 0; poll < polls; poll++) {
+      await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
+      const [row] = await this.#db
+        .select({
+          status: contentPurchases.status,
+          sessionId: contentPurchases.stripeCheckoutSessionId,
+        })
+        .from(contentPurchases)
+        .where(eq(contentPurchases.id, pending.id));
+      if (row?.status !== 'pending') return undefined; // failed meanwhile: start over
+      if (row.sessionId) return row.sessionId;
+    }
+    // Only retire it if it is still sessionless: the creator may have finished just now.
+    const retired = await this.#db
+      .update(contentPurchases)
+      .set({ status: 'failed' })
+      .where(
+        and(
+          eq(contentPurchases.id, pending.id),
+          eq(contentPurchases.status, 'pending'),
+          isNull(contentPurchases.stripeCheckoutSessionId),
+        ),
+      )
+      .returning({ id: contentPurchases.id });
+    if (retired.length > 0) {
+      this.#logger.warn('abandoned pending purchase retired', { purchaseId: pending.id });
+    }
+    return undefined;
+  }
+
+  async #grantFreeAccess(
+    customerId: string,
+    item: PurchasableContent,
+  ): Promise<CheckoutResult | undefined> {
+    const inserted = await this.#insertActivePurchase({
+      customerId,
+      item,
+      status: 'completed',
+      purchasedAt: this.#clock(),
+    });
+    if (!inserted) return undefined;
+    this.#logger.info('free access granted', { purchaseId: inserted, contentId: item.id });
+    return { status: 'free_access_granted', purchaseId: inserted };
+  }
+
+  async #startPaidCheckout(
+    customerId: string,
+    item: PurchasableContent,
+  ): Promise<CheckoutResult | undefined> {
+    // The pending row comes first (audit trail, and the unique index settles races here).
+    const purchaseId = await this.#insertActivePurchase({ customerId, item, status: 'pending' });
+    if (!purchaseId) return undefined;
+
+    let session: Stripe.Checkout.Session;
+    try {
+      session = await this.#createStripeSession(purchaseId, customerId, item);
+    } catch (error) {
+      await this.#failPending(purchaseId, 'checkout session creation failed');
+      throw this.#providerError(error, 'create checkout session', purchaseId);
+    }
+    if (!session.url) {
+      await this.#failPending(purchaseId, 'checkout session has no URL');
+      throw this.#providerError(
+        new Error('Stripe returned a checkout session without a URL'),
+        'create checkout session',
+        purchaseId,
+      );
+    }
+
+    const linked = await this.#db
+      .update(contentPurchases)
+      .set({ stripeCheckoutSessionId: session.id })
+      .where(and(eq(contentPurchases.id, purchaseId), eq(contentPurchases.status, 'pending')))
+      .returning({ id: contentPurchases.id });
+    if (linked.length === 0) {
+      // Retired as abandoned while Stripe was slow: make the orphan session unpayable and start over.
+      await this.#stripe.checkout.sessions.expire(session.id).catch((error: unknown) => {
+        this.#logger.trackError(error, { purchaseId, sessionId: session.id });
+      });
+      return undefined;
+    }
+
+    this.#logger.info('checkout session created', {
+      purchaseId,
+      contentId: item.id,
+      sessionId: session.id,
+      amount: item.priceCents,
+      currency: item.currency,
+    });
+    return {
+      status: 'checkout_created',
+      purchaseId,
+      sessionId: session.id,
+      checkoutUrl: session.url,
+    };
+  }
+
+  /** Inserts an active purchase; returns its id, or undefined if another active one won the race. */
+  async #insertActivePurchase(values: {
+    customerId: string;
+    item: PurchasableContent;
+    status: 'pending' | 'completed';
+    purchasedAt?: Date;
+  }): Promise<string | undefined> {
+    try {
+      const [row] = await this.#db
+        .insert(contentPurchases)
+        .values({
+          customerId: values.customerId,
+          contentId: values.item.id,
+          organizationId: values.item.organizationId,
+          pricePaidCents: values.item.priceCents,
+          currency: values.item.currency,
+          status: values.status,
+          purchasedAt: values.purchasedAt ?? null,
+        })
+        .returning({ id: contentPurchases.id });
+      return row?.id;
+    } catch (error) {
+      if (isUniqueViolation(error, 'content_purchases_one_active_per_customer_content')) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  #createStripeSession(purchaseId: string, customerId: string, item: PurchasableContent) {
+    const metadata = {
+      purchaseId,
+      customerId,
+      contentId: item.id,
+      organizationId: item.organizationId,
+    };
+    const nowSeconds = Math.floor(this.#clock().getTime() / 1000);
+    const contentUrl = `${this.#webAppUrl}/content/${item.id}`;
+    return this.#stripe.checkout.sessions.create(
+      {
+        mode: 'payment',
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: item.currency,
+              unit_amount: item.priceCents,
+              product_data: {
+                name: item.title,
+                // Stripe refuses an empty description.
+                ...(item.description ? { description: item.description } : {}),
+                metadata: { contentId: item.id },
+              },
+            },
+          },
+        ],
+        client_reference_id: purchaseId,
+        metadata,
+        payment_intent_data: { metadata },
+        expires_at: nowSeconds + this.#ttlMinutes * 60 + EXPIRES_AT_MARGIN_SECONDS,
+        success_url: `${contentUrl}?purchase=success&session_id={CHECKOUT_SESSION_ID}`,
+        cancel_url: `${contentUrl}?purchase=cancelled`,
+      },
+      // One purchase, one session: a retried call (ours or the SDK's) cannot create a second one.
+      { idempotencyKey: `checkout-session:${purchaseId}` },
+    );
+  }
+
+  async #failPending(purchaseId: string, reason: string): Promise<void> {
+    const failed = await this.#db
+      .update(contentPurchases)
+      .set({ status: 'failed' })
+      .where(and(eq(contentPurchases.id, purchaseId), eq(contentPurchases.status, 'pending')))
+      .returning({ id: contentPurchases.id });
+    if (failed.length > 0) this.#logger.info('pending purchase failed', { purchaseId, reason });
+  }
+
+  #providerError(error: unknown, operation: string, purchaseId: string): PurchaseError {
+    this.#logger.trackError(error, { operation, purchaseId });
+    return new PurchaseError(
+      'PAYMENT_PROVIDER_ERROR',
+      'The payment provider is unavailable; please try again',
+      { cause: error },
+    );
+  }
+}
