@@ -6,6 +6,9 @@
 export default [
   'packages/database',
   'packages/observability',
+  'packages/purchases',
+  'packages/security',
   'packages/test-utils',
   'packages/validation',
+  'workers/checkout',
 ];

@@ -1,0 +1,177 @@
+import { signBuyerToken } from '@codex/security';
+import { createTestUser } from '@codex/test-utils/factories';
+import { hc } from 'hono/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CheckoutApp } from './index';
+import { authorizationFor, callWorker, testEnv } from './test-support';
+
+const SOME_CONTENT = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+
+function base64Url(value: unknown): string {
+  return btoa(JSON.stringify(value)).replaceAll('=', '').replaceAll('+', '-').replaceAll('/', '_');
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('edge behaviour', () => {
+  it('answers GET /health with security headers and a request id', async () => {
+    const response = await callWorker('/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+    expect(response.headers.get('Strict-Transport-Security')).toContain('max-age=');
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
+    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const echoed = await callWorker('/health', { headers: { 'X-Request-Id': 'web-req-12345678' } });
+    expect(echoed.headers.get('X-Request-Id')).toBe('web-req-12345678');
+    const replaced = await callWorker('/health', {
+      headers: { 'X-Request-Id': 'bad id <script>' },
+    });
+    expect(replaced.headers.get('X-Request-Id')).not.toContain('script');
+  });
+
+  it('answers unknown routes 404 NOT_FOUND in the error shape', async () => {
+    const response = await callWorker('/api/nothing-here', {
+      headers: await authorizationFor(createTestUser()),
+    });
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect(body.error.requestId).toBe(response.headers.get('X-Request-Id'));
+  });
+
+  it('allows the web app origin through CORS and nobody else', async () => {
+    const preflight = (origin: string) =>
+      callWorker('/api/checkout', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type',
+        },
+      });
+    const allowed = await preflight(testEnv.WEB_APP_URL);
+    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(testEnv.WEB_APP_URL);
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+});
+
+describe('buyer authentication', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: Array<[string, () => Promise<Record<string, string>>]> = [
+    ['no Authorization header', async () => ({})],
+    ['a Basic scheme', async () => ({ Authorization: 'Basic dXNlcjpwYXNz' })],
+    ['a malformed token', async () => ({ Authorization: 'Bearer not.a.jwt' })],
+    [
+      'an expired token',
+      async () => ({
+        Authorization: `Bearer ${await signBuyerToken({
+          secret: testEnv.AUTH_JWT_SECRET,
+          customerId: 'user_1',
+          expiresInSeconds: 60,
+          now: () => Date.now() - 3_600_000,
+        })}`,
+      }),
+    ],
+    [
+      'a token signed with another secret',
+      async () => ({
+        Authorization: `Bearer ${await signBuyerToken({
+          secret: 'another-secret-another-secret-another-secret',
+          customerId: 'user_1',
+        })}`,
+      }),
+    ],
+    [
+      'an unsigned (alg none) token',
+      async () => ({
+        Authorization: `Bearer ${base64Url({ alg: 'none', typ: 'JWT' })}.${base64Url({ sub: 'user_1', exp: now() + 600 })}.`,
+      }),
+    ],
+  ];
+
+  it.each(cases)('answers 401 UNAUTHORIZED for %s, on both endpoints', async (_label, headers) => {
+    for (const [path, method] of [
+      ['/api/checkout', 'POST'],
+      [`/api/purchases/access/${SOME_CONTENT}`, 'GET'],
+    ] as const) {
+      const response = await callWorker(path, {
+        method,
+        headers: { 'Content-Type': 'application/json', ...(await headers()) },
+        ...(method === 'POST' ? { body: JSON.stringify({ contentId: SOME_CONTENT }) } : {}),
+      });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as {
+        error: { code: string; message: string; requestId: string };
+      };
+      expect(body.error.code).toBe('UNAUTHORIZED');
+      expect(body.error.requestId).toBe(response.headers.get('X-Request-Id'));
+    }
+  });
+});
+
+describe('failures never leak', () => {
+  it('answers 500 without details and logs one configuration error when a secret is missing', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      errors.push(String(line));
+    });
+    const response = await callWorker(
+      `/api/purchases/access/${SOME_CONTENT}`,
+      { headers: await authorizationFor(createTestUser()) },
+      { STRIPE_SECRET_KEY: undefined, AUTH_JWT_SECRET: 'short' },
+    );
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
+    expect(text).not.toMatch(/STRIPE|AUTH_JWT|short/);
+    const configLines = errors.filter((line) => line.includes('worker misconfigured'));
+    expect(configLines).toHaveLength(1);
+    expect(configLines[0]).toContain('STRIPE_SECRET_KEY: missing');
+    expect(configLines[0]).toContain('AUTH_JWT_SECRET');
+    expect(configLines[0]).not.toContain(testEnv.AUTH_JWT_SECRET);
+  });
+
+  it('answers 500 INTERNAL_ERROR without internals when the database is unreachable', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await callWorker(
+      `/api/purchases/access/${SOME_CONTENT}`,
+      { headers: await authorizationFor(createTestUser()) },
+      { DATABASE_URL: 'postgres://app:hunter2-secret@127.0.0.1:1/nowhere' },
+    );
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
+    expect(text).not.toMatch(/hunter2|127\.0\.0\.1|nowhere|ECONN|WebSocket/i);
+  });
+});
+
+describe('typed client', () => {
+  it('calls the access endpoint through hc<CheckoutApp>', async () => {
+    const client = hc<CheckoutApp>('http://checkout.test', {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+        callWorker(input instanceof Request ? input.url : String(input), init),
+      headers: await authorizationFor(createTestUser()),
+    });
+    const response = await client.api.purchases.access[':contentId'].$get({
+      param: { contentId: SOME_CONTENT },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.hasAccess).toBe(false);
+  });
+});

@@ -1,0 +1,220 @@
+import { contentPurchases, eq } from '@codex/database';
+import { createMemoryRateLimiter } from '@codex/security';
+import {
+  createTestContent,
+  createTestOrganization,
+  createTestUser,
+} from '@codex/test-utils/factories';
+import { describe, expect, it } from 'vitest';
+import {
+  authorizationFor,
+  callWorker,
+  failStripeFor,
+  stripeRequestsFor,
+  withTestDatabase,
+} from './test-support';
+
+async function createItem(
+  options: { priceCents?: number; status?: 'draft' | 'published' | 'archived' } = {},
+) {
+  return withTestDatabase(async (db) => {
+    const organization = await createTestOrganization(db);
+    return createTestContent(db, { organizationId: organization.id, ...options });
+  });
+}
+
+async function postCheckout(customerId: string, body: unknown, overrides = {}) {
+  return callWorker(
+    '/api/checkout',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    overrides,
+  );
+}
+
+async function purchasesOf(customerId: string) {
+  return withTestDatabase((db) =>
+    db.select().from(contentPurchases).where(eq(contentPurchases.customerId, customerId)),
+  );
+}
+
+describe('POST /api/checkout', () => {
+  it('answers 201 with a new checkout, then 200 with the same session on a second click', async () => {
+    const item = await createItem({ priceCents: 2_500 });
+    const customerId = createTestUser();
+
+    const first = await postCheckout(customerId, { contentId: item.id });
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { data: Record<string, string> };
+    expect(created.data).toMatchObject({ status: 'checkout_created' });
+    expect(created.data.checkoutUrl).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+    expect(created.data.sessionId).toMatch(/^cs_test_/);
+
+    const second = await postCheckout(customerId, { contentId: item.id });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ data: { ...created.data, status: 'checkout_reused' } });
+
+    const rows = await purchasesOf(customerId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      status: 'pending',
+      pricePaidCents: 2_500,
+      id: created.data.purchaseId,
+    });
+    expect((await stripeRequestsFor(item.id)).filter((r) => !r.replayed)).toHaveLength(1);
+  });
+
+  it('answers 200 free_access_granted for free content, without calling Stripe', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const customerId = createTestUser();
+
+    const response = await postCheckout(customerId, { contentId: item.id });
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { status: string; purchaseId: string } };
+    expect(body.data.status).toBe('free_access_granted');
+    expect(await stripeRequestsFor(item.id)).toEqual([]);
+  });
+
+  it.each(['draft', 'archived'] as const)(
+    'answers 404 CONTENT_NOT_FOUND for %s content',
+    async (status) => {
+      const item = await createItem({ status });
+      const response = await postCheckout(createTestUser(), { contentId: item.id });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'CONTENT_NOT_FOUND',
+      );
+    },
+  );
+
+  it('answers 409 ALREADY_PURCHASED when the customer owns the content', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const customerId = createTestUser();
+    await postCheckout(customerId, { contentId: item.id });
+
+    const response = await postCheckout(customerId, { contentId: item.id });
+
+    expect(response.status).toBe(409);
+    const body = (await response.json()) as {
+      error: { code: string; message: string; requestId: string };
+    };
+    expect(body.error).toMatchObject({ code: 'ALREADY_PURCHASED' });
+    expect(body.error.requestId).toBe(response.headers.get('X-Request-Id'));
+  });
+
+  it('answers 502 PAYMENT_PROVIDER_ERROR when Stripe fails, and leaves the purchase failed', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const restore = await failStripeFor(item.id, 500);
+    try {
+      const response = await postCheckout(customerId, { contentId: item.id });
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        'PAYMENT_PROVIDER_ERROR',
+      );
+    } finally {
+      await restore();
+    }
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['failed']);
+  });
+
+  it.each([
+    ['a malformed content id', { contentId: 'not-a-uuid' }, 'contentId: must be a UUID'],
+    ['a missing content id', {}, 'contentId'],
+    [
+      'a client-sent price',
+      { contentId: '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', priceCents: 1 },
+      'priceCents',
+    ],
+    ['malformed JSON', '{"contentId":', 'not valid JSON'],
+  ])('answers 400 VALIDATION_ERROR for %s', async (_label, body, fragment) => {
+    const response = await postCheckout(createTestUser(), body);
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('VALIDATION_ERROR');
+    expect(error.message).toContain(fragment);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const response = await callWorker('/api/checkout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', ...(await authorizationFor(createTestUser())) },
+      body: 'contentId=1',
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE for an oversized body', async () => {
+    const response = await postCheckout(createTestUser(), { contentId: 'x'.repeat(20_000) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After after 10 checkouts a minute', async () => {
+    const item = await createItem({ status: 'draft' });
+    const customerId = createTestUser();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      const response = await postCheckout(customerId, { contentId: item.id });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.headers.get('Retry-After')).toBe('60');
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+          'RATE_LIMITED',
+        );
+      }
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(404));
+    expect(statuses[10]).toBe(429);
+    // Another customer is not affected.
+    expect((await postCheckout(createTestUser(), { contentId: item.id })).status).toBe(404);
+  });
+});
+
+describe('racing checkouts through the worker', () => {
+  it('settles 25 parallel requests on one pending purchase and one Stripe session (limit raised)', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    const roomy = createMemoryRateLimiter({ limit: 100, periodSeconds: 60 });
+
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        postCheckout(customerId, { contentId: item.id }, { CHECKOUT_RATE_LIMITER: roomy }),
+      ),
+    );
+
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(24);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{
+      data: { sessionId: string };
+    }>;
+    expect(new Set(bodies.map((body) => body.data.sessionId)).size).toBe(1);
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
+    expect((await stripeRequestsFor(item.id)).filter((r) => !r.replayed)).toHaveLength(1);
+  });
+
+  it('with the real limit, answers each of 25 parallel requests 200, 201 or 429, never 5xx', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, () => postCheckout(customerId, { contentId: item.id })),
+    );
+
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.every((status) => [200, 201, 429].includes(status))).toBe(true);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
+  });
+});

@@ -1,0 +1,26 @@
+import { parseWith, rateLimit, readJsonBody } from '@codex/security';
+import { createCheckoutSchema } from '@codex/validation';
+import { Hono } from 'hono';
+import type { CheckoutEnv } from '../context';
+import { fallbackRateLimiter } from '../rate-limiter';
+
+const CHECKOUT_RATE_LIMIT = { limit: 10, periodSeconds: 60 } as const;
+
+/** `POST /api/checkout`: start or resume the purchase of one content item. */
+export const checkoutRoutes = new Hono<CheckoutEnv>().post(
+  '/',
+  rateLimit({
+    limiter: (c) => c.env.CHECKOUT_RATE_LIMITER ?? fallbackRateLimiter(CHECKOUT_RATE_LIMIT),
+    key: (c) => `checkout:customer:${c.var.customerId}`,
+    periodSeconds: CHECKOUT_RATE_LIMIT.periodSeconds,
+  }),
+  async (c) => {
+    const { contentId } = parseWith(createCheckoutSchema, await readJsonBody(c));
+    const result = await c.var.purchases().createCheckoutSession(c.var.customerId, contentId);
+    c.header('Cache-Control', 'no-store');
+    if (result.status === 'checkout_created') {
+      return c.json({ data: result }, 201);
+    }
+    return c.json({ data: result }, 200);
+  },
+);
