@@ -1,6 +1,7 @@
 import { signBuyerToken } from '@codex/security';
 import { createTestUser } from '@codex/test-utils/factories';
 import { hc } from 'hono/client';
+import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckoutApp } from './index';
 import { authorizationFor, callWorker, testEnv } from './test-support';
@@ -88,6 +89,18 @@ describe('buyer authentication', () => {
           secret: 'another-secret-another-secret-another-secret',
           customerId: 'user_1',
         })}`,
+      }),
+    ],
+    [
+      'a token without exp',
+      async () => ({
+        Authorization: `Bearer ${await sign({ sub: 'user_1', iat: now() }, testEnv.AUTH_JWT_SECRET, 'HS256')}`,
+      }),
+    ],
+    [
+      'a token whose sub is not a customer id',
+      async () => ({
+        Authorization: `Bearer ${await sign({ sub: 'user 1', exp: now() + 600 }, testEnv.AUTH_JWT_SECRET, 'HS256')}`,
       }),
     ],
     [
