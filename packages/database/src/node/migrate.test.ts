@@ -41,6 +41,7 @@ describe('migrateDatabase', () => {
     expect(await tableNames()).toEqual([
       'content',
       'content_purchases',
+      'fulfillment_anomalies',
       'organizations',
       'stripe_webhook_events',
     ]);

@@ -87,6 +87,10 @@ export const contentPurchases = pgTable(
       .on(table.stripePaymentIntentId)
       .where(sql`${table.stripePaymentIntentId} IS NOT NULL`),
     index('content_purchases_content_id_idx').on(table.contentId),
+    // Reconciliation's scan: the oldest pending purchases first.
+    index('content_purchases_pending_created_at_idx')
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'pending'`),
     index('content_purchases_organization_id_idx').on(table.organizationId),
   ],
 );

@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { contentPurchases } from './purchases';
+
+export const fulfillmentAnomalyKinds = [
+  'amount_mismatch',
+  'currency_mismatch',
+  'linkage_mismatch',
+] as const;
+export type FulfillmentAnomalyKind = (typeof fulfillmentAnomalyKinds)[number];
+
+/**
+ * Payments that arrived but could not be matched safely to what was sold (wrong amount or
+ * currency, a session whose ids disagree with the purchase). Access is never granted for them;
+ * each is kept here once per (Stripe object, kind) for a person to review.
+ */
+export const fulfillmentAnomalies = pgTable(
+  'fulfillment_anomalies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    purchaseId: uuid('purchase_id').references(() => contentPurchases.id, { onDelete: 'restrict' }),
+    /** The Checkout Session (or other Stripe object) the anomaly was seen on. */
+    stripeObjectId: text('stripe_object_id').notNull(),
+    kind: text('kind', { enum: fulfillmentAnomalyKinds }).notNull(),
+    /** Expected and received values; never card data or personal data. */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    check(
+      'fulfillment_anomalies_kind_valid',
+      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch')`,
+    ),
+    uniqueIndex('fulfillment_anomalies_object_kind_unique').on(table.stripeObjectId, table.kind),
+    index('fulfillment_anomalies_purchase_id_idx').on(table.purchaseId),
+  ],
+);
+
+export type FulfillmentAnomaly = typeof fulfillmentAnomalies.$inferSelect;
