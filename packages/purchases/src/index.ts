@@ -1,5 +1,15 @@
 export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
 export {
+  type CheckoutSessionSnapshot,
+  type FulfillmentResult,
+  FulfillmentService,
+  type FulfillmentServiceDependencies,
+  handledStripeEventTypes,
+  type ReconcileOptions,
+  type ReconciliationSummary,
+  type StripeEventOutcome,
+} from './fulfillment-service';
+export {
   isPurchaseError,
   PurchaseError,
   type PurchaseErrorCode,
