@@ -1,6 +1,6 @@
 import type { Database } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
-import type { PurchaseService } from '@codex/purchases';
+import type { FulfillmentService, PurchaseService } from '@codex/purchases';
 import type { CheckoutBindings, CheckoutConfig } from './env';
 
 /** Per-request values middleware puts on the Hono context. */
@@ -12,6 +12,8 @@ export interface CheckoutVariables {
   customerId: string;
   /** Built on first use; the database pool it opens is closed when the request ends. */
   purchases: () => PurchaseService;
+  /** Same lifetime as `purchases`. */
+  fulfillment: () => FulfillmentService;
   database: () => Database;
 }
 

@@ -1,6 +1,6 @@
 import { createDatabaseClient, type DatabaseClient } from '@codex/database';
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, PurchaseService } from '@codex/purchases';
+import { createStripeClient, FulfillmentService, PurchaseService } from '@codex/purchases';
 import { ApiError } from '@codex/security';
 import type { MiddlewareHandler } from 'hono';
 import type { CheckoutEnv } from './context';
@@ -52,6 +52,16 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
   async function purchaseServices(c, next) {
     let client: DatabaseClient | undefined;
     let service: PurchaseService | undefined;
+    let fulfillment: FulfillmentService | undefined;
+    let stripe: ReturnType<typeof createStripeClient> | undefined;
+    const stripeClient = () => {
+      const { config } = c.var;
+      stripe ??= createStripeClient({
+        secretKey: config.STRIPE_SECRET_KEY,
+        apiBase: config.STRIPE_API_BASE,
+      });
+      return stripe;
+    };
     const database = () => {
       const { config, logger } = c.var;
       client ??= createDatabaseClient({
@@ -67,14 +77,19 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
       const { config, logger } = c.var;
       service ??= new PurchaseService({
         db: database(),
-        stripe: createStripeClient({
-          secretKey: config.STRIPE_SECRET_KEY,
-          apiBase: config.STRIPE_API_BASE,
-        }),
+        stripe: stripeClient(),
         logger,
         config: { webAppUrl: config.WEB_APP_URL },
       });
       return service;
+    });
+    c.set('fulfillment', () => {
+      fulfillment ??= new FulfillmentService({
+        db: database(),
+        stripe: stripeClient(),
+        logger: c.var.logger,
+      });
+      return fulfillment;
     });
     try {
       await next();
