@@ -143,7 +143,7 @@ export class FulfillmentService {
       switch (event.type) {
         case 'checkout.session.completed':
         case 'checkout.session.async_payment_succeeded':
-          return { status: 'processed', result: await this.#complete(tx, event.data.object) };
+          return { status: 'processed', result: await this.#fulfillCheckout(tx, event.data.object) };
         case 'checkout.session.async_payment_failed':
         case 'checkout.session.expired':
           return { status: 'processed', result: await this.#fail(tx, event.data.object) };
@@ -161,7 +161,7 @@ export class FulfillmentService {
    * session if it is paid and matches what was sold. Idempotent; see `FulfillmentResult`.
    */
   async handleCheckoutCompleted(session: CheckoutSessionSnapshot): Promise<FulfillmentResult> {
-    const result = await this.#complete(this.#db, session);
+    const result = await this.#fulfillCheckout(this.#db, session);
     this.#logOutcome({ status: 'processed', result }, { source: 'direct' });
     return result;
   }
@@ -204,7 +204,7 @@ export class FulfillmentService {
     const result =
       session.status === 'expired'
         ? await this.#fail(this.#db, session)
-        : await this.#complete(this.#db, session);
+        : await this.#fulfillCheckout(this.#db, session);
     this.#logOutcome({ status: 'processed', result }, { source: 'confirmation' });
     switch (result.status) {
       case 'completed':
@@ -276,7 +276,7 @@ export class FulfillmentService {
         const result =
           session.status === 'expired'
             ? await this.#fail(this.#db, session)
-            : await this.#complete(this.#db, session);
+            : await this.#fulfillCheckout(this.#db, session);
         this.#logOutcome({ status: 'processed', result }, { source: 'reconciliation' });
         if (result.status === 'completed') summary.completed++;
         if (result.status === 'failed') summary.failed++;
@@ -354,7 +354,7 @@ export class FulfillmentService {
     return undefined;
   }
 
-  async #complete(db: Executor, session: CheckoutSessionSnapshot): Promise<FulfillmentResult> {
+  async #fulfillCheckout(db: Executor, session: CheckoutSessionSnapshot): Promise<FulfillmentResult> {
     const purchase = await this.#findPurchase(db, session);
     if (!purchase) return { status: 'unknown_purchase' };
     const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
