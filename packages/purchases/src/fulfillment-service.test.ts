@@ -255,6 +255,44 @@ describe('handleStripeEvent: payments that do not match', () => {
     expect((await purchaseRow(second.purchaseId))?.status).toBe('pending');
   });
 
+  it('flags a payment intent that already paid for another purchase, without failing the webhook', async () => {
+    const first = await startCheckout();
+    const second = await startCheckout();
+    await fulfillment().handleStripeEvent(
+      eventOf('checkout.session.completed', sessionAfter(first.sessionId, paidWith('pi_shared_1'))),
+    );
+    const event = eventOf(
+      'checkout.session.completed',
+      sessionAfter(second.sessionId, paidWith('pi_shared_1')),
+    );
+
+    const outcome = await fulfillment().handleStripeEvent(event);
+
+    expect(outcome).toMatchObject({ result: { status: 'flagged', kind: 'linkage_mismatch' } });
+    expect((await purchaseRow(second.purchaseId))?.status).toBe('pending');
+    const inbox = await testDb.db
+      .select()
+      .from(stripeWebhookEvents)
+      .where(eq(stripeWebhookEvents.id, event.id));
+    expect(inbox).toHaveLength(1);
+  });
+
+  it('flags money taken for a purchase that had already failed', async () => {
+    const checkout = await startCheckout();
+    await testDb.db
+      .update(contentPurchases)
+      .set({ status: 'failed' })
+      .where(eq(contentPurchases.id, checkout.purchaseId));
+    const outcome = await fulfillment().handleStripeEvent(
+      eventOf(
+        'checkout.session.completed',
+        sessionAfter(checkout.sessionId, paidWith('pi_after_fail')),
+      ),
+    );
+    expect(outcome).toMatchObject({ result: { status: 'flagged', kind: 'paid_after_failure' } });
+    expect((await purchaseRow(checkout.purchaseId))?.status).toBe('failed');
+  });
+
   it('acknowledges sessions that are not ours and event types it does not handle', async () => {
     const foreign = {
       id: 'cs_test_not_ours_1',
@@ -408,6 +446,29 @@ describe('reconcilePendingPurchases', () => {
     expect(logLines.some((line) => line.includes('"message":"reconciliation finished"'))).toBe(
       true,
     );
+  });
+
+  it('rotates through pending purchases, so ones that stay pending cannot starve the rest', async () => {
+    const stuck = await startCheckout();
+    const lost = await startCheckout();
+    sessionAfter(stuck.sessionId, { status: 'complete', payment_status: 'unpaid' });
+    sessionAfter(lost.sessionId, paidWith('pi_rotation'));
+    await testDb.db
+      .update(contentPurchases)
+      .set({ createdAt: new Date(Date.now() - 30 * 60_000) })
+      .where(eq(contentPurchases.id, stuck.purchaseId));
+    await testDb.db
+      .update(contentPurchases)
+      .set({ createdAt: new Date(Date.now() - 20 * 60_000) })
+      .where(eq(contentPurchases.id, lost.purchaseId));
+
+    await fulfillment().reconcilePendingPurchases({ batchSize: 1 });
+    expect((await purchaseRow(stuck.purchaseId))?.lastReconciledAt).toBeInstanceOf(Date);
+    expect((await purchaseRow(lost.purchaseId))?.status).toBe('pending');
+
+    await fulfillment().reconcilePendingPurchases({ batchSize: 1 });
+    expect((await purchaseRow(lost.purchaseId))?.status).toBe('completed');
+    expect((await purchaseRow(stuck.purchaseId))?.status).toBe('pending');
   });
 
   it('is safe to run twice at once', async () => {

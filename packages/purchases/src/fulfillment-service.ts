@@ -13,6 +13,7 @@ import {
   lt,
   notExists,
   or,
+  sql,
   stripeWebhookEvents,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
@@ -42,7 +43,7 @@ export type FulfillmentResult =
   | { status: 'awaiting_payment'; purchaseId: string; contentId: string }
   /** The purchase became failed now (payment failed, session expired). */
   | { status: 'failed'; purchaseId: string; contentId: string }
-  /** Nothing to change: the purchase is no longer pending (e.g. `expired` after `completed`). */
+  /** Nothing to change: the purchase is no longer pending and the trigger does not apply to it. */
   | {
       status: 'unchanged';
       purchaseId: string;
@@ -143,7 +144,10 @@ export class FulfillmentService {
       switch (event.type) {
         case 'checkout.session.completed':
         case 'checkout.session.async_payment_succeeded':
-          return { status: 'processed', result: await this.#fulfillCheckout(tx, event.data.object) };
+          return {
+            status: 'processed',
+            result: await this.#fulfillCheckout(tx, event.data.object),
+          };
         case 'checkout.session.async_payment_failed':
         case 'checkout.session.expired':
           return { status: 'processed', result: await this.#fail(tx, event.data.object) };
@@ -250,7 +254,7 @@ export class FulfillmentService {
     summary.failed += abandoned.length;
 
     const batch = await this.#db
-      .select({ sessionId: contentPurchases.stripeCheckoutSessionId })
+      .select({ id: contentPurchases.id, sessionId: contentPurchases.stripeCheckoutSessionId })
       .from(contentPurchases)
       .where(
         and(
@@ -265,12 +269,21 @@ export class FulfillmentService {
           ),
         ),
       )
-      .orderBy(contentPurchases.createdAt)
+      // Never-checked first, then least recently checked: purchases that stay pending for days
+      // (bank debits) or keep failing cannot starve newer ones.
+      .orderBy(
+        sql`${contentPurchases.lastReconciledAt} ASC NULLS FIRST`,
+        contentPurchases.createdAt,
+      )
       .limit(options.batchSize ?? 50);
 
-    for (const { sessionId } of batch) {
+    for (const { id, sessionId } of batch) {
       if (!sessionId) continue;
       summary.checked++;
+      await this.#db
+        .update(contentPurchases)
+        .set({ lastReconciledAt: now })
+        .where(eq(contentPurchases.id, id));
       try {
         const session = await this.#retrieveSession(sessionId);
         const result =
@@ -354,7 +367,10 @@ export class FulfillmentService {
     return undefined;
   }
 
-  async #fulfillCheckout(db: Executor, session: CheckoutSessionSnapshot): Promise<FulfillmentResult> {
+  async #fulfillCheckout(
+    db: Executor,
+    session: CheckoutSessionSnapshot,
+  ): Promise<FulfillmentResult> {
     const purchase = await this.#findPurchase(db, session);
     if (!purchase) return { status: 'unknown_purchase' };
     const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
@@ -364,10 +380,17 @@ export class FulfillmentService {
       return this.#flag(db, session, purchase.id, 'linkage_mismatch', { problem: linkage });
     }
     if (purchase.status === 'completed') return { status: 'already_completed', ...ids };
+    const isPaid = PAID_STATUSES.has(session.payment_status);
     if (purchase.status !== 'pending') {
+      // Money taken for a purchase we already gave up on: a person must refund or grant it.
+      if (isPaid && purchase.pricePaidCents > 0) {
+        return this.#flag(db, session, purchase.id, 'paid_after_failure', {
+          purchaseStatus: purchase.status,
+        });
+      }
       return { status: 'unchanged', ...ids, purchaseStatus: purchase.status };
     }
-    if (!PAID_STATUSES.has(session.payment_status)) return { status: 'awaiting_payment', ...ids };
+    if (!isPaid) return { status: 'awaiting_payment', ...ids };
     if (session.amount_total !== purchase.pricePaidCents) {
       return this.#flag(db, session, purchase.id, 'amount_mismatch', {
         expected: purchase.pricePaidCents,
@@ -386,16 +409,20 @@ export class FulfillmentService {
         ? session.payment_intent
         : session.payment_intent?.id;
     try {
-      const completed = await db
-        .update(contentPurchases)
-        .set({
-          status: 'completed',
-          purchasedAt: this.#clock(),
-          stripeCheckoutSessionId: session.id,
-          ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
-        })
-        .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
-        .returning({ id: contentPurchases.id });
+      // In its own savepoint (or transaction): a unique violation must not abort the caller's
+      // transaction, which still has to record the anomaly and the inbox row.
+      const completed = await db.transaction((savepoint) =>
+        savepoint
+          .update(contentPurchases)
+          .set({
+            status: 'completed',
+            purchasedAt: this.#clock(),
+            stripeCheckoutSessionId: session.id,
+            ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+          })
+          .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
+          .returning({ id: contentPurchases.id }),
+      );
       if (completed.length > 0) return { status: 'completed', ...ids };
     } catch (error) {
       if (isUniqueViolation(error)) {

@@ -15,12 +15,14 @@ export const fulfillmentAnomalyKinds = [
   'amount_mismatch',
   'currency_mismatch',
   'linkage_mismatch',
+  'paid_after_failure',
 ] as const;
 export type FulfillmentAnomalyKind = (typeof fulfillmentAnomalyKinds)[number];
 
 /**
  * Payments that arrived but could not be matched safely to what was sold (wrong amount or
- * currency, a session whose ids disagree with the purchase). Access is never granted for them;
+ * currency, a session whose ids disagree with the purchase, money taken for a purchase already
+ * failed). Access is never granted for them;
  * each is kept here once per (Stripe object, kind) for a person to review.
  */
 export const fulfillmentAnomalies = pgTable(
@@ -39,7 +41,7 @@ export const fulfillmentAnomalies = pgTable(
   (table) => [
     check(
       'fulfillment_anomalies_kind_valid',
-      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch')`,
+      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure')`,
     ),
     uniqueIndex('fulfillment_anomalies_object_kind_unique').on(table.stripeObjectId, table.kind),
     index('fulfillment_anomalies_purchase_id_idx').on(table.purchaseId),

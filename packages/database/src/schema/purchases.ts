@@ -47,6 +47,8 @@ export const contentPurchases = pgTable(
     stripePaymentIntentId: text('stripe_payment_intent_id'),
     purchasedAt: timestamp('purchased_at', { withTimezone: true, mode: 'date' }),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
+    /** When reconciliation last asked Stripe about this pending purchase (it rotates through them). */
+    lastReconciledAt: timestamp('last_reconciled_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },
   (table) => [
@@ -87,9 +89,9 @@ export const contentPurchases = pgTable(
       .on(table.stripePaymentIntentId)
       .where(sql`${table.stripePaymentIntentId} IS NOT NULL`),
     index('content_purchases_content_id_idx').on(table.contentId),
-    // Reconciliation's scan: the oldest pending purchases first.
-    index('content_purchases_pending_created_at_idx')
-      .on(table.createdAt)
+    // Reconciliation's scan: pending purchases never checked first, then the least recently checked.
+    index('content_purchases_pending_reconcile_idx')
+      .on(table.lastReconciledAt.asc().nullsFirst(), table.createdAt)
       .where(sql`${table.status} = 'pending'`),
     index('content_purchases_organization_id_idx').on(table.organizationId),
   ],
