@@ -11,4 +11,5 @@ export default [
   'packages/test-utils',
   'packages/validation',
   'workers/checkout',
+  'workers/stripe-webhook-handler',
 ];

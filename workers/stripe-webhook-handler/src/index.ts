@@ -1,0 +1,41 @@
+import {
+  createErrorHandler,
+  limitBody,
+  notFoundHandler,
+  requestId,
+  securityHeaders,
+} from '@codex/security';
+import { Hono } from 'hono';
+import type { WebhookEnv } from './context';
+import type { WebhookBindings } from './env';
+import { fulfillmentServices, requestLogging, requireConfig } from './middleware';
+import { paymentWebhookRoutes } from './routes/payment-webhook';
+import { scheduled } from './scheduled';
+
+// Checkout Session events are a few KiB; this leaves room and stops floods early.
+const MAX_BODY_BYTES = 256 * 1024;
+
+const app = new Hono<WebhookEnv>();
+
+app.use('*', requestId());
+app.use('*', requestLogging());
+app.use('*', securityHeaders());
+app.get('/health', (c) => c.json({ status: 'ok' }));
+
+app.use('/webhooks/*', requireConfig());
+app.use('/webhooks/*', limitBody({ maxBytes: MAX_BODY_BYTES }));
+app.use('/webhooks/*', fulfillmentServices());
+
+const routes = app.route('/webhooks/stripe', paymentWebhookRoutes);
+
+app.notFound(notFoundHandler);
+app.onError(createErrorHandler({ logger: (c) => c.var.logger }));
+
+/** The app's type (routes and their answers), e.g. for `hc<StripeWebhookApp>` in tests or tools. */
+export type StripeWebhookApp = typeof routes;
+
+/** The worker: Stripe webhooks over HTTP, reconciliation on the Cron Trigger. */
+export default {
+  fetch: app.fetch,
+  scheduled,
+} satisfies ExportedHandler<WebhookBindings>;

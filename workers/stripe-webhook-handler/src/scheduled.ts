@@ -1,0 +1,44 @@
+import { ObservabilityClient } from '@codex/observability';
+import { createStripeClient, FulfillmentService } from '@codex/purchases';
+import { readReconciliationConfig, type WebhookBindings } from './env';
+import { SERVICE } from './middleware';
+import { openDatabase } from './open-database';
+
+/**
+ * The Cron Trigger (`*\/10 * * * *`): runs `FulfillmentService.reconcilePendingPurchases()` on a
+ * database client of its own, which is closed in the same `waitUntil`. The service logs its
+ * summary; a failure of the run is logged with `trackError` and not rethrown (the next run retries,
+ * every change it makes is conditional). A misconfiguration is logged once and the run skipped.
+ */
+export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
+  controller,
+  env,
+  ctx,
+) => {
+  const logger = new ObservabilityClient(SERVICE, env.ENVIRONMENT ?? 'unknown', {
+    context: { cron: controller.cron, scheduledTime: new Date(controller.scheduledTime) },
+  });
+  const result = readReconciliationConfig(env);
+  if (!result.ok) {
+    logger.error('worker misconfigured', { problems: result.problems });
+    return;
+  }
+  const { config } = result;
+  const database = openDatabase(config, logger);
+  const fulfillment = new FulfillmentService({
+    db: database.db,
+    stripe: createStripeClient({
+      secretKey: config.STRIPE_SECRET_KEY,
+      apiBase: config.STRIPE_API_BASE,
+    }),
+    logger,
+  });
+  ctx.waitUntil(
+    fulfillment
+      .reconcilePendingPurchases()
+      .catch((error: unknown) => {
+        logger.trackError(error, { operation: 'reconcile pending purchases' });
+      })
+      .finally(() => database.close()),
+  );
+};
