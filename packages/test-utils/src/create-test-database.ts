@@ -3,7 +3,6 @@ import { createDatabaseClient, type Database, sql } from '@codex/database';
 import { migrateDatabase } from '@codex/database/node';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { inject } from 'vitest';
 import { nodeWebSocket } from './node-websocket';
 import { type TestDatabaseConfig, withDatabaseName } from './test-database-config';
 
@@ -39,8 +38,11 @@ const EMBEDDED_MAX_CONNECTIONS = 256;
 export async function createTestDatabase(
   options: CreateTestDatabaseOptions = {},
   // Test files read it from the global setup; a global setup passes its own.
-  config: TestDatabaseConfig | undefined = inject('codexTestDatabase'),
+  given?: TestDatabaseConfig,
 ): Promise<TestDatabase> {
+  // Imported lazily: a global setup must not load Vitest's test runtime ("Vitest failed to access
+  // its internal state"), and it always passes `given`.
+  const config = given ?? (await import('vitest')).inject('codexTestDatabase');
   if (!config) {
     throw new Error(
       'createTestDatabase: no test database configured; add @codex/test-utils/global-setup to the project’s globalSetup',
