@@ -210,7 +210,8 @@ describe('out of order', () => {
     expect(await hasAccess(purchase)).toBe(true);
   });
 
-  it('a completion after expiry does not revive the purchase', async () => {
+  it('a paid completion after expiry does not revive the purchase; the money is flagged for review', async () => {
+    captureConsole('error');
     const purchase = await seedPendingPurchase();
     await deliver(
       stripeEvent(
@@ -220,9 +221,12 @@ describe('out of order', () => {
     );
 
     const late = stripeEvent('checkout.session.completed', checkoutSession(purchase));
-    expect(await answerOf(await deliver(late))).toMatchObject({ result: 'unchanged' });
+    expect(await answerOf(await deliver(late))).toMatchObject({ result: 'flagged' });
     expect((await readPurchase(purchase.purchaseId)).status).toBe('failed');
     expect(await hasAccess(purchase)).toBe(false);
+    expect((await anomaliesOf(purchase.purchaseId)).map((anomaly) => anomaly.kind)).toEqual([
+      'paid_after_failure',
+    ]);
   });
 });
 
