@@ -43,6 +43,7 @@ describe('migrateDatabase', () => {
       'content_purchases',
       'fulfillment_anomalies',
       'organizations',
+      'payment_events',
       'stripe_webhook_events',
     ]);
     const committed = (await readdir(migrationsFolder)).filter((file) => file.endsWith('.sql'));

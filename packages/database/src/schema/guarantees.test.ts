@@ -6,7 +6,7 @@ import {
   type TestDatabase,
 } from '@codex/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, getPostgresError, PostgresErrorCode, sql } from '../index';
+import { and, eq, getPostgresError, isNull, or, PostgresErrorCode, sql } from '../index';
 import { content, contentPurchases, type NewContentPurchase, stripeWebhookEvents } from './index';
 
 let testDb: TestDatabase;
@@ -330,7 +330,7 @@ describe('the access check', () => {
     await testDb.db
       .insert(contentPurchases)
       .values(purchaseValues(item, { customerId, status: 'completed', purchasedAt: new Date() }));
-    // The planner prefers a sequential scan on a table this small; forbidding it shows whether
+    // The same predicate as PurchaseService.hasAccess. The planner prefers a sequential scan on a table this small; forbidding it shows whether
     // an index can answer the query at all. The statements share one transaction (one connection).
     const plan = await testDb.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL enable_seqscan = off`);
@@ -342,6 +342,8 @@ describe('the access check', () => {
             eq(contentPurchases.customerId, customerId),
             eq(contentPurchases.contentId, item.id),
             eq(contentPurchases.status, 'completed'),
+            isNull(contentPurchases.refundedAt),
+            or(isNull(contentPurchases.disputeStatus), eq(contentPurchases.disputeStatus, 'won')),
           ),
         )
         .limit(1)

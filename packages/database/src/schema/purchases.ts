@@ -17,6 +17,10 @@ import { organizations } from './organizations';
 export const purchaseStatuses = ['pending', 'completed', 'failed'] as const;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
 
+/** A chargeback's state: `open` suspends access, `won` restores it, `lost` revokes it for good. */
+export const disputeStatuses = ['open', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+
 /**
  * One attempt by a customer to buy one piece of content.
  *
@@ -29,7 +33,9 @@ export type PurchaseStatus = (typeof purchaseStatuses)[number];
  * - content that has purchases cannot be deleted (`ON DELETE RESTRICT`);
  * - a `completed` row always has `purchased_at`.
  *
- * Refund and dispute state arrives with its own migration; `refunded_at` is the first part of it.
+ * Money after the sale: `amount_refunded_cents` (what Stripe reports refunded so far),
+ * `refunded_at` (set while the refunds revoke access, see the purchases package's refund policy)
+ * and `dispute_status`. Access = completed, `refunded_at` null, no open or lost dispute.
  */
 export const contentPurchases = pgTable(
   'content_purchases',
@@ -47,6 +53,9 @@ export const contentPurchases = pgTable(
     stripePaymentIntentId: text('stripe_payment_intent_id'),
     purchasedAt: timestamp('purchased_at', { withTimezone: true, mode: 'date' }),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
+    amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),
+    disputeStatus: text('dispute_status', { enum: disputeStatuses }),
+    disputeUpdatedAt: timestamp('dispute_updated_at', { withTimezone: true, mode: 'date' }),
     /** When reconciliation last asked Stripe about this pending purchase (it rotates through them). */
     lastReconciledAt: timestamp('last_reconciled_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
@@ -71,6 +80,14 @@ export const contentPurchases = pgTable(
     check(
       'content_purchases_completed_has_purchased_at',
       sql`${table.status} <> 'completed' OR ${table.purchasedAt} IS NOT NULL`,
+    ),
+    check(
+      'content_purchases_amount_refunded_cents_non_negative',
+      sql`${table.amountRefundedCents} >= 0`,
+    ),
+    check(
+      'content_purchases_dispute_status_valid',
+      sql`${table.disputeStatus} IS NULL OR ${table.disputeStatus} IN ('open', 'won', 'lost')`,
     ),
     check(
       'content_purchases_customer_id_length',
