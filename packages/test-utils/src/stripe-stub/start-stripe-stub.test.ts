@@ -155,6 +155,30 @@ describe('checkout sessions through the real Stripe SDK', () => {
     expect(error).toMatchObject({ statusCode: 400, message: expect.stringContaining('["open"]') });
   });
 
+  it('serves the payment intent a session was paid with, carrying payment_intent_data metadata', async () => {
+    const stripe = createStripe();
+    const session = await stripe.checkout.sessions.create(
+      sessionParams({ payment_intent_data: { metadata: { purchaseId: 'p-42' } } }),
+    );
+    await expect(stripe.paymentIntents.retrieve('pi_stub_paid')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+    stub.updateSession(session.id, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: 'pi_stub_paid',
+    });
+
+    const intent = await stripe.paymentIntents.retrieve('pi_stub_paid');
+
+    expect(intent).toMatchObject({
+      id: 'pi_stub_paid',
+      status: 'succeeded',
+      metadata: { purchaseId: 'p-42' },
+    });
+  });
+
   it('answers 404 resource_missing for an unknown session', async () => {
     const stripe = createStripe();
     for (const call of [

@@ -85,6 +85,7 @@ interface IdempotencyRecord {
 
 const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
 const SESSION_PATH = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/;
+const PAYMENT_INTENT_PATH = /^\/v1\/payment_intents\/([^/]+)$/;
 
 /**
  * Starts a local Stripe stand-in on node:http for the real `stripe` SDK to talk to:
@@ -192,6 +193,9 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       sessions.set(result.session.id, result.session);
       return { status: 200, body: toStripeObject(result.session) };
     }
+    const [, paymentIntentId] = PAYMENT_INTENT_PATH.exec(path) ?? [];
+    if (method === 'GET' && paymentIntentId !== undefined)
+      return retrievePaymentIntent(paymentIntentId);
     const [, id, expire] = SESSION_PATH.exec(path) ?? [];
     const isRetrieve = method === 'GET' && expire === undefined;
     const isExpire = method === 'POST' && expire !== undefined;
@@ -218,6 +222,34 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       });
     }
     return { status: 200, body: toStripeObject(stub.updateSession(id, { status: 'expired' })) };
+  }
+
+  /**
+   * A PaymentIntent exists once a session was paid with it (`updateSession(id, { payment_intent })`);
+   * it carries the `payment_intent_data[metadata]` checkout sent, as on Stripe.
+   */
+  function retrievePaymentIntent(id: string): StubResponse {
+    const session = [...sessions.values()].find((candidate) => candidate.payment_intent === id);
+    if (!session) {
+      return stripeError(404, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such payment_intent: '${id}'`,
+        param: 'intent',
+      });
+    }
+    return {
+      status: 200,
+      body: {
+        id,
+        object: 'payment_intent',
+        amount: session.amount_total,
+        currency: session.currency,
+        status: session.payment_status === 'paid' ? 'succeeded' : 'processing',
+        metadata: session.payment_intent_data.metadata,
+        livemode: false,
+      },
+    };
   }
 
   function readSession(id: string): StripeStubCheckoutSession | undefined {
