@@ -4,6 +4,7 @@ import {
   contentPurchases,
   type Database,
   type DatabaseTransaction,
+  type DisputeStatus,
   eq,
   type FulfillmentAnomalyKind,
   fulfillmentAnomalies,
@@ -13,11 +14,14 @@ import {
   lt,
   notExists,
   or,
+  type PaymentEventKind,
+  paymentEvents,
   sql,
   stripeWebhookEvents,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
+import { grantsAccess, isAccessRevokingRefund, nextDisputeStatus } from './access-policy';
 import { PurchaseError } from './purchase-error';
 
 /** The fields of a Checkout Session that fulfillment reads (a webhook payload or a retrieved session). */
@@ -52,7 +56,15 @@ export type FulfillmentResult =
     }
   /** Amount, currency or ids disagree with the purchase: recorded for review, no access. */
   | { status: 'flagged'; purchaseId: string | undefined; kind: FulfillmentAnomalyKind }
-  /** The session references no purchase of ours. */
+  /** A refund or dispute event was applied (`access` says what it did to access). */
+  | {
+      status: 'payment_event_recorded';
+      purchaseId: string;
+      contentId: string;
+      kind: PaymentEventKind;
+      access: 'granted' | 'revoked' | 'unchanged';
+    }
+  /** The session, charge, refund or dispute references no purchase of ours. */
   | { status: 'unknown_purchase' };
 
 /** What handling one Stripe event did. */
@@ -67,7 +79,38 @@ export const handledStripeEventTypes = [
   'checkout.session.async_payment_succeeded',
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
+  'charge.refunded',
+  'refund.failed',
+  'refund.updated',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
 ] as const;
+
+/** Refund and dispute events: they move money after the sale. */
+type MoneyEvent = Extract<
+  Stripe.Event,
+  {
+    type:
+      | 'charge.refunded'
+      | 'refund.failed'
+      | 'refund.updated'
+      | 'charge.dispute.created'
+      | 'charge.dispute.closed'
+      | 'charge.dispute.funds_withdrawn'
+      | 'charge.dispute.funds_reinstated';
+  }
+>;
+
+function isMoneyEvent(event: Stripe.Event): event is MoneyEvent {
+  return (
+    event.type === 'charge.refunded' ||
+    event.type === 'refund.failed' ||
+    event.type === 'refund.updated' ||
+    event.type.startsWith('charge.dispute.')
+  );
+}
 
 export interface ReconcileOptions {
   /** Only purchases pending for longer than this are checked. Default 15. */
@@ -133,6 +176,9 @@ export class FulfillmentService {
    * nothing committed, so the caller answers 5xx and Stripe redelivers.
    */
   async handleStripeEvent(event: Stripe.Event): Promise<StripeEventOutcome> {
+    // Which purchase a charge, refund or dispute belongs to may need a Stripe call: made before the
+    // transaction, so no database transaction waits on the network.
+    const moneyTarget = isMoneyEvent(event) ? await this.#resolveMoneyTarget(event) : undefined;
     const outcome = await this.#db.transaction(async (tx): Promise<StripeEventOutcome> => {
       const [inserted] = await tx
         .insert(stripeWebhookEvents)
@@ -152,6 +198,14 @@ export class FulfillmentService {
         case 'checkout.session.expired':
           return { status: 'processed', result: await this.#fail(tx, event.data.object) };
         default:
+          if (isMoneyEvent(event)) {
+            if (!moneyTarget)
+              return { status: 'processed', result: { status: 'unknown_purchase' } };
+            const result = await this.#applyMoneyEvent(tx, event, moneyTarget);
+            return result
+              ? { status: 'processed', result }
+              : { status: 'ignored', reason: 'unhandled_type' };
+          }
           return { status: 'ignored', reason: 'unhandled_type' };
       }
     });
@@ -308,6 +362,191 @@ export class FulfillmentService {
 
     this.#logger.info('reconciliation finished', { ...summary });
     return summary;
+  }
+
+  /**
+   * The purchase a charge, refund or dispute belongs to: by its payment intent id; else by the
+   * purchase id in the object's metadata or, failing that, in the payment intent's metadata (set by
+   * checkout through `payment_intent_data.metadata`), which covers events that arrive before the
+   * purchase was completed and linked to its payment intent.
+   */
+  async #resolveMoneyTarget(
+    event: MoneyEvent,
+  ): Promise<{ purchaseId: string; paymentIntentId: string | undefined } | undefined> {
+    const object = event.data.object;
+    const paymentIntent = object.payment_intent;
+    const paymentIntentId = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id;
+    if (paymentIntentId) {
+      const [linked] = await this.#db
+        .select({ id: contentPurchases.id })
+        .from(contentPurchases)
+        .where(eq(contentPurchases.stripePaymentIntentId, paymentIntentId))
+        .limit(1);
+      if (linked) return { purchaseId: linked.id, paymentIntentId };
+    }
+    let claimedId = object.metadata?.purchaseId;
+    if (!claimedId && paymentIntentId) {
+      try {
+        const intent = await this.#stripe.paymentIntents.retrieve(paymentIntentId);
+        claimedId = intent.metadata?.purchaseId;
+      } catch (error) {
+        // Not ours (another account's or a deleted object); anything else is retried by Stripe.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+          return undefined;
+        }
+        throw error;
+      }
+    }
+    if (!claimedId || !UUID.test(claimedId)) return undefined;
+    const [claimed] = await this.#db
+      .select({ id: contentPurchases.id, paymentIntentId: contentPurchases.stripePaymentIntentId })
+      .from(contentPurchases)
+      .where(eq(contentPurchases.id, claimedId))
+      .limit(1);
+    // A purchase already paid by another payment intent is not this money's purchase.
+    if (!claimed || (claimed.paymentIntentId && claimed.paymentIntentId !== paymentIntentId)) {
+      return undefined;
+    }
+    return { purchaseId: claimed.id, paymentIntentId };
+  }
+
+  /**
+   * Applies a refund or dispute event to its purchase under a row lock, and appends it to
+   * `payment_events`. Works on pending purchases too: a refund or dispute that arrives before the
+   * completion is kept, and the completion cannot grant access past it. Returns undefined for an
+   * event that does not change money (a refund update that is not a failure, a dispute closing in
+   * another state).
+   */
+  async #applyMoneyEvent(
+    tx: DatabaseTransaction,
+    event: MoneyEvent,
+    target: { purchaseId: string; paymentIntentId: string | undefined },
+  ): Promise<FulfillmentResult | undefined> {
+    const [purchase] = await tx
+      .select({
+        id: contentPurchases.id,
+        contentId: contentPurchases.contentId,
+        status: contentPurchases.status,
+        pricePaidCents: contentPurchases.pricePaidCents,
+        amountRefundedCents: contentPurchases.amountRefundedCents,
+        refundedAt: contentPurchases.refundedAt,
+        disputeStatus: contentPurchases.disputeStatus,
+        stripePaymentIntentId: contentPurchases.stripePaymentIntentId,
+      })
+      .from(contentPurchases)
+      .where(eq(contentPurchases.id, target.purchaseId))
+      .for('update');
+    if (!purchase) return { status: 'unknown_purchase' };
+
+    const now = this.#clock();
+    let amountRefundedCents = purchase.amountRefundedCents;
+    let disputeStatus: DisputeStatus | null = purchase.disputeStatus;
+    let kind: PaymentEventKind;
+    let amountCents: number | null;
+    const object = event.data.object;
+
+    switch (event.type) {
+      case 'charge.refunded':
+        // Stripe reports the charge's cumulative refunded amount, so order does not matter.
+        kind = 'refund';
+        amountCents = event.data.object.amount_refunded;
+        amountRefundedCents = Math.max(amountRefundedCents, amountCents);
+        break;
+      case 'refund.failed':
+      case 'refund.updated': {
+        const refund = event.data.object;
+        if (refund.status !== 'failed' && refund.status !== 'canceled') return undefined;
+        kind = 'refund_failed';
+        amountCents = refund.amount;
+        // One failed refund is undone once, however many events report it.
+        const [recorded] = await tx
+          .insert(paymentEvents)
+          .values({
+            purchaseId: purchase.id,
+            stripeEventId: event.id,
+            stripeObjectId: refund.id,
+            kind,
+            amountCents,
+          })
+          .onConflictDoNothing()
+          .returning({ id: paymentEvents.id });
+        if (!recorded) {
+          return {
+            status: 'unchanged',
+            purchaseId: purchase.id,
+            contentId: purchase.contentId,
+            purchaseStatus: purchase.status,
+          };
+        }
+        amountRefundedCents = Math.max(0, amountRefundedCents - refund.amount);
+        break;
+      }
+      case 'charge.dispute.created':
+        kind = 'dispute_opened';
+        amountCents = event.data.object.amount;
+        disputeStatus = nextDisputeStatus(disputeStatus, 'created');
+        break;
+      case 'charge.dispute.closed': {
+        const closedAs = event.data.object.status;
+        // warning_closed: an inquiry that ended without a chargeback; the money stays.
+        if (closedAs === 'lost') {
+          kind = 'dispute_lost';
+          disputeStatus = nextDisputeStatus(disputeStatus, 'lost');
+        } else if (closedAs === 'won' || closedAs === 'warning_closed') {
+          kind = 'dispute_won';
+          disputeStatus = nextDisputeStatus(disputeStatus, 'won');
+        } else {
+          return undefined;
+        }
+        amountCents = event.data.object.amount;
+        break;
+      }
+      case 'charge.dispute.funds_withdrawn':
+        kind = 'dispute_funds_withdrawn';
+        amountCents = event.data.object.amount;
+        break;
+      case 'charge.dispute.funds_reinstated':
+        kind = 'dispute_funds_reinstated';
+        amountCents = event.data.object.amount;
+        break;
+      default:
+        return undefined;
+    }
+
+    if (kind !== 'refund_failed') {
+      await tx.insert(paymentEvents).values({
+        purchaseId: purchase.id,
+        stripeEventId: event.id,
+        stripeObjectId: object.id,
+        kind,
+        amountCents,
+      });
+    }
+    const refundedAt = isAccessRevokingRefund(amountRefundedCents, purchase.pricePaidCents)
+      ? (purchase.refundedAt ?? now)
+      : null;
+    await tx
+      .update(contentPurchases)
+      .set({
+        amountRefundedCents,
+        refundedAt,
+        disputeStatus,
+        ...(disputeStatus !== purchase.disputeStatus ? { disputeUpdatedAt: now } : {}),
+        ...(!purchase.stripePaymentIntentId && target.paymentIntentId
+          ? { stripePaymentIntentId: target.paymentIntentId }
+          : {}),
+      })
+      .where(eq(contentPurchases.id, purchase.id));
+
+    const before = grantsAccess(purchase);
+    const after = grantsAccess({ status: purchase.status, refundedAt, disputeStatus });
+    return {
+      status: 'payment_event_recorded',
+      purchaseId: purchase.id,
+      contentId: purchase.contentId,
+      kind,
+      access: before === after ? 'unchanged' : after ? 'granted' : 'revoked',
+    };
   }
 
   async #retrieveSession(sessionId: string): Promise<Stripe.Checkout.Session> {
@@ -503,6 +742,9 @@ export class FulfillmentService {
         return;
       case 'unknown_purchase':
         this.#logger.warn('event references no purchase of ours', context);
+        return;
+      case 'payment_event_recorded':
+        this.#logger.info('payment event recorded', { ...context, ...result });
         return;
       default:
         this.#logger.info(`fulfillment ${result.status}`, { ...context, ...result });

@@ -1,3 +1,9 @@
+export {
+  grantsAccess,
+  isAccessRevokingRefund,
+  nextDisputeStatus,
+  REFUND_FRACTION_THAT_REVOKES_ACCESS,
+} from './access-policy';
 export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
 export {
   type CheckoutSessionSnapshot,

@@ -426,10 +426,13 @@ describe('racing checkouts', () => {
 });
 
 describe('hasAccess', () => {
-  it('is true only for a completed, unrefunded purchase of that content by that customer', async () => {
+  it('is true only for a completed purchase of that content by that customer, not fully refunded, without an open or lost dispute', async () => {
     const item = await createItem();
     const otherItem = await createItem();
     const [buyer, pendingBuyer, failedBuyer, refundedBuyer] = Array.from({ length: 4 }, () =>
+      createTestUser(),
+    ) as [string, string, string, string];
+    const [partlyRefunded, disputeOpen, disputeWon, disputeLost] = Array.from({ length: 4 }, () =>
       createTestUser(),
     ) as [string, string, string, string];
     const base = {
@@ -438,6 +441,7 @@ describe('hasAccess', () => {
       pricePaidCents: item.priceCents,
       currency: item.currency,
     };
+    const completed = { ...base, status: 'completed' as const, purchasedAt: new Date() };
     await testDb.db.insert(contentPurchases).values([
       { ...base, customerId: buyer, status: 'completed', purchasedAt: new Date() },
       { ...base, customerId: pendingBuyer, status: 'pending' },
@@ -449,6 +453,10 @@ describe('hasAccess', () => {
         purchasedAt: new Date(),
         refundedAt: new Date(),
       },
+      { ...completed, customerId: partlyRefunded, amountRefundedCents: 100 },
+      { ...completed, customerId: disputeOpen, disputeStatus: 'open' },
+      { ...completed, customerId: disputeWon, disputeStatus: 'won' },
+      { ...completed, customerId: disputeLost, disputeStatus: 'lost' },
     ]);
     const service = createService();
 
@@ -458,5 +466,9 @@ describe('hasAccess', () => {
     expect(await service.hasAccess(failedBuyer, item.id)).toBe(false);
     expect(await service.hasAccess(refundedBuyer, item.id)).toBe(false);
     expect(await service.hasAccess(createTestUser(), item.id)).toBe(false);
+    expect(await service.hasAccess(partlyRefunded, item.id)).toBe(true);
+    expect(await service.hasAccess(disputeOpen, item.id)).toBe(false);
+    expect(await service.hasAccess(disputeWon, item.id)).toBe(true);
+    expect(await service.hasAccess(disputeLost, item.id)).toBe(false);
   });
 });

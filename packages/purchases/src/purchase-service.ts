@@ -9,6 +9,7 @@ import {
   inArray,
   isNull,
   isUniqueViolation,
+  or,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
@@ -132,8 +133,9 @@ export class PurchaseService {
   }
 
   /**
-   * True only if the customer has a completed purchase of the content that is not refunded. One
-   * indexed query (the partial unique index on active purchases).
+   * True only if the customer has a completed purchase of the content that is not refunded past
+   * the refund policy and has no open or lost dispute (`grantsAccess` in access-policy.ts states
+   * the same rule). One indexed query (the partial unique index on active purchases).
    */
   async hasAccess(customerId: string, contentId: string): Promise<boolean> {
     const rows = await this.#db
@@ -145,6 +147,7 @@ export class PurchaseService {
           eq(contentPurchases.contentId, contentId),
           eq(contentPurchases.status, 'completed'),
           isNull(contentPurchases.refundedAt),
+          or(isNull(contentPurchases.disputeStatus), eq(contentPurchases.disputeStatus, 'won')),
         ),
       )
       .limit(1);

@@ -1,0 +1,50 @@
+import type { DisputeStatus } from '@codex/database';
+
+/**
+ * The refund policy, in one place: access is revoked once the refunds of a purchase reach this
+ * fraction of the price paid. 1 means only a full refund (or partial refunds adding up to it)
+ * revokes; a partial refund is recorded and keeps access. (Comparable systems revoke on any
+ * refund, which punishes a goodwill partial refund; we do not.)
+ */
+export const REFUND_FRACTION_THAT_REVOKES_ACCESS = 1;
+
+/** True when refunds of `amountRefundedCents` on a purchase of `pricePaidCents` revoke access. */
+export function isAccessRevokingRefund(
+  amountRefundedCents: number,
+  pricePaidCents: number,
+): boolean {
+  return (
+    amountRefundedCents > 0 &&
+    amountRefundedCents >= Math.ceil(pricePaidCents * REFUND_FRACTION_THAT_REVOKES_ACCESS)
+  );
+}
+
+/**
+ * The dispute state after a dispute event, given the current one. `lost` is final (a late or
+ * repeated `won` cannot undo a chargeback); an `open` event never reopens a closed dispute, so a
+ * `created` that arrives after `closed` changes nothing.
+ */
+export function nextDisputeStatus(
+  current: DisputeStatus | null,
+  event: 'created' | 'won' | 'lost',
+): DisputeStatus | null {
+  if (current === 'lost') return 'lost';
+  if (event === 'created') return current ?? 'open';
+  return event;
+}
+
+/**
+ * The access rule `PurchaseService.hasAccess` evaluates in SQL, as a function of a purchase row:
+ * completed, not refunded past the policy, no open or lost dispute.
+ */
+export function grantsAccess(purchase: {
+  status: string;
+  refundedAt: Date | null;
+  disputeStatus: DisputeStatus | null;
+}): boolean {
+  return (
+    purchase.status === 'completed' &&
+    purchase.refundedAt === null &&
+    (purchase.disputeStatus === null || purchase.disputeStatus === 'won')
+  );
+}
