@@ -22,7 +22,7 @@ import {
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
 import { grantsAccess, isAccessRevokingRefund, nextDisputeStatus } from './access-policy';
-import { PurchaseError } from './purchase-error';
+import { PurchaseError, paymentProviderNotConfigured } from './purchase-error';
 
 /** The fields of a Checkout Session that fulfillment reads (a webhook payload or a retrieved session). */
 export type CheckoutSessionSnapshot = Pick<
@@ -131,7 +131,8 @@ export interface ReconciliationSummary {
 
 export interface FulfillmentServiceDependencies {
   db: Database;
-  stripe: Stripe;
+  /** Undefined without a Stripe key: webhooks still apply; Stripe lookups are refused or skipped. */
+  stripe: Stripe | undefined;
   logger: ObservabilityClient;
   clock?: () => Date;
 }
@@ -158,7 +159,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class FulfillmentService {
   readonly #db: Database;
-  readonly #stripe: Stripe;
+  readonly #stripe: Stripe | undefined;
   readonly #logger: ObservabilityClient;
   readonly #clock: () => Date;
 
@@ -385,7 +386,7 @@ export class FulfillmentService {
       if (linked) return { purchaseId: linked.id, paymentIntentId };
     }
     let claimedId = object.metadata?.purchaseId;
-    if (!claimedId && paymentIntentId) {
+    if (!claimedId && paymentIntentId && this.#stripe) {
       try {
         const intent = await this.#stripe.paymentIntents.retrieve(paymentIntentId);
         claimedId = intent.metadata?.purchaseId;
@@ -550,6 +551,7 @@ export class FulfillmentService {
   }
 
   async #retrieveSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+    if (!this.#stripe) throw paymentProviderNotConfigured();
     try {
       return await this.#stripe.checkout.sessions.retrieve(sessionId);
     } catch (error) {

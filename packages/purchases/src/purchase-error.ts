@@ -3,7 +3,15 @@ export const purchaseErrorCodes = [
   'CONTENT_NOT_FOUND',
   'ALREADY_PURCHASED',
   'PAYMENT_PROVIDER_ERROR',
+  'PAYMENT_PROVIDER_NOT_CONFIGURED',
 ] as const;
+
+/** The refusal when no Stripe key is configured; the message says what to set. */
+export const paymentProviderNotConfigured = () =>
+  new PurchaseError(
+    'PAYMENT_PROVIDER_NOT_CONFIGURED',
+    'Payments are not configured: set STRIPE_SECRET_KEY (locally in workers/checkout/.dev.vars) to sell paid content',
+  );
 
 export type PurchaseErrorCode = (typeof purchaseErrorCodes)[number];
 

@@ -13,7 +13,7 @@ import {
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
-import { PurchaseError } from './purchase-error';
+import { PurchaseError, paymentProviderNotConfigured } from './purchase-error';
 
 /** What `createCheckoutSession` can answer besides a refusal (`PurchaseError`). */
 export type CheckoutResult =
@@ -38,7 +38,8 @@ export interface PurchaseServiceConfig {
 
 export interface PurchaseServiceDependencies {
   db: Database;
-  stripe: Stripe;
+  /** Undefined when no Stripe key is configured: free content still works, paid checkout refuses. */
+  stripe: Stripe | undefined;
   logger: ObservabilityClient;
   config: PurchaseServiceConfig;
   /** Current time; injected so tests can move it. Default `() => new Date()`. */
@@ -70,7 +71,7 @@ type PurchasableContent = Pick<
  */
 export class PurchaseService {
   readonly #db: Database;
-  readonly #stripe: Stripe;
+  readonly #stripeClient: Stripe | undefined;
   readonly #logger: ObservabilityClient;
   readonly #clock: () => Date;
   readonly #webAppUrl: string;
@@ -81,7 +82,7 @@ export class PurchaseService {
   constructor(dependencies: PurchaseServiceDependencies) {
     const { config } = dependencies;
     this.#db = dependencies.db;
-    this.#stripe = dependencies.stripe;
+    this.#stripeClient = dependencies.stripe;
     this.#logger = dependencies.logger;
     this.#clock = dependencies.clock ?? (() => new Date());
     this.#webAppUrl = new URL(config.webAppUrl).origin;
@@ -104,7 +105,8 @@ export class PurchaseService {
    * Throws `PurchaseError` with `CONTENT_NOT_FOUND` (missing, draft or archived content),
    * `ALREADY_PURCHASED` (a completed purchase exists, or a payment for it is already complete at
    * Stripe), or `PAYMENT_PROVIDER_ERROR` (Stripe failed or timed out; a purchase created for this
-   * call is marked failed). Throws other errors only for infrastructure failures.
+   * call is marked failed), or `PAYMENT_PROVIDER_NOT_CONFIGURED` (paid content and no Stripe key;
+   * nothing written). Throws other errors only for infrastructure failures.
    */
   async createCheckoutSession(customerId: string, contentId: string): Promise<CheckoutResult> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -115,6 +117,8 @@ export class PurchaseService {
       if (active?.status === 'completed') {
         throw new PurchaseError('ALREADY_PURCHASED', 'This content has already been purchased');
       }
+      // Before any row is written: without Stripe a paid checkout cannot start.
+      if (item.priceCents > 0 && !this.#stripeClient) throw paymentProviderNotConfigured();
 
       if (active) {
         const outcome = await this.#resumePending(active, item);
@@ -152,6 +156,11 @@ export class PurchaseService {
       )
       .limit(1);
     return rows.length > 0;
+  }
+
+  get #stripe(): Stripe {
+    if (!this.#stripeClient) throw paymentProviderNotConfigured();
+    return this.#stripeClient;
   }
 
   /** One round trip: the content row and the customer's active purchase of it, if any. */

@@ -14,6 +14,8 @@ export const apiErrorStatus = {
   INTERNAL_ERROR: 500,
   PAYMENT_PROVIDER_ERROR: 502,
   SERVICE_UNAVAILABLE: 503,
+  /** No Stripe key configured (local runs): paid checkout is unavailable, everything else works. */
+  PAYMENT_PROVIDER_NOT_CONFIGURED: 503,
 } as const;
 
 /** The closed set of error codes an API response can carry. */

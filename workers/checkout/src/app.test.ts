@@ -140,7 +140,7 @@ describe('failures never leak', () => {
     const response = await callWorker(
       `/api/purchases/access/${SOME_CONTENT}`,
       { headers: await authorizationFor(createTestUser()) },
-      { STRIPE_SECRET_KEY: undefined, AUTH_JWT_SECRET: 'short' },
+      { DATABASE_URL: undefined, AUTH_JWT_SECRET: 'short' },
     );
     expect(response.status).toBe(500);
     const text = await response.text();
@@ -148,10 +148,10 @@ describe('failures never leak', () => {
       code: 'INTERNAL_ERROR',
       message: 'Internal server error',
     });
-    expect(text).not.toMatch(/STRIPE|AUTH_JWT|short/);
+    expect(text).not.toMatch(/DATABASE|AUTH_JWT|short/);
     const configLines = errors.filter((line) => line.includes('worker misconfigured'));
     expect(configLines).toHaveLength(1);
-    expect(configLines[0]).toContain('STRIPE_SECRET_KEY: missing');
+    expect(configLines[0]).toContain('DATABASE_URL: missing');
     expect(configLines[0]).toContain('AUTH_JWT_SECRET');
     expect(configLines[0]).not.toContain(testEnv.AUTH_JWT_SECRET);
   });

@@ -91,6 +91,23 @@ describe('POST /api/checkout', () => {
     },
   );
 
+  it('answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED for paid content without a Stripe key; free still works', async () => {
+    const paid = await createItem({ priceCents: 900 });
+    const free = await createItem({ priceCents: 0 });
+    const customerId = createTestUser();
+    const noStripe = { STRIPE_SECRET_KEY: '' };
+
+    const refused = await postCheckout(customerId, { contentId: paid.id }, noStripe);
+    expect(refused.status).toBe(503);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('PAYMENT_PROVIDER_NOT_CONFIGURED');
+    expect(error.message).toContain('STRIPE_SECRET_KEY');
+    expect(await purchasesOf(customerId)).toEqual([]);
+
+    const granted = await postCheckout(customerId, { contentId: free.id }, noStripe);
+    expect(granted.status).toBe(200);
+  });
+
   it('answers 409 ALREADY_PURCHASED when the customer owns the content', async () => {
     const item = await createItem({ priceCents: 0 });
     const customerId = createTestUser();

@@ -19,9 +19,15 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// connection string' }),
   DATABASE_WS_PROXY: z.string().min(1).optional(),
-  STRIPE_SECRET_KEY: z
-    .string()
-    .regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'must be a Stripe secret or restricted key' }),
+  // Optional: without it, paid checkout answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED (local runs
+  // with free content); an empty value counts as unset.
+  STRIPE_SECRET_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'must be a Stripe secret or restricted key' })
+      .optional(),
+  ),
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
   // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.

@@ -56,6 +56,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     let stripe: ReturnType<typeof createStripeClient> | undefined;
     const stripeClient = () => {
       const { config } = c.var;
+      if (!config.STRIPE_SECRET_KEY) return undefined;
       stripe ??= createStripeClient({
         secretKey: config.STRIPE_SECRET_KEY,
         apiBase: config.STRIPE_API_BASE,

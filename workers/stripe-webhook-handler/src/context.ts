@@ -9,7 +9,8 @@ export interface WebhookVariables {
   logger: ObservabilityClient;
   config: WebhookConfig;
   /** The Stripe client, built on first use (no network until a call is made). */
-  stripe: () => Stripe;
+  /** Undefined when no STRIPE_SECRET_KEY is configured (webhooks still verify and apply). */
+  stripe: () => Stripe | undefined;
   /** Built on first use; the database pool it opens is closed when the request ends. */
   fulfillment: () => FulfillmentService;
 }

@@ -60,6 +60,7 @@ export const fulfillmentServices = (): MiddlewareHandler<WebhookEnv> =>
     let service: FulfillmentService | undefined;
     const stripeClient = () => {
       const { config } = c.var;
+      if (!config.STRIPE_SECRET_KEY) return undefined;
       stripe ??= createStripeClient({
         secretKey: config.STRIPE_SECRET_KEY,
         apiBase: config.STRIPE_API_BASE,

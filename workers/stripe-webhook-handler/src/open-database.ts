@@ -7,7 +7,7 @@ import type { ReconciliationConfig } from './env';
  * the caller must `close()` it before the invocation ends (workerd cannot carry a socket over).
  */
 export function openDatabase(
-  config: ReconciliationConfig,
+  config: Pick<ReconciliationConfig, 'DATABASE_URL' | 'DATABASE_WS_PROXY'>,
   logger: ObservabilityClient,
 ): DatabaseClient {
   return createDatabaseClient({

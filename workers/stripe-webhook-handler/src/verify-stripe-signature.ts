@@ -52,15 +52,14 @@ export const verifyStripeSignature = (
     const payload = await c.req.text();
     let event: Stripe.Event;
     try {
-      event = await c.var
-        .stripe()
-        .webhooks.constructEventAsync(
-          payload,
-          signature,
-          options.secret(c),
-          toleranceSeconds,
-          cryptoProvider,
-        );
+      // The SDK's static helper: verification needs the signing secret, not an API key.
+      event = await Stripe.webhooks.constructEventAsync(
+        payload,
+        signature,
+        options.secret(c),
+        toleranceSeconds,
+        cryptoProvider,
+      );
     } catch (error) {
       if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
         // Stripe's messages run on with advice; the first sentence names the reason.
