@@ -25,7 +25,10 @@ const reconciliationSchema = z.object({
 // Webhooks work without a Stripe API key (verification needs only the signing secret); the key is
 // used to trace a refund or dispute through its payment intent when nothing else names the purchase.
 const webhookSchema = reconciliationSchema.extend({
-  STRIPE_SECRET_KEY: reconciliationSchema.shape.STRIPE_SECRET_KEY.optional(),
+  STRIPE_SECRET_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    reconciliationSchema.shape.STRIPE_SECRET_KEY.optional(),
+  ),
   STRIPE_WEBHOOK_SECRET_PAYMENT: z
     .string()
     .regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),

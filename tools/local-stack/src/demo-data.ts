@@ -1,0 +1,50 @@
+import { content, type Database, organizations } from '@codex/database';
+
+/** Fixed ids, so the README's and the banner's commands stay valid across runs. */
+export const demoIds = {
+  organization: 'c0de0000-0000-4000-8000-000000000001',
+  paidContent: 'c0de0000-0000-4000-8000-000000000002',
+  freeContent: 'c0de0000-0000-4000-8000-000000000003',
+  draftContent: 'c0de0000-0000-4000-8000-000000000004',
+} as const;
+
+/**
+ * Seeds one organization, one paid and one free published item and one draft. Idempotent: rows that
+ * exist (by id) are left as they are.
+ */
+export async function seedDemoData(db: Database): Promise<void> {
+  await db
+    .insert(organizations)
+    .values({ id: demoIds.organization, name: 'Codex Demo Studio' })
+    .onConflictDoNothing();
+  await db
+    .insert(content)
+    .values([
+      {
+        id: demoIds.paidContent,
+        organizationId: demoIds.organization,
+        title: 'Mastering Sourdough (paid demo)',
+        description: 'A four-hour course, sold for $15.00.',
+        priceCents: 1_500,
+        currency: 'usd',
+        status: 'published',
+      },
+      {
+        id: demoIds.freeContent,
+        organizationId: demoIds.organization,
+        title: 'Starter Basics (free demo)',
+        priceCents: 0,
+        currency: 'usd',
+        status: 'published',
+      },
+      {
+        id: demoIds.draftContent,
+        organizationId: demoIds.organization,
+        title: 'Advanced Lamination (draft demo)',
+        priceCents: 2_500,
+        currency: 'usd',
+        status: 'draft',
+      },
+    ])
+    .onConflictDoNothing();
+}

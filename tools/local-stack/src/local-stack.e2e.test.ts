@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signBuyerToken } from '@codex/security';
+import {
+  createTestDatabase,
+  type StripeStub,
+  startStripeStub,
+  type TestDatabase,
+} from '@codex/test-utils';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoIds } from './demo-data';
+import { type LocalStack, startLocalStack } from './start-local-stack';
+
+// The stack as `pnpm dev` starts it (both workers in wrangler dev, the real database path), driven
+// only over HTTP. Stripe is the stand-in, reached by the workers through STRIPE_API_BASE.
+const JWT_SECRET = 'e2e-buyer-token-secret-0123456789abcdef0123';
+const WEBHOOK_SECRET = 'whsec_e2e0123456789abcdef';
+
+let stack: LocalStack | undefined;
+let stub: StripeStub;
+let database: TestDatabase | undefined;
+let dataDir: string | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  stub = await startStripeStub();
+  // On a Postgres server: a fresh, empty database of this run (the stack migrates and seeds it).
+  // Without one: the stack's own embedded PGlite, in a temporary folder, exactly as `pnpm dev` runs it.
+  const serverMode = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
+  if (serverMode) database = await createTestDatabase({ migrate: false });
+  else dataDir = await mkdtemp(join(tmpdir(), 'codex-e2e-'));
+  stack = await startLocalStack({
+    databaseUrl: database?.connectionString,
+    ...(dataDir ? { dataDir } : {}),
+    ports: {
+      checkout: await freePort(),
+      webhooks: await freePort(),
+      bridge: await freePort(),
+      database: await freePort(),
+    },
+    vars: {
+      ENVIRONMENT: 'development',
+      AUTH_JWT_SECRET: JWT_SECRET,
+      STRIPE_SECRET_KEY: 'sk_test_e2e_local_stack',
+      STRIPE_WEBHOOK_SECRET_PAYMENT: WEBHOOK_SECRET,
+      STRIPE_API_BASE: stub.url,
+    },
+    log: () => undefined,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await stub?.close();
+  await database?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function urls() {
+  if (!stack) throw new Error('the stack did not start');
+  return stack;
+}
+
+async function authorization(customerId: string) {
+  return { Authorization: `Bearer ${await signBuyerToken({ secret: JWT_SECRET, customerId })}` };
+}
+
+async function checkout(customerId: string, contentId: string) {
+  return fetch(`${urls().checkoutUrl}/api/checkout`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(await authorization(customerId)) },
+    body: JSON.stringify({ contentId }),
+  });
+}
+
+async function hasAccess(customerId: string, contentId: string): Promise<boolean> {
+  const response = await fetch(`${urls().checkoutUrl}/api/purchases/access/${contentId}`, {
+    headers: await authorization(customerId),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { hasAccess: boolean }).hasAccess;
+}
+
+let eventNumber = 0;
+async function postWebhook(type: string, object: Record<string, unknown>, id?: string) {
+  eventNumber++;
+  const payload = JSON.stringify({
+    id: id ?? `evt_e2e_${Date.now()}_${eventNumber}`,
+    object: 'event',
+    type,
+    api_version: '2025-01-27.acacia',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+  });
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+  const response = await fetch(`${urls().webhooksUrl}/webhooks/stripe/payment`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+    body: payload,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the local stack over HTTP', () => {
+  it('answers health on both workers', async () => {
+    expect((await fetch(`${urls().checkoutUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${urls().webhooksUrl}/health`)).status).toBe(200);
+  });
+
+  it('sells paid content: checkout, signed completion, access, full refund, no access', async () => {
+    const customerId = `user_e2e_${Date.now()}`;
+    const created = await checkout(customerId, demoIds.paidContent);
+    expect(created.status).toBe(201);
+    const { data } = (await created.json()) as { data: { sessionId: string; purchaseId: string } };
+    expect(await hasAccess(customerId, demoIds.paidContent)).toBe(false);
+
+    // The completion the stand-in's session implies once the buyer paid.
+    const paymentIntent = `pi_e2e_${Date.now()}`;
+    const { payment_intent_data: _stubOnly, ...session } = stub.updateSession(data.sessionId, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: paymentIntent,
+    });
+    const completionId = `evt_e2e_completed_${Date.now()}`;
+    const completed = await postWebhook('checkout.session.completed', session, completionId);
+    expect(completed).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'processed', result: 'completed' },
+    });
+    expect(await hasAccess(customerId, demoIds.paidContent)).toBe(true);
+
+    // The same event again: acknowledged, nothing changes.
+    const duplicate = await postWebhook('checkout.session.completed', session, completionId);
+    expect(duplicate.body).toMatchObject({ outcome: 'duplicate' });
+
+    const refunded = await postWebhook('charge.refunded', {
+      id: `ch_e2e_${Date.now()}`,
+      object: 'charge',
+      payment_intent: paymentIntent,
+      amount: session.amount_total,
+      amount_refunded: session.amount_total,
+      refunded: true,
+      metadata: {},
+    });
+    expect(refunded.body).toMatchObject({ result: 'payment_event_recorded' });
+    expect(await hasAccess(customerId, demoIds.paidContent)).toBe(false);
+  });
+
+  it('grants free content at once', async () => {
+    const customerId = `user_e2e_free_${Date.now()}`;
+    const response = await checkout(customerId, demoIds.freeContent);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: { status: string } }).data.status).toBe(
+      'free_access_granted',
+    );
+    expect(await hasAccess(customerId, demoIds.freeContent)).toBe(true);
+  });
+
+  it('answers 401 without a token and 400 for a malformed content id', async () => {
+    const unauthenticated = await fetch(
+      `${urls().checkoutUrl}/api/purchases/access/${demoIds.freeContent}`,
+    );
+    expect(unauthenticated.status).toBe(401);
+    const malformed = await checkout(`user_e2e_bad_${Date.now()}`, 'not-a-uuid');
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe(
+      'VALIDATION_ERROR',
+    );
+  });
+});

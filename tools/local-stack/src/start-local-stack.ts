@@ -1,0 +1,251 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabaseClient, type WebSocketConstructor } from '@codex/database';
+import { isLoopbackHost, migrateDatabase, startDatabaseBridge } from '@codex/database/node';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import ws from 'ws';
+import { seedDemoData } from './demo-data';
+
+export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const workerDirs = {
+  checkout: join(repositoryRoot, 'workers/checkout'),
+  webhooks: join(repositoryRoot, 'workers/stripe-webhook-handler'),
+} as const;
+
+export interface LocalStackPorts {
+  checkout: number;
+  webhooks: number;
+  bridge: number;
+  /** The embedded database's port (unused with `databaseUrl`). */
+  database: number;
+}
+
+export const defaultPorts: LocalStackPorts = {
+  checkout: 8787,
+  webhooks: 8788,
+  bridge: 8790,
+  database: 54320,
+};
+
+export interface StartLocalStackOptions {
+  /** A Postgres server (local or a Neon branch); without it an embedded PGlite is started. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database keeps its files. Default `<repo>/.data/pglite`. */
+  dataDir?: string;
+  ports?: Partial<LocalStackPorts>;
+  /** Extra bindings for both workers (`wrangler dev --var`), e.g. STRIPE_API_BASE; they win over `.dev.vars`. */
+  vars?: Record<string, string>;
+  /** Receives every line the stack and the workers print. */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  checkoutUrl: string;
+  webhooksUrl: string;
+  /** `server` (databaseUrl given) or `embedded`. */
+  databaseMode: 'server' | 'embedded';
+  /** Stops the workers, the bridge and the embedded database. Safe to call twice. */
+  stop: () => Promise<void>;
+}
+
+/** A refusal to start with a message meant for a person (a port in use, a worker that died). */
+export class LocalStackError extends Error {
+  override readonly name = 'LocalStackError';
+}
+
+const HEALTH_TIMEOUT_MS = 90_000;
+
+async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () =>
+      reject(
+        new LocalStackError(
+          `Port ${port} (${what}) is already in use. Stop whatever uses it, or choose another port with ${variable}=<port>.`,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+function wranglerBin(workerDir: string): string {
+  const packageJson = createRequire(join(workerDir, 'package.json')).resolve(
+    'wrangler/package.json',
+  );
+  return join(dirname(packageJson), 'bin/wrangler.js');
+}
+
+function startWorker(
+  name: string,
+  workerDir: string,
+  port: number,
+  vars: Record<string, string>,
+  log: (line: string) => void,
+): ChildProcess {
+  const args = [
+    wranglerBin(workerDir),
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    '0',
+    '--show-interactive-dev-session=false',
+    ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: workerDir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stop() can end wrangler and the workerd it spawns together.
+    detached: true,
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      // Offline, wrangler cannot fetch the Request.cf object; harmless, and noisy.
+      if (
+        line.trim() &&
+        !/Request\.cf|workers\.cloudflare\.com|GetAddrInfoReqWrap|^\s+at /.test(line)
+      ) {
+        log(`[${name}] ${line}`);
+      }
+    }
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new LocalStackError(
+        `The ${name} worker exited (code ${child.exitCode}) before answering ${url}/health; its output is above.`,
+      );
+    }
+    const healthy = await fetch(`${url}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new LocalStackError(
+    `The ${name} worker did not answer ${url}/health within ${HEALTH_TIMEOUT_MS / 1000} s.`,
+  );
+}
+
+/**
+ * Starts the whole system as `pnpm dev` runs it: a database (the given server, or an embedded PGlite
+ * persisted in `dataDir`), migrated and seeded; the WebSocket bridge the driver reaches it through;
+ * both workers in the Workers runtime (`wrangler dev`). Resolves once both answer `/health`.
+ * Throws `LocalStackError` with a readable message when a port is taken or a worker dies; whatever
+ * was started is stopped again.
+ */
+export async function startLocalStack(options: StartLocalStackOptions = {}): Promise<LocalStack> {
+  const ports = { ...defaultPorts, ...options.ports };
+  const log = options.log ?? ((line: string) => console.log(line));
+  await assertPortFree(ports.checkout, 'checkout worker', 'CHECKOUT_PORT');
+  await assertPortFree(ports.webhooks, 'webhook worker', 'WEBHOOKS_PORT');
+  await assertPortFree(ports.bridge, 'database bridge', 'DATABASE_BRIDGE_PORT');
+  if (!options.databaseUrl)
+    await assertPortFree(ports.database, 'embedded database', 'PGLITE_PORT');
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    while (cleanups.length > 0)
+      await cleanups
+        .pop()?.()
+        .catch(() => undefined);
+  };
+  try {
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      const dataDir = options.dataDir ?? join(repositoryRoot, '.data/pglite');
+      await mkdir(dataDir, { recursive: true });
+      const pglite = await PGlite.create(dataDir);
+      cleanups.push(() => pglite.close());
+      const server = new PGLiteSocketServer({
+        db: pglite,
+        host: '127.0.0.1',
+        port: ports.database,
+        maxConnections: 64,
+      });
+      await server.start();
+      cleanups.push(() => server.stop());
+      databaseUrl = `postgres://postgres@127.0.0.1:${ports.database}/postgres`;
+      log(`database: embedded PGlite in ${dataDir} on 127.0.0.1:${ports.database}`);
+    } else {
+      const url = new URL(databaseUrl);
+      log(`database: ${url.hostname}:${url.port || 5432}${url.pathname}`);
+    }
+
+    const bridge = await startDatabaseBridge({ port: ports.bridge });
+    cleanups.push(() => bridge.close());
+    const webSocketProxy = isLoopbackHost(new URL(databaseUrl).hostname)
+      ? bridge.webSocketProxy
+      : undefined;
+    const driver = {
+      webSocketConstructor: ws as unknown as WebSocketConstructor,
+      ...(webSocketProxy ? { webSocketProxy } : {}),
+    };
+    await migrateDatabase({ connectionString: databaseUrl, ...driver });
+    const seeding = createDatabaseClient({ connectionString: databaseUrl, ...driver });
+    try {
+      await seedDemoData(seeding.db);
+    } finally {
+      await seeding.close();
+    }
+    log('database: migrated, demo data in place');
+
+    const vars: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      ...(webSocketProxy ? { DATABASE_WS_PROXY: webSocketProxy } : {}),
+      ...options.vars,
+    };
+    const checkout = startWorker('checkout', workerDirs.checkout, ports.checkout, vars, log);
+    cleanups.push(() => stopProcess(checkout));
+    const webhooks = startWorker('webhooks', workerDirs.webhooks, ports.webhooks, vars, log);
+    cleanups.push(() => stopProcess(webhooks));
+
+    const checkoutUrl = `http://127.0.0.1:${ports.checkout}`;
+    const webhooksUrl = `http://127.0.0.1:${ports.webhooks}`;
+    await Promise.all([
+      waitForHealth(checkoutUrl, checkout, 'checkout'),
+      waitForHealth(webhooksUrl, webhooks, 'webhook'),
+    ]);
+    return {
+      checkoutUrl,
+      webhooksUrl,
+      databaseMode: options.databaseUrl ? 'server' : 'embedded',
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
