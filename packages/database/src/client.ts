@@ -24,6 +24,8 @@ export interface DatabaseClientOptions {
   webSocketConstructor?: WebSocketConstructor;
   /** Upper bound of open connections in this pool. Default 5. */
   maxConnections?: number;
+  /** Called with the SQL text of every statement Drizzle sends (tests count round trips with it). */
+  onQuery?: (sql: string) => void;
   /**
    * Called with errors raised by idle connections (for example a socket the runtime closes at the
    * end of a request). Without a listener such an error would crash the isolate.
@@ -86,7 +88,13 @@ export function createDatabaseClient(options: DatabaseClientOptions): DatabaseCl
     return closing;
   };
 
-  return { db: drizzle({ client: pool, schema }), close };
+  const { onQuery } = options;
+  const db = drizzle({
+    client: pool,
+    schema,
+    ...(onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}),
+  });
+  return { db, close };
 }
 
 /**

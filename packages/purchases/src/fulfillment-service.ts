@@ -177,6 +177,22 @@ export class FulfillmentService {
    * nothing committed, so the caller answers 5xx and Stripe redelivers.
    */
   async handleStripeEvent(event: Stripe.Event): Promise<StripeEventOutcome> {
+    try {
+      return await this.#handleStripeEvent(event, { fastPath: true });
+    } catch (error) {
+      // The one-statement completion hit a payment intent that already paid for another purchase,
+      // which aborts the transaction; the careful path (with a savepoint) records it for review.
+      if (isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique')) {
+        return this.#handleStripeEvent(event, { fastPath: false });
+      }
+      throw error;
+    }
+  }
+
+  async #handleStripeEvent(
+    event: Stripe.Event,
+    options: { fastPath: boolean },
+  ): Promise<StripeEventOutcome> {
     // Which purchase a charge, refund or dispute belongs to may need a Stripe call: made before the
     // transaction, so no database transaction waits on the network.
     const moneyTarget = isMoneyEvent(event) ? await this.#resolveMoneyTarget(event) : undefined;
@@ -193,7 +209,7 @@ export class FulfillmentService {
         case 'checkout.session.async_payment_succeeded':
           return {
             status: 'processed',
-            result: await this.#fulfillCheckout(tx, event.data.object),
+            result: await this.#fulfillCheckout(tx, event.data.object, options),
           };
         case 'checkout.session.async_payment_failed':
         case 'checkout.session.expired':
@@ -611,7 +627,12 @@ export class FulfillmentService {
   async #fulfillCheckout(
     db: Executor,
     session: CheckoutSessionSnapshot,
+    options: { fastPath: boolean } = { fastPath: true },
   ): Promise<FulfillmentResult> {
+    if (options.fastPath) {
+      const completed = await this.#completeIfEverythingMatches(db, session);
+      if (completed) return { status: 'completed', ...completed };
+    }
     const purchase = await this.#findPurchase(db, session);
     if (!purchase) return { status: 'unknown_purchase' };
     const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
@@ -675,6 +696,52 @@ export class FulfillmentService {
     }
     // Lost a race with another trigger: report what it left.
     return this.#settledResult(db, purchase.id, ids);
+  }
+
+  /**
+   * The common case in one statement: a paid session whose purchase is pending, linked to it, and
+   * agrees on amount, currency and every id the session carries. Any disagreement matches no row and
+   * leaves the diagnosis (and the anomaly record) to the careful path.
+   */
+  async #completeIfEverythingMatches(
+    db: Executor,
+    session: CheckoutSessionSnapshot,
+  ): Promise<{ purchaseId: string; contentId: string } | undefined> {
+    if (!PAID_STATUSES.has(session.payment_status) || session.amount_total === null)
+      return undefined;
+    if (!session.currency) return undefined;
+    const metadata = session.metadata ?? {};
+    const claimedIds = [session.client_reference_id, metadata.purchaseId].filter(
+      (value): value is string => Boolean(value),
+    );
+    const uuids = [...claimedIds, metadata.contentId].filter((value): value is string =>
+      Boolean(value),
+    );
+    if (uuids.some((value) => !UUID.test(value))) return undefined;
+    const paymentIntentId =
+      typeof session.payment_intent === 'string'
+        ? session.payment_intent
+        : session.payment_intent?.id;
+    const [row] = await db
+      .update(contentPurchases)
+      .set({
+        status: 'completed',
+        purchasedAt: this.#clock(),
+        ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+      })
+      .where(
+        and(
+          eq(contentPurchases.stripeCheckoutSessionId, session.id),
+          eq(contentPurchases.status, 'pending'),
+          eq(contentPurchases.pricePaidCents, session.amount_total),
+          eq(contentPurchases.currency, session.currency.toLowerCase()),
+          ...claimedIds.map((id) => eq(contentPurchases.id, id)),
+          ...(metadata.contentId ? [eq(contentPurchases.contentId, metadata.contentId)] : []),
+          ...(metadata.customerId ? [eq(contentPurchases.customerId, metadata.customerId)] : []),
+        ),
+      )
+      .returning({ purchaseId: contentPurchases.id, contentId: contentPurchases.contentId });
+    return row;
   }
 
   async #fail(db: Executor, session: CheckoutSessionSnapshot): Promise<FulfillmentResult> {

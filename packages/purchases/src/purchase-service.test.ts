@@ -167,10 +167,13 @@ describe('createCheckoutSession for paid content', () => {
   it('fails a pending purchase whose session expired and starts a new one', async () => {
     const item = await createItem();
     const customerId = createTestUser();
-    const service = createService();
+    let now = new Date();
+    const service = createService({ now: () => now });
     const first = await service.createCheckoutSession(customerId, item.id);
     if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+    // Its webhook was lost; the stored expiry has passed, so Stripe is asked and says expired.
     stub.updateSession(first.sessionId, { status: 'expired', url: null });
+    now = new Date(now.getTime() + 40 * 60_000);
 
     const second = await service.createCheckoutSession(customerId, item.id);
 
@@ -200,13 +203,31 @@ describe('createCheckoutSession for paid content', () => {
     expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['failed', 'pending']);
   });
 
-  it('refuses a new checkout while the previous session is already paid at Stripe', async () => {
+  it('reuses the stored session without asking Stripe, even if it was paid meanwhile', async () => {
     const item = await createItem();
     const customerId = createTestUser();
     const service = createService();
     const first = await service.createCheckoutSession(customerId, item.id);
     if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
     stub.updateSession(first.sessionId, { status: 'complete', payment_status: 'paid' });
+    const requestsBefore = stub.requests.length;
+
+    const second = await service.createCheckoutSession(customerId, item.id);
+
+    expect(second).toEqual({ ...first, status: 'checkout_reused' });
+    expect(stub.requests.length).toBe(requestsBefore);
+    expect(sessionCreationsFor(item.id)).toHaveLength(1);
+  });
+
+  it('refuses a new checkout when the session near its expiry turns out paid at Stripe', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    let now = new Date();
+    const service = createService({ now: () => now });
+    const first = await service.createCheckoutSession(customerId, item.id);
+    if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+    stub.updateSession(first.sessionId, { status: 'complete', payment_status: 'paid' });
+    now = new Date(now.getTime() + 29 * 60_000);
 
     await expectPurchaseError(
       service.createCheckoutSession(customerId, item.id),

@@ -57,7 +57,12 @@ const MAX_ROUNDS = 4;
 
 type ActivePurchase = Pick<
   ContentPurchase,
-  'id' | 'status' | 'stripeCheckoutSessionId' | 'createdAt'
+  | 'id'
+  | 'status'
+  | 'stripeCheckoutSessionId'
+  | 'stripeCheckoutUrl'
+  | 'stripeCheckoutExpiresAt'
+  | 'createdAt'
 >;
 type PurchasableContent = Pick<
   Content,
@@ -122,8 +127,8 @@ export class PurchaseService {
 
       if (active) {
         const outcome = await this.#resumePending(active, item);
-        if (outcome) return outcome;
-        continue; // the pending purchase was retired; start over
+        if (outcome !== 'start_over') return outcome;
+        continue; // retired, or linked to its session meanwhile: read again
       }
 
       const created =
@@ -180,6 +185,8 @@ export class PurchaseService {
           id: contentPurchases.id,
           status: contentPurchases.status,
           stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
+          stripeCheckoutUrl: contentPurchases.stripeCheckoutUrl,
+          stripeCheckoutExpiresAt: contentPurchases.stripeCheckoutExpiresAt,
           createdAt: contentPurchases.createdAt,
         },
       })
@@ -204,15 +211,33 @@ export class PurchaseService {
   async #resumePending(
     pending: ActivePurchase,
     item: PurchasableContent,
-  ): Promise<CheckoutResult | undefined> {
+  ): Promise<CheckoutResult | 'start_over'> {
     if (item.priceCents === 0) {
       // Became free while a paid checkout was open: the free grant replaces it.
       await this.#failPending(pending.id, 'content is now free');
-      return undefined;
+      return 'start_over';
     }
 
-    const sessionId = pending.stripeCheckoutSessionId ?? (await this.#waitForSessionId(pending));
-    if (!sessionId) return undefined;
+    const sessionId = pending.stripeCheckoutSessionId;
+    if (!sessionId) {
+      // Being set up by a concurrent request, or abandoned: wait, then read it again.
+      await this.#waitForSessionId(pending);
+      return 'start_over';
+    }
+
+    // The common second click: the session we stored is open long enough, no Stripe call needed.
+    // (If the buyer paid meanwhile, the same URL shows Stripe's own "already paid" page; fulfillment
+    // grants access either way, so nobody can pay twice.)
+    const expiresAt = pending.stripeCheckoutExpiresAt?.getTime() ?? 0;
+    if (pending.stripeCheckoutUrl && expiresAt - this.#clock().getTime() > REUSE_MIN_REMAINING_MS) {
+      this.#logger.info('checkout session reused', { purchaseId: pending.id, sessionId });
+      return {
+        status: 'checkout_reused',
+        purchaseId: pending.id,
+        sessionId,
+        checkoutUrl: pending.stripeCheckoutUrl,
+      };
+    }
 
     let session: Stripe.Checkout.Session;
     try {
@@ -220,7 +245,7 @@ export class PurchaseService {
     } catch (error) {
       if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
         await this.#failPending(pending.id, 'checkout session unknown to Stripe');
-        return undefined;
+        return 'start_over';
       }
       throw this.#providerError(error, 'retrieve checkout session', pending.id);
     }
@@ -251,7 +276,7 @@ export class PurchaseService {
       }
     }
     await this.#failPending(pending.id, 'checkout session expired');
-    return undefined;
+    return 'start_over';
   }
 
   /**
@@ -333,7 +358,11 @@ export class PurchaseService {
 
     const linked = await this.#db
       .update(contentPurchases)
-      .set({ stripeCheckoutSessionId: session.id })
+      .set({
+        stripeCheckoutSessionId: session.id,
+        stripeCheckoutUrl: session.url,
+        stripeCheckoutExpiresAt: new Date(session.expires_at * 1000),
+      })
       .where(and(eq(contentPurchases.id, purchaseId), eq(contentPurchases.status, 'pending')))
       .returning({ id: contentPurchases.id });
     if (linked.length === 0) {

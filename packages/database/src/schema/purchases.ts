@@ -51,6 +51,12 @@ export const contentPurchases = pgTable(
     status: text('status', { enum: purchaseStatuses }).notNull().default('pending'),
     stripeCheckoutSessionId: text('stripe_checkout_session_id'),
     stripePaymentIntentId: text('stripe_payment_intent_id'),
+    /** The session's URL and expiry, kept so a second click reuses it without asking Stripe. */
+    stripeCheckoutUrl: text('stripe_checkout_url'),
+    stripeCheckoutExpiresAt: timestamp('stripe_checkout_expires_at', {
+      withTimezone: true,
+      mode: 'date',
+    }),
     purchasedAt: timestamp('purchased_at', { withTimezone: true, mode: 'date' }),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
     amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),

@@ -1,0 +1,144 @@
+import { createDatabaseClient, type DatabaseClient } from '@codex/database';
+import { ObservabilityClient } from '@codex/observability';
+import {
+  createTestContent,
+  createTestDatabase,
+  createTestOrganization,
+  createTestUser,
+  nodeWebSocket,
+  type StripeStub,
+  startStripeStub,
+  type TestDatabase,
+} from '@codex/test-utils';
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeClient } from './create-stripe-client';
+import { FulfillmentService } from './fulfillment-service';
+import { PurchaseService } from './purchase-service';
+
+// The round-trip budgets of each request (README, Performance). Statements are counted through a
+// hook on the production driver, Stripe calls at the stand-in. Transaction control (BEGIN, COMMIT)
+// is counted separately: it rides on the same connection and is not a query of its own.
+let testDb: TestDatabase;
+let stub: StripeStub;
+let client: DatabaseClient;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
+  client = createDatabaseClient({
+    connectionString: testDb.connectionString,
+    webSocketConstructor: nodeWebSocket,
+    ...(testDb.webSocketProxy ? { webSocketProxy: testDb.webSocketProxy } : {}),
+    onQuery: (sql) => statements.push(sql),
+  });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await Promise.all([testDb?.close(), stub?.close()]);
+});
+
+const logger = new ObservabilityClient('budgets', 'test', { write: () => undefined });
+const stripe = () => createStripeClient({ secretKey: 'sk_test_budgets_0123', apiBase: stub.url });
+const purchases = () =>
+  new PurchaseService({
+    db: client.db,
+    stripe: stripe(),
+    logger,
+    config: { webAppUrl: 'https://app.codex.test' },
+  });
+const fulfillment = () => new FulfillmentService({ db: client.db, stripe: stripe(), logger });
+
+const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
+
+/** Statements and Stripe calls made by `work`. */
+async function measure<T>(work: () => Promise<T>) {
+  const firstStatement = statements.length;
+  const firstStripeCall = stub.requests.length;
+  const result = await work();
+  const sent = statements.slice(firstStatement);
+  return {
+    result,
+    statements: sent.filter((sql) => !isTransactionControl(sql)),
+    transactions: sent.filter((sql) => /^\s*begin\b/i.test(sql)).length,
+    stripeCalls: stub.requests.length - firstStripeCall,
+  };
+}
+
+async function createItem(priceCents: number) {
+  const organization = await createTestOrganization(testDb.db);
+  return createTestContent(testDb.db, { organizationId: organization.id, priceCents });
+}
+
+function completedEvent(session: Stripe.Checkout.Session): Stripe.Event {
+  return {
+    id: `evt_budget_${crypto.randomUUID().replaceAll('-', '')}`,
+    object: 'event',
+    type: 'checkout.session.completed',
+    data: { object: session },
+  } as unknown as Stripe.Event;
+}
+
+describe('round-trip budgets', () => {
+  it('access check: 1 statement, no Stripe call', async () => {
+    const item = await createItem(500);
+    const measured = await measure(() => purchases().hasAccess(createTestUser(), item.id));
+    expect(measured.statements).toHaveLength(1);
+    expect(measured.transactions).toBe(0);
+    expect(measured.stripeCalls).toBe(0);
+  });
+
+  it('checkout, new session: at most 3 statements and 1 Stripe call', async () => {
+    const item = await createItem(500);
+    const measured = await measure(() =>
+      purchases().createCheckoutSession(createTestUser(), item.id),
+    );
+    expect(measured.result.status).toBe('checkout_created');
+    expect(measured.statements.length).toBeLessThanOrEqual(3);
+    expect(measured.stripeCalls).toBe(1);
+  });
+
+  it('checkout, open session reused: at most 2 statements, no Stripe call', async () => {
+    const item = await createItem(500);
+    const customerId = createTestUser();
+    await purchases().createCheckoutSession(customerId, item.id);
+    const measured = await measure(() => purchases().createCheckoutSession(customerId, item.id));
+    expect(measured.result.status).toBe('checkout_reused');
+    expect(measured.statements.length).toBeLessThanOrEqual(2);
+    expect(measured.stripeCalls).toBe(0);
+  });
+
+  it('checkout, free content: at most 2 statements, no Stripe call', async () => {
+    const item = await createItem(0);
+    const measured = await measure(() =>
+      purchases().createCheckoutSession(createTestUser(), item.id),
+    );
+    expect(measured.result.status).toBe('free_access_granted');
+    expect(measured.statements.length).toBeLessThanOrEqual(2);
+    expect(measured.stripeCalls).toBe(0);
+  });
+
+  it('webhook, first delivery: one transaction of at most 3 statements; duplicate: at most 2', async () => {
+    const item = await createItem(500);
+    const checkout = await purchases().createCheckoutSession(createTestUser(), item.id);
+    if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
+    const { payment_intent_data: _stubOnly, ...session } = stub.updateSession(checkout.sessionId, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: `pi_budget_${Date.now()}`,
+    });
+    const event = completedEvent(session as unknown as Stripe.Checkout.Session);
+
+    const first = await measure(() => fulfillment().handleStripeEvent(event));
+    expect(first.result).toMatchObject({ status: 'processed', result: { status: 'completed' } });
+    expect(first.transactions).toBe(1);
+    expect(first.statements.length).toBeLessThanOrEqual(3);
+    expect(first.stripeCalls).toBe(0);
+
+    const duplicate = await measure(() => fulfillment().handleStripeEvent(event));
+    expect(duplicate.result).toEqual({ status: 'duplicate' });
+    expect(duplicate.statements.length).toBeLessThanOrEqual(2);
+    expect(duplicate.stripeCalls).toBe(0);
+  });
+});
