@@ -277,6 +277,24 @@ describe('handleStripeEvent: payments that do not match', () => {
     expect(inbox).toHaveLength(1);
   });
 
+  it('flags a payment intent collision on the success page too, without an error', async () => {
+    const first = await startCheckout();
+    const second = await startCheckout();
+    await fulfillment().handleStripeEvent(
+      eventOf('checkout.session.completed', sessionAfter(first.sessionId, paidWith('pi_shared_2'))),
+    );
+    sessionAfter(second.sessionId, paidWith('pi_shared_2'));
+
+    const answer = await fulfillment().confirmCheckoutSession(second.customerId, second.sessionId);
+
+    expect(answer).toMatchObject({ status: 'pending' });
+    const anomalies = await testDb.db
+      .select()
+      .from(fulfillmentAnomalies)
+      .where(eq(fulfillmentAnomalies.purchaseId, second.purchaseId));
+    expect(anomalies.map((anomaly) => anomaly.kind)).toEqual(['linkage_mismatch']);
+  });
+
   it('flags money taken for a purchase that had already failed', async () => {
     const checkout = await startCheckout();
     await testDb.db

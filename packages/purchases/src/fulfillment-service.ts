@@ -630,8 +630,18 @@ export class FulfillmentService {
     options: { fastPath: boolean } = { fastPath: true },
   ): Promise<FulfillmentResult> {
     if (options.fastPath) {
-      const completed = await this.#completeIfEverythingMatches(db, session);
-      if (completed) return { status: 'completed', ...completed };
+      try {
+        const completed = await this.#completeIfEverythingMatches(db, session);
+        if (completed) return { status: 'completed', ...completed };
+      } catch (error) {
+        // Outside a transaction a failed statement spoils nothing: let the careful path diagnose a
+        // payment intent collision. Inside one, the caller retries without the fast path.
+        const isCollision = isUniqueViolation(
+          error,
+          'content_purchases_stripe_payment_intent_id_unique',
+        );
+        if (!(isCollision && db === this.#db)) throw error;
+      }
     }
     const purchase = await this.#findPurchase(db, session);
     if (!purchase) return { status: 'unknown_purchase' };
