@@ -26,6 +26,8 @@ export interface DatabaseClientOptions {
   maxConnections?: number;
   /** Called with the SQL text of every statement Drizzle sends (tests count round trips with it). */
   onQuery?: (sql: string) => void;
+  /** Called each time the pool opens a new connection (tests count connection set-ups with it). */
+  onConnect?: () => void;
   /**
    * Called with errors raised by idle connections (for example a socket the runtime closes at the
    * end of a request). Without a listener such an error would crash the isolate.
@@ -74,6 +76,7 @@ export function createDatabaseClient(options: DatabaseClientOptions): DatabaseCl
   // The driver's Pool overwrites a `Client` passed in its options (it assigns its own class after
   // the base constructor ran), so the subclass is installed on the instance instead.
   pool.Client = ConfiguredClient;
+  if (options.onConnect) pool.on('connect', options.onConnect);
   let closing: Promise<void> | undefined;
   pool.on('error', (error: Error) => {
     // Sockets torn down by close() itself report errors too (workerd: "WebSocket peer

@@ -19,19 +19,27 @@ import { PurchaseService } from './purchase-service';
 // The round-trip budgets of each request (README, Performance). Statements are counted through a
 // hook on the production driver, Stripe calls at the stand-in. Transaction control (BEGIN, COMMIT)
 // is counted separately: it rides on the same connection and is not a query of its own.
+// Like a Worker, each measured request gets a pool of its own, so connection set-ups count too.
 let testDb: TestDatabase;
 let stub: StripeStub;
 let client: DatabaseClient;
 const statements: string[] = [];
+let connections = 0;
 
-beforeAll(async () => {
-  [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
-  client = createDatabaseClient({
+const openClient = () =>
+  createDatabaseClient({
     connectionString: testDb.connectionString,
     webSocketConstructor: nodeWebSocket,
     ...(testDb.webSocketProxy ? { webSocketProxy: testDb.webSocketProxy } : {}),
     onQuery: (sql) => statements.push(sql),
+    onConnect: () => {
+      connections++;
+    },
   });
+
+beforeAll(async () => {
+  [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
+  client = openClient();
 });
 
 afterAll(async () => {
@@ -52,16 +60,20 @@ const fulfillment = () => new FulfillmentService({ db: client.db, stripe: stripe
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
 
-/** Statements and Stripe calls made by `work`. */
+/** Statements, connection set-ups and Stripe calls made by `work`, on a fresh pool like a request's. */
 async function measure<T>(work: () => Promise<T>) {
+  await client.close();
+  client = openClient();
   const firstStatement = statements.length;
   const firstStripeCall = stub.requests.length;
+  const firstConnection = connections;
   const result = await work();
   const sent = statements.slice(firstStatement);
   return {
     result,
     statements: sent.filter((sql) => !isTransactionControl(sql)),
     transactions: sent.filter((sql) => /^\s*begin\b/i.test(sql)).length,
+    connections: connections - firstConnection,
     stripeCalls: stub.requests.length - firstStripeCall,
   };
 }
@@ -87,6 +99,7 @@ describe('round-trip budgets', () => {
     expect(measured.statements).toHaveLength(1);
     expect(measured.transactions).toBe(0);
     expect(measured.stripeCalls).toBe(0);
+    expect(measured.connections).toBe(1);
   });
 
   it('checkout, new session: at most 3 statements and 1 Stripe call', async () => {
@@ -97,6 +110,7 @@ describe('round-trip budgets', () => {
     expect(measured.result.status).toBe('checkout_created');
     expect(measured.statements.length).toBeLessThanOrEqual(3);
     expect(measured.stripeCalls).toBe(1);
+    expect(measured.connections).toBe(1);
   });
 
   it('checkout, open session reused: at most 2 statements, no Stripe call', async () => {
@@ -107,6 +121,7 @@ describe('round-trip budgets', () => {
     expect(measured.result.status).toBe('checkout_reused');
     expect(measured.statements.length).toBeLessThanOrEqual(2);
     expect(measured.stripeCalls).toBe(0);
+    expect(measured.connections).toBe(1);
   });
 
   it('checkout, free content: at most 2 statements, no Stripe call', async () => {
@@ -117,6 +132,7 @@ describe('round-trip budgets', () => {
     expect(measured.result.status).toBe('free_access_granted');
     expect(measured.statements.length).toBeLessThanOrEqual(2);
     expect(measured.stripeCalls).toBe(0);
+    expect(measured.connections).toBe(1);
   });
 
   it('webhook, first delivery: one transaction of at most 3 statements; duplicate: at most 2', async () => {
@@ -135,10 +151,12 @@ describe('round-trip budgets', () => {
     expect(first.transactions).toBe(1);
     expect(first.statements.length).toBeLessThanOrEqual(3);
     expect(first.stripeCalls).toBe(0);
+    expect(first.connections).toBe(1);
 
     const duplicate = await measure(() => fulfillment().handleStripeEvent(event));
     expect(duplicate.result).toEqual({ status: 'duplicate' });
     expect(duplicate.statements.length).toBeLessThanOrEqual(2);
     expect(duplicate.stripeCalls).toBe(0);
+    expect(duplicate.connections).toBe(1);
   });
 });

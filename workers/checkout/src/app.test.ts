@@ -65,6 +65,22 @@ describe('edge behaviour', () => {
   });
 });
 
+describe('GET /api/bench/floor', () => {
+  it('authenticates and runs one query outside production, and does not exist in production', async () => {
+    const headers = await authorizationFor(createTestUser());
+    const floor = await callWorker('/api/bench/floor', { headers });
+    expect(floor.status).toBe(200);
+    expect(await floor.json()).toEqual({ ok: true });
+    expect((await callWorker('/api/bench/floor')).status).toBe(401);
+    const production = await callWorker(
+      '/api/bench/floor',
+      { headers },
+      { ENVIRONMENT: 'production' },
+    );
+    expect(production.status).toBe(404);
+  });
+});
+
 describe('buyer authentication', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const cases: Array<[string, () => Promise<Record<string, string>>]> = [

@@ -13,6 +13,7 @@ import { Hono } from 'hono';
 import type { CheckoutEnv } from './context';
 import { purchaseServices, requestLogging, requireConfig } from './middleware';
 import { accessRoutes } from './routes/access';
+import { benchRoutes } from './routes/bench';
 import { checkoutRoutes } from './routes/checkout';
 
 const MAX_BODY_BYTES = 8 * 1024;
@@ -31,6 +32,7 @@ app.use('/api/*', buyerAuth({ secret: (c) => c.var.config.AUTH_JWT_SECRET }));
 app.use('/api/*', purchaseServices());
 
 const routes = app.route('/api/checkout', checkoutRoutes).route('/api/purchases', accessRoutes);
+app.route('/api/bench', benchRoutes);
 
 app.notFound(notFoundHandler);
 app.onError(
