@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,23 @@ const stack = await startLocalStack({
 });
 const startupMs = performance.now() - started;
 const db = createDatabaseClient({ connectionString: benchUrl.toString(), ...driver });
+// Whatever happens below, the scratch database and every process go away.
+async function cleanUp() {
+  await db.close();
+  await stack.stop();
+  await stub.close();
+  await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${benchDatabase}" WITH (FORCE)`));
+  await admin.close();
+  await bridge.close();
+}
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  void cleanUp().finally(() => process.exit(1));
+});
+process.on('unhandledRejection', (error) => {
+  console.error(error);
+  void cleanUp().finally(() => process.exit(1));
+});
 
 interface Row {
   scenario: string;
@@ -293,18 +311,76 @@ await webhookRun('webhook, duplicates', {
   requests: webhookRequest(signedEvents.slice(0, 1)),
 });
 
-// 4. Bundles, as `wrangler deploy --dry-run` builds them (minify is on in wrangler.jsonc).
-const bundles: Array<{ worker: string; raw: string; gzip: string }> = [];
-for (const [worker, dir] of Object.entries(workerDirs)) {
+// 4. Bundles, as `wrangler deploy --dry-run --minify` builds them, next to a worker that only
+// imports the same npm dependencies (what our own code adds is the difference).
+const DEPENDENCIES = ['hono', 'stripe', 'zod', 'drizzle-orm', '@neondatabase/serverless'];
+async function bundleSize(dir: string, extraArgs: string[] = []) {
   const outdir = await mkdtemp(join(tmpdir(), 'codex-bundle-'));
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [join(dir, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir],
-    { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(dir, 'node_modules/wrangler/bin/wrangler.js'),
+        'deploy',
+        '--dry-run',
+        '--minify',
+        '--outdir',
+        outdir,
+        ...extraArgs,
+      ],
+      { cwd: dir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    );
+    const match = stdout.match(/Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/);
+    return { raw: match?.[1] ?? '?', gzip: match?.[2] ?? '?' };
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+const bundles: Array<{
+  worker: string;
+  raw: string;
+  gzip: string;
+  dependenciesRaw: string;
+  dependenciesGzip: string;
+}> = [];
+for (const [worker, dir] of Object.entries(workerDirs)) {
+  const own = await bundleSize(dir);
+  // Written inside the worker's folder, so its node_modules resolve the same versions.
+  const entry = join(dir, '.bench-dependencies.ts');
+  // Each dependency from whichever workspace package declares it (the database driver and Drizzle
+  // come in through @codex/database).
+  const resolvers = [dir, join(repositoryRoot, 'packages/database')].map((base) =>
+    createRequire(join(base, 'package.json')),
   );
-  const match = stdout.match(/Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/);
-  bundles.push({ worker, raw: match?.[1] ?? '?', gzip: match?.[2] ?? '?' });
-  await rm(outdir, { recursive: true, force: true });
+  const resolve = (name: string) => {
+    for (const resolver of resolvers) {
+      try {
+        return resolver.resolve(name);
+      } catch {
+        // Not declared there; try the next package.
+      }
+    }
+    return name;
+  };
+  const imports = DEPENDENCIES.map(
+    (name, index) => `import * as d${index} from '${resolve(name)}';`,
+  );
+  const used = DEPENDENCIES.map((_, index) => `d${index}`).join(', ');
+  await writeFile(
+    entry,
+    `${imports.join('\n')}\nexport default { fetch: () => new Response(String([${used}].length)) };\n`,
+  );
+  try {
+    const dependencies = await bundleSize(dir, [entry]);
+    bundles.push({
+      worker,
+      ...own,
+      dependenciesRaw: dependencies.raw,
+      dependenciesGzip: dependencies.gzip,
+    });
+  } finally {
+    await rm(entry, { force: true });
+  }
 }
 
 const summary = {
@@ -331,13 +407,11 @@ console.log('|---|---|---|');
 for (const ratio of ratios)
   console.log(`| ${ratio.connections} | ${ratio.latencyRatio} | ${ratio.throughputRatio} |`);
 console.log(`\nstart-up of both workers (wrangler dev, to /health): ${summary.startupMs} ms`);
-for (const bundle of bundles)
-  console.log(`bundle ${bundle.worker}: ${bundle.raw} raw, ${bundle.gzip} gzip`);
+for (const bundle of bundles) {
+  console.log(
+    `bundle ${bundle.worker}: ${bundle.raw} raw / ${bundle.gzip} gzip; its npm dependencies alone: ${bundle.dependenciesRaw} / ${bundle.dependenciesGzip}`,
+  );
+}
 console.log(`\nwritten to ${file}`);
 
-await db.close();
-await stack.stop();
-await stub.close();
-await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${benchDatabase}" WITH (FORCE)`));
-await admin.close();
-await bridge.close();
+await cleanUp();
