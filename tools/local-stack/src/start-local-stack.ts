@@ -100,7 +100,7 @@ function startWorker(
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
   ];
-  const child = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: workerDir,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,6 +120,17 @@ function startWorker(
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  // If this process dies without stop() (a crash, an uncaught error), take the worker's whole
+  // process group with it: wrangler and workerd must not outlive the stack.
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', killGroup);
+  child.once('exit', () => process.off('exit', killGroup));
   return child;
 }
 
