@@ -15,5 +15,6 @@ export { parseWith, type ValidationSchema } from './parse-with';
 export { type RateLimiter, type RateLimitOptions, rateLimit } from './rate-limit';
 export { readJsonBody } from './read-json-body';
 export { type RequestIdOptions, requestId } from './request-id';
+export { type RequestLoggingOptions, requestLogging } from './request-logging';
 export { type SecurityHeadersOptions, securityHeaders } from './security-headers';
 export { type SignBuyerTokenOptions, signBuyerToken } from './sign-buyer-token';

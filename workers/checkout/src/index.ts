@@ -7,11 +7,12 @@ import {
   limitBody,
   notFoundHandler,
   requestId,
+  requestLogging,
   securityHeaders,
 } from '@codex/security';
 import { Hono } from 'hono';
 import type { CheckoutEnv } from './context';
-import { purchaseServices, requestLogging, requireConfig } from './middleware';
+import { purchaseServices, requireConfig, SERVICE } from './middleware';
 import { accessRoutes } from './routes/access';
 import { benchRoutes } from './routes/bench';
 import { checkoutRoutes } from './routes/checkout';
@@ -21,7 +22,7 @@ const MAX_BODY_BYTES = 8 * 1024;
 const app = new Hono<CheckoutEnv>();
 
 app.use('*', requestId());
-app.use('*', requestLogging());
+app.use('*', requestLogging({ service: SERVICE, environment: (c) => c.env.ENVIRONMENT }));
 app.use('*', securityHeaders());
 app.get('/health', (c) => c.json({ status: 'ok' }));
 

@@ -1,32 +1,12 @@
 import { createDatabaseClient, type DatabaseClient } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
 import { createStripeClient, FulfillmentService, PurchaseService } from '@codex/purchases';
 import { ApiError } from '@codex/security';
 import type { MiddlewareHandler } from 'hono';
 import type { CheckoutEnv } from './context';
 import { readConfig } from './env';
 
-const SERVICE = 'checkout';
-
-/**
- * Binds a request-scoped logger and writes one timing line per request (method, route, status,
- * duration). Runs after `requestId()`.
- */
-export const requestLogging = (): MiddlewareHandler<CheckoutEnv> =>
-  async function requestLogging(c, next) {
-    const started = Date.now();
-    const logger = new ObservabilityClient(SERVICE, c.env.ENVIRONMENT ?? 'unknown', {
-      requestId: c.var.requestId,
-    });
-    c.set('logger', logger);
-    await next();
-    logger.info('request completed', {
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      durationMs: Date.now() - started,
-    });
-  };
+/** The `service` of every log line this worker writes. */
+export const SERVICE = 'checkout';
 
 /**
  * Validates the bindings. A missing or malformed one is a misconfiguration: one error line naming

@@ -3,12 +3,13 @@ import {
   limitBody,
   notFoundHandler,
   requestId,
+  requestLogging,
   securityHeaders,
 } from '@codex/security';
 import { Hono } from 'hono';
 import type { WebhookEnv } from './context';
 import type { WebhookBindings } from './env';
-import { fulfillmentServices, requestLogging, requireConfig } from './middleware';
+import { fulfillmentServices, requireConfig, SERVICE } from './middleware';
 import { paymentWebhookRoutes } from './routes/payment-webhook';
 import { scheduled } from './scheduled';
 
@@ -18,7 +19,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 const app = new Hono<WebhookEnv>();
 
 app.use('*', requestId());
-app.use('*', requestLogging());
+app.use('*', requestLogging({ service: SERVICE, environment: (c) => c.env.ENVIRONMENT }));
 app.use('*', securityHeaders());
 app.get('/health', (c) => c.json({ status: 'ok' }));
 

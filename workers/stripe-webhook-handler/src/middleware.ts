@@ -1,5 +1,4 @@
 import type { DatabaseClient } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
 import { createStripeClient, FulfillmentService } from '@codex/purchases';
 import { ApiError } from '@codex/security';
 import type { MiddlewareHandler } from 'hono';
@@ -10,26 +9,6 @@ import { openDatabase } from './open-database';
 
 /** The `service` of every log line this worker writes. */
 export const SERVICE = 'stripe-webhook-handler';
-
-/**
- * Binds a request-scoped logger and writes one timing line per request (method, route, status,
- * duration). Runs after `requestId()`.
- */
-export const requestLogging = (): MiddlewareHandler<WebhookEnv> =>
-  async function requestLogging(c, next) {
-    const started = Date.now();
-    const logger = new ObservabilityClient(SERVICE, c.env.ENVIRONMENT ?? 'unknown', {
-      requestId: c.var.requestId,
-    });
-    c.set('logger', logger);
-    await next();
-    logger.info('request completed', {
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      durationMs: Date.now() - started,
-    });
-  };
 
 /**
  * Validates the bindings. A missing or malformed one is a misconfiguration: one error line naming
