@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAccessRevokingRefund, nextDisputeStatus } from './access-policy';
+import { isAccessRevokingRefund } from './access-policy';
 
 describe('isAccessRevokingRefund', () => {
   it('revokes only when refunds reach the full price', () => {
@@ -12,19 +12,5 @@ describe('isAccessRevokingRefund', () => {
 
   it('never revokes a free purchase that saw no refund', () => {
     expect(isAccessRevokingRefund(0, 0)).toBe(false);
-  });
-});
-
-describe('nextDisputeStatus', () => {
-  it('opens, then closes as won or lost', () => {
-    expect(nextDisputeStatus(null, 'created')).toBe('open');
-    expect(nextDisputeStatus('open', 'won')).toBe('won');
-    expect(nextDisputeStatus('open', 'lost')).toBe('lost');
-  });
-
-  it('keeps lost final and never reopens a closed dispute', () => {
-    expect(nextDisputeStatus('lost', 'won')).toBe('lost');
-    expect(nextDisputeStatus('lost', 'created')).toBe('lost');
-    expect(nextDisputeStatus('won', 'created')).toBe('won');
   });
 });

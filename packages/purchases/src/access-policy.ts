@@ -20,20 +20,6 @@ export function isAccessRevokingRefund(
 }
 
 /**
- * The dispute state after a dispute event, given the current one. `lost` is final (a late or
- * repeated `won` cannot undo a chargeback); an `open` event never reopens a closed dispute, so a
- * `created` that arrives after `closed` changes nothing.
- */
-export function nextDisputeStatus(
-  current: DisputeStatus | null,
-  event: 'created' | 'won' | 'lost',
-): DisputeStatus | null {
-  if (current === 'lost') return 'lost';
-  if (event === 'created') return current ?? 'open';
-  return event;
-}
-
-/**
  * The access rule `PurchaseService.hasAccess` evaluates in SQL, as a function of a purchase row:
  * completed, not refunded past the policy, no open or lost dispute.
  */

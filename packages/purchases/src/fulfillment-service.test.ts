@@ -20,6 +20,7 @@ import {
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripeClient } from './create-stripe-client';
+import { CONFIRMATION_MIN_INTERVAL_MS } from './fulfillment/confirm-checkout-session';
 import { FulfillmentService } from './fulfillment-service';
 import { PurchaseService } from './purchase-service';
 
@@ -396,8 +397,13 @@ describe('confirmCheckoutSession (success page)', () => {
       status: 'pending',
     });
     stub.updateSession(checkout.sessionId, { status: 'expired' });
+    // A poll moments later is answered from the database: Stripe is not asked again yet.
     expect(
       await fulfillment().confirmCheckoutSession(checkout.customerId, checkout.sessionId),
+    ).toMatchObject({ status: 'pending' });
+    const later = () => new Date(Date.now() + CONFIRMATION_MIN_INTERVAL_MS + 1_000);
+    expect(
+      await fulfillment(later).confirmCheckoutSession(checkout.customerId, checkout.sessionId),
     ).toMatchObject({
       status: 'failed',
     });
@@ -451,7 +457,7 @@ describe('reconcilePendingPurchases', () => {
       receivedAt: new Date(Date.now() - 40 * 86_400_000),
     });
 
-    const summary = await fulfillment().reconcilePendingPurchases({ batchSize: 500 });
+    const summary = await fulfillment().reconcilePendingPurchases({ stripeCallBudget: 1000 });
 
     expect((await purchaseRow(paidCheckout.purchaseId))?.status).toBe('completed');
     expect((await purchaseRow(expiredCheckout.purchaseId))?.status).toBe('failed');
@@ -480,11 +486,11 @@ describe('reconcilePendingPurchases', () => {
       .set({ createdAt: new Date(Date.now() - 20 * 60_000) })
       .where(eq(contentPurchases.id, lost.purchaseId));
 
-    await fulfillment().reconcilePendingPurchases({ batchSize: 1 });
+    await fulfillment().reconcilePendingPurchases({ stripeCallBudget: 1 });
     expect((await purchaseRow(stuck.purchaseId))?.lastReconciledAt).toBeInstanceOf(Date);
     expect((await purchaseRow(lost.purchaseId))?.status).toBe('pending');
 
-    await fulfillment().reconcilePendingPurchases({ batchSize: 1 });
+    await fulfillment().reconcilePendingPurchases({ stripeCallBudget: 1 });
     expect((await purchaseRow(lost.purchaseId))?.status).toBe('completed');
     expect((await purchaseRow(stuck.purchaseId))?.status).toBe('pending');
   });
@@ -498,8 +504,8 @@ describe('reconcilePendingPurchases', () => {
       .where(eq(contentPurchases.id, checkout.purchaseId));
 
     const [first, second] = await Promise.all([
-      fulfillment().reconcilePendingPurchases({ batchSize: 500 }),
-      fulfillment().reconcilePendingPurchases({ batchSize: 500 }),
+      fulfillment().reconcilePendingPurchases({ stripeCallBudget: 1000 }),
+      fulfillment().reconcilePendingPurchases({ stripeCallBudget: 1000 }),
     ]);
 
     expect((await purchaseRow(checkout.purchaseId))?.status).toBe('completed');

@@ -1,20 +1,20 @@
 export {
   grantsAccess,
   isAccessRevokingRefund,
-  nextDisputeStatus,
   REFUND_FRACTION_THAT_REVOKES_ACCESS,
 } from './access-policy';
 export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
+export type { CheckoutConfirmation } from './fulfillment/confirm-checkout-session';
+export type { FulfillmentResult, StripeEventOutcome } from './fulfillment/context';
+export type { ReconcileOptions, ReconciliationSummary } from './fulfillment/reconcile';
+export type { StopReason } from './fulfillment/run-budget';
 export {
   type CheckoutSessionSnapshot,
-  type FulfillmentResult,
-  FulfillmentService,
-  type FulfillmentServiceDependencies,
+  type HandledStripeEventType,
   handledStripeEventTypes,
-  type ReconcileOptions,
-  type ReconciliationSummary,
-  type StripeEventOutcome,
-} from './fulfillment-service';
+  parseStripeEvent,
+} from './fulfillment/stripe-events';
+export { FulfillmentService, type FulfillmentServiceDependencies } from './fulfillment-service';
 export {
   isPurchaseError,
   PurchaseError,

@@ -6,12 +6,12 @@ export const purchaseErrorCodes = [
   'PAYMENT_PROVIDER_NOT_CONFIGURED',
 ] as const;
 
-/** The refusal when no Stripe key is configured; the message says what to set. */
+/**
+ * The refusal when no Stripe key is configured. The message is for buyers: what to set, and where,
+ * is the operator's business (the README and the worker's startup log say it).
+ */
 export const paymentProviderNotConfigured = () =>
-  new PurchaseError(
-    'PAYMENT_PROVIDER_NOT_CONFIGURED',
-    'Payments are not configured: set STRIPE_SECRET_KEY (locally in workers/checkout/.dev.vars) to sell paid content',
-  );
+  new PurchaseError('PAYMENT_PROVIDER_NOT_CONFIGURED', 'Payments are not available right now');
 
 export type PurchaseErrorCode = (typeof purchaseErrorCodes)[number];
 

@@ -6,13 +6,14 @@ import {
   contentPurchases,
   type Database,
   eq,
-  inArray,
+  holdsPurchaseSlot,
   isNull,
   isUniqueViolation,
   or,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
+import { isDelayedPaymentFailed } from './fulfillment/settle-session';
 import { PurchaseError, paymentProviderNotConfigured } from './purchase-error';
 
 /** What `createCheckoutSession` can answer besides a refusal (`PurchaseError`). */
@@ -196,7 +197,7 @@ export class PurchaseService {
         and(
           eq(contentPurchases.contentId, content.id),
           eq(contentPurchases.customerId, customerId),
-          inArray(contentPurchases.status, ['pending', 'completed']),
+          holdsPurchaseSlot(contentPurchases),
         ),
       )
       .where(eq(content.id, contentId))
@@ -213,7 +214,11 @@ export class PurchaseService {
     item: PurchasableContent,
   ): Promise<CheckoutResult | 'start_over'> {
     if (item.priceCents === 0) {
-      // Became free while a paid checkout was open: the free grant replaces it.
+      // Became free while a paid checkout was open: the free grant replaces it, and the old session
+      // is closed at Stripe so nobody pays for what is now free.
+      if (pending.stripeCheckoutSessionId && this.#stripeClient) {
+        await this.#expireUnpaidSession(pending.id, pending.stripeCheckoutSessionId);
+      }
       await this.#failPending(pending.id, 'content is now free');
       return 'start_over';
     }
@@ -241,7 +246,9 @@ export class PurchaseService {
 
     let session: Stripe.Checkout.Session;
     try {
-      session = await this.#stripe.checkout.sessions.retrieve(sessionId);
+      session = await this.#stripe.checkout.sessions.retrieve(sessionId, {
+        expand: ['payment_intent'],
+      });
     } catch (error) {
       if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
         await this.#failPending(pending.id, 'checkout session unknown to Stripe');
@@ -250,6 +257,11 @@ export class PurchaseService {
       throw this.#providerError(error, 'retrieve checkout session', pending.id);
     }
 
+    if (isDelayedPaymentFailed(session)) {
+      // The bank debit failed (its webhook may be lost): this attempt is over, start a new one.
+      await this.#failPending(pending.id, 'delayed payment failed');
+      return 'start_over';
+    }
     if (session.status === 'complete') {
       // Paid (or being paid) at Stripe; fulfillment will complete the purchase. Never charge twice.
       throw new PurchaseError(
@@ -454,6 +466,32 @@ export class PurchaseService {
       // One purchase, one session: a retried call (ours or the SDK's) cannot create a second one.
       { idempotencyKey: `checkout-session:${purchaseId}` },
     );
+  }
+
+  /**
+   * Expires an open session at Stripe. A session that is already complete was paid (or a delayed
+   * payment is under way): refused as `ALREADY_PURCHASED`, nothing changes here.
+   */
+  async #expireUnpaidSession(purchaseId: string, sessionId: string): Promise<void> {
+    try {
+      await this.#stripe.checkout.sessions.expire(sessionId);
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) {
+        throw this.#providerError(error, 'expire checkout session', purchaseId);
+      }
+      // Not open any more: expired already is fine; complete means money is moving.
+      const session = await this.#stripe.checkout.sessions
+        .retrieve(sessionId, { expand: ['payment_intent'] })
+        .catch((retrieveError: unknown) => {
+          throw this.#providerError(retrieveError, 'retrieve checkout session', purchaseId);
+        });
+      if (session.status === 'complete' && !isDelayedPaymentFailed(session)) {
+        throw new PurchaseError(
+          'ALREADY_PURCHASED',
+          'A payment for this content has already been made and is being processed',
+        );
+      }
+    }
   }
 
   async #failPending(purchaseId: string, reason: string): Promise<void> {

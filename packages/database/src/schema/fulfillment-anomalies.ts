@@ -16,13 +16,14 @@ export const fulfillmentAnomalyKinds = [
   'currency_mismatch',
   'linkage_mismatch',
   'paid_after_failure',
+  'duplicate_payment',
 ] as const;
 export type FulfillmentAnomalyKind = (typeof fulfillmentAnomalyKinds)[number];
 
 /**
  * Payments that arrived but could not be matched safely to what was sold (wrong amount or
  * currency, a session whose ids disagree with the purchase, money taken for a purchase already
- * failed). Access is never granted for them;
+ * failed, a refund that failed after the buyer had bought the item again). Access is never granted for them;
  * each is kept here once per (Stripe object, kind) for a person to review.
  */
 export const fulfillmentAnomalies = pgTable(
@@ -41,7 +42,7 @@ export const fulfillmentAnomalies = pgTable(
   (table) => [
     check(
       'fulfillment_anomalies_kind_valid',
-      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure')`,
+      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment')`,
     ),
     uniqueIndex('fulfillment_anomalies_object_kind_unique').on(table.stripeObjectId, table.kind),
     index('fulfillment_anomalies_purchase_id_idx').on(table.purchaseId),

@@ -3,4 +3,8 @@ export * from './fulfillment-anomalies';
 export * from './organizations';
 export * from './payment-events';
 export * from './purchases';
+export * from './reconciliation-cursors';
+export * from './rejected-stripe-events';
+export * from './stripe-disputes';
+export * from './stripe-refunds';
 export * from './stripe-webhook-events';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   check,
   foreignKey,
   index,
@@ -22,10 +23,25 @@ export const disputeStatuses = ['open', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 
 /**
+ * True for a purchase that holds the customer's one slot for its content: pending, or completed and
+ * neither refunded past the refund policy nor lost in a dispute. A fully refunded purchase or a
+ * lost chargeback gives the slot back, so the customer can buy again while the old row keeps its
+ * history. The same predicate backs the unique index and every query that looks for "the active
+ * purchase"; the access check's predicate implies it, so the index answers that check too.
+ */
+export const holdsPurchaseSlot = (columns: {
+  status: AnyPgColumn;
+  refundedAt: AnyPgColumn;
+  disputeStatus: AnyPgColumn;
+}) =>
+  sql`${columns.status} IN ('pending', 'completed') AND ${columns.refundedAt} IS NULL AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} IN ('open', 'won'))`;
+
+/**
  * One attempt by a customer to buy one piece of content.
  *
  * Guarantees held by Postgres, not only by code:
- * - at most one `pending` or `completed` row per (customer, content): a second checkout cannot
+ * - at most one row per (customer, content) holds the purchase slot ({@link holdsPurchaseSlot}:
+ *   pending, or completed and not fully refunded or lost in a dispute): a second checkout cannot
  *   race past the first (`content_purchases_one_active_per_customer_content`);
  * - a Stripe Checkout Session or PaymentIntent belongs to at most one purchase;
  * - the price paid is never negative, the currency is a lower-case ISO 4217 code;
@@ -33,9 +49,11 @@ export type DisputeStatus = (typeof disputeStatuses)[number];
  * - content that has purchases cannot be deleted (`ON DELETE RESTRICT`);
  * - a `completed` row always has `purchased_at`.
  *
- * Money after the sale: `amount_refunded_cents` (what Stripe reports refunded so far),
- * `refunded_at` (set while the refunds revoke access, see the purchases package's refund policy)
- * and `dispute_status`. Access = completed, `refunded_at` null, no open or lost dispute.
+ * Money after the sale, derived from `stripe_refunds` and `stripe_disputes` in the transaction that
+ * changes them: `amount_refunded_cents` (refunds pending or succeeded), `refunded_at` (set while
+ * the refunds revoke access, see the purchases package's refund policy) and `dispute_status` (lost
+ * if any dispute was lost, else open if any is open, else won). Access = completed, `refunded_at`
+ * null, no open or lost dispute.
  */
 export const contentPurchases = pgTable(
   'content_purchases',
@@ -99,12 +117,12 @@ export const contentPurchases = pgTable(
       'content_purchases_customer_id_length',
       sql`char_length(${table.customerId}) BETWEEN 1 AND 255`,
     ),
-    // Also the access check's index: `status = 'completed'` implies this predicate, so the check
-    // (customer, content, status) is one probe that finds at most one row. A separate
-    // (customer_id, content_id, status) index would duplicate it and also carry the failed rows.
+    // Also the access check's index: its predicate implies this one, so the check is one probe
+    // that finds at most one row. A separate (customer_id, content_id, status) index would
+    // duplicate it and also carry the failed and refunded rows.
     uniqueIndex('content_purchases_one_active_per_customer_content')
       .on(table.customerId, table.contentId)
-      .where(sql`${table.status} IN ('pending', 'completed')`),
+      .where(holdsPurchaseSlot(table)),
     uniqueIndex('content_purchases_stripe_checkout_session_id_unique')
       .on(table.stripeCheckoutSessionId)
       .where(sql`${table.stripeCheckoutSessionId} IS NOT NULL`),

@@ -1,0 +1,266 @@
+import {
+  and,
+  type ContentPurchase,
+  contentPurchases,
+  eq,
+  type FulfillmentAnomalyKind,
+  fulfillmentAnomalies,
+  isUniqueViolation,
+  or,
+} from '@codex/database';
+import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
+import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
+
+type PurchaseRow = Pick<
+  ContentPurchase,
+  | 'id'
+  | 'customerId'
+  | 'contentId'
+  | 'status'
+  | 'pricePaidCents'
+  | 'currency'
+  | 'stripeCheckoutSessionId'
+>;
+
+const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when the session's payment went through (card, or a delayed method that settled). */
+export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>): boolean {
+  return PAID_STATUSES.has(session.payment_status);
+}
+
+/**
+ * Completes the purchase behind a paid session if it is still pending and the session matches what
+ * was sold (amount, currency, every id it carries); otherwise changes nothing, flags a mismatch
+ * for review, or (an unpaid session of a delayed method) stops offering its checkout URL again.
+ * Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
+ * payment intent collision there aborts the transaction, so the caller retries without it.
+ */
+export async function fulfillCheckout(
+  ctx: FulfillmentContext,
+  db: Executor,
+  session: CheckoutSessionSnapshot,
+  options: { fastPath: boolean } = { fastPath: true },
+): Promise<FulfillmentResult> {
+  if (options.fastPath) {
+    try {
+      const completed = await completeIfEverythingMatches(ctx, db, session);
+      if (completed) return { status: 'completed', ...completed };
+    } catch (error) {
+      // Outside a transaction a failed statement spoils nothing: let the careful path diagnose a
+      // payment intent collision. Inside one, the caller retries without the fast path.
+      const isCollision = isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique');
+      if (!(isCollision && db === ctx.db)) throw error;
+    }
+  }
+  const purchase = await findPurchase(db, session);
+  if (!purchase) return { status: 'unknown_purchase' };
+  const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
+
+  const linkage = linkageProblem(purchase, session);
+  if (linkage) return flag(db, session.id, purchase.id, 'linkage_mismatch', { problem: linkage });
+  if (purchase.status === 'completed') return { status: 'already_completed', ...ids };
+  if (purchase.status !== 'pending') {
+    // Money taken for a purchase we already gave up on: a person must refund or grant it.
+    if (isPaid(session) && purchase.pricePaidCents > 0) {
+      return flag(db, session.id, purchase.id, 'paid_after_failure', {
+        purchaseStatus: purchase.status,
+      });
+    }
+    return { status: 'unchanged', ...ids, purchaseStatus: purchase.status };
+  }
+  if (!isPaid(session)) {
+    if (session.status === 'complete') {
+      // A delayed method is being settled: the URL is no longer payable, so a second "buy" must
+      // ask Stripe (and learn whether the payment failed) instead of handing that URL out again.
+      await db
+        .update(contentPurchases)
+        .set({ stripeCheckoutUrl: null, stripeCheckoutExpiresAt: null })
+        .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')));
+    }
+    return { status: 'awaiting_payment', ...ids };
+  }
+  if (session.amount_total !== purchase.pricePaidCents) {
+    return flag(db, session.id, purchase.id, 'amount_mismatch', {
+      expected: purchase.pricePaidCents,
+      received: session.amount_total ?? null,
+    });
+  }
+  if (session.currency?.toLowerCase() !== purchase.currency) {
+    return flag(db, session.id, purchase.id, 'currency_mismatch', {
+      expected: purchase.currency,
+      received: session.currency ?? null,
+    });
+  }
+
+  const paymentIntentId = idOf(session.payment_intent);
+  try {
+    // In its own savepoint (or transaction): a unique violation must not abort the caller's
+    // transaction, which still has to record the anomaly and the inbox row.
+    const completed = await db.transaction((savepoint) =>
+      savepoint
+        .update(contentPurchases)
+        .set({
+          status: 'completed',
+          purchasedAt: ctx.clock(),
+          stripeCheckoutSessionId: session.id,
+          ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+        })
+        .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
+        .returning({ id: contentPurchases.id }),
+    );
+    if (completed.length > 0) return { status: 'completed', ...ids };
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return flag(db, session.id, purchase.id, 'linkage_mismatch', {
+        problem: 'payment intent or session already belongs to another purchase',
+      });
+    }
+    throw error;
+  }
+  // Lost a race with another trigger: report what it left.
+  return settledResult(db, ids);
+}
+
+/**
+ * Fails the pending purchase of exactly this session (expired, or its delayed payment failed).
+ * An event about another session never fails a purchase; a purchase that is no longer pending is
+ * left as it is.
+ */
+export async function failCheckout(
+  db: Executor,
+  session: CheckoutSessionSnapshot,
+): Promise<FulfillmentResult> {
+  const purchase = await findPurchase(db, session);
+  if (!purchase) return { status: 'unknown_purchase' };
+  const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
+  if (purchase.stripeCheckoutSessionId !== session.id) {
+    return { status: 'unchanged', ...ids, purchaseStatus: purchase.status };
+  }
+  const failed = await db
+    .update(contentPurchases)
+    .set({ status: 'failed' })
+    .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
+    .returning({ id: contentPurchases.id });
+  if (failed.length > 0) return { status: 'failed', ...ids };
+  return settledResult(db, ids);
+}
+
+/** Records a payment that does not match its purchase, once per (Stripe object, kind). */
+export async function flag(
+  db: Executor,
+  stripeObjectId: string,
+  purchaseId: string | undefined,
+  kind: FulfillmentAnomalyKind,
+  details: Record<string, unknown>,
+): Promise<FulfillmentResult> {
+  await db
+    .insert(fulfillmentAnomalies)
+    .values({ purchaseId: purchaseId ?? null, stripeObjectId, kind, details })
+    .onConflictDoNothing();
+  return { status: 'flagged', purchaseId, kind };
+}
+
+/**
+ * The common case in one statement: a paid session whose purchase is pending, linked to it, and
+ * agrees on amount, currency and every id the session carries. Any disagreement matches no row and
+ * leaves the diagnosis (and the anomaly record) to the careful path.
+ */
+async function completeIfEverythingMatches(
+  ctx: FulfillmentContext,
+  db: Executor,
+  session: CheckoutSessionSnapshot,
+): Promise<PurchaseIds | undefined> {
+  const amount = session.amount_total;
+  if (!isPaid(session) || amount === null || amount === undefined || !session.currency) {
+    return undefined;
+  }
+  const metadata = session.metadata ?? {};
+  const claimedIds = [session.client_reference_id, metadata.purchaseId].filter(
+    (value): value is string => Boolean(value),
+  );
+  const uuids = [...claimedIds, metadata.contentId].filter((value): value is string =>
+    Boolean(value),
+  );
+  if (uuids.some((value) => !UUID.test(value))) return undefined;
+  const paymentIntentId = idOf(session.payment_intent);
+  const [row] = await db
+    .update(contentPurchases)
+    .set({
+      status: 'completed',
+      purchasedAt: ctx.clock(),
+      ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+    })
+    .where(
+      and(
+        eq(contentPurchases.stripeCheckoutSessionId, session.id),
+        eq(contentPurchases.status, 'pending'),
+        eq(contentPurchases.pricePaidCents, amount),
+        eq(contentPurchases.currency, session.currency.toLowerCase()),
+        ...claimedIds.map((id) => eq(contentPurchases.id, id)),
+        ...(metadata.contentId ? [eq(contentPurchases.contentId, metadata.contentId)] : []),
+        ...(metadata.customerId ? [eq(contentPurchases.customerId, metadata.customerId)] : []),
+      ),
+    )
+    .returning({ purchaseId: contentPurchases.id, contentId: contentPurchases.contentId });
+  return row;
+}
+
+/** The purchase a session belongs to: by session id, else by the purchase id it carries. */
+async function findPurchase(
+  db: Executor,
+  session: CheckoutSessionSnapshot,
+): Promise<PurchaseRow | undefined> {
+  const claimedId = session.client_reference_id ?? session.metadata?.purchaseId;
+  const byClaimedId =
+    claimedId && UUID.test(claimedId) ? eq(contentPurchases.id, claimedId) : undefined;
+  const rows = await db
+    .select({
+      id: contentPurchases.id,
+      customerId: contentPurchases.customerId,
+      contentId: contentPurchases.contentId,
+      status: contentPurchases.status,
+      pricePaidCents: contentPurchases.pricePaidCents,
+      currency: contentPurchases.currency,
+      stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
+    })
+    .from(contentPurchases)
+    .where(
+      byClaimedId
+        ? or(eq(contentPurchases.stripeCheckoutSessionId, session.id), byClaimedId)
+        : eq(contentPurchases.stripeCheckoutSessionId, session.id),
+    )
+    .limit(2);
+  return rows.find((row) => row.stripeCheckoutSessionId === session.id) ?? rows[0];
+}
+
+/** Which id of the session disagrees with the purchase, if any. */
+function linkageProblem(purchase: PurchaseRow, session: CheckoutSessionSnapshot): string | undefined {
+  if (purchase.stripeCheckoutSessionId && purchase.stripeCheckoutSessionId !== session.id) {
+    return 'purchase is linked to another checkout session';
+  }
+  if (session.client_reference_id && session.client_reference_id !== purchase.id) {
+    return 'client_reference_id names another purchase';
+  }
+  const metadata = session.metadata ?? {};
+  if (metadata.purchaseId && metadata.purchaseId !== purchase.id) return 'metadata.purchaseId differs';
+  if (metadata.contentId && metadata.contentId !== purchase.contentId) {
+    return 'metadata.contentId differs';
+  }
+  if (metadata.customerId && metadata.customerId !== purchase.customerId) {
+    return 'metadata.customerId differs';
+  }
+  return undefined;
+}
+
+async function settledResult(db: Executor, ids: PurchaseIds): Promise<FulfillmentResult> {
+  const [row] = await db
+    .select({ status: contentPurchases.status })
+    .from(contentPurchases)
+    .where(eq(contentPurchases.id, ids.purchaseId));
+  const purchaseStatus = row?.status ?? 'failed';
+  return purchaseStatus === 'completed'
+    ? { status: 'already_completed', ...ids }
+    : { status: 'unchanged', ...ids, purchaseStatus };
+}

@@ -1,0 +1,70 @@
+import { isUniqueViolation, rejectedStripeEvents, stripeWebhookEvents } from '@codex/database';
+import { type FulfillmentContext, logOutcome, type StripeEventOutcome } from './context';
+import { prepareEvent } from './event-handlers';
+import { type HandledStripeEvent, parseStripeEvent } from './stripe-events';
+
+/**
+ * Handles one verified Stripe event exactly once. Its object is checked first: an unhandled type
+ * is ignored; a handled type that does not have the shape we read is kept in
+ * `rejected_stripe_events` (for `pnpm webhooks:replay`), logged as an error and acknowledged,
+ * because Stripe would otherwise retry it for days. Otherwise the event id enters the inbox in the
+ * same transaction as the state change it causes: a duplicate (even one racing the first delivery)
+ * returns `duplicate` and changes nothing. Throws on infrastructure failure, with nothing
+ * committed, so the caller answers 5xx and Stripe redelivers.
+ */
+export async function handleStripeEvent(
+  ctx: FulfillmentContext,
+  raw: unknown,
+): Promise<StripeEventOutcome> {
+  const parsed = parseStripeEvent(raw);
+  if (parsed.status === 'unhandled') {
+    const outcome: StripeEventOutcome = { status: 'ignored', reason: 'unhandled_type' };
+    logOutcome(ctx.logger, outcome, { eventId: parsed.eventId, eventType: parsed.type });
+    return outcome;
+  }
+  if (parsed.status === 'malformed') {
+    await ctx.db
+      .insert(rejectedStripeEvents)
+      .values({
+        stripeEventId: parsed.eventId ?? null,
+        eventType: parsed.type ?? null,
+        payload: raw as Record<string, unknown>,
+        problems: parsed.problems,
+      })
+      .onConflictDoNothing();
+    const outcome: StripeEventOutcome = { status: 'rejected', problems: parsed.problems };
+    logOutcome(ctx.logger, outcome, { eventId: parsed.eventId, eventType: parsed.type });
+    return outcome;
+  }
+  const { event } = parsed;
+  try {
+    return await handleOnce(ctx, event, { fastPath: true });
+  } catch (error) {
+    // The one-statement completion hit a payment intent that already paid for another purchase,
+    // which aborts the transaction; the careful path (with a savepoint) records it for review.
+    if (isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique')) {
+      return handleOnce(ctx, event, { fastPath: false });
+    }
+    throw error;
+  }
+}
+
+async function handleOnce(
+  ctx: FulfillmentContext,
+  event: HandledStripeEvent,
+  options: { fastPath: boolean },
+): Promise<StripeEventOutcome> {
+  const apply = await prepareEvent(ctx, event);
+  const outcome = await ctx.db.transaction(async (tx): Promise<StripeEventOutcome> => {
+    const [inserted] = await tx
+      .insert(stripeWebhookEvents)
+      .values({ id: event.id, type: event.type, processedAt: ctx.clock() })
+      .onConflictDoNothing()
+      .returning({ id: stripeWebhookEvents.id });
+    if (!inserted) return { status: 'duplicate' };
+    return { status: 'processed', result: await apply(tx, options) };
+  });
+  // Logged after the commit: a line never claims a change that was rolled back.
+  logOutcome(ctx.logger, outcome, { eventId: event.id, eventType: event.type });
+  return outcome;
+}
