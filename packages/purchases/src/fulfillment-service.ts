@@ -14,6 +14,11 @@ import {
 } from './fulfillment/context';
 import { handleStripeEvent } from './fulfillment/handle-stripe-event';
 import { type ReconcileOptions, type ReconciliationSummary, reconcile } from './fulfillment/reconcile';
+import {
+  type ReplayOptions,
+  type ReplaySummary,
+  replayRejectedEvents,
+} from './fulfillment/replay-rejected-events';
 import type { CheckoutSessionSnapshot } from './fulfillment/stripe-events';
 
 export interface FulfillmentServiceDependencies {
@@ -69,6 +74,11 @@ export class FulfillmentService {
     sessionId: string,
   ): Promise<CheckoutConfirmation | undefined> {
     return confirmCheckoutSession(this.#ctx, customerId, sessionId);
+  }
+
+  /** See `replayRejectedEvents` in `./fulfillment/replay-rejected-events.ts` (`pnpm webhooks:replay`). */
+  replayRejectedEvents(options: ReplayOptions = {}): Promise<ReplaySummary> {
+    return replayRejectedEvents(this.#ctx, (event) => this.handleStripeEvent(event), options);
   }
 
   /** See `reconcile` in `./fulfillment/reconcile.ts`. Throws without a Stripe client. */

@@ -7,6 +7,7 @@ export { createStripeClient, type StripeClientOptions } from './create-stripe-cl
 export type { CheckoutConfirmation } from './fulfillment/confirm-checkout-session';
 export type { FulfillmentResult, StripeEventOutcome } from './fulfillment/context';
 export type { ReconcileOptions, ReconciliationSummary } from './fulfillment/reconcile';
+export type { ReplayOptions, ReplaySummary } from './fulfillment/replay-rejected-events';
 export type { StopReason } from './fulfillment/run-budget';
 export {
   type CheckoutSessionSnapshot,

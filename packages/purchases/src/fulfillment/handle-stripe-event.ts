@@ -28,7 +28,8 @@ export async function handleStripeEvent(
       .values({
         stripeEventId: parsed.eventId ?? null,
         eventType: parsed.type ?? null,
-        payload: raw as Record<string, unknown>,
+        // A signed body can be any JSON; the column holds an object.
+        payload: typeof raw === 'object' && raw !== null ? raw : { value: raw },
         problems: parsed.problems,
       })
       .onConflictDoNothing();

@@ -13,8 +13,13 @@ import {
   sql,
   stripeWebhookEvents,
 } from '@codex/database';
-import type Stripe from 'stripe';
-import { type FulfillmentContext, logOutcome, type StripeEventOutcome } from './context';
+import Stripe from 'stripe';
+import {
+  type FulfillmentContext,
+  type FulfillmentResult,
+  logOutcome,
+  type StripeEventOutcome,
+} from './context';
 import { requireStripe } from './require-stripe';
 import { RunBudget, type StopReason } from './run-budget';
 import { retrieveSession, settleSession } from './settle-session';
@@ -192,8 +197,14 @@ async function checkPendingPurchases(
     if (!next?.sessionId) return 'done';
     summary.checked++;
     try {
-      const result = await settleSession(ctx, await retrieveSession(ctx, next.sessionId));
+      const session = await retrieveSession(ctx, next.sessionId).catch((error: unknown) => {
+        if (isUnknownToStripe(error)) return undefined;
+        throw error;
+      });
       budget.succeeded();
+      const result = session
+        ? await settleSession(ctx, session)
+        : await failUnknownSession(ctx, next.id, next.sessionId);
       logOutcome(ctx.logger, { status: 'processed', result }, { source: 'reconciliation' });
       if (result.status === 'completed') summary.completed++;
       if (result.status === 'failed') summary.failed++;
@@ -283,6 +294,31 @@ async function sweepUndeliveredEvents(options: SweepOptions): Promise<StopReason
     // Stopped early: the next run resumes after the last event handled.
     if (!finished) await writeSweepState(ctx, state);
   }
+}
+
+/** A definite "no such session" (not an outage): the purchase can never be paid. */
+function isUnknownToStripe(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Stripe.errors.StripeInvalidRequestError && cause.statusCode === 404;
+}
+
+async function failUnknownSession(
+  ctx: FulfillmentContext,
+  purchaseId: string,
+  sessionId: string,
+): Promise<FulfillmentResult> {
+  const [failed] = await ctx.db
+    .update(contentPurchases)
+    .set({ status: 'failed' })
+    .where(
+      and(
+        eq(contentPurchases.id, purchaseId),
+        eq(contentPurchases.status, 'pending'),
+        eq(contentPurchases.stripeCheckoutSessionId, sessionId),
+      ),
+    )
+    .returning({ purchaseId: contentPurchases.id, contentId: contentPurchases.contentId });
+  return failed ? { status: 'failed', ...failed } : { status: 'unknown_purchase' };
 }
 
 async function inboxIds(ctx: FulfillmentContext, ids: string[]): Promise<Set<string>> {

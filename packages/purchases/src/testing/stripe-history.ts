@@ -1,0 +1,209 @@
+import type { StripeStub, StripeStubEvent } from '@codex/test-utils';
+import { fc } from '@fast-check/vitest';
+
+/** How the buyer pays at Stripe. */
+export type Payment = 'card' | 'delayed_succeeds' | 'delayed_fails';
+
+/** One thing the seller (or the card network) does at Stripe after the sale. */
+export type MoneyAction =
+  | { kind: 'refund'; percent: number; status: 'pending' | 'succeeded' }
+  | { kind: 'refund_update'; which: number; status: 'succeeded' | 'failed' | 'canceled' }
+  | { kind: 'dispute_open' }
+  | { kind: 'dispute_update'; which: number; status: 'under_review' | 'won' | 'lost' | 'warning_closed' };
+
+/** A purchase's history as Stripe performs it, and how its events reach us. */
+export interface StripeHistory {
+  payment: Payment;
+  actions: MoneyAction[];
+  /** Per emitted event (cycled): how many later steps it is held back, and its place within a step. */
+  delivery: Array<{ lag: number; order: number }>;
+  /** Emitted events (by index, cycled) delivered once more at the end. */
+  duplicates: number[];
+}
+
+const moneyAction: fc.Arbitrary<MoneyAction> = fc.oneof(
+  fc.record({
+    kind: fc.constant('refund' as const),
+    percent: fc.constantFrom(100, 60, 40, 1),
+    status: fc.constantFrom('pending' as const, 'succeeded' as const),
+  }),
+  fc.record({
+    kind: fc.constant('refund_update' as const),
+    which: fc.nat({ max: 3 }),
+    status: fc.constantFrom('succeeded' as const, 'failed' as const, 'canceled' as const),
+  }),
+  fc.constant({ kind: 'dispute_open' as const }),
+  fc.record({
+    kind: fc.constant('dispute_update' as const),
+    which: fc.nat({ max: 1 }),
+    status: fc.constantFrom(
+      'under_review' as const,
+      'won' as const,
+      'lost' as const,
+      'warning_closed' as const,
+    ),
+  }),
+);
+
+/** Histories of one purchase: a payment, up to 6 actions after it, delivery lags, order and duplicates. */
+export const stripeHistory: fc.Arbitrary<StripeHistory> = fc.record({
+  payment: fc.constantFrom<Payment>('card', 'card', 'delayed_succeeds', 'delayed_fails'),
+  actions: fc.array(moneyAction, { maxLength: 6 }),
+  delivery: fc.array(
+    fc.record({ lag: fc.nat({ max: 3 }), order: fc.nat({ max: 1_000 }) }),
+    { minLength: 1, maxLength: 24 },
+  ),
+  duplicates: fc.array(fc.nat({ max: 40 }), { maxLength: 4 }),
+});
+
+/** What Stripe's final state implies for the purchase. */
+export interface ExpectedOutcome {
+  paid: boolean;
+  refundedCents: number;
+  disputeStatus: 'open' | 'won' | 'lost' | null;
+  hasAccess: boolean;
+}
+
+/** A history performed at the stand-in: what was delivered, and what Stripe ended with. */
+export interface PerformedHistory {
+  /** Event ids in the order they were delivered, duplicates included. */
+  delivered: string[];
+  expected: ExpectedOutcome;
+}
+
+/**
+ * Performs `history` at the Stripe stand-in for the open session `sessionId` (price
+ * `priceCents`) and delivers the events Stripe would send while it goes: each is held back `lag`
+ * steps after the one that emitted it (so a re-read of Stripe may see a later state than the
+ * snapshot), ordered by `order` within a step; the listed duplicates come last. Actions that
+ * Stripe would refuse at that point (refunding more than is left, changing a closed dispute) are
+ * skipped, as a dashboard would refuse them.
+ */
+export async function performHistory(
+  stub: StripeStub,
+  sessionId: string,
+  priceCents: number,
+  history: StripeHistory,
+  deliver: (event: StripeStubEvent) => Promise<void>,
+): Promise<PerformedHistory> {
+  const emitted: Array<{ due: number; order: number; index: number; event: StripeStubEvent }> = [];
+  const delivered: string[] = [];
+  const emit = (step: number, events: StripeStubEvent[]) => {
+    for (const event of events) {
+      const index = emitted.length;
+      const knob = history.delivery[index % history.delivery.length] ?? { lag: 0, order: 0 };
+      emitted.push({ due: step + knob.lag, order: knob.order, index, event });
+    }
+  };
+  const flushed = new Set<number>();
+  const flush = async (step: number) => {
+    const due = emitted
+      .filter((item) => item.due <= step && !flushed.has(item.index))
+      .sort((a, b) => a.order - b.order || a.index - b.index);
+    for (const item of due) {
+      flushed.add(item.index);
+      await deliver(item.event);
+      delivered.push(item.event.id);
+    }
+  };
+  emit(0, stub.payCheckoutSession(sessionId, { method: history.payment === 'card' ? 'card' : 'delayed' }));
+  await flush(0);
+  let step = 1;
+  if (history.payment !== 'card') {
+    emit(step, stub.settleDelayedPayment(sessionId, history.payment === 'delayed_succeeds' ? 'succeeded' : 'failed'));
+    await flush(step++);
+  }
+  const paid = history.payment !== 'delayed_fails';
+  const paymentIntentId = stub.getSession(sessionId)?.payment_intent;
+  if (!paymentIntentId) throw new Error('performHistory: the paid session has no payment intent');
+
+  const refunds: Array<{ id: string; amount: number; status: string }> = [];
+  const disputes: Array<{ id: string; status: string }> = [];
+  if (paid) {
+    for (const action of history.actions) {
+      try {
+        switch (action.kind) {
+          case 'refund': {
+            const counted = refunds
+              .filter((refund) => COUNTED.has(refund.status))
+              .reduce((sum, refund) => sum + refund.amount, 0);
+            const remaining = priceCents - counted;
+            const amount = Math.min(remaining, Math.max(1, Math.round((priceCents * action.percent) / 100)));
+            if (amount <= 0) continue;
+            const { refund, events: emitted } = stub.createRefund(paymentIntentId, {
+              amount,
+              status: action.status,
+            });
+            refunds.push({ id: refund.id, amount, status: action.status });
+            emit(step, emitted);
+            break;
+          }
+          case 'refund_update': {
+            const refund = refunds[action.which % Math.max(refunds.length, 1)];
+            if (!refund || !canMoveRefund(refund.status, action.status)) continue;
+            emit(step, stub.updateRefund(refund.id, action.status));
+            refund.status = action.status;
+            break;
+          }
+          case 'dispute_open': {
+            if (disputes.some((dispute) => !CLOSED.has(dispute.status))) continue;
+            const { dispute, events: emitted } = stub.openDispute(paymentIntentId);
+            disputes.push({ id: dispute.id, status: 'needs_response' });
+            emit(step, emitted);
+            break;
+          }
+          case 'dispute_update': {
+            const dispute = disputes[action.which % Math.max(disputes.length, 1)];
+            if (!dispute || CLOSED.has(dispute.status)) continue;
+            emit(step, stub.updateDispute(dispute.id, action.status));
+            dispute.status = action.status;
+            break;
+          }
+        }
+      } catch (error) {
+        throw new Error(`performHistory: the stand-in refused ${JSON.stringify(action)}`, {
+          cause: error,
+        });
+      }
+      await flush(step++);
+    }
+  }
+  await flush(Number.POSITIVE_INFINITY);
+  for (const index of history.duplicates) {
+    const original = emitted[index % emitted.length];
+    if (!original) continue;
+    await deliver(original.event);
+    delivered.push(original.event.id);
+  }
+
+  const refundedCents = refunds
+    .filter((refund) => COUNTED.has(refund.status))
+    .reduce((sum, refund) => sum + refund.amount, 0);
+  const disputeStatus = disputes.some((dispute) => dispute.status === 'lost')
+    ? 'lost'
+    : disputes.some((dispute) => !CLOSED.has(dispute.status))
+      ? 'open'
+      : disputes.length > 0
+        ? 'won'
+        : null;
+  return {
+    delivered,
+    expected: {
+      paid,
+      refundedCents,
+      disputeStatus,
+      hasAccess:
+        paid && refundedCents < priceCents && (disputeStatus === null || disputeStatus === 'won'),
+    },
+  };
+}
+
+const COUNTED = new Set(['pending', 'requires_action', 'succeeded']);
+const CLOSED = new Set(['won', 'lost', 'warning_closed']);
+
+function canMoveRefund(from: string, to: string): boolean {
+  if (from === 'failed' || from === 'canceled') return false;
+  if (to === 'canceled') return from === 'pending';
+  if (to === 'succeeded') return from === 'pending';
+  return true; // failed: from pending or succeeded
+}
