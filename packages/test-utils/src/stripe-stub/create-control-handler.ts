@@ -1,12 +1,12 @@
 import type { StripeStubCheckoutSession } from './create-checkout-session';
 import { randomId } from './random-id';
+import type { StubResponse } from './stripe-error';
 import type {
   RecordedStripeRequest,
   StripeStub,
   StripeStubRule,
   StripeStubRuleResponse,
-} from './start-stripe-stub';
-import type { StubResponse } from './stripe-error';
+} from './stripe-stub-types';
 
 /** A request to one of the stub's `/__stub/*` control endpoints. */
 export interface ControlRequest {
