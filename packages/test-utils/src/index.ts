@@ -12,10 +12,23 @@ export {
 } from './factories';
 export { nodeWebSocket } from './node-websocket';
 export {
+  type CreateRefundOptions,
+  type OpenDisputeOptions,
+  type PayCheckoutSessionOptions,
   type RecordedStripeRequest,
   type StartStripeStubOptions,
   type StripeStub,
+  type StripeStubCharge,
   type StripeStubCheckoutSession,
+  type StripeStubDispute,
+  type StripeStubDisputeStatus,
+  type StripeStubDisputeUpdate,
+  StripeStubError,
+  type StripeStubEvent,
+  type StripeStubPaymentIntent,
+  type StripeStubRefund,
+  type StripeStubRefundStatus,
+  type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,
   startStripeStub,

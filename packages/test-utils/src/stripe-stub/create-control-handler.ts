@@ -1,12 +1,14 @@
+import { controlError, isRecord, parseJson } from './control-json';
 import type { StripeStubCheckoutSession } from './create-checkout-session';
+import { handleActionRequest } from './handle-action-request';
 import { randomId } from './random-id';
+import type { StubResponse } from './stripe-error';
 import type {
   RecordedStripeRequest,
   StripeStub,
   StripeStubRule,
   StripeStubRuleResponse,
-} from './start-stripe-stub';
-import type { StubResponse } from './stripe-error';
+} from './stripe-stub-types';
 
 /** A request to one of the stub's `/__stub/*` control endpoints. */
 export interface ControlRequest {
@@ -24,14 +26,18 @@ export interface ControlRequest {
  * - `POST /__stub/rules` with a {@link StripeStubRule} (`match.pathPattern` for a regular expression) → `{ id }`
  * - `DELETE /__stub/rules/:id` → `{ id, deleted: true }`
  * - `GET /__stub/sessions/:id` → the session; `POST /__stub/sessions/:id` with a patch → the updated session
- * - `POST /__stub/reset` → `{ reset: true }`
+ * - `POST /__stub/reset` → `{ reset: true }` (every kind of state, events included)
+ * - `/__stub/actions/*` and `/__stub/events`: Stripe's side of a sale, see `handleActionRequest`
  *
  * Failures answer `{ error: { message } }` with 400 (bad input) or 404 (unknown id or endpoint).
  */
 export function createControlHandler(stub: StripeStub): (request: ControlRequest) => StubResponse {
   const ruleRemovers = new Map<string, () => void>();
 
-  return function handleControlRequest({ method, path, query, body }) {
+  return function handleControlRequest(request) {
+    const { method, path, query, body } = request;
+    const action = handleActionRequest(stub, request);
+    if (action) return action;
     if (method === 'GET' && path === '/__stub/requests') {
       return { status: 200, body: { data: filterRequests(stub.requests, query) } };
     }
@@ -122,22 +128,6 @@ function parseRule(text: string): StripeStubRule | string {
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isString(value: unknown): value is string {
   return typeof value === 'string';
-}
-
-function controlError(status: number, message: string): StubResponse {
-  return { status, body: { error: { message } } };
 }

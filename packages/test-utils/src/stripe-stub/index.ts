@@ -1,9 +1,24 @@
 export type { StripeStubCheckoutSession } from './create-checkout-session';
+export type { StripeStubEvent } from './event-store';
+export type {
+  StripeStubCharge,
+  StripeStubDispute,
+  StripeStubDisputeStatus,
+  StripeStubDisputeUpdate,
+  StripeStubPaymentIntent,
+  StripeStubRefund,
+  StripeStubRefundStatus,
+} from './money-types';
 export {
+  type CreateRefundOptions,
+  type OpenDisputeOptions,
+  type PayCheckoutSessionOptions,
   type RecordedStripeRequest,
   type StartStripeStubOptions,
   type StripeStub,
+  type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,
   startStripeStub,
 } from './start-stripe-stub';
+export { StripeStubError } from './stripe-error';

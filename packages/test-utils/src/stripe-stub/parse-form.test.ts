@@ -27,6 +27,19 @@ describe('parseForm', () => {
     expect(body).toEqual({ expand: ['line_items', 'payment_intent'] });
   });
 
+  it('reads the indexed arrays and ranges the SDK sends on GET', () => {
+    const { body } = parseForm(
+      'expand[0]=payment_intent&types[0]=refund.created&types[1]=charge.refunded&created[gte]=1700000000&delivery_success=false',
+    );
+
+    expect(body).toEqual({
+      expand: ['payment_intent'],
+      types: ['refund.created', 'charge.refunded'],
+      created: { gte: '1700000000' },
+      delivery_success: 'false',
+    });
+  });
+
   it('cannot pollute prototypes', () => {
     const { body } = parseForm('__proto__[polluted]=yes&a[__proto__][polluted]=yes');
 

@@ -1,77 +1,38 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCheckoutSession, type StripeStubCheckoutSession } from './create-checkout-session';
+import Stripe from 'stripe';
+import { createApiRouter } from './create-api-router';
 import { createControlHandler } from './create-control-handler';
+import { createStubState } from './create-stub-state';
 import { parseForm } from './parse-form';
 import { randomId } from './random-id';
-import { type StubResponse, stripeError } from './stripe-error';
+import {
+  isStripeFailure,
+  noSuch,
+  type StripeFailure,
+  StripeStubError,
+  type StubResponse,
+  stripeError,
+} from './stripe-error';
+import type {
+  RecordedStripeRequest,
+  StartStripeStubOptions,
+  StripeStub,
+  StripeStubRule,
+  StripeStubRuleResponse,
+} from './stripe-stub-types';
 
-export interface StartStripeStubOptions {
-  /** Default 0: the OS picks a free port. */
-  port?: number;
-  /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
-}
-
-/** One authenticated Stripe API request as the stub received it. */
-export interface RecordedStripeRequest {
-  /** E.g. `POST`. */
-  method: string;
-  /** Without the query string, e.g. `/v1/checkout/sessions`. */
-  path: string;
-  /** The `Idempotency-Key` header (the SDK sends one on every POST). */
-  idempotencyKey: string | undefined;
-  /** The form-encoded body (for GET and DELETE: the query) as flat keys, e.g. `metadata[purchaseId]`. */
-  form: Record<string, string>;
-  /** The same parsed into nested objects; `line_items[0][...]` becomes an array. */
-  body: Record<string, unknown>;
-  /** ISO timestamp. */
-  receivedAt: string;
-  /** True when the answer was replayed from the idempotency store. */
-  replayed: boolean;
-}
-
-/** What a rule does instead of the normal answer. */
-export type StripeStubRuleResponse =
-  /** Answers with this status and JSON body; with status >= 400 and no body, a Stripe `api_error`. */
-  | { status: number; body?: unknown }
-  /** Waits, then answers normally. */
-  | { delayMs: number }
-  /** Never answers; the connection stays open until the client gives up or the stub closes. */
-  | { hang: true };
-
-/** Changes the stub's answer to the Stripe API requests it matches. */
-export interface StripeStubRule {
-  /** Every given condition must hold: method, exact path or pattern, and each flat form key's value. */
-  match: { method?: string; path?: string | RegExp; form?: Record<string, string> };
-  respond: StripeStubRuleResponse;
-  /** How many matching requests the rule applies to. Default: unlimited. */
-  times?: number;
-}
-
-/** A running stand-in for the Stripe HTTP API; see {@link startStripeStub}. */
-export interface StripeStub {
-  /** E.g. `http://127.0.0.1:49152`. */
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  readonly protocol: 'http';
-  /** Every authenticated Stripe API request received (not control requests), oldest first. */
-  readonly requests: ReadonlyArray<RecordedStripeRequest>;
-  /** Adds a rule, checked after the API key and before normal handling (idempotency included); the first matching rule with uses left applies. Returns its remover. */
-  addRule(rule: StripeStubRule): () => void;
-  /** A stored Checkout Session by id; an open session past `expires_at` reads as expired, as on Stripe. */
-  getSession(id: string): StripeStubCheckoutSession | undefined;
-  /**
-   * Changes a stored session, e.g. `{ status: 'complete', payment_status: 'paid', payment_intent: 'pi_1' }`.
-   * A session that is no longer open loses its `url` unless the patch sets one. Throws if `id` is unknown.
-   */
-  updateSession(id: string, patch: Partial<StripeStubCheckoutSession>): StripeStubCheckoutSession;
-  /** Forgets requests, rules, sessions and idempotency records. */
-  reset(): void;
-  /** Stops listening and drops every connection, hanging ones included. Safe to call twice. */
-  close(): Promise<void>;
-}
+export type {
+  CreateRefundOptions,
+  OpenDisputeOptions,
+  PayCheckoutSessionOptions,
+  RecordedStripeRequest,
+  StartStripeStubOptions,
+  StripeStub,
+  StripeStubRefundUpdate,
+  StripeStubRule,
+  StripeStubRuleResponse,
+} from './stripe-stub-types';
 
 interface ActiveRule {
   rule: StripeStubRule;
@@ -84,22 +45,24 @@ interface IdempotencyRecord {
 }
 
 const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
-const SESSION_PATH = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/;
-const PAYMENT_INTENT_PATH = /^\/v1\/payment_intents\/([^/]+)$/;
 
 /**
  * Starts a local Stripe stand-in on node:http for the real `stripe` SDK to talk to:
  * `new Stripe('sk_test_...', { host: stub.host, port: stub.port, protocol: 'http', httpClient:
- * Stripe.createFetchHttpClient() })`. It serves Checkout Session create, retrieve and expire with
- * Stripe's validation, errors and idempotency, and `/__stub/*` control endpoints for tests that can
- * only reach it over HTTP (see `createControlHandler`). Rejects if the port cannot be bound.
+ * Stripe.createFetchHttpClient() })`. It serves Checkout Sessions, PaymentIntents, Charges,
+ * Refunds, Disputes and Events with Stripe's validation, errors and idempotency; its Node methods
+ * play Stripe's side of a sale (payments, refunds, disputes) and return the events Stripe would
+ * send; `/__stub/*` control endpoints do the same for tests that can only reach it over HTTP (see
+ * `createControlHandler`). Rejects if the port cannot be bound.
  */
 export async function startStripeStub(options: StartStripeStubOptions = {}): Promise<StripeStub> {
   const host = options.host ?? '127.0.0.1';
   let requests: RecordedStripeRequest[] = [];
   let rules: ActiveRule[] = [];
-  const sessions = new Map<string, StripeStubCheckoutSession>();
   const idempotency = new Map<string, IdempotencyRecord>();
+  // Events name the API version the SDK in this repository pins, as an account on it would.
+  const state = createStubState(options.now ?? Date.now, Stripe.API_VERSION);
+  const route = createApiRouter(state);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://stub');
@@ -166,7 +129,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   function answerIdempotently(request: RecordedStripeRequest): StubResponse {
     const key = request.idempotencyKey;
     // Stripe applies idempotency to POST only; GET and DELETE are idempotent anyway.
-    if (request.method !== 'POST' || key === undefined) return route(request);
+    if (request.method !== 'POST' || key === undefined) return routeRequest(request);
     const form = Object.entries(request.form).sort(([a], [b]) => a.localeCompare(b));
     const fingerprint = JSON.stringify([request.method, request.path, form]);
     const stored = idempotency.get(key);
@@ -178,86 +141,22 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     }
     if (stored) {
       request.replayed = true;
-      return { ...stored.response, headers: { 'Idempotent-Replayed': 'true' } };
+      return {
+        ...stored.response,
+        headers: { ...stored.response.headers, 'Idempotent-Replayed': 'true' },
+      };
     }
-    const response = route(request);
+    const response = routeRequest(request);
     // Stripe saves a result only once the endpoint ran: failed validation may be retried with the key.
     if (response.status < 400) idempotency.set(key, { fingerprint, response });
     return response;
   }
 
-  function route({ method, path, form }: RecordedStripeRequest): StubResponse {
-    if (method === 'POST' && path === '/v1/checkout/sessions') {
-      const result = createCheckoutSession(form, Math.floor(Date.now() / 1000));
-      if ('error' in result) return stripeError(400, result.error);
-      sessions.set(result.session.id, result.session);
-      return { status: 200, body: toStripeObject(result.session) };
-    }
-    const [, paymentIntentId] = PAYMENT_INTENT_PATH.exec(path) ?? [];
-    if (method === 'GET' && paymentIntentId !== undefined)
-      return retrievePaymentIntent(paymentIntentId);
-    const [, id, expire] = SESSION_PATH.exec(path) ?? [];
-    const isRetrieve = method === 'GET' && expire === undefined;
-    const isExpire = method === 'POST' && expire !== undefined;
-    if (id === undefined || !(isRetrieve || isExpire)) {
-      return stripeError(404, {
-        type: 'invalid_request_error',
-        message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-      });
-    }
-    const session = readSession(id);
-    if (!session) {
-      return stripeError(404, {
-        type: 'invalid_request_error',
-        code: 'resource_missing',
-        message: `No such checkout.session: '${id}'`,
-        param: 'session',
-      });
-    }
-    if (isRetrieve) return { status: 200, body: toStripeObject(session) };
-    if (session.status !== 'open') {
-      return stripeError(400, {
-        type: 'invalid_request_error',
-        message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
-      });
-    }
-    return { status: 200, body: toStripeObject(stub.updateSession(id, { status: 'expired' })) };
-  }
-
-  /**
-   * A PaymentIntent exists once a session was paid with it (`updateSession(id, { payment_intent })`);
-   * it carries the `payment_intent_data[metadata]` checkout sent, as on Stripe.
-   */
-  function retrievePaymentIntent(id: string): StubResponse {
-    const session = [...sessions.values()].find((candidate) => candidate.payment_intent === id);
-    if (!session) {
-      return stripeError(404, {
-        type: 'invalid_request_error',
-        code: 'resource_missing',
-        message: `No such payment_intent: '${id}'`,
-        param: 'intent',
-      });
-    }
-    return {
-      status: 200,
-      body: {
-        id,
-        object: 'payment_intent',
-        amount: session.amount_total,
-        currency: session.currency,
-        status: session.payment_status === 'paid' ? 'succeeded' : 'processing',
-        metadata: session.payment_intent_data.metadata,
-        livemode: false,
-      },
-    };
-  }
-
-  function readSession(id: string): StripeStubCheckoutSession | undefined {
-    const session = sessions.get(id);
-    if (session?.status !== 'open' || session.expires_at > Date.now() / 1000) return session;
-    const expired = { ...session, status: 'expired' as const, url: null };
-    sessions.set(id, expired);
-    return expired;
+  function routeRequest(request: RecordedStripeRequest): StubResponse {
+    const requestId = randomId('req_', 14);
+    const eventRequest = { id: requestId, idempotency_key: request.idempotencyKey ?? null };
+    const response = route({ ...request, eventRequest });
+    return { ...response, headers: { ...response.headers, 'Request-Id': requestId } };
   }
 
   const stub: StripeStub = {
@@ -275,20 +174,39 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
         rules = rules.filter((candidate) => candidate !== active);
       };
     },
-    getSession: readSession,
+    getSession: state.readSession,
     updateSession(id, patch) {
-      const session = readSession(id);
-      if (!session) throw new Error(`Stripe stub: no checkout session '${id}'`);
-      const updated = { ...session, ...patch, id };
-      if (updated.status !== 'open' && !('url' in patch)) updated.url = null;
-      sessions.set(id, updated);
+      const updated = state.updateSession(id, patch);
+      if (!updated) throw new Error(`Stripe stub: no checkout session '${id}'`);
       return updated;
+    },
+    payCheckoutSession: (sessionId, { method = 'card' } = {}) =>
+      orThrow(state.payCheckoutSession(sessionId, method)),
+    settleDelayedPayment: (sessionId, outcome) =>
+      orThrow(state.settleDelayedPayment(sessionId, outcome)),
+    expireCheckoutSession: (sessionId) => orThrow(state.expireCheckoutSession(sessionId)).events,
+    createRefund(paymentIntentId, { amount, status = 'succeeded' } = {}) {
+      const { value, events } = orThrow(state.createRefund({ paymentIntentId, amount, status }));
+      return { refund: value, events };
+    },
+    updateRefund: (refundId, status) => orThrow(state.updateRefund(refundId, status)).events,
+    openDispute(paymentIntentId, { amount } = {}) {
+      const { value, events } = orThrow(state.openDispute(paymentIntentId, amount));
+      return { dispute: value, events };
+    },
+    updateDispute: (disputeId, status) => orThrow(state.updateDispute(disputeId, status)).events,
+    get events() {
+      state.sweepExpiredSessions();
+      return state.events.all();
+    },
+    markEventDelivered(eventId) {
+      if (!state.events.markDelivered(eventId)) throw new StripeStubError(noSuch('event', eventId));
     },
     reset() {
       requests = [];
       rules = [];
-      sessions.clear();
       idempotency.clear();
+      state.reset();
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
@@ -300,6 +218,12 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   };
   const handleControlRequest = createControlHandler(stub);
   return stub;
+}
+
+/** The value, or the refusal thrown as a {@link StripeStubError}. */
+function orThrow<T>(outcome: T | StripeFailure): T {
+  if (isStripeFailure(outcome)) throw new StripeStubError(outcome);
+  return outcome;
 }
 
 function matches({ match }: StripeStubRule, request: RecordedStripeRequest): boolean {
@@ -318,12 +242,6 @@ function ruleResponse({ status, body }: { status: number; body?: unknown }): Stu
     type: 'api_error',
     message: `Simulated failure: a Stripe stub rule answered ${status}.`,
   });
-}
-
-/** The session as Stripe's API returns it, without the stub-only fields. */
-function toStripeObject(session: StripeStubCheckoutSession): Record<string, unknown> {
-  const { payment_intent_data: _stubOnly, ...object } = session;
-  return object;
 }
 
 async function readBody(request: AsyncIterable<unknown>): Promise<string> {

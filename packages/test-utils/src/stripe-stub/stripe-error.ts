@@ -13,7 +13,64 @@ export interface StripeErrorDetails {
   param?: string;
 }
 
+/** A refusal Stripe would answer with: the HTTP status and its `error` object. */
+export interface StripeFailure {
+  status: 400 | 404;
+  error: StripeErrorDetails;
+}
+
 /** A Stripe-shaped error response: `{ error: { type, message, code?, param? } }` with `status`. */
 export function stripeError(status: number, error: StripeErrorDetails): StubResponse {
   return { status, body: { error } };
+}
+
+/** An `invalid_request_error` failure, 400 unless `status` says otherwise. */
+export function invalidRequest(
+  message: string,
+  { param, code, status = 400 }: { param?: string; code?: string; status?: 400 | 404 } = {},
+): StripeFailure {
+  return {
+    status,
+    error: {
+      type: 'invalid_request_error',
+      message,
+      ...(code === undefined ? {} : { code }),
+      ...(param === undefined ? {} : { param }),
+    },
+  };
+}
+
+/** The 404 `resource_missing` failure for an unknown id, e.g. `No such refund: 're_1'`. */
+export function noSuch(objectName: string, id: string, param = 'id'): StripeFailure {
+  return invalidRequest(`No such ${objectName}: '${id}'`, {
+    status: 404,
+    code: 'resource_missing',
+    param,
+  });
+}
+
+/** True for a {@link StripeFailure}; the stub's outcomes are a value or one of these. */
+export function isStripeFailure(value: unknown): value is StripeFailure {
+  return typeof value === 'object' && value !== null && 'error' in value && 'status' in value;
+}
+
+/**
+ * Thrown by the stub's Node actions (`payCheckoutSession`, `createRefund`, ...) where Stripe would
+ * refuse: an unknown id (`status` 404) or a transition Stripe does not allow (`status` 400). The
+ * control endpoints answer the same refusal with that status.
+ */
+export class StripeStubError extends Error {
+  /** 404 for an unknown id, 400 for a refused transition or bad input. */
+  readonly status: 400 | 404;
+  /** Stripe's error code where it has one, e.g. `charge_already_refunded`. */
+  readonly code: string | undefined;
+  readonly param: string | undefined;
+
+  constructor({ status, error }: StripeFailure) {
+    super(error.message);
+    this.name = 'StripeStubError';
+    this.status = status;
+    this.code = error.code;
+    this.param = error.param;
+  }
 }

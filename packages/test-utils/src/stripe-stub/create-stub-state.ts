@@ -1,0 +1,206 @@
+import { createCheckoutSession, type StripeStubCheckoutSession } from './create-checkout-session';
+import { createEventStore, type StripeStubEvent, type StripeStubEventRequest } from './event-store';
+import { createMoneyObjects } from './money-objects';
+import type {
+  Emission,
+  RefundRequest,
+  StripeStubDispute,
+  StripeStubDisputeUpdate,
+  StripeStubRefund,
+  StripeStubRefundStatus,
+} from './money-types';
+import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
+
+/** A result of an action: a value, or Stripe's refusal. */
+type Outcome<T> = T | StripeFailure;
+
+/**
+ * Everything the stub knows, shared by its Node methods, its Stripe API routes and its control
+ * endpoints: Checkout Sessions, the money objects after checkout, and the events they emitted.
+ * `nowMs` is the clock (milliseconds); `apiVersion` is stamped on every event. Actions return
+ * their outcome or Stripe's refusal and never throw.
+ */
+export function createStubState(nowMs: () => number, apiVersion: string) {
+  const nowSeconds = () => Math.floor(nowMs() / 1000);
+  const sessions = new Map<string, StripeStubCheckoutSession>();
+  const money = createMoneyObjects(nowSeconds);
+  const events = createEventStore(nowSeconds, apiVersion);
+
+  function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
+    return emissions.map(({ type, object }) => events.record(type, object, request));
+  }
+
+  function emitSession(
+    type: string,
+    session: StripeStubCheckoutSession,
+    request?: StripeStubEventRequest,
+  ) {
+    return emit([{ type, object: toStripeObject(session) }], request);
+  }
+
+  /** A stored session; an open one past `expires_at` expires now, emitting as Stripe does. */
+  function readSession(id: string): StripeStubCheckoutSession | undefined {
+    const session = sessions.get(id);
+    if (session?.status !== 'open' || session.expires_at > nowMs() / 1000) return session;
+    const expired = { ...session, status: 'expired' as const, url: null };
+    sessions.set(id, expired);
+    emitSession('checkout.session.expired', expired);
+    return expired;
+  }
+
+  /** The session if it is open; else Stripe's refusal to `action` it. */
+  function openSession(id: string, action: string): StripeStubCheckoutSession | StripeFailure {
+    const session = readSession(id);
+    if (!session) return noSuch('checkout.session', id, 'session');
+    if (session.status === 'open') return session;
+    return invalidRequest(
+      `Only Checkout Sessions with a status in ["open"] can be ${action}. This Checkout Session has a status of "${session.status}".`,
+    );
+  }
+
+  function updateSession(
+    id: string,
+    patch: Partial<StripeStubCheckoutSession>,
+  ): StripeStubCheckoutSession | undefined {
+    const session = readSession(id);
+    if (!session) return undefined;
+    const updated = { ...session, ...patch, id };
+    if (updated.status !== 'open' && !('url' in patch)) updated.url = null;
+    sessions.set(id, updated);
+    return updated;
+  }
+
+  /** Runs a money transition and emits its events; the value is returned as a copy. */
+  function applied<T>(
+    outcome: { value: T; emitted: Emission[] } | StripeFailure,
+    request?: StripeStubEventRequest,
+  ): Outcome<{ value: T; events: StripeStubEvent[] }> {
+    if (isStripeFailure(outcome)) return outcome;
+    return { value: structuredClone(outcome.value), events: emit(outcome.emitted, request) };
+  }
+
+  return {
+    money,
+    events,
+    readSession,
+    updateSession,
+    /** Ends (expires) every open session past its `expires_at`, so their events exist. */
+    sweepExpiredSessions(): void {
+      for (const id of sessions.keys()) readSession(id);
+    },
+
+    /** `POST /v1/checkout/sessions`. */
+    createSession(form: Record<string, string>): Outcome<StripeStubCheckoutSession> {
+      const result = createCheckoutSession(form, nowSeconds());
+      if ('error' in result) return { status: 400, error: result.error };
+      sessions.set(result.session.id, result.session);
+      return result.session;
+    },
+
+    /** The buyer pays an open session by card (succeeded at once) or bank debit (processing). */
+    payCheckoutSession(id: string, method: 'card' | 'delayed'): Outcome<StripeStubEvent[]> {
+      const session = openSession(id, 'paid');
+      if (isStripeFailure(session)) return session;
+      const isDelayed = method === 'delayed';
+      const intent = money.startPayment({
+        amount: session.amount_total,
+        currency: session.currency,
+        metadata: session.payment_intent_data.metadata,
+        isDelayed,
+      });
+      const completed = updateSession(id, {
+        status: 'complete',
+        payment_status: isDelayed ? 'unpaid' : 'paid',
+        payment_intent: intent.id,
+      });
+      return completed ? emitSession('checkout.session.completed', completed) : [];
+    },
+
+    /** A bank debit paid with a completed session succeeds or fails. */
+    settleDelayedPayment(id: string, outcome: 'succeeded' | 'failed'): Outcome<StripeStubEvent[]> {
+      const session = readSession(id);
+      if (!session) return noSuch('checkout.session', id, 'session');
+      const intentId = session.payment_intent;
+      if (session.status !== 'complete' || intentId === null || !money.paymentIntent(intentId)) {
+        return invalidRequest(`Checkout Session ${id} has no delayed payment to settle.`);
+      }
+      const settled = money.settlePayment(intentId, outcome);
+      if (isStripeFailure(settled)) return settled;
+      if (outcome === 'failed') {
+        return emitSession('checkout.session.async_payment_failed', session);
+      }
+      const paid = updateSession(id, { payment_status: 'paid' }) ?? session;
+      return emitSession('checkout.session.async_payment_succeeded', paid);
+    },
+
+    /** An open session expires (by the API or by time); `request` names the API request. */
+    expireCheckoutSession(
+      id: string,
+      request?: StripeStubEventRequest,
+    ): Outcome<{ session: StripeStubCheckoutSession; events: StripeStubEvent[] }> {
+      const session = openSession(id, 'expired');
+      if (isStripeFailure(session)) return session;
+      const expired = updateSession(id, { status: 'expired' }) ?? session;
+      return {
+        session: expired,
+        events: emitSession('checkout.session.expired', expired, request),
+      };
+    },
+
+    createRefund(
+      refund: RefundRequest,
+      request?: StripeStubEventRequest,
+    ): Outcome<{ value: StripeStubRefund; events: StripeStubEvent[] }> {
+      return applied(money.createRefund(refund), request);
+    },
+    updateRefund(id: string, status: StripeStubRefundStatus) {
+      return applied(money.updateRefund(id, status));
+    },
+    openDispute(
+      paymentIntentId: string,
+      amount?: number,
+    ): Outcome<{ value: StripeStubDispute; events: StripeStubEvent[] }> {
+      return applied(money.openDispute(paymentIntentId, amount));
+    },
+    updateDispute(id: string, status: StripeStubDisputeUpdate) {
+      return applied(money.updateDispute(id, status));
+    },
+
+    /**
+     * A PaymentIntent as `GET /v1/payment_intents/:id` serves it: a stored one, or else one derived
+     * from a session patched with `payment_intent` through `updateSession` (no charge behind it).
+     */
+    readPaymentIntent(id: string): Record<string, unknown> | undefined {
+      const stored = money.paymentIntent(id);
+      if (stored) return structuredClone(stored);
+      const session = [...sessions.values()].find((candidate) => candidate.payment_intent === id);
+      if (!session) return undefined;
+      return {
+        id,
+        object: 'payment_intent',
+        amount: session.amount_total,
+        currency: session.currency,
+        status: session.payment_status === 'paid' ? 'succeeded' : 'processing',
+        metadata: session.payment_intent_data.metadata,
+        latest_charge: null,
+        last_payment_error: null,
+        livemode: false,
+      };
+    },
+
+    reset(): void {
+      sessions.clear();
+      money.reset();
+      events.reset();
+    },
+  };
+}
+
+/** The stub's whole state; see {@link createStubState}. */
+export type StubState = ReturnType<typeof createStubState>;
+
+/** The session as Stripe's API returns it, without the stub-only fields. */
+export function toStripeObject(session: StripeStubCheckoutSession): Record<string, unknown> {
+  const { payment_intent_data: _stubOnly, ...object } = session;
+  return object;
+}

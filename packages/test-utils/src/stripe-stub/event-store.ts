@@ -1,0 +1,169 @@
+import { type ListPage, paginate, parseListParams } from './list-params';
+import { randomId } from './random-id';
+import {
+  type Params,
+  readBoolean,
+  readCreatedFilter,
+  readString,
+  readStringArray,
+  rejectUnknownParams,
+} from './read-params';
+import { invalidRequest, isStripeFailure, type StripeFailure } from './stripe-error';
+
+/**
+ * A Stripe event exactly as Stripe would POST it to a webhook endpoint. `data.object` is a deep
+ * copy of the object taken when the event was emitted; the stub freezes every event it returns.
+ */
+export type StripeStubEvent = {
+  id: string;
+  object: 'event';
+  type: string;
+  created: number;
+  api_version: string;
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  data: { object: Record<string, unknown> };
+};
+
+/** The API request that caused an event; `{ id: null, idempotency_key: null }` for the others. */
+export type StripeStubEventRequest = StripeStubEvent['request'];
+
+/** Every event the stub emitted, with the stub-side delivery flag. */
+export interface EventStore {
+  /** Emits an event carrying a frozen deep copy of `object` as it is now; returns it. */
+  record(type: string, object: object, request?: StripeStubEventRequest): StripeStubEvent;
+  /** Every emitted event, oldest first, exactly as emitted. */
+  all(): StripeStubEvent[];
+  /** The event as `GET /v1/events/:id` shows it now (`pending_webhooks` 0 once delivered). */
+  retrieve(id: string): StripeStubEvent | undefined;
+  /** Marks an event delivered; false if the id is unknown. */
+  markDelivered(id: string): boolean;
+  /** `GET /v1/events`: Stripe's filters and pagination, newest first. */
+  list(params: Params): ListPage<StripeStubEvent> | StripeFailure;
+  reset(): void;
+}
+
+interface StoredEvent {
+  event: StripeStubEvent;
+  delivered: boolean;
+}
+
+const LIST_PARAMS = [
+  'created',
+  'delivery_success',
+  'ending_before',
+  'expand',
+  'limit',
+  'starting_after',
+  'type',
+  'types',
+];
+const MAX_TYPES = 20;
+const NO_REQUEST: StripeStubEventRequest = { id: null, idempotency_key: null };
+
+/**
+ * The stub's event log. `nowSeconds` stamps `created`; emission order breaks ties, so lists are
+ * deterministic even when many events share a second. Every event names `apiVersion`.
+ */
+export function createEventStore(nowSeconds: () => number, apiVersion: string): EventStore {
+  let stored: StoredEvent[] = [];
+
+  function render({ event, delivered }: StoredEvent): StripeStubEvent {
+    // Stripe counts down pending_webhooks as endpoints acknowledge an event.
+    return delivered ? { ...event, pending_webhooks: 0 } : event;
+  }
+
+  return {
+    record(type, object, request = NO_REQUEST) {
+      const event: StripeStubEvent = deepFreeze({
+        id: randomId('evt_', 24),
+        object: 'event',
+        type,
+        created: nowSeconds(),
+        api_version: apiVersion,
+        livemode: false,
+        pending_webhooks: 1,
+        request: { ...request },
+        data: { object: structuredClone(object) as Record<string, unknown> },
+      });
+      stored.push({ event, delivered: false });
+      return event;
+    },
+    all: () => stored.map(({ event }) => event),
+    retrieve(id) {
+      const found = stored.find(({ event }) => event.id === id);
+      return found && render(found);
+    },
+    markDelivered(id) {
+      const found = stored.find(({ event }) => event.id === id);
+      if (found) found.delivered = true;
+      return found !== undefined;
+    },
+    list(params) {
+      const failure = rejectUnknownParams(params, LIST_PARAMS);
+      if (failure) return failure;
+      const pagination = parseListParams(params);
+      if (isStripeFailure(pagination)) return pagination;
+      const created = readCreatedFilter(params);
+      if (isStripeFailure(created)) return created;
+      const delivered = readBoolean(params, 'delivery_success');
+      if (isStripeFailure(delivered)) return delivered;
+      const isWanted = readTypeFilter(params);
+      if (isStripeFailure(isWanted)) return isWanted;
+      // Newest first; among events of one second, the later emitted first (the sort is stable).
+      const ordered = [...stored].reverse().sort((a, b) => b.event.created - a.event.created);
+      const page = paginate(
+        ordered.map((entry) => ({ id: entry.event.id, entry })),
+        ({ entry }) =>
+          created(entry.event.created) &&
+          (delivered === undefined || entry.delivered === delivered) &&
+          isWanted(entry.event.type),
+        pagination,
+        'event',
+      );
+      if (isStripeFailure(page)) return page;
+      return { data: page.data.map(({ entry }) => render(entry)), has_more: page.has_more };
+    },
+    reset() {
+      stored = [];
+    },
+  };
+}
+
+/** `type` (with `*` wildcards, e.g. `charge.dispute.*`) or `types` (exact names), not both. */
+function readTypeFilter(params: Params): ((type: string) => boolean) | StripeFailure {
+  const type = readString(params, 'type');
+  if (isStripeFailure(type)) return type;
+  const types = readStringArray(params, 'types');
+  if (isStripeFailure(types)) return types;
+  if (type !== undefined && types !== undefined) {
+    return invalidRequest('You may pass either `type` or `types`, but not both.', {
+      param: 'types',
+    });
+  }
+  if (types !== undefined) {
+    if (types.length > MAX_TYPES) {
+      return invalidRequest(`\`types\` may contain at most ${MAX_TYPES} event types.`, {
+        param: 'types',
+      });
+    }
+    return (candidate) => types.includes(candidate);
+  }
+  if (type === undefined) return () => true;
+  const pattern = new RegExp(
+    `^${type
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return (candidate) => pattern.test(candidate);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
