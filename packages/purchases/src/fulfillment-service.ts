@@ -13,7 +13,11 @@ import {
   type StripeEventOutcome,
 } from './fulfillment/context';
 import { handleStripeEvent } from './fulfillment/handle-stripe-event';
-import { type ReconcileOptions, type ReconciliationSummary, reconcile } from './fulfillment/reconcile';
+import {
+  type ReconcileOptions,
+  type ReconciliationSummary,
+  reconcile,
+} from './fulfillment/reconcile';
 import {
   type ReplayOptions,
   type ReplaySummary,

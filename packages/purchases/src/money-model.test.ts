@@ -38,7 +38,8 @@ afterAll(async () => {
 });
 
 const logger = new ObservabilityClient('money-model', 'test', { write: () => undefined });
-const stripe = () => createStripeClient({ secretKey: 'sk_test_money_model_0123', apiBase: stub.url });
+const stripe = () =>
+  createStripeClient({ secretKey: 'sk_test_money_model_0123', apiBase: stub.url });
 const fulfillment = () => new FulfillmentService({ db: testDb.db, stripe: stripe(), logger });
 const purchases = () =>
   new PurchaseService({

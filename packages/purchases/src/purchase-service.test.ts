@@ -394,7 +394,8 @@ describe('createCheckoutSession for free content', () => {
     const item = await createItem({ priceCents: 500 });
     const customerId = createTestUser();
     const service = createService();
-    await service.createCheckoutSession(customerId, item.id);
+    const paid = await service.createCheckoutSession(customerId, item.id);
+    if (paid.status !== 'checkout_created') throw new Error(`unexpected ${paid.status}`);
     await testDb.db.update(content).set({ priceCents: 0 }).where(eq(content.id, item.id));
 
     const result = await service.createCheckoutSession(customerId, item.id);
@@ -404,6 +405,24 @@ describe('createCheckoutSession for free content', () => {
       'failed',
       'completed',
     ]);
+    // Nobody can pay the old session for what is now free.
+    expect(stub.getSession(paid.sessionId)?.status).toBe('expired');
+  });
+
+  it('refuses to replace a paid checkout whose payment is already under way', async () => {
+    const item = await createItem({ priceCents: 500 });
+    const customerId = createTestUser();
+    const service = createService();
+    const paid = await service.createCheckoutSession(customerId, item.id);
+    if (paid.status !== 'checkout_created') throw new Error(`unexpected ${paid.status}`);
+    stub.updateSession(paid.sessionId, { status: 'complete', payment_status: 'unpaid' });
+    await testDb.db.update(content).set({ priceCents: 0 }).where(eq(content.id, item.id));
+
+    await expectPurchaseError(
+      service.createCheckoutSession(customerId, item.id),
+      'ALREADY_PURCHASED',
+    );
+    expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
   });
 });
 

@@ -11,7 +11,9 @@ import ws from 'ws';
 const connectionString = process.env.DATABASE_URL;
 const secretKey = process.env.STRIPE_SECRET_KEY;
 if (!connectionString || !secretKey) {
-  console.error('webhooks:replay: set DATABASE_URL and STRIPE_SECRET_KEY (as the webhook worker has them)');
+  console.error(
+    'webhooks:replay: set DATABASE_URL and STRIPE_SECRET_KEY (as the webhook worker has them)',
+  );
   process.exit(1);
 }
 const eventId = process.argv.slice(2).find((argument) => argument.startsWith('evt_'));

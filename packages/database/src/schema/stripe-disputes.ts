@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
-import { type DisputeStatus, contentPurchases } from './purchases';
+import { contentPurchases, type DisputeStatus } from './purchases';
 
 /**
  * How far along its life a dispute is: open (0) → won (1) → lost (2). A stored dispute only moves to

@@ -4,7 +4,13 @@ import { timestamps } from './columns';
 import { contentPurchases } from './purchases';
 
 /** A Stripe refund's status, as Stripe names it. */
-export const refundStatuses = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
+export const refundStatuses = [
+  'pending',
+  'requires_action',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
 export type RefundStatus = (typeof refundStatuses)[number];
 
 /**

@@ -50,7 +50,10 @@ export async function fulfillCheckout(
     } catch (error) {
       // Outside a transaction a failed statement spoils nothing: let the careful path diagnose a
       // payment intent collision. Inside one, the caller retries without the fast path.
-      const isCollision = isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique');
+      const isCollision = isUniqueViolation(
+        error,
+        'content_purchases_stripe_payment_intent_id_unique',
+      );
       if (!(isCollision && db === ctx.db)) throw error;
     }
   }
@@ -236,7 +239,10 @@ async function findPurchase(
 }
 
 /** Which id of the session disagrees with the purchase, if any. */
-function linkageProblem(purchase: PurchaseRow, session: CheckoutSessionSnapshot): string | undefined {
+function linkageProblem(
+  purchase: PurchaseRow,
+  session: CheckoutSessionSnapshot,
+): string | undefined {
   if (purchase.stripeCheckoutSessionId && purchase.stripeCheckoutSessionId !== session.id) {
     return 'purchase is linked to another checkout session';
   }
@@ -244,7 +250,8 @@ function linkageProblem(purchase: PurchaseRow, session: CheckoutSessionSnapshot)
     return 'client_reference_id names another purchase';
   }
   const metadata = session.metadata ?? {};
-  if (metadata.purchaseId && metadata.purchaseId !== purchase.id) return 'metadata.purchaseId differs';
+  if (metadata.purchaseId && metadata.purchaseId !== purchase.id)
+    return 'metadata.purchaseId differs';
   if (metadata.contentId && metadata.contentId !== purchase.contentId) {
     return 'metadata.contentId differs';
   }

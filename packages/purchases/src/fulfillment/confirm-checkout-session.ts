@@ -52,7 +52,10 @@ export async function confirmCheckoutSession(
         eq(contentPurchases.status, 'pending'),
         or(
           isNull(contentPurchases.lastReconciledAt),
-          lt(contentPurchases.lastReconciledAt, new Date(now.getTime() - CONFIRMATION_MIN_INTERVAL_MS)),
+          lt(
+            contentPurchases.lastReconciledAt,
+            new Date(now.getTime() - CONFIRMATION_MIN_INTERVAL_MS),
+          ),
         ),
       ),
     )

@@ -1,4 +1,10 @@
-import type { ContentPurchase, Database, DatabaseTransaction, FulfillmentAnomalyKind, PaymentEventKind } from '@codex/database';
+import type {
+  ContentPurchase,
+  Database,
+  DatabaseTransaction,
+  FulfillmentAnomalyKind,
+  PaymentEventKind,
+} from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type Stripe from 'stripe';
 
@@ -65,7 +71,10 @@ export function logOutcome(
   context: Record<string, unknown>,
 ): void {
   if (outcome.status === 'rejected') {
-    logger.error('stripe event rejected: kept for replay', { ...context, problems: outcome.problems });
+    logger.error('stripe event rejected: kept for replay', {
+      ...context,
+      problems: outcome.problems,
+    });
     return;
   }
   if (outcome.status !== 'processed') {

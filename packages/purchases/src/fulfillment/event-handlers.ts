@@ -52,7 +52,8 @@ const applyRefundSnapshot: EventHandler<
       audit: {
         stripeEventId: event.id,
         stripeObjectId: refund.id,
-        kind: refund.status === 'failed' || refund.status === 'canceled' ? 'refund_failed' : 'refund',
+        kind:
+          refund.status === 'failed' || refund.status === 'canceled' ? 'refund_failed' : 'refund',
         amountCents: refund.amount,
       },
     });

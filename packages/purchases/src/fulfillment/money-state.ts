@@ -42,7 +42,12 @@ export interface DisputeRecord {
 export interface MoneyChange {
   refunds?: RefundRecord[];
   dispute?: DisputeRecord;
-  audit: { stripeEventId: string; stripeObjectId: string; kind: PaymentEventKind; amountCents: number };
+  audit: {
+    stripeEventId: string;
+    stripeObjectId: string;
+    kind: PaymentEventKind;
+    amountCents: number;
+  };
 }
 
 /** Stripe's dispute statuses, as far as access is concerned. */
@@ -106,7 +111,11 @@ export async function applyMoneyChange(
       .values({ ...change.dispute, purchaseId: purchase.id })
       .onConflictDoUpdate({
         target: stripeDisputes.id,
-        set: { status: sql`excluded.status`, stripeStatus: sql`excluded.stripe_status`, updatedAt: now },
+        set: {
+          status: sql`excluded.status`,
+          stripeStatus: sql`excluded.stripe_status`,
+          updatedAt: now,
+        },
         setWhere: sql`${rankOf(disputeStatusRank, sql`${stripeDisputes.status}`)} < ${rankOf(disputeStatusRank, sql`excluded.status`)}`,
       });
   }
@@ -119,7 +128,9 @@ export async function applyMoneyChange(
   const [totals] = await tx
     .select({
       refundedCents: sql<number>`coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0)::int`,
-      disputeStatuses: sql<DisputeStatus[] | null>`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id})`,
+      disputeStatuses: sql<
+        DisputeStatus[] | null
+      >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id})`,
     })
     .from(contentPurchases)
     .where(eq(contentPurchases.id, purchase.id));

@@ -29,7 +29,8 @@ const logger = new ObservabilityClient('reconcile', 'test', { write: () => undef
 async function newWorld() {
   const [db, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
   worlds.push({ db, stub });
-  const stripe = () => createStripeClient({ secretKey: 'sk_test_reconcile_0123', apiBase: stub.url });
+  const stripe = () =>
+    createStripeClient({ secretKey: 'sk_test_reconcile_0123', apiBase: stub.url });
   const fulfillment = () => new FulfillmentService({ db: db.db, stripe: stripe(), logger });
   const purchases = () =>
     new PurchaseService({
@@ -144,7 +145,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
 
   it('stays within its Stripe-call budget and a second run finishes the backlog', async () => {
     const world = await newWorld();
-    const lost = [];
+    const lost: Array<{ purchaseId: string }> = [];
     for (let index = 0; index < 6; index++) {
       const checkout = await world.oldCheckout();
       world.stub.payCheckoutSession(checkout.sessionId, { method: 'card' });
@@ -153,24 +154,36 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     const budget = 5;
 
     const first = await world.stripeCallsOf(() =>
-      world.fulfillment().reconcilePendingPurchases({ stripeCallBudget: budget, eventsPageSize: 2 }),
+      world
+        .fulfillment()
+        .reconcilePendingPurchases({ stripeCallBudget: budget, eventsPageSize: 2 }),
     );
 
     expect(first.calls).toBeLessThanOrEqual(budget);
-    expect(first.result).toMatchObject({ stoppedBy: 'stripe_call_budget', stripeCalls: first.calls });
+    expect(first.result).toMatchObject({
+      stoppedBy: 'stripe_call_budget',
+      stripeCalls: first.calls,
+    });
     const statuses = async () =>
       (
         await world.db.db
           .select({ status: contentPurchases.status })
           .from(contentPurchases)
-          .where(inArray(contentPurchases.id, lost.map((checkout) => checkout.purchaseId)))
+          .where(
+            inArray(
+              contentPurchases.id,
+              lost.map((checkout) => checkout.purchaseId),
+            ),
+          )
       ).map((row) => row.status);
     expect((await statuses()).filter((status) => status === 'completed').length).toBeLessThan(6);
 
     let runs = 1;
     while ((await statuses()).some((status) => status !== 'completed') && runs < 6) {
       const next = await world.stripeCallsOf(() =>
-        world.fulfillment().reconcilePendingPurchases({ stripeCallBudget: budget, eventsPageSize: 2 }),
+        world
+          .fulfillment()
+          .reconcilePendingPurchases({ stripeCallBudget: budget, eventsPageSize: 2 }),
       );
       expect(next.calls).toBeLessThanOrEqual(budget);
       runs++;

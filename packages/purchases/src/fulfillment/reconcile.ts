@@ -121,7 +121,14 @@ export async function reconcile(
       .returning({ id: contentPurchases.id });
     summary.failed += abandoned.length;
 
-    const sweep = { ctx, stripe, budget, summary, handleEvent, pageSize: options.eventsPageSize ?? 100 };
+    const sweep = {
+      ctx,
+      stripe,
+      budget,
+      summary,
+      handleEvent,
+      pageSize: options.eventsPageSize ?? 100,
+    };
     const firstSweep = await sweepUndeliveredEvents({ ...sweep, cap: budget.half });
     const pending = await checkPendingPurchases(ctx, budget, summary, { cutoff, runStart: now });
     summary.stoppedBy =
@@ -188,7 +195,10 @@ async function checkPendingPurchases(
                 ),
               ),
             )
-            .orderBy(sql`${contentPurchases.lastReconciledAt} ASC NULLS FIRST`, contentPurchases.createdAt)
+            .orderBy(
+              sql`${contentPurchases.lastReconciledAt} ASC NULLS FIRST`,
+              contentPurchases.createdAt,
+            )
             .limit(1)
             .for('update', { skipLocked: true }),
         ),
@@ -262,7 +272,10 @@ async function sweepUndeliveredEvents(options: SweepOptions): Promise<StopReason
         ctx.logger.trackError(error, { operation: 'list undelivered stripe events' });
         return budget.refusal(0) ?? 'stripe_unavailable';
       }
-      const seen = await inboxIds(ctx, page.data.map((event) => event.id));
+      const seen = await inboxIds(
+        ctx,
+        page.data.map((event) => event.id),
+      );
       for (const event of page.data) {
         if (!seen.has(event.id)) {
           const eventRefusal = budget.refusal(MAX_STRIPE_CALLS_PER_EVENT, cap);
@@ -285,7 +298,9 @@ async function sweepUndeliveredEvents(options: SweepOptions): Promise<StopReason
       }
       if (!page.has_more) {
         finished = true;
-        await writeSweepState(ctx, { since: (state.startedAt ?? nowSeconds) - SWEEP_OVERLAP_SECONDS });
+        await writeSweepState(ctx, {
+          since: (state.startedAt ?? nowSeconds) - SWEEP_OVERLAP_SECONDS,
+        });
         return 'done';
       }
       await writeSweepState(ctx, state);

@@ -43,7 +43,11 @@ describe('a signed event that does not fit', () => {
       .from(rejectedStripeEvents)
       .where(eq(rejectedStripeEvents.stripeEventId, event.id));
     expect(kept).toHaveLength(1);
-    expect(kept[0]).toMatchObject({ eventType: 'charge.refunded', payload: event, replayedAt: null });
+    expect(kept[0]).toMatchObject({
+      eventType: 'charge.refunded',
+      payload: event,
+      replayedAt: null,
+    });
     const inbox = await testDb.db
       .select()
       .from(stripeWebhookEvents)
@@ -73,7 +77,12 @@ describe('replayRejectedEvents', () => {
     const stillBad = { id: `evt_${unique()}`, type: 'refund.failed', data: { object: {} } };
     await testDb.db.insert(rejectedStripeEvents).values([
       { stripeEventId: fitsNow.id, eventType: fitsNow.type, payload: fitsNow, problems: ['old'] },
-      { stripeEventId: stillBad.id, eventType: stillBad.type, payload: stillBad, problems: ['old'] },
+      {
+        stripeEventId: stillBad.id,
+        eventType: stillBad.type,
+        payload: stillBad,
+        problems: ['old'],
+      },
     ]);
 
     const first = await fulfillment().replayRejectedEvents();

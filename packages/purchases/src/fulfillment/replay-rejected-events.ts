@@ -45,7 +45,10 @@ export async function replayRejectedEvents(
       continue;
     }
     const outcome = await handleEvent(row.payload);
-    ctx.logger.info('rejected stripe event replayed', { rejectedId: row.id, outcome: outcome.status });
+    ctx.logger.info('rejected stripe event replayed', {
+      rejectedId: row.id,
+      outcome: outcome.status,
+    });
     await ctx.db
       .update(rejectedStripeEvents)
       .set({ replayedAt: ctx.clock() })

@@ -35,7 +35,8 @@ export class RunBudget {
   refusal(calls: number, cap = this.#stripeCallLimit): StopReason | undefined {
     if (this.#consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) return 'stripe_unavailable';
     if (this.#clock().getTime() >= this.#deadline) return 'time_budget';
-    if (this.stripeCalls + calls > Math.min(cap, this.#stripeCallLimit)) return 'stripe_call_budget';
+    if (this.stripeCalls + calls > Math.min(cap, this.#stripeCallLimit))
+      return 'stripe_call_budget';
     return undefined;
   }
 

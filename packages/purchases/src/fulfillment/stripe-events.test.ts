@@ -26,14 +26,22 @@ describe('parseStripeEvent', () => {
   });
 
   it('ignores a type it does not handle without looking at its object', () => {
-    expect(parseStripeEvent({ id: 'evt_2', type: 'customer.created', data: { object: null } })).toEqual(
-      { status: 'unhandled', eventId: 'evt_2', type: 'customer.created' },
-    );
+    expect(
+      parseStripeEvent({ id: 'evt_2', type: 'customer.created', data: { object: null } }),
+    ).toEqual({ status: 'unhandled', eventId: 'evt_2', type: 'customer.created' });
   });
 
   it('calls a handled event malformed when its object is null or lacks a field, naming paths not values', () => {
-    const nullObject = parseStripeEvent({ id: 'evt_3', type: 'charge.refunded', data: { object: null } });
-    expect(nullObject).toMatchObject({ status: 'malformed', eventId: 'evt_3', type: 'charge.refunded' });
+    const nullObject = parseStripeEvent({
+      id: 'evt_3',
+      type: 'charge.refunded',
+      data: { object: null },
+    });
+    expect(nullObject).toMatchObject({
+      status: 'malformed',
+      eventId: 'evt_3',
+      type: 'charge.refunded',
+    });
 
     const secret = 'customer@example.com';
     const badStatus = parseStripeEvent({

@@ -112,7 +112,12 @@ export type ParsedStripeEvent =
   | { status: 'handled'; event: HandledStripeEvent }
   | { status: 'unhandled'; eventId: string; type: string }
   /** Signed, but not the shape we handle: keep it for replay. `problems` name paths, never values. */
-  | { status: 'malformed'; eventId: string | undefined; type: string | undefined; problems: string[] };
+  | {
+      status: 'malformed';
+      eventId: string | undefined;
+      type: string | undefined;
+      problems: string[];
+    };
 
 /**
  * Checks a verified Stripe event against what its handler reads. Never throws: an unhandled type

@@ -1,4 +1,4 @@
-import type { StripeStub, StripeStubEvent } from '@codex/test-utils';
+import { type StripeStub, StripeStubError, type StripeStubEvent } from '@codex/test-utils';
 import { fc } from '@fast-check/vitest';
 
 /** How the buyer pays at Stripe. */
@@ -9,7 +9,11 @@ export type MoneyAction =
   | { kind: 'refund'; percent: number; status: 'pending' | 'succeeded' }
   | { kind: 'refund_update'; which: number; status: 'succeeded' | 'failed' | 'canceled' }
   | { kind: 'dispute_open' }
-  | { kind: 'dispute_update'; which: number; status: 'under_review' | 'won' | 'lost' | 'warning_closed' };
+  | {
+      kind: 'dispute_update';
+      which: number;
+      status: 'under_review' | 'won' | 'lost' | 'warning_closed';
+    };
 
 /** A purchase's history as Stripe performs it, and how its events reach us. */
 export interface StripeHistory {
@@ -35,7 +39,7 @@ const moneyAction: fc.Arbitrary<MoneyAction> = fc.oneof(
   fc.constant({ kind: 'dispute_open' as const }),
   fc.record({
     kind: fc.constant('dispute_update' as const),
-    which: fc.nat({ max: 1 }),
+    which: fc.constant(0),
     status: fc.constantFrom(
       'under_review' as const,
       'won' as const,
@@ -49,10 +53,10 @@ const moneyAction: fc.Arbitrary<MoneyAction> = fc.oneof(
 export const stripeHistory: fc.Arbitrary<StripeHistory> = fc.record({
   payment: fc.constantFrom<Payment>('card', 'card', 'delayed_succeeds', 'delayed_fails'),
   actions: fc.array(moneyAction, { maxLength: 6 }),
-  delivery: fc.array(
-    fc.record({ lag: fc.nat({ max: 3 }), order: fc.nat({ max: 1_000 }) }),
-    { minLength: 1, maxLength: 24 },
-  ),
+  delivery: fc.array(fc.record({ lag: fc.nat({ max: 3 }), order: fc.nat({ max: 1_000 }) }), {
+    minLength: 1,
+    maxLength: 24,
+  }),
   duplicates: fc.array(fc.nat({ max: 40 }), { maxLength: 4 }),
 });
 
@@ -106,11 +110,20 @@ export async function performHistory(
       delivered.push(item.event.id);
     }
   };
-  emit(0, stub.payCheckoutSession(sessionId, { method: history.payment === 'card' ? 'card' : 'delayed' }));
+  emit(
+    0,
+    stub.payCheckoutSession(sessionId, { method: history.payment === 'card' ? 'card' : 'delayed' }),
+  );
   await flush(0);
   let step = 1;
   if (history.payment !== 'card') {
-    emit(step, stub.settleDelayedPayment(sessionId, history.payment === 'delayed_succeeds' ? 'succeeded' : 'failed'));
+    emit(
+      step,
+      stub.settleDelayedPayment(
+        sessionId,
+        history.payment === 'delayed_succeeds' ? 'succeeded' : 'failed',
+      ),
+    );
     await flush(step++);
   }
   const paid = history.payment !== 'delayed_fails';
@@ -128,7 +141,10 @@ export async function performHistory(
               .filter((refund) => COUNTED.has(refund.status))
               .reduce((sum, refund) => sum + refund.amount, 0);
             const remaining = priceCents - counted;
-            const amount = Math.min(remaining, Math.max(1, Math.round((priceCents * action.percent) / 100)));
+            const amount = Math.min(
+              remaining,
+              Math.max(1, Math.round((priceCents * action.percent) / 100)),
+            );
             if (amount <= 0) continue;
             const { refund, events: emitted } = stub.createRefund(paymentIntentId, {
               amount,
@@ -146,7 +162,8 @@ export async function performHistory(
             break;
           }
           case 'dispute_open': {
-            if (disputes.some((dispute) => !CLOSED.has(dispute.status))) continue;
+            // A charge has at most one dispute (Stripe's `charge.dispute`).
+            if (disputes.length > 0) continue;
             const { dispute, events: emitted } = stub.openDispute(paymentIntentId);
             disputes.push({ id: dispute.id, status: 'needs_response' });
             emit(step, emitted);
@@ -161,9 +178,10 @@ export async function performHistory(
           }
         }
       } catch (error) {
-        throw new Error(`performHistory: the stand-in refused ${JSON.stringify(action)}`, {
-          cause: error,
-        });
+        // Stripe refuses it at this point (for example a refund of a disputed charge): skipped,
+        // as the dashboard would refuse it.
+        if (error instanceof StripeStubError) continue;
+        throw error;
       }
       await flush(step++);
     }
