@@ -10,9 +10,11 @@ import {
   requestLogging,
   securityHeaders,
 } from '@codex/security';
+import { requestDatabase, requestStripe, requireConfig } from '@codex/worker-runtime';
 import { Hono } from 'hono';
 import type { CheckoutEnv } from './context';
-import { purchaseServices, requireConfig, SERVICE } from './middleware';
+import { checkoutConfigSchema } from './env';
+import { purchaseServices, SERVICE } from './middleware';
 import { accessRoutes } from './routes/access';
 import { benchRoutes } from './routes/bench';
 import { checkoutRoutes } from './routes/checkout';
@@ -26,10 +28,12 @@ app.use('*', requestLogging({ service: SERVICE, environment: (c) => c.env.ENVIRO
 app.use('*', securityHeaders());
 app.get('/health', (c) => c.json({ status: 'ok' }));
 
-app.use('/api/*', requireConfig());
+app.use('/api/*', requireConfig({ schema: checkoutConfigSchema }));
 app.use('/api/*', corsForWebApp({ origin: (c) => c.var.config.WEB_APP_URL }));
 app.use('/api/*', limitBody({ maxBytes: MAX_BODY_BYTES }));
 app.use('/api/*', buyerAuth({ secret: (c) => c.var.config.AUTH_JWT_SECRET }));
+app.use('/api/*', requestDatabase());
+app.use('/api/*', requestStripe());
 app.use('/api/*', purchaseServices());
 
 const routes = app.route('/api/checkout', checkoutRoutes).route('/api/purchases', accessRoutes);
