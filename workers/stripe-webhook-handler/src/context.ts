@@ -1,3 +1,4 @@
+import type { Database } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type { FulfillmentService } from '@codex/purchases';
 import type Stripe from 'stripe';
@@ -8,10 +9,14 @@ export interface WebhookVariables {
   requestId: string;
   logger: ObservabilityClient;
   config: WebhookConfig;
-  /** The Stripe client, built on first use (no network until a call is made). */
-  /** Undefined when no STRIPE_SECRET_KEY is configured (webhooks still verify and apply). */
+  /** Opened on first use; the pool is closed when the request ends (`requestDatabase`). */
+  database: () => Database;
+  /**
+   * The Stripe client, built on first use (no network until a call is made); undefined when no
+   * STRIPE_SECRET_KEY is configured (`requestStripe`).
+   */
   stripe: () => Stripe | undefined;
-  /** Built on first use; the database pool it opens is closed when the request ends. */
+  /** Built on first use, on `database()` and `stripe()`. */
   fulfillment: () => FulfillmentService;
 }
 

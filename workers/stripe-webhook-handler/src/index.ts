@@ -6,10 +6,11 @@ import {
   requestLogging,
   securityHeaders,
 } from '@codex/security';
+import { requestDatabase, requestStripe, requireConfig } from '@codex/worker-runtime';
 import { Hono } from 'hono';
 import type { WebhookEnv } from './context';
-import type { WebhookBindings } from './env';
-import { fulfillmentServices, requireConfig, SERVICE } from './middleware';
+import { type WebhookBindings, webhookConfigSchema } from './env';
+import { fulfillmentServices, SERVICE } from './middleware';
 import { paymentWebhookRoutes } from './routes/payment-webhook';
 import { scheduled } from './scheduled';
 
@@ -23,8 +24,11 @@ app.use('*', requestLogging({ service: SERVICE, environment: (c) => c.env.ENVIRO
 app.use('*', securityHeaders());
 app.get('/health', (c) => c.json({ status: 'ok' }));
 
-app.use('/webhooks/*', requireConfig());
+// A misconfiguration answers 500 (logged once, never the values) so Stripe retries until fixed.
+app.use('/webhooks/*', requireConfig({ schema: webhookConfigSchema }));
 app.use('/webhooks/*', limitBody({ maxBytes: MAX_BODY_BYTES }));
+app.use('/webhooks/*', requestDatabase());
+app.use('/webhooks/*', requestStripe());
 app.use('/webhooks/*', fulfillmentServices());
 
 const routes = app.route('/webhooks/stripe', paymentWebhookRoutes);
