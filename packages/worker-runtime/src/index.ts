@@ -1,4 +1,10 @@
 export {
+  type CreateWorkerAppOptions,
+  createWorkerApp,
+  type WorkerEnv,
+  type WorkerVariables,
+} from './create-worker-app';
+export {
   type DatabaseConfig,
   type LazyDatabase,
   type LazyDatabaseOptions,

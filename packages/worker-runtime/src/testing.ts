@@ -6,5 +6,6 @@ export {
   createWorkerCaller,
   type FetchHandler,
 } from './testing/create-worker-caller';
+export { expectHealthAnswer } from './testing/expect-health-answer';
 export { withTestDatabase } from './testing/with-test-database';
 export { type WorkerTestBindings, workerTestEnv } from './testing/worker-test-env';

@@ -1,5 +1,6 @@
 import { signBuyerToken } from '@codex/security';
 import { createTestUser } from '@codex/test-utils/factories';
+import { expectHealthAnswer } from '@codex/worker-runtime/testing';
 import { hc } from 'hono/client';
 import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,15 +19,7 @@ afterEach(() => {
 
 describe('edge behaviour', () => {
   it('answers GET /health with security headers and a request id', async () => {
-    const response = await callWorker('/health');
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
-    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
-    expect(response.headers.get('Strict-Transport-Security')).toContain('max-age=');
-    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
-    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
-    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
-    expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    await expectHealthAnswer(await callWorker('/health'));
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {

@@ -1,21 +1,9 @@
-import type { Database } from '@codex/database';
-import type { ObservabilityClient } from '@codex/observability';
 import type { FulfillmentService } from '@codex/purchases';
-import type Stripe from 'stripe';
+import type { WorkerVariables } from '@codex/worker-runtime';
 import type { WebhookBindings, WebhookConfig } from './env';
 
 /** Per-request values middleware puts on the Hono context. */
-export interface WebhookVariables {
-  requestId: string;
-  logger: ObservabilityClient;
-  config: WebhookConfig;
-  /** Opened on first use; the pool is closed when the request ends (`requestDatabase`). */
-  database: () => Database;
-  /**
-   * The Stripe client, built on first use (no network until a call is made); undefined when no
-   * STRIPE_SECRET_KEY is configured (`requestStripe`).
-   */
-  stripe: () => Stripe | undefined;
+export interface WebhookVariables extends WorkerVariables<WebhookConfig> {
   /** Built on first use, on `database()` and `stripe()`. */
   fulfillment: () => FulfillmentService;
 }
