@@ -11,6 +11,7 @@ export {
   lazyDatabase,
 } from './lazy-database';
 export { type ConfigResult, readConfig } from './read-config';
+export { refusePlaceholders } from './refuse-placeholders';
 export { type RequestDatabaseEnv, requestDatabase } from './request-database';
 export { type RequestStripeEnv, requestStripe, type StripeConfig } from './request-stripe';
 export { type RequireConfigEnv, type RequireConfigOptions, requireConfig } from './require-config';

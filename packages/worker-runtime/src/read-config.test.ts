@@ -85,6 +85,23 @@ describe('readConfig', () => {
     expect(text).not.toMatch(/hunter2|pasted_into|ftp:|stripe\.invalid|prod-eu/);
   });
 
+  it.each([
+    ['DATABASE_URL', 'postgres://app:replace_me@db.example.test/codex'],
+    ['STRIPE_SECRET_KEY', 'sk_test_replace_me'],
+    ['STRIPE_SECRET_KEY', 'sk_live_REPLACE_WITH_YOUR_KEY'],
+    ['STRIPE_SECRET_KEY', 'sk_test_changeme'],
+    ['STRIPE_SECRET_KEY', 'sk_test_placeholder'],
+  ])(
+    'refuses an obvious placeholder in %s, naming the variable, never the value',
+    (name, value) => {
+      const result = readConfig(workerConfigSchema, { ...VALID, [name]: value });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems).toEqual([`${name}: is a placeholder; set the real value`]);
+      expect(result.problems.join('\n')).not.toContain(value);
+    },
+  );
+
   it('answers for bindings that are not an object without caching or throwing', () => {
     expect(readConfig(workerConfigSchema, undefined)).toMatchObject({ ok: false });
   });

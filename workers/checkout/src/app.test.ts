@@ -165,6 +165,27 @@ describe('failures never leak', () => {
     expect(configLines[0]).not.toContain(testEnv.AUTH_JWT_SECRET);
   });
 
+  it('refuses the placeholder AUTH_JWT_SECRET of .dev.vars.example, naming it, never its value', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      errors.push(String(line));
+    });
+    const placeholder = 'replace-with-at-least-32-random-characters';
+    const token = await signBuyerToken({ secret: placeholder, customerId: createTestUser() });
+
+    const response = await callWorker(
+      `/api/purchases/access/${SOME_CONTENT}`,
+      { headers: { Authorization: `Bearer ${token}` } },
+      { AUTH_JWT_SECRET: placeholder },
+    );
+
+    expect(response.status).toBe(500);
+    const configLines = errors.filter((line) => line.includes('worker misconfigured'));
+    expect(configLines).toHaveLength(1);
+    expect(configLines[0]).toContain('AUTH_JWT_SECRET: is a placeholder');
+    expect(configLines[0]).not.toContain(placeholder);
+  });
+
   it('answers 500 INTERNAL_ERROR without internals when the database is unreachable', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const response = await callWorker(

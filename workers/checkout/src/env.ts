@@ -1,5 +1,5 @@
 import type { RateLimiter } from '@codex/security';
-import { type WorkerBindings, workerConfigSchema } from '@codex/worker-runtime';
+import { refusePlaceholders, type WorkerBindings, workerConfigSchema } from '@codex/worker-runtime';
 import { z } from 'zod';
 
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
@@ -18,7 +18,9 @@ export const checkoutConfigSchema = workerConfigSchema.extend({
     (value) => (value === '' ? undefined : value),
     workerConfigSchema.shape.STRIPE_SECRET_KEY.optional(),
   ),
-  AUTH_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
+  AUTH_JWT_SECRET: refusePlaceholders(
+    z.string().min(32, { error: 'must be at least 32 characters' }),
+  ),
   // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.
   WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
 });

@@ -82,4 +82,24 @@ describe('misconfiguration', () => {
     expect(line).not.toContain('hunter2');
     expect(line).not.toContain(testEnv.STRIPE_SECRET_KEY);
   });
+
+  it('refuses the placeholder signing secret of .dev.vars.example, naming it, never its value', async () => {
+    const errors = captureConsole('error');
+    const purchase = await seedPendingPurchase();
+    const event = stripeEvent('checkout.session.completed', checkoutSession(purchase));
+    const placeholder = 'whsec_replace_me';
+
+    // Signed with the placeholder itself: only the configuration check can refuse it.
+    const response = await deliver(event, {
+      secret: placeholder,
+      overrides: { STRIPE_WEBHOOK_SECRET_PAYMENT: placeholder },
+    });
+
+    expect(response.status).toBe(500);
+    const [line, ...others] = errors.filter((entry) => entry.includes('worker misconfigured'));
+    expect(others).toEqual([]);
+    expect(line).toContain('STRIPE_WEBHOOK_SECRET_PAYMENT: is a placeholder');
+    expect(line).not.toContain(placeholder);
+    expect((await readPurchase(purchase.purchaseId)).status).toBe('pending');
+  });
 });

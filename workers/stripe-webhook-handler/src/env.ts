@@ -1,6 +1,7 @@
 import {
   type ConfigResult,
   readConfig,
+  refusePlaceholders,
   type WorkerBindings,
   workerConfigSchema,
 } from '@codex/worker-runtime';
@@ -20,9 +21,9 @@ export const webhookConfigSchema = workerConfigSchema.extend({
     (value) => (value === '' ? undefined : value),
     workerConfigSchema.shape.STRIPE_SECRET_KEY.optional(),
   ),
-  STRIPE_WEBHOOK_SECRET_PAYMENT: z
-    .string()
-    .regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),
+  STRIPE_WEBHOOK_SECRET_PAYMENT: refusePlaceholders(
+    z.string().regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),
+  ),
 });
 
 /** What the webhook endpoint needs. */
