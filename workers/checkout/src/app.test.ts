@@ -59,19 +59,30 @@ describe('edge behaviour', () => {
 });
 
 describe('GET /api/bench/floor', () => {
-  it('authenticates and runs one query outside production, and does not exist in production', async () => {
-    const headers = await authorizationFor(createTestUser());
-    const floor = await callWorker('/api/bench/floor', { headers });
-    expect(floor.status).toBe(200);
-    expect(await floor.json()).toEqual({ ok: true });
-    expect((await callWorker('/api/bench/floor')).status).toBe(401);
-    const production = await callWorker(
-      '/api/bench/floor',
-      { headers },
-      { ENVIRONMENT: 'production' },
-    );
-    expect(production.status).toBe(404);
-  });
+  it.each(['development', 'test'])(
+    'authenticates and runs one query when ENVIRONMENT is %s',
+    async (environment) => {
+      const headers = await authorizationFor(createTestUser());
+      const floor = await callWorker('/api/bench/floor', { headers }, { ENVIRONMENT: environment });
+      expect(floor.status).toBe(200);
+      expect(await floor.json()).toEqual({ ok: true });
+      expect((await callWorker('/api/bench/floor')).status).toBe(401);
+    },
+  );
+
+  it.each(['staging', 'production'])(
+    'does not exist when ENVIRONMENT is %s',
+    async (environment) => {
+      const headers = await authorizationFor(createTestUser());
+      const response = await callWorker(
+        '/api/bench/floor',
+        { headers },
+        { ENVIRONMENT: environment },
+      );
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    },
+  );
 });
 
 describe('buyer authentication', () => {
