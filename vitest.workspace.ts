@@ -10,6 +10,7 @@ export default [
   'packages/security',
   'packages/test-utils',
   'packages/validation',
+  'packages/worker-runtime',
   'tools/local-stack',
   'workers/checkout',
   'workers/stripe-webhook-handler',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Reads a `.dev.vars` file (KEY=value lines, # comments). */
@@ -15,15 +15,22 @@ export async function readDevVars(path: string): Promise<Record<string, string>>
 
 /**
  * Creates `<workerDir>/.dev.vars` from `.dev.vars.example` on first run, replacing the placeholder
- * secrets with generated ones (a buyer-token secret, a webhook signing secret). An existing file is
- * never touched. Returns the file's values.
+ * secrets with generated ones (a buyer-token secret, a webhook signing secret). An existing file
+ * keeps every value; only `ENVIRONMENT=development` is appended when it has no ENVIRONMENT (files
+ * made before wrangler.jsonc stopped defaulting it). Returns the file's values.
  */
 export async function ensureDevVars(
   workerDir: string,
 ): Promise<{ vars: Record<string, string>; created: boolean }> {
   const path = join(workerDir, '.dev.vars');
   const existing = await readFile(path, 'utf8').catch(() => undefined);
-  if (existing !== undefined) return { vars: await readDevVars(path), created: false };
+  if (existing !== undefined) {
+    if ((await readDevVars(path)).ENVIRONMENT === undefined) {
+      const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+      await appendFile(path, `${separator}ENVIRONMENT=development\n`);
+    }
+    return { vars: await readDevVars(path), created: false };
+  }
   await copyFile(join(workerDir, '.dev.vars.example'), path);
   const text = (await readFile(path, 'utf8'))
     .replace(/^AUTH_JWT_SECRET=.*$/m, `AUTH_JWT_SECRET=${randomBytes(32).toString('hex')}`)

@@ -1,5 +1,6 @@
 import { signBuyerToken } from '@codex/security';
 import { createTestUser } from '@codex/test-utils/factories';
+import { expectHealthAnswer } from '@codex/worker-runtime/testing';
 import { hc } from 'hono/client';
 import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,15 +19,7 @@ afterEach(() => {
 
 describe('edge behaviour', () => {
   it('answers GET /health with security headers and a request id', async () => {
-    const response = await callWorker('/health');
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
-    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
-    expect(response.headers.get('Strict-Transport-Security')).toContain('max-age=');
-    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
-    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
-    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
-    expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    await expectHealthAnswer(await callWorker('/health'));
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
@@ -66,19 +59,30 @@ describe('edge behaviour', () => {
 });
 
 describe('GET /api/bench/floor', () => {
-  it('authenticates and runs one query outside production, and does not exist in production', async () => {
-    const headers = await authorizationFor(createTestUser());
-    const floor = await callWorker('/api/bench/floor', { headers });
-    expect(floor.status).toBe(200);
-    expect(await floor.json()).toEqual({ ok: true });
-    expect((await callWorker('/api/bench/floor')).status).toBe(401);
-    const production = await callWorker(
-      '/api/bench/floor',
-      { headers },
-      { ENVIRONMENT: 'production' },
-    );
-    expect(production.status).toBe(404);
-  });
+  it.each(['development', 'test'])(
+    'authenticates and runs one query when ENVIRONMENT is %s',
+    async (environment) => {
+      const headers = await authorizationFor(createTestUser());
+      const floor = await callWorker('/api/bench/floor', { headers }, { ENVIRONMENT: environment });
+      expect(floor.status).toBe(200);
+      expect(await floor.json()).toEqual({ ok: true });
+      expect((await callWorker('/api/bench/floor')).status).toBe(401);
+    },
+  );
+
+  it.each(['staging', 'production'])(
+    'does not exist when ENVIRONMENT is %s',
+    async (environment) => {
+      const headers = await authorizationFor(createTestUser());
+      const response = await callWorker(
+        '/api/bench/floor',
+        { headers },
+        { ENVIRONMENT: environment },
+      );
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    },
+  );
 });
 
 describe('buyer authentication', () => {
@@ -170,6 +174,27 @@ describe('failures never leak', () => {
     expect(configLines[0]).toContain('DATABASE_URL: missing');
     expect(configLines[0]).toContain('AUTH_JWT_SECRET');
     expect(configLines[0]).not.toContain(testEnv.AUTH_JWT_SECRET);
+  });
+
+  it('refuses the placeholder AUTH_JWT_SECRET of .dev.vars.example, naming it, never its value', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      errors.push(String(line));
+    });
+    const placeholder = 'replace-with-at-least-32-random-characters';
+    const token = await signBuyerToken({ secret: placeholder, customerId: createTestUser() });
+
+    const response = await callWorker(
+      `/api/purchases/access/${SOME_CONTENT}`,
+      { headers: { Authorization: `Bearer ${token}` } },
+      { AUTH_JWT_SECRET: placeholder },
+    );
+
+    expect(response.status).toBe(500);
+    const configLines = errors.filter((line) => line.includes('worker misconfigured'));
+    expect(configLines).toHaveLength(1);
+    expect(configLines[0]).toContain('AUTH_JWT_SECRET: is a placeholder');
+    expect(configLines[0]).not.toContain(placeholder);
   });
 
   it('answers 500 INTERNAL_ERROR without internals when the database is unreachable', async () => {

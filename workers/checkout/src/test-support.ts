@@ -1,39 +1,17 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { createDatabaseClient, type Database } from '@codex/database';
 import { signBuyerToken } from '@codex/security';
+import { createWorkerCaller, workerTestEnv } from '@codex/worker-runtime/testing';
 import type { CheckoutBindings } from './env';
 import app from './index';
 
+export { withTestDatabase } from '@codex/worker-runtime/testing';
+
 /** The bindings the test project runs with (see vitest.config.ts and the worker global setup). */
-export const testEnv = env as unknown as Required<
-  Pick<CheckoutBindings, 'DATABASE_URL' | 'STRIPE_API_BASE' | 'AUTH_JWT_SECRET' | 'WEB_APP_URL'>
-> &
-  CheckoutBindings & { DATABASE_MODE: 'server' | 'embedded' };
+export const testEnv = workerTestEnv<
+  Required<Pick<CheckoutBindings, 'AUTH_JWT_SECRET' | 'WEB_APP_URL'>> & CheckoutBindings
+>();
 
 /** Sends a request through the worker with its real bindings, optionally overridden. */
-export async function callWorker(
-  path: string,
-  init: RequestInit = {},
-  overrides: Partial<CheckoutBindings> = {},
-): Promise<Response> {
-  const ctx = createExecutionContext();
-  const response = await app.request(path, init, { ...testEnv, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-/** Runs `work` with a database client on the test database, closed afterwards. */
-export async function withTestDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const client = createDatabaseClient({
-    connectionString: testEnv.DATABASE_URL,
-    ...(testEnv.DATABASE_WS_PROXY ? { webSocketProxy: testEnv.DATABASE_WS_PROXY } : {}),
-  });
-  try {
-    return await work(client.db);
-  } finally {
-    await client.close();
-  }
-}
+export const callWorker = createWorkerCaller<CheckoutBindings>(app);
 
 /** `Authorization` header with a valid buyer token for `customerId`. */
 export async function authorizationFor(customerId: string): Promise<{ Authorization: string }> {

@@ -1,3 +1,4 @@
+import { expectHealthAnswer } from '@codex/worker-runtime/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   callWorker,
@@ -19,15 +20,7 @@ afterEach(() => {
 
 describe('edge behaviour', () => {
   it('answers GET /health with security headers and a request id', async () => {
-    const response = await callWorker('/health');
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
-    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
-    expect(response.headers.get('Strict-Transport-Security')).toContain('max-age=');
-    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
-    expect(response.headers.get('X-Frame-Options')).toBe('DENY');
-    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
-    expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    await expectHealthAnswer(await callWorker('/health'));
   });
 
   it.each([
@@ -88,5 +81,25 @@ describe('misconfiguration', () => {
     expect(line).not.toContain('pasted_into_the_wrong_secret');
     expect(line).not.toContain('hunter2');
     expect(line).not.toContain(testEnv.STRIPE_SECRET_KEY);
+  });
+
+  it('refuses the placeholder signing secret of .dev.vars.example, naming it, never its value', async () => {
+    const errors = captureConsole('error');
+    const purchase = await seedPendingPurchase();
+    const event = stripeEvent('checkout.session.completed', checkoutSession(purchase));
+    const placeholder = 'whsec_replace_me';
+
+    // Signed with the placeholder itself: only the configuration check can refuse it.
+    const response = await deliver(event, {
+      secret: placeholder,
+      overrides: { STRIPE_WEBHOOK_SECRET_PAYMENT: placeholder },
+    });
+
+    expect(response.status).toBe(500);
+    const [line, ...others] = errors.filter((entry) => entry.includes('worker misconfigured'));
+    expect(others).toEqual([]);
+    expect(line).toContain('STRIPE_WEBHOOK_SECRET_PAYMENT: is a placeholder');
+    expect(line).not.toContain(placeholder);
+    expect((await readPurchase(purchase.purchaseId)).status).toBe('pending');
   });
 });

@@ -1,17 +1,10 @@
-import type { ObservabilityClient } from '@codex/observability';
 import type { FulfillmentService } from '@codex/purchases';
-import type Stripe from 'stripe';
+import type { WorkerVariables } from '@codex/worker-runtime';
 import type { WebhookBindings, WebhookConfig } from './env';
 
 /** Per-request values middleware puts on the Hono context. */
-export interface WebhookVariables {
-  requestId: string;
-  logger: ObservabilityClient;
-  config: WebhookConfig;
-  /** The Stripe client, built on first use (no network until a call is made). */
-  /** Undefined when no STRIPE_SECRET_KEY is configured (webhooks still verify and apply). */
-  stripe: () => Stripe | undefined;
-  /** Built on first use; the database pool it opens is closed when the request ends. */
+export interface WebhookVariables extends WorkerVariables<WebhookConfig> {
+  /** Built on first use, on `database()` and `stripe()`. */
   fulfillment: () => FulfillmentService;
 }
 

@@ -1,8 +1,8 @@
 import { ObservabilityClient } from '@codex/observability';
 import { createStripeClient, FulfillmentService } from '@codex/purchases';
+import { lazyDatabase } from '@codex/worker-runtime';
 import { readReconciliationConfig, type WebhookBindings } from './env';
 import { SERVICE } from './middleware';
-import { openDatabase } from './open-database';
 
 /**
  * The Cron Trigger (`*\/10 * * * *`): runs `FulfillmentService.reconcilePendingPurchases()` on a
@@ -24,9 +24,9 @@ export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
     return;
   }
   const { config } = result;
-  const database = openDatabase(config, logger);
+  const database = lazyDatabase({ config, logger });
   const fulfillment = new FulfillmentService({
-    db: database.db,
+    db: database.db(),
     stripe: createStripeClient({
       secretKey: config.STRIPE_SECRET_KEY,
       apiBase: config.STRIPE_API_BASE,

@@ -60,6 +60,16 @@ describe('Stripe signature verification', () => {
       'Invalid Stripe signature',
     ],
     [
+      'a signature timestamped a day in the future (made to outlive the replay window)',
+      async () => ({ timestamp: Math.floor(Date.now() / 1000) + 24 * 60 * 60 }),
+      'Invalid Stripe signature',
+    ],
+    [
+      'a signature timestamped just past the tolerance ahead of now',
+      async () => ({ timestamp: Math.floor(Date.now() / 1000) + 300 + 30 }),
+      'Invalid Stripe signature',
+    ],
+    [
       'a malformed Stripe-Signature header',
       async () => ({ signature: 'not-a-stripe-signature' }),
       'Invalid Stripe signature',
@@ -101,6 +111,33 @@ describe('Stripe signature verification', () => {
       expect(await inboxRows(event.id)).toEqual([]);
     },
   );
+
+  it('logs why a future timestamp was refused, never the header', async () => {
+    const warnings = captureConsole('warn');
+    const { event } = await paidEvent();
+    const signature = await signPayload(JSON.stringify(event), {
+      timestamp: Math.floor(Date.now() / 1000) + 24 * 60 * 60,
+    });
+
+    const response = await deliver(event, { signature });
+
+    expect(response.status).toBe(400);
+    const [line, ...others] = warnings.filter((entry) => entry.includes('stripe webhook rejected'));
+    expect(others).toEqual([]);
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      level: 'warn',
+      context: { reason: 'timestamp too far in the future' },
+    });
+    expect(line).not.toContain(signature);
+    expect(line).not.toMatch(/v1=|t=\d/);
+  });
+
+  it('accepts a signature a little ahead of our clock (skew within the tolerance)', async () => {
+    const { purchase, event } = await paidEvent();
+    const response = await deliver(event, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(response.status).toBe(200);
+    expect((await readPurchase(purchase.purchaseId)).status).toBe('completed');
+  });
 
   it('refuses a bad signature before any database work (an unreachable database is never noticed)', async () => {
     captureConsole('warn');

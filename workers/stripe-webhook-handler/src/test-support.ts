@@ -1,9 +1,6 @@
-import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import {
   type ContentPurchase,
   contentPurchases,
-  createDatabaseClient,
-  type Database,
   eq,
   type FulfillmentAnomaly,
   fulfillmentAnomalies,
@@ -17,52 +14,30 @@ import {
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
+import { createWorkerCaller, withTestDatabase, workerTestEnv } from '@codex/worker-runtime/testing';
 import Stripe from 'stripe';
-import { vi } from 'vitest';
 import type { WebhookBindings } from './env';
 import worker from './index';
 
+export { captureConsole, withTestDatabase } from '@codex/worker-runtime/testing';
+
 /** The bindings the test project runs with (see vitest.config.ts and the worker global setup). */
-export const testEnv = env as unknown as Required<
-  Pick<
-    WebhookBindings,
-    'DATABASE_URL' | 'STRIPE_API_BASE' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET_PAYMENT'
-  >
-> &
-  WebhookBindings & {
-    /** The checkout worker's bindings, for the full-loop test. */
-    WEB_APP_URL: string;
-    AUTH_JWT_SECRET: string;
-    DATABASE_MODE: 'server' | 'embedded';
-  };
+export const testEnv = workerTestEnv<
+  Required<Pick<WebhookBindings, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET_PAYMENT'>> &
+    WebhookBindings & {
+      /** The checkout worker's bindings, for the full-loop test. */
+      WEB_APP_URL: string;
+      AUTH_JWT_SECRET: string;
+    }
+>();
 
 export const PAYMENT_WEBHOOK_PATH = '/webhooks/stripe/payment';
 
 /** Sends a request through the worker's exported `fetch` with its real bindings, optionally overridden. */
-export async function callWorker(
-  path: string,
-  init: RequestInit = {},
-  overrides: Partial<WebhookBindings> = {},
-): Promise<Response> {
-  const ctx = createExecutionContext();
-  const request = new Request(new URL(path, 'https://webhooks.codex.test'), init);
-  const response = await worker.fetch(request, { ...testEnv, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
-/** Runs `work` with a database client on the test database, closed afterwards. */
-export async function withTestDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const client = createDatabaseClient({
-    connectionString: testEnv.DATABASE_URL,
-    ...(testEnv.DATABASE_WS_PROXY ? { webSocketProxy: testEnv.DATABASE_WS_PROXY } : {}),
-  });
-  try {
-    return await work(client.db);
-  } finally {
-    await client.close();
-  }
-}
+export const callWorker = createWorkerCaller<WebhookBindings>(
+  worker,
+  'https://webhooks.codex.test',
+);
 
 /** The Stripe SDK pointed at the stand-in, as the worker builds it. */
 export function testStripeClient(): Stripe {
@@ -310,16 +285,4 @@ export async function updateStubSession(
     body: JSON.stringify(patch),
   });
   if (!response.ok) throw new Error(`updateStubSession: ${response.status} for ${sessionId}`);
-}
-
-/**
- * Collects what the code under test writes to `console[method]` (the logger writes one JSON line
- * per call) instead of printing it. Undone by `vi.restoreAllMocks()`.
- */
-export function captureConsole(method: 'log' | 'warn' | 'error'): string[] {
-  const lines: string[] = [];
-  vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-    lines.push(args.map(String).join(' '));
-  });
-  return lines;
 }

@@ -7,7 +7,11 @@ import type { WebhookEnv } from './context';
 export interface VerifyStripeSignatureOptions {
   /** The `whsec_…` signing secret of the Stripe endpoint this route serves. */
   secret: (c: Context<VerifiedStripeEventEnv>) => string;
-  /** Oldest accepted signature timestamp, in seconds. Default 300 (Stripe's recommendation). */
+  /**
+   * How far the signature's timestamp may be from now, in seconds, either way: older is a replay,
+   * further ahead a signature made to outlive the replay window. Default 300 (Stripe's
+   * recommendation).
+   */
   toleranceSeconds?: number;
 }
 
@@ -20,6 +24,19 @@ export interface VerifiedStripeEventEnv extends WebhookEnv {
 }
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * The `t=` of a `Stripe-Signature` header, read as the Stripe SDK reads it (comma-separated
+ * `key=value` items, the last `t` wins), so it is the timestamp the verified HMAC covers.
+ */
+function signedTimestamp(header: string): number {
+  let timestamp = Number.NaN;
+  for (const item of header.split(',')) {
+    const [key, value] = item.split('=');
+    if (key === 't') timestamp = Number.parseInt(value ?? '', 10);
+  }
+  return timestamp;
+}
 // Stateless; workerd has no synchronous HMAC, so verification goes through Web Crypto (async).
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
@@ -27,8 +44,9 @@ const cryptoProvider = Stripe.createSubtleCryptoProvider();
  * Verifies the `Stripe-Signature` header of a webhook against the raw body and puts the event on
  * the context as `stripeEvent`. Refuses with 400 `VALIDATION_ERROR`, before anything else looks
  * at the body: a missing header ('Missing Stripe-Signature header'); a malformed header, a
- * signature made with another secret or over other bytes, or a timestamp older than
- * `toleranceSeconds` ('Invalid Stripe signature'); a correctly signed body that is not a JSON
+ * signature made with another secret or over other bytes, or a timestamp more than
+ * `toleranceSeconds` before or after now ('Invalid Stripe signature'; the SDK only bounds the
+ * past); a correctly signed body that is not a JSON
  * event ('Invalid event payload'). Rejections are logged at `warn` with the reason, never the
  * header or the body.
  *
@@ -72,6 +90,13 @@ export const verifyStripeSignature = (
         throw new ApiError('VALIDATION_ERROR', 'Invalid event payload', { cause: error });
       }
       throw error;
+    }
+    // The SDK refuses old timestamps only: a future one (a leaked secret, or a clock far off)
+    // would otherwise stay valid for as long as it likes.
+    const secondsAhead = signedTimestamp(signature) - Math.floor(Date.now() / 1000);
+    if (!(secondsAhead <= toleranceSeconds)) {
+      c.var.logger.warn('stripe webhook rejected', { reason: 'timestamp too far in the future' });
+      throw new ApiError('VALIDATION_ERROR', 'Invalid Stripe signature');
     }
     c.set('stripeEvent', event);
     await next();

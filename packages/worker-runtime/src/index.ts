@@ -1,0 +1,24 @@
+export {
+  type CreateWorkerAppOptions,
+  createWorkerApp,
+  type WorkerEnv,
+  type WorkerVariables,
+} from './create-worker-app';
+export {
+  type DatabaseConfig,
+  type LazyDatabase,
+  type LazyDatabaseOptions,
+  lazyDatabase,
+} from './lazy-database';
+export { type ConfigResult, readConfig } from './read-config';
+export { refusePlaceholders } from './refuse-placeholders';
+export { type RequestDatabaseEnv, requestDatabase } from './request-database';
+export { type RequestStripeEnv, requestStripe, type StripeConfig } from './request-stripe';
+export { type RequireConfigEnv, type RequireConfigOptions, requireConfig } from './require-config';
+export {
+  ENVIRONMENTS,
+  type Environment,
+  type WorkerBindings,
+  type WorkerConfig,
+  workerConfigSchema,
+} from './worker-config-schema';

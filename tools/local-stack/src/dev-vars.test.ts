@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureDevVars } from './dev-vars';
+import { workerDirs } from './start-local-stack';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'codex-dev-vars-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each(Object.keys(workerDirs) as Array<keyof typeof workerDirs>)(
+  'ensureDevVars for the %s worker',
+  (worker) => {
+    beforeEach(async () => {
+      const example = await readFile(join(workerDirs[worker], '.dev.vars.example'), 'utf8');
+      await writeFile(join(dir, '.dev.vars.example'), example);
+    });
+
+    it('creates .dev.vars with ENVIRONMENT=development and no placeholder left', async () => {
+      const { vars, created } = await ensureDevVars(dir);
+      expect(created).toBe(true);
+      expect(vars.ENVIRONMENT).toBe('development');
+      for (const [name, value] of Object.entries(vars)) {
+        expect(`${name}=${value}`).not.toMatch(/replace/i);
+      }
+    });
+
+    it('adds ENVIRONMENT=development to an older .dev.vars without it, keeping everything else', async () => {
+      const older = 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine\nAUTH_JWT_SECRET=kept\n';
+      await writeFile(join(dir, '.dev.vars'), older);
+
+      const { vars, created } = await ensureDevVars(dir);
+
+      expect(created).toBe(false);
+      expect(vars).toMatchObject({
+        ENVIRONMENT: 'development',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mine',
+        AUTH_JWT_SECRET: 'kept',
+      });
+      expect(await readFile(join(dir, '.dev.vars'), 'utf8')).toMatch(
+        /^DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:5432\/mine\nAUTH_JWT_SECRET=kept\n/,
+      );
+    });
+
+    it('leaves an ENVIRONMENT someone chose alone', async () => {
+      await writeFile(join(dir, '.dev.vars'), 'ENVIRONMENT=test\n');
+      const { vars } = await ensureDevVars(dir);
+      expect(vars.ENVIRONMENT).toBe('test');
+      expect(await readFile(join(dir, '.dev.vars'), 'utf8')).toBe('ENVIRONMENT=test\n');
+    });
+  },
+);
