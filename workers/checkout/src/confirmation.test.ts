@@ -1,3 +1,4 @@
+import { contentPurchases, eq } from '@codex/database';
 import {
   createTestContent,
   createTestOrganization,
@@ -30,6 +31,11 @@ async function patchStripeSession(sessionId: string, patch: Record<string, unkno
   expect(response.ok).toBe(true);
 }
 
+async function stripeCallCount() {
+  const response = await fetch(new URL('/__stub/requests', testEnv.STRIPE_API_BASE));
+  return ((await response.json()) as { data: unknown[] }).data.length;
+}
+
 async function confirm(customerId: string, sessionId: string) {
   return callWorker(`/api/checkout/sessions/${sessionId}`, {
     headers: await authorizationFor(customerId),
@@ -59,6 +65,19 @@ describe('GET /api/checkout/sessions/:sessionId (success page)', () => {
       payment_status: 'paid',
       payment_intent: 'pi_success_page_worker',
     });
+    // A poll right after the last one is answered from the database: Stripe is asked at most
+    // once per purchase every 2 s, however fast the page polls.
+    const stripeCallsBefore = await stripeCallCount();
+    const throttled = await confirm(checkout.customerId, checkout.sessionId);
+    expect(((await throttled.json()) as { data: { status: string } }).data.status).toBe('pending');
+    expect(await stripeCallCount()).toBe(stripeCallsBefore);
+
+    await withTestDatabase((db) =>
+      db
+        .update(contentPurchases)
+        .set({ lastReconciledAt: new Date(Date.now() - 3_000) })
+        .where(eq(contentPurchases.id, checkout.purchaseId)),
+    );
     const after = await confirm(checkout.customerId, checkout.sessionId);
     expect(await after.json()).toEqual({
       data: { status: 'completed', purchaseId: checkout.purchaseId, contentId: checkout.contentId },

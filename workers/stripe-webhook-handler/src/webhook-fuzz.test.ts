@@ -1,0 +1,163 @@
+import {
+  contentPurchases,
+  count,
+  rejectedStripeEvents,
+  stripeDisputes,
+  stripeRefunds,
+} from '@codex/database';
+import { handledStripeEventTypes } from '@codex/purchases';
+import { fc, test } from '@fast-check/vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
+import {
+  captureConsole,
+  deliver,
+  stripeId,
+  type WebhookAnswer,
+  withTestDatabase,
+} from './test-support';
+
+// Correctly signed events that are not the shape we handle must never answer 5xx (Stripe would
+// retry them for days, then disable the endpoint): each is acknowledged, kept for replay, and
+// changes nothing else.
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** What a handled object of each family looks like when it is well formed. */
+const wellFormed: Record<string, Record<string, unknown>> = {
+  checkout: {
+    id: 'cs_test_fuzz',
+    object: 'checkout.session',
+    status: 'complete',
+    payment_status: 'paid',
+    amount_total: 1_000,
+    currency: 'usd',
+    client_reference_id: null,
+    metadata: {},
+    payment_intent: 'pi_fuzz',
+  },
+  charge: {
+    id: 'ch_fuzz',
+    object: 'charge',
+    amount: 1_000,
+    amount_refunded: 1_000,
+    payment_intent: 'pi_fuzz',
+  },
+  refund: {
+    id: 're_fuzz',
+    object: 'refund',
+    amount: 1_000,
+    status: 'failed',
+    payment_intent: 'pi_fuzz',
+    charge: 'ch_fuzz',
+  },
+  dispute: {
+    id: 'du_fuzz',
+    object: 'dispute',
+    amount: 1_000,
+    status: 'lost',
+    payment_intent: 'pi_fuzz',
+    charge: 'ch_fuzz',
+  },
+};
+
+function familyOf(type: string): Record<string, unknown> {
+  if (type.startsWith('checkout.')) return wellFormed.checkout ?? {};
+  if (type === 'charge.refunded') return wellFormed.charge ?? {};
+  if (type.startsWith('charge.dispute.')) return wellFormed.dispute ?? {};
+  return wellFormed.refund ?? {};
+}
+
+/** A value of the wrong kind for any field we read. */
+const wrongValue = fc.oneof(
+  fc.constant(null),
+  fc.constant(-1),
+  fc.constant(1.5),
+  fc.constant(''),
+  fc.constant('not-a-status'),
+  fc.constant([]),
+  fc.constant({}),
+  fc.boolean(),
+);
+
+/** A handled object broken in one of the ways a payload can break. */
+const brokenObject = (type: string) => {
+  const valid = familyOf(type);
+  const fields = Object.keys(valid).filter((key) => key !== 'object');
+  return fc.oneof(
+    // the object itself is not an object
+    fc.oneof(fc.constant(null), fc.constant('x'), fc.constant(42), fc.constant([])),
+    // a field we read is missing
+    fc.constantFrom(...fields).map((field) => {
+      const { [field]: _dropped, ...rest } = valid;
+      return rest;
+    }),
+    // a field we read has the wrong kind of value
+    fc.tuple(fc.constantFrom(...fields), wrongValue).map(([field, value]) => ({
+      ...valid,
+      [field]: value,
+    })),
+  );
+};
+
+const malformedEvent = fc
+  .constantFrom(...handledStripeEventTypes)
+  .chain((type) => fc.record({ type: fc.constant(type), object: brokenObject(type) }));
+
+async function moneyRows() {
+  return withTestDatabase(async (db) => {
+    const [purchases] = await db.select({ n: count() }).from(contentPurchases);
+    const [refunds] = await db.select({ n: count() }).from(stripeRefunds);
+    const [disputes] = await db.select({ n: count() }).from(stripeDisputes);
+    return { purchases: purchases?.n, refunds: refunds?.n, disputes: disputes?.n };
+  });
+}
+
+describe('signed events that do not fit', () => {
+  test.prop([malformedEvent], { numRuns: 150 })(
+    'are acknowledged (never 5xx), kept for replay, and change nothing',
+    async ({ type, object }) => {
+      captureConsole('error');
+      captureConsole('warn');
+      captureConsole('log');
+      const before = await moneyRows();
+      const event = {
+        id: stripeId('evt_'),
+        object: 'event',
+        type,
+        api_version: '2025-01-27.acacia',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        data: { object },
+      };
+
+      const response = await deliver(event as never);
+
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as WebhookAnswer;
+      // Some breakages still fit (a nullable field set to null): those are simply not ours.
+      expect(['rejected', 'processed']).toContain(answer.outcome);
+      if (answer.outcome === 'processed') expect(answer.result).toBe('unknown_purchase');
+      expect(await moneyRows()).toEqual(before);
+      if (answer.outcome === 'rejected') {
+        const kept = await withTestDatabase((db) =>
+          db.select({ id: rejectedStripeEvents.stripeEventId }).from(rejectedStripeEvents),
+        );
+        expect(kept.map((row) => row.id)).toContain(event.id);
+      }
+    },
+    120_000,
+  );
+
+  test.prop([fc.jsonValue()], { numRuns: 60 })(
+    'any signed JSON at all is acknowledged or refused as a bad payload, never 5xx',
+    async (body) => {
+      captureConsole('error');
+      captureConsole('warn');
+      captureConsole('log');
+      const response = await deliver(JSON.stringify(body));
+      expect(response.status).toBeLessThan(500);
+    },
+    120_000,
+  );
+});
