@@ -15,7 +15,8 @@ export interface ValidationSchema<T> {
  * @throws ApiError `VALIDATION_ERROR` (400) whose message lists the issues as
  *   `path: message` joined by `; ` (e.g. `contentId: must be a UUID`), or just `message` for an
  *   issue about the whole value. Messages come from the schema (`formatValidationIssues`); the
- *   rejected value is never echoed.
+ *   rejected value is never echoed, nor are the names of unknown fields (`unknown fields are not
+ *   allowed`).
  */
 export function parseWith<T>(schema: ValidationSchema<T>, value: unknown): T {
   const result = schema.safeParse(value);

@@ -24,8 +24,16 @@ describe('createCheckoutSchema', () => {
     });
     expect(result.success).toBe(false);
     expect(result.error && formatValidationIssues(result.error)).toEqual([
-      { path: '', message: 'unknown field(s): priceCents, organizationId' },
+      { path: '', message: 'unknown fields are not allowed' },
     ]);
+  });
+
+  it('names no unknown field: the message is the same whatever keys the client sent', () => {
+    const hostileKey = '<img src=x onerror=alert(1)>';
+    const result = createCheckoutSchema.safeParse({ contentId: CONTENT_ID, [hostileKey]: 1 });
+    const issues = result.error && formatValidationIssues(result.error);
+    expect(issues).toEqual([{ path: '', message: 'unknown fields are not allowed' }]);
+    expect(JSON.stringify(issues)).not.toContain('img');
   });
 
   it('reports a missing or malformed content id at its path', () => {

@@ -68,6 +68,11 @@ describe('readConfig', () => {
     ]);
   });
 
+  it('counts an empty value as missing (an unfilled line of a .dev.vars file)', () => {
+    const result = readConfig(workerConfigSchema, { ...VALID, STRIPE_SECRET_KEY: '' });
+    expect(result).toEqual({ ok: false, problems: ['STRIPE_SECRET_KEY: missing'] });
+  });
+
   it("names each malformed variable with the schema's reason and never its value", () => {
     const result = readConfig(workerConfigSchema, {
       DATABASE_URL: 'mysql://app:hunter2@db/codex',

@@ -7,6 +7,11 @@ export type ConfigResult<T> = { ok: true; config: T } | { ok: false; problems: s
 // isolate, so each schema parses it once.
 const cache = new WeakMap<object, WeakMap<object, ConfigResult<unknown>>>();
 
+/** Unset, or set to nothing (`KEY=` in a .dev.vars file): reported as `missing`. */
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === '';
+}
+
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
   for (const key of path) {
@@ -19,7 +24,7 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 /**
  * Validates a worker's bindings with `schema`, once per (schema, bindings object) pair: a later
  * call with the same two objects returns the same result without parsing again. On failure the
- * result lists one problem per issue as `NAME: why` (`DATABASE_URL: missing` for an unset one,
+ * result lists one problem per issue as `NAME: why` (`DATABASE_URL: missing` for an unset or empty one,
  * `AUTH_JWT_SECRET: must be at least 32 characters`): the variable's name and the schema's
  * message, never the value. Never throws.
  */
@@ -35,7 +40,7 @@ export function readConfig<T>(schema: z.ZodType<T>, env: unknown): ConfigResult<
         ok: false,
         problems: parsed.error.issues.map(
           (issue) =>
-            `${issue.path.map(String).join('.')}: ${valueAt(env, issue.path) === undefined ? 'missing' : issue.message}`,
+            `${issue.path.map(String).join('.')}: ${isUnset(valueAt(env, issue.path)) ? 'missing' : issue.message}`,
         ),
       };
   if (isCacheable) {

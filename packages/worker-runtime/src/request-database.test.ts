@@ -1,13 +1,12 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { type Database, sql } from '@codex/database';
-import { createErrorHandler, requestId, requestLogging } from '@codex/security';
-import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createWorkerApp, type WorkerEnv } from './create-worker-app';
 import { lazyDatabase } from './lazy-database';
 import { requestDatabase } from './request-database';
 import { requireConfig } from './require-config';
 import { captureConsole, workerTestEnv } from './testing';
-import { workerConfigSchema } from './worker-config-schema';
+import { type WorkerConfig, workerConfigSchema } from './worker-config-schema';
 
 const UNREACHABLE_DATABASE = 'postgres://postgres@127.0.0.1:1/nowhere';
 
@@ -15,11 +14,9 @@ const UNREACHABLE_DATABASE = 'postgres://postgres@127.0.0.1:1/nowhere';
 let handedOut: Database[] = [];
 
 function appWith() {
-  const app = new Hono()
-    .use(requestId())
-    .use(requestLogging({ service: 'worker-runtime-test', environment: () => 'test' }))
-    .use(requireConfig({ schema: workerConfigSchema }))
-    .use(requestDatabase());
+  const app = createWorkerApp<WorkerEnv<WorkerConfig>>({ service: 'worker-runtime-test' });
+  app.use('*', requireConfig({ schema: workerConfigSchema }));
+  app.use('*', requestDatabase());
   app.get('/no-database', (c) => c.json({ ok: true }));
   app.get('/query', async (c) => {
     const db = c.var.database();
@@ -35,7 +32,6 @@ function appWith() {
     await db.execute(sql`SELECT 1`);
     throw new Error('handler failed after using the database');
   });
-  app.onError(createErrorHandler({ logger: (c) => c.var.logger }));
   return app;
 }
 

@@ -1,6 +1,6 @@
-import { requestId, requestLogging } from '@codex/security';
-import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { z } from 'zod';
+import { createWorkerApp, type WorkerEnv } from './create-worker-app';
 import { requestStripe } from './request-stripe';
 import { requireConfig } from './require-config';
 import { captureConsole, workerTestEnv } from './testing';
@@ -9,11 +9,11 @@ import { workerConfigSchema } from './worker-config-schema';
 const optionalKeySchema = workerConfigSchema.partial({ STRIPE_SECRET_KEY: true });
 
 function appWith() {
-  const app = new Hono()
-    .use(requestId())
-    .use(requestLogging({ service: 'worker-runtime-test', environment: () => 'test' }))
-    .use(requireConfig({ schema: optionalKeySchema }))
-    .use(requestStripe());
+  const app = createWorkerApp<WorkerEnv<z.infer<typeof optionalKeySchema>>>({
+    service: 'worker-runtime-test',
+  });
+  app.use('*', requireConfig({ schema: optionalKeySchema }));
+  app.use('*', requestStripe());
   app.get('/stripe', async (c) => {
     const stripe = c.var.stripe();
     if (!stripe) return c.json({ configured: false });

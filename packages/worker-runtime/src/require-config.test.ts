@@ -1,7 +1,6 @@
-import { createErrorHandler, requestId, requestLogging } from '@codex/security';
-import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { createWorkerApp, type WorkerEnv } from './create-worker-app';
 import { requireConfig } from './require-config';
 import { captureConsole } from './testing';
 
@@ -11,12 +10,11 @@ const schema = z.object({
 });
 
 function appWith() {
-  const app = new Hono()
-    .use(requestId())
-    .use(requestLogging({ service: 'worker-runtime-test', environment: () => 'test' }))
-    .use(requireConfig({ schema }));
+  const app = createWorkerApp<WorkerEnv<z.infer<typeof schema>>>({
+    service: 'worker-runtime-test',
+  });
+  app.use('*', requireConfig({ schema }));
   app.get('/config', (c) => c.json({ mode: c.var.config.MODE }));
-  app.onError(createErrorHandler({ logger: (c) => c.var.logger }));
   return app;
 }
 

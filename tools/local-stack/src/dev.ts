@@ -57,6 +57,7 @@ const token = await signBuyerToken({
   expiresInSeconds: 24 * 60 * 60,
 });
 const hasStripeKey = Boolean(checkoutVars.vars.STRIPE_SECRET_KEY);
+const webhooksHaveStripeKey = Boolean(webhookVars.vars.STRIPE_SECRET_KEY);
 const { checkoutUrl, webhooksUrl } = stack;
 const auth = `-H "Authorization: Bearer $TOKEN"`;
 console.log(`
@@ -87,6 +88,12 @@ ${
     : `
  Paid checkout answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED until you set STRIPE_SECRET_KEY
  (a test-mode sk_test_… key) in workers/checkout/.dev.vars and restart.`
+}${
+  webhooksHaveStripeKey
+    ? ''
+    : `
+ Webhooks answer 500 (worker misconfigured: STRIPE_SECRET_KEY missing) until you set the same
+ key in workers/stripe-webhook-handler/.dev.vars and restart.`
 }
  real test-mode webhooks (Stripe CLI), then put the whsec_… it prints into
  workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and restart:

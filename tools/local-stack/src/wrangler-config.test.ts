@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { handledStripeEventTypes } from '@codex/purchases';
 import { describe, expect, it } from 'vitest';
 import { unstable_readConfig } from 'wrangler';
 import { workerDirs } from './start-local-stack';
@@ -59,5 +61,40 @@ describe('webhooks wrangler.jsonc', () => {
     for (const env of [undefined, 'staging', 'production']) {
       expect(resolvedConfig('webhooks', env).triggers.crons).toEqual(['*/10 * * * *']);
     }
+  });
+});
+
+describe('webhooks wrangler.jsonc comment', () => {
+  /** What the Stripe endpoint must be subscribed to under the money model. */
+  const SUBSCRIBED_EVENTS = [
+    'checkout.session.completed',
+    'checkout.session.async_payment_succeeded',
+    'checkout.session.async_payment_failed',
+    'checkout.session.expired',
+    'charge.refunded',
+    'refund.created',
+    'refund.updated',
+    'refund.failed',
+    'charge.refund.updated',
+    'charge.dispute.created',
+    'charge.dispute.updated',
+    'charge.dispute.closed',
+    'charge.dispute.funds_withdrawn',
+    'charge.dispute.funds_reinstated',
+  ];
+
+  async function eventsNamed(): Promise<string[]> {
+    const text = await readFile(join(workerDirs.webhooks, 'wrangler.jsonc'), 'utf8');
+    return [...text.matchAll(/\b(?:checkout\.session|charge|refund)\.[a-z_.]*[a-z_]/g)].map(
+      ([name]) => name,
+    );
+  }
+
+  it('names every event the endpoint must be subscribed to, each in full', async () => {
+    expect((await eventsNamed()).sort()).toEqual([...SUBSCRIBED_EVENTS].sort());
+  });
+
+  it('names every event type the fulfillment service handles', async () => {
+    expect(await eventsNamed()).toEqual(expect.arrayContaining([...handledStripeEventTypes]));
   });
 });

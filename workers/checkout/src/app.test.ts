@@ -85,6 +85,26 @@ describe('GET /api/bench/floor', () => {
   );
 });
 
+describe('request validation', () => {
+  it('answers unknown fields with a stable 400 that echoes none of the keys the client sent', async () => {
+    const response = await callWorker('/api/checkout', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(await authorizationFor(createTestUser())),
+      },
+      body: JSON.stringify({ contentId: SOME_CONTENT, priceCents: 1, '<script>x</script>': true }),
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'unknown fields are not allowed',
+    });
+    expect(text).not.toMatch(/priceCents|script/);
+  });
+});
+
 describe('buyer authentication', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const cases: Array<[string, () => Promise<Record<string, string>>]> = [

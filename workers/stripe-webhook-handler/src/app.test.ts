@@ -61,6 +61,28 @@ describe('misconfiguration', () => {
     expect(await inboxRows(event.id)).toEqual([]);
   });
 
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+  ])(
+    'answers 500 and logs one line naming STRIPE_SECRET_KEY when it is %s (refunds and disputes need Stripe reads), and changes nothing',
+    async (_label, value) => {
+      const errors = captureConsole('error');
+      const purchase = await seedPendingPurchase();
+      const event = stripeEvent('checkout.session.completed', checkoutSession(purchase));
+
+      const response = await deliver(event, { overrides: { STRIPE_SECRET_KEY: value } });
+
+      expect(response.status).toBe(500);
+      expect(((await response.json()) as ErrorAnswer).error.code).toBe('INTERNAL_ERROR');
+      const [line, ...others] = errors.filter((entry) => entry.includes('worker misconfigured'));
+      expect(others).toEqual([]);
+      expect(line).toContain('STRIPE_SECRET_KEY: missing');
+      expect((await readPurchase(purchase.purchaseId)).status).toBe('pending');
+      expect(await inboxRows(event.id)).toEqual([]);
+    },
+  );
+
   it('names malformed bindings without ever logging their values', async () => {
     const errors = captureConsole('error');
     const response = await callWorker(

@@ -12,15 +12,12 @@ export interface WebhookBindings extends WorkerBindings {
   STRIPE_WEBHOOK_SECRET_PAYMENT?: string;
 }
 
-/** What the webhook endpoint needs. */
+/**
+ * What the webhook endpoint needs: the shared worker bindings, STRIPE_SECRET_KEY included (every
+ * refund and dispute is read from Stripe before it changes access), and the endpoint's
+ * signing secret.
+ */
 export const webhookConfigSchema = workerConfigSchema.extend({
-  // Webhooks work without a Stripe API key (verification needs only the signing secret); the key
-  // is used to trace a refund or dispute through its payment intent when nothing else names the
-  // purchase.
-  STRIPE_SECRET_KEY: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    workerConfigSchema.shape.STRIPE_SECRET_KEY.optional(),
-  ),
   STRIPE_WEBHOOK_SECRET_PAYMENT: refusePlaceholders(
     z.string().regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),
   ),
