@@ -10,7 +10,26 @@ import { z } from 'zod';
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
 export interface WebhookBindings extends WorkerBindings {
   STRIPE_WEBHOOK_SECRET_PAYMENT?: string;
+  RECONCILIATION_STRIPE_CALL_BUDGET?: string;
+  RECONCILIATION_TIME_BUDGET_MS?: string;
 }
+
+/** A positive whole number given as a var (vars are strings); unset gives `fallback`. */
+const positiveInteger = (fallback: number, max: number) =>
+  z.preprocess(
+    (value) => (value === undefined || value === '' ? undefined : Number(value)),
+    z.number().int().min(1).max(max).default(fallback),
+  );
+
+/**
+ * What one reconciliation run may spend. 40 Stripe calls fit the Workers Free plan's 50
+ * subrequests per invocation with room for the database connection; 20 s keeps a run short when
+ * Stripe is slow. The next run resumes where a run stopped.
+ */
+const reconciliationSchema = workerConfigSchema.extend({
+  RECONCILIATION_STRIPE_CALL_BUDGET: positiveInteger(40, 10_000),
+  RECONCILIATION_TIME_BUDGET_MS: positiveInteger(20_000, 900_000),
+});
 
 /**
  * What the webhook endpoint needs: the shared worker bindings, STRIPE_SECRET_KEY included (every
@@ -26,8 +45,8 @@ export const webhookConfigSchema = workerConfigSchema.extend({
 /** What the webhook endpoint needs. */
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
-/** What the scheduled reconciliation needs: the shared worker bindings, no webhook secret. */
-export type ReconciliationConfig = z.infer<typeof workerConfigSchema>;
+/** What the scheduled reconciliation needs: the shared worker bindings and its budgets, no webhook secret. */
+export type ReconciliationConfig = z.infer<typeof reconciliationSchema>;
 
 /**
  * Validates the bindings reconciliation needs (once per bindings object). The webhook secret is
@@ -35,5 +54,5 @@ export type ReconciliationConfig = z.infer<typeof workerConfigSchema>;
  * is misconfigured.
  */
 export function readReconciliationConfig(env: WebhookBindings): ConfigResult<ReconciliationConfig> {
-  return readConfig(workerConfigSchema, env);
+  return readConfig(reconciliationSchema, env);
 }

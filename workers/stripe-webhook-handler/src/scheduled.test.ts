@@ -156,4 +156,25 @@ describe('scheduled reconciliation', () => {
     expect(configLines[0]).toContain('STRIPE_SECRET_KEY: missing');
     expect((await readPurchase(paid.purchaseId)).status).toBe('pending');
   });
+
+  it('spends at most RECONCILIATION_STRIPE_CALL_BUDGET Stripe calls, and says why it stopped', async () => {
+    const logs = captureConsole('log');
+    for (let index = 0; index < 3; index++) await markPaid(await pendingPurchaseWithSession(20));
+
+    await runReconciliation({ RECONCILIATION_STRIPE_CALL_BUDGET: '2' });
+
+    const summary = logs
+      .filter((line) => line.includes('"message":"reconciliation finished"'))
+      .map((line) => (JSON.parse(line) as { context: Record<string, unknown> }).context)[0];
+    expect(summary?.stripeCalls).toBeLessThanOrEqual(2);
+    expect(summary?.stoppedBy).toBe('stripe_call_budget');
+  });
+
+  it('refuses a budget that is not a positive whole number', async () => {
+    const errors = captureConsole('error');
+
+    await runReconciliation({ RECONCILIATION_TIME_BUDGET_MS: 'soon' });
+
+    expect(errors.filter((line) => line.includes('RECONCILIATION_TIME_BUDGET_MS'))).toHaveLength(1);
+  });
 });
