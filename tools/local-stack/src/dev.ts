@@ -1,3 +1,4 @@
+import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
 import { demoIds } from './demo-data';
 import { ensureDevVars } from './dev-vars';
@@ -97,5 +98,6 @@ ${
 }
  real test-mode webhooks (Stripe CLI), then put the whsec_… it prints into
  workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and restart:
-stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment
+stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment \\
+  --events ${handledStripeEventTypes.join(',')}
 ──────────────────────────────────────────────────────────────────────────────`);

@@ -95,18 +95,9 @@ async function hasAccess(customerId: string, contentId: string): Promise<boolean
   return ((await response.json()) as { hasAccess: boolean }).hasAccess;
 }
 
-let eventNumber = 0;
-async function postWebhook(type: string, object: Record<string, unknown>, id?: string) {
-  eventNumber++;
-  const payload = JSON.stringify({
-    id: id ?? `evt_e2e_${Date.now()}_${eventNumber}`,
-    object: 'event',
-    type,
-    api_version: '2025-01-27.acacia',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object },
-  });
+/** Posts a Stripe event exactly as the stand-in emitted it, signed. */
+async function postEvent(event: { id: string; type: string; data: { object: unknown } }) {
+  const payload = JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
   const response = await fetch(`${urls().webhooksUrl}/webhooks/stripe/payment`, {
     method: 'POST',
@@ -129,15 +120,11 @@ describe('the local stack over HTTP', () => {
     const { data } = (await created.json()) as { data: { sessionId: string; purchaseId: string } };
     expect(await hasAccess(customerId, demoIds.paidContent)).toBe(false);
 
-    // The completion the stand-in's session implies once the buyer paid.
-    const paymentIntent = `pi_e2e_${Date.now()}`;
-    const { payment_intent_data: _stubOnly, ...session } = stub.updateSession(data.sessionId, {
-      status: 'complete',
-      payment_status: 'paid',
-      payment_intent: paymentIntent,
-    });
-    const completionId = `evt_e2e_completed_${Date.now()}`;
-    const completed = await postWebhook('checkout.session.completed', session, completionId);
+    // The buyer pays at the stand-in, which emits what Stripe would send.
+    const paid = stub.payCheckoutSession(data.sessionId, { method: 'card' });
+    const completion = paid.find((event) => event.type === 'checkout.session.completed');
+    if (!completion) throw new Error('no checkout.session.completed');
+    const completed = await postEvent(completion);
     expect(completed).toEqual({
       status: 200,
       body: { received: true, outcome: 'processed', result: 'completed' },
@@ -145,20 +132,19 @@ describe('the local stack over HTTP', () => {
     expect(await hasAccess(customerId, demoIds.paidContent)).toBe(true);
 
     // The same event again: acknowledged, nothing changes.
-    const duplicate = await postWebhook('checkout.session.completed', session, completionId);
+    const duplicate = await postEvent(completion);
     expect(duplicate.body).toMatchObject({ outcome: 'duplicate' });
 
-    const refunded = await postWebhook('charge.refunded', {
-      id: `ch_e2e_${Date.now()}`,
-      object: 'charge',
-      payment_intent: paymentIntent,
-      amount: session.amount_total,
-      amount_refunded: session.amount_total,
-      refunded: true,
-      metadata: {},
-    });
-    expect(refunded.body).toMatchObject({ result: 'payment_event_recorded' });
+    // A full refund: the webhook worker reads the charge's refunds back from the stand-in.
+    const paymentIntentId = stub.getSession(data.sessionId)?.payment_intent ?? '';
+    const { events } = stub.createRefund(paymentIntentId);
+    for (const event of events) {
+      expect((await postEvent(event)).body).toMatchObject({ result: 'payment_event_recorded' });
+    }
     expect(await hasAccess(customerId, demoIds.paidContent)).toBe(false);
+
+    // Refunded in full: the customer may buy it again.
+    expect((await checkout(customerId, demoIds.paidContent)).status).toBe(201);
   });
 
   it('grants free content at once', async () => {

@@ -44,6 +44,10 @@ describe('migrateDatabase', () => {
       'fulfillment_anomalies',
       'organizations',
       'payment_events',
+      'reconciliation_cursors',
+      'rejected_stripe_events',
+      'stripe_disputes',
+      'stripe_refunds',
       'stripe_webhook_events',
     ]);
     const committed = (await readdir(migrationsFolder)).filter((file) => file.endsWith('.sql'));

@@ -7,7 +7,13 @@ import {
 } from '@codex/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, getPostgresError, isNull, or, PostgresErrorCode, sql } from '../index';
-import { content, contentPurchases, type NewContentPurchase, stripeWebhookEvents } from './index';
+import {
+  content,
+  contentPurchases,
+  type NewContentPurchase,
+  stripeRefunds,
+  stripeWebhookEvents,
+} from './index';
 
 let testDb: TestDatabase;
 
@@ -92,6 +98,44 @@ describe('one active purchase per customer and content', () => {
       .from(contentPurchases)
       .where(eq(contentPurchases.customerId, customerId));
     expect(rows.map((row) => row.status).sort()).toEqual(['failed', 'failed', 'pending']);
+  });
+
+  it('gives the slot back after a full refund or a lost dispute, not while a dispute is open', async () => {
+    const { item } = await createPurchasable();
+    const customerId = createTestUser();
+    const completed = { customerId, status: 'completed' as const, purchasedAt: new Date() };
+    await testDb.db
+      .insert(contentPurchases)
+      .values([
+        purchaseValues(item, { ...completed, refundedAt: new Date(), amountRefundedCents: 500 }),
+        purchaseValues(item, { ...completed, disputeStatus: 'lost' }),
+        purchaseValues(item, { ...completed, disputeStatus: 'open' }),
+      ]);
+
+    const refusal = await expectRefused(
+      testDb.db.insert(contentPurchases).values(purchaseValues(item, { customerId })),
+    );
+    expect(refusal.constraint).toBe('content_purchases_one_active_per_customer_content');
+  });
+
+  it('refuses a refund status Stripe does not have', async () => {
+    const { item } = await createPurchasable();
+    const [purchase] = await testDb.db
+      .insert(contentPurchases)
+      .values(purchaseValues(item))
+      .returning({ id: contentPurchases.id });
+    const refusal = await expectRefused(
+      testDb.db.insert(stripeRefunds).values({
+        id: `re_${createTestUser()}`,
+        purchaseId: purchase?.id ?? '',
+        amountCents: 100,
+        status: 'refunded' as 'succeeded',
+      }),
+    );
+    expect(refusal).toEqual({
+      code: PostgresErrorCode.checkViolation,
+      constraint: 'stripe_refunds_status_valid',
+    });
   });
 
   it('does not stop another customer buying the same content', async () => {
