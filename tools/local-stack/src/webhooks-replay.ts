@@ -26,18 +26,22 @@ const database = createDatabaseClient({
   webSocketConstructor: ws as unknown as WebSocketConstructor,
   ...(bridge ? { webSocketProxy: bridge.webSocketProxy } : {}),
 });
+const logger = new ObservabilityClient('webhooks-replay', process.env.ENVIRONMENT ?? 'production');
 try {
   const fulfillment = new FulfillmentService({
     db: database.db,
     stripe: createStripeClient({ secretKey, apiBase: process.env.STRIPE_API_BASE }),
-    logger: new ObservabilityClient('webhooks-replay', process.env.ENVIRONMENT ?? 'production'),
+    logger,
   });
   const summary = await fulfillment.replayRejectedEvents(eventId ? { eventId } : {});
   console.log(
     `webhooks:replay: ${summary.replayed} replayed, ${summary.stillRejected} still do not fit (left for a later fix)`,
   );
 } catch (error) {
-  console.error('webhooks:replay: failed:', error instanceof Error ? error.message : error);
+  // Through the logger: a failed statement's message carries its parameters (the event payload),
+  // which the logger redacts.
+  logger.trackError(error, { operation: 'replay rejected stripe events' });
+  console.error('webhooks:replay: failed; what was replayed before the failure stays marked');
   process.exitCode = 1;
 } finally {
   await database.close();
