@@ -1,23 +1,10 @@
 import { contentPurchases, eq } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
-import {
-  createTestContent,
-  createTestDatabase,
-  createTestOrganization,
-  createTestUser,
-  readServerUrl,
-  type StripeStub,
-  type StripeStubEvent,
-  startStripeStub,
-  type TestDatabase,
-} from '@codex/test-utils';
+import { readServerUrl, type StripeStubEvent } from '@codex/test-utils';
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createStripeClient } from './create-stripe-client';
-import { FulfillmentService } from './fulfillment-service';
+import { describe, expect } from 'vitest';
 import { isPurchaseError } from './purchase-error';
-import { PurchaseService } from './purchase-service';
 import { performHistory, type StripeHistory, stripeHistory } from './testing/stripe-history';
+import { useTestWorld } from './testing/test-world';
 
 // Access follows Stripe's final state, whatever order its events arrive in: histories of a
 // purchase as Stripe performs them (card or delayed payment, refunds that succeed, fail or are
@@ -29,40 +16,14 @@ import { performHistory, type StripeHistory, stripeHistory } from './testing/str
 const ON_SERVER = readServerUrl() !== undefined;
 const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 60 : 25));
 
-let testDb: TestDatabase;
-let stub: StripeStub;
-
-beforeAll(async () => {
-  [testDb, stub] = await Promise.all([
-    createTestDatabase({ maxConnections: 20 }),
-    startStripeStub(),
-  ]);
-});
-
-afterAll(async () => {
-  await Promise.all([testDb?.close(), stub?.close()]);
-});
-
-const logger = new ObservabilityClient('money-model', 'test', { write: () => undefined });
-const stripe = () =>
-  createStripeClient({ secretKey: 'sk_test_money_model_0123', apiBase: stub.url });
-const fulfillment = () => new FulfillmentService({ db: testDb.db, stripe: stripe(), logger });
-const purchases = () =>
-  new PurchaseService({
-    db: testDb.db,
-    stripe: stripe(),
-    logger,
-    config: { webAppUrl: 'https://app.codex.test' },
-  });
+const world = useTestWorld({ maxConnections: 20 });
 
 /** Starts a real checkout for a new item and customer; returns its ids. */
 async function startCheckout(priceCents: number) {
-  const organization = await createTestOrganization(testDb.db);
-  const item = await createTestContent(testDb.db, { organizationId: organization.id, priceCents });
-  const customerId = createTestUser();
-  const started = await purchases().createCheckoutSession(customerId, item.id);
+  const { contentId, customerId } = await world().newItem(priceCents);
+  const started = await world().purchases().createCheckoutSession(customerId, contentId);
   if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
-  return { ...started, customerId, contentId: item.id, priceCents };
+  return { ...started, customerId, contentId, priceCents };
 }
 
 /** Performs `history` at Stripe, delivers its events as it says, and checks the final state. */
@@ -70,21 +31,29 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
   const checkout = await startCheckout(priceCents);
   const inFlight: Array<Promise<unknown>> = [];
   const deliver = async (event: StripeStubEvent) => {
-    const handled = fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
+    const handled = world()
+      .fulfillment()
+      .handleStripeEvent(JSON.parse(JSON.stringify(event)));
     if (concurrent) inFlight.push(handled);
     else await handled;
   };
-  const { expected } = await performHistory(stub, checkout.sessionId, priceCents, history, deliver);
+  const { expected } = await performHistory(
+    world().stub,
+    checkout.sessionId,
+    priceCents,
+    history,
+    deliver,
+  );
   await Promise.all(inFlight);
 
-  const [row] = await testDb.db
-    .select()
+  const [row] = await world()
+    .db.select()
     .from(contentPurchases)
     .where(eq(contentPurchases.id, checkout.purchaseId));
   expect(row?.status).toBe(expected.paid ? 'completed' : 'failed');
   expect(row?.amountRefundedCents).toBe(expected.refundedCents);
   expect(row?.disputeStatus ?? null).toBe(expected.disputeStatus);
-  expect(await purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(
+  expect(await world().purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(
     expected.hasAccess,
   );
 
@@ -92,7 +61,8 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
   // lost); refused while it still holds the customer's slot.
   const slotFree =
     !expected.paid || expected.refundedCents >= priceCents || expected.disputeStatus === 'lost';
-  const again = await purchases()
+  const again = await world()
+    .purchases()
     .createCheckoutSession(checkout.customerId, checkout.contentId)
     .catch((error: unknown) => {
       if (isPurchaseError(error)) return { status: error.code };

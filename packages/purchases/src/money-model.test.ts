@@ -7,74 +7,34 @@ import {
   stripeRefunds,
   stripeWebhookEvents,
 } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
-import {
-  createTestContent,
-  createTestDatabase,
-  createTestOrganization,
-  createTestUser,
-  type StripeStub,
-  type StripeStubEvent,
-  startStripeStub,
-  type TestDatabase,
-} from '@codex/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from './create-stripe-client';
-import { FulfillmentService } from './fulfillment-service';
-import { PurchaseService } from './purchase-service';
+import type { StripeStubEvent } from '@codex/test-utils';
+import { describe, expect, it } from 'vitest';
+import { useTestWorld } from './testing/test-world';
 
 // The money model's named cases: the delivery orders the issue found broken, buying again, a
 // refund that fails after the buyer bought again, and a database failure in the middle of a
 // delivery. The property test (money-model.property.test.ts) covers the general case.
-let testDb: TestDatabase;
-let stub: StripeStub;
-
-beforeAll(async () => {
-  [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
-});
-
-afterAll(async () => {
-  await Promise.all([testDb?.close(), stub?.close()]);
-});
-
-const logger = new ObservabilityClient('money-model', 'test', { write: () => undefined });
-const stripe = () =>
-  createStripeClient({ secretKey: 'sk_test_money_model_0123', apiBase: stub.url });
-const fulfillment = () => new FulfillmentService({ db: testDb.db, stripe: stripe(), logger });
-const purchases = () =>
-  new PurchaseService({
-    db: testDb.db,
-    stripe: stripe(),
-    logger,
-    config: { webAppUrl: 'https://app.codex.test' },
-  });
+const world = useTestWorld();
 
 const PRICE = 1_000;
 
-async function newItem() {
-  const organization = await createTestOrganization(testDb.db);
-  const item = await createTestContent(testDb.db, {
-    organizationId: organization.id,
-    priceCents: PRICE,
-  });
-  return { contentId: item.id, customerId: createTestUser() };
-}
-
 /** A purchase paid by card at Stripe and completed here; returns its ids and payment intent. */
 async function paidPurchase(item?: { contentId: string; customerId: string }) {
-  const { contentId, customerId } = item ?? (await newItem());
-  const checkout = await purchases().createCheckoutSession(customerId, contentId);
+  const { contentId, customerId } = item ?? (await world().newItem(PRICE));
+  const checkout = await world().purchases().createCheckoutSession(customerId, contentId);
   if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-  for (const event of stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
+  for (const event of world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
     await deliver(event);
   }
-  const paymentIntentId = stub.getSession(checkout.sessionId)?.payment_intent;
+  const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
   if (!paymentIntentId) throw new Error('no payment intent');
   return { purchaseId: checkout.purchaseId, contentId, customerId, paymentIntentId };
 }
 
 function deliver(event: StripeStubEvent) {
-  return fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
+  return world()
+    .fulfillment()
+    .handleStripeEvent(JSON.parse(JSON.stringify(event)));
 }
 
 const byType = (events: StripeStubEvent[], type: string) => {
@@ -94,8 +54,8 @@ function permutations<T>(items: T[]): T[][] {
 }
 
 async function purchaseRow(purchaseId: string) {
-  const [row] = await testDb.db
-    .select()
+  const [row] = await world()
+    .db.select()
     .from(contentPurchases)
     .where(eq(contentPurchases.id, purchaseId));
   if (!row) throw new Error(`no purchase ${purchaseId}`);
@@ -108,8 +68,8 @@ describe('a full refund that fails', () => {
     expect(orders).toHaveLength(24);
     for (const order of orders) {
       const paid = await paidPurchase();
-      const created = stub.createRefund(paid.paymentIntentId, { status: 'pending' });
-      const failed = stub.updateRefund(created.refund.id, 'failed');
+      const created = world().stub.createRefund(paid.paymentIntentId, { status: 'pending' });
+      const failed = world().stub.updateRefund(created.refund.id, 'failed');
       const events = [
         ...byType(created.events, 'charge.refunded'),
         ...byType(created.events, 'refund.created'),
@@ -126,7 +86,7 @@ describe('a full refund that fails', () => {
         refunded: 0,
         refundedAt: null,
       });
-      expect(await purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+      expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
     }
   });
 });
@@ -135,9 +95,15 @@ describe('a 60 % refund that fails, then a full refund', () => {
   it('revokes access in all 6 delivery orders, even with only charge.refunded subscribed', async () => {
     for (const order of permutations([0, 1, 2])) {
       const paid = await paidPurchase();
-      const partial = stub.createRefund(paid.paymentIntentId, { amount: 600, status: 'pending' });
-      const partialFailed = stub.updateRefund(partial.refund.id, 'failed');
-      const full = stub.createRefund(paid.paymentIntentId, { amount: PRICE, status: 'succeeded' });
+      const partial = world().stub.createRefund(paid.paymentIntentId, {
+        amount: 600,
+        status: 'pending',
+      });
+      const partialFailed = world().stub.updateRefund(partial.refund.id, 'failed');
+      const full = world().stub.createRefund(paid.paymentIntentId, {
+        amount: PRICE,
+        status: 'succeeded',
+      });
       const events = [
         ...byType(partial.events, 'charge.refunded'),
         ...byType(partialFailed, 'refund.failed'),
@@ -150,7 +116,7 @@ describe('a 60 % refund that fails, then a full refund', () => {
       const row = await purchaseRow(paid.purchaseId);
       expect({ order, refunded: row.amountRefundedCents }).toEqual({ order, refunded: PRICE });
       expect(row.refundedAt).toBeInstanceOf(Date);
-      expect(await purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+      expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
     }
   });
 });
@@ -158,16 +124,17 @@ describe('a 60 % refund that fails, then a full refund', () => {
 describe('buying again', () => {
   it('is allowed after a full refund, and the old purchase keeps its history', async () => {
     const paid = await paidPurchase();
-    for (const event of stub.createRefund(paid.paymentIntentId).events) await deliver(event);
-    expect(await purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    for (const event of world().stub.createRefund(paid.paymentIntentId).events)
+      await deliver(event);
+    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
 
-    const again = await purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const again = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
 
     expect(again.status).toBe('checkout_created');
     const old = await purchaseRow(paid.purchaseId);
     expect(old).toMatchObject({ status: 'completed', amountRefundedCents: PRICE });
-    const audit = await testDb.db
-      .select()
+    const audit = await world()
+      .db.select()
       .from(paymentEvents)
       .where(eq(paymentEvents.purchaseId, paid.purchaseId));
     expect(audit.map((line) => line.kind).sort()).toEqual(['refund', 'refund']);
@@ -175,43 +142,43 @@ describe('buying again', () => {
 
   it('is allowed after a lost dispute, and refused while a dispute is open', async () => {
     const paid = await paidPurchase();
-    const opened = stub.openDispute(paid.paymentIntentId);
+    const opened = world().stub.openDispute(paid.paymentIntentId);
     for (const event of opened.events) await deliver(event);
     await expect(
-      purchases().createCheckoutSession(paid.customerId, paid.contentId),
+      world().purchases().createCheckoutSession(paid.customerId, paid.contentId),
     ).rejects.toMatchObject({ code: 'ALREADY_PURCHASED' });
 
-    for (const event of stub.updateDispute(opened.dispute.id, 'lost')) await deliver(event);
+    for (const event of world().stub.updateDispute(opened.dispute.id, 'lost')) await deliver(event);
 
-    const again = await purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const again = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
     expect(again.status).toBe('checkout_created');
   });
 
   it('a refund that fails after the buyer started a new checkout gives the old purchase back', async () => {
     const paid = await paidPurchase();
-    const refund = stub.createRefund(paid.paymentIntentId, { status: 'pending' });
+    const refund = world().stub.createRefund(paid.paymentIntentId, { status: 'pending' });
     for (const event of refund.events) await deliver(event);
-    const newer = await purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const newer = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
     if (newer.status !== 'checkout_created') throw new Error(`unexpected ${newer.status}`);
 
-    for (const event of stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
+    for (const event of world().stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
 
-    expect(await purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
     expect((await purchaseRow(newer.purchaseId)).status).toBe('failed');
     expect((await purchaseRow(paid.purchaseId)).refundedAt).toBeNull();
   });
 
   it('a refund that fails after the buyer paid again is flagged as a duplicate payment', async () => {
     const first = await paidPurchase();
-    const refund = stub.createRefund(first.paymentIntentId, { status: 'pending' });
+    const refund = world().stub.createRefund(first.paymentIntentId, { status: 'pending' });
     for (const event of refund.events) await deliver(event);
     const second = await paidPurchase(first);
 
-    for (const event of stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
+    for (const event of world().stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
 
-    expect(await purchases().hasAccess(first.customerId, first.contentId)).toBe(true);
-    const anomalies = await testDb.db
-      .select()
+    expect(await world().purchases().hasAccess(first.customerId, first.contentId)).toBe(true);
+    const anomalies = await world()
+      .db.select()
       .from(fulfillmentAnomalies)
       .where(eq(fulfillmentAnomalies.purchaseId, first.purchaseId));
     expect(anomalies.map((anomaly) => anomaly.kind)).toEqual(['duplicate_payment']);
@@ -225,30 +192,30 @@ describe('buying again', () => {
 describe('a database failure in the middle of a delivery', () => {
   it('commits nothing (5xx), and the redelivery is processed once', async () => {
     const paid = await paidPurchase();
-    const { events } = stub.createRefund(paid.paymentIntentId);
+    const { events } = world().stub.createRefund(paid.paymentIntentId);
     const refundCreated = byType(events, 'refund.created')[0];
     if (!refundCreated) throw new Error('no refund.created');
     // A trigger makes the derived update fail after the inbox row and the refund were written.
     const trigger = `fail_${paid.purchaseId.replaceAll('-', '')}`;
-    await testDb.db.execute(
+    await world().db.execute(
       sql.raw(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF NEW.id = '${paid.purchaseId}' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
         CREATE TRIGGER ${trigger} BEFORE UPDATE ON content_purchases FOR EACH ROW EXECUTE FUNCTION ${trigger}();`),
     );
     try {
       await expect(deliver(refundCreated)).rejects.toThrow();
-      const inbox = await testDb.db
-        .select()
+      const inbox = await world()
+        .db.select()
         .from(stripeWebhookEvents)
         .where(eq(stripeWebhookEvents.id, refundCreated.id));
       expect(inbox).toEqual([]);
-      const refunds = await testDb.db
-        .select()
+      const refunds = await world()
+        .db.select()
         .from(stripeRefunds)
         .where(eq(stripeRefunds.purchaseId, paid.purchaseId));
       expect(refunds).toEqual([]);
     } finally {
-      await testDb.db.execute(
+      await world().db.execute(
         sql.raw(`DROP TRIGGER ${trigger} ON content_purchases; DROP FUNCTION ${trigger}();`),
       );
     }
@@ -256,6 +223,6 @@ describe('a database failure in the middle of a delivery', () => {
     const outcomes = await Promise.all([deliver(refundCreated), deliver(refundCreated)]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['duplicate', 'processed']);
     expect((await purchaseRow(paid.purchaseId)).amountRefundedCents).toBe(PRICE);
-    expect(await purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
   });
 });

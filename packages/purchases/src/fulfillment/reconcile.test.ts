@@ -1,68 +1,41 @@
 import { contentPurchases, eq, fulfillmentAnomalies, inArray } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
-import {
-  createTestContent,
-  createTestDatabase,
-  createTestOrganization,
-  createTestUser,
-  type StripeStub,
-  type StripeStubEvent,
-  startStripeStub,
-  type TestDatabase,
-} from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStripeClient } from '../create-stripe-client';
-import { FulfillmentService } from '../fulfillment-service';
-import { PurchaseService } from '../purchase-service';
+import { createTestWorld, type TestWorld } from '../testing/test-world';
 
 // Reconciliation after a webhook outage: every test gets a database and a Stripe of its own, so
 // the backlog it builds is exactly the one the run sees.
-const worlds: Array<{ db: TestDatabase; stub: StripeStub }> = [];
+const worlds: TestWorld[] = [];
 
 afterEach(async () => {
-  await Promise.all(worlds.splice(0).flatMap(({ db, stub }) => [db.close(), stub.close()]));
+  await Promise.all(worlds.splice(0).map((world) => world.close()));
 });
 
 const PRICE = 1_500;
-const logger = new ObservabilityClient('reconcile', 'test', { write: () => undefined });
 
 async function newWorld() {
-  const [db, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
-  worlds.push({ db, stub });
-  const stripe = () =>
-    createStripeClient({ secretKey: 'sk_test_reconcile_0123', apiBase: stub.url });
-  const fulfillment = () => new FulfillmentService({ db: db.db, stripe: stripe(), logger });
-  const purchases = () =>
-    new PurchaseService({
-      db: db.db,
-      stripe: stripe(),
-      logger,
-      config: { webAppUrl: 'https://app.codex.test' },
-    });
+  const world = await createTestWorld();
+  worlds.push(world);
+  const { db, stub } = world;
   const deliver = (event: StripeStubEvent) => {
     stub.markEventDelivered(event.id);
-    return fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
+    return world.fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
   };
 
   /** A checkout whose pending purchase is old enough for reconciliation to look at. */
   async function oldCheckout() {
-    const organization = await createTestOrganization(db.db);
-    const item = await createTestContent(db.db, {
-      organizationId: organization.id,
-      priceCents: PRICE,
-    });
-    const customerId = createTestUser();
-    const checkout = await purchases().createCheckoutSession(customerId, item.id);
+    const { contentId, customerId } = await world.newItem(PRICE);
+    const checkout = await world.purchases().createCheckoutSession(customerId, contentId);
     if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-    await db.db
+    await db
       .update(contentPurchases)
       .set({ createdAt: new Date(Date.now() - 20 * 60_000) })
       .where(eq(contentPurchases.id, checkout.purchaseId));
-    return { ...checkout, customerId, contentId: item.id };
+    return { ...checkout, customerId, contentId };
   }
 
   async function statusOf(purchaseId: string) {
-    const [row] = await db.db
+    const [row] = await db
       .select({ status: contentPurchases.status })
       .from(contentPurchases)
       .where(eq(contentPurchases.id, purchaseId));
@@ -76,7 +49,16 @@ async function newWorld() {
     return { result, calls: stub.requests.length - before };
   }
 
-  return { db, stub, fulfillment, purchases, deliver, oldCheckout, statusOf, stripeCallsOf };
+  return {
+    db,
+    stub,
+    fulfillment: () => world.fulfillment(),
+    purchases: () => world.purchases(),
+    deliver,
+    oldCheckout,
+    statusOf,
+    stripeCallsOf,
+  };
 }
 
 describe('reconcilePendingPurchases after a webhook outage', () => {
@@ -166,7 +148,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     });
     const statuses = async () =>
       (
-        await world.db.db
+        await world.db
           .select({ status: contentPurchases.status })
           .from(contentPurchases)
           .where(
@@ -208,7 +190,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
   it('reconsiders a flagged purchase once its anomaly is resolved', async () => {
     const world = await newWorld();
     const checkout = await world.oldCheckout();
-    await world.db.db.insert(fulfillmentAnomalies).values({
+    await world.db.insert(fulfillmentAnomalies).values({
       purchaseId: checkout.purchaseId,
       stripeObjectId: checkout.sessionId,
       kind: 'amount_mismatch',
@@ -221,7 +203,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     await world.fulfillment().reconcilePendingPurchases();
     expect(await world.statusOf(checkout.purchaseId)).toBe('pending');
 
-    await world.db.db
+    await world.db
       .update(fulfillmentAnomalies)
       .set({ resolvedAt: new Date() })
       .where(eq(fulfillmentAnomalies.purchaseId, checkout.purchaseId));

@@ -1,33 +1,10 @@
 import { eq, rejectedStripeEvents, stripeWebhookEvents } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
-import {
-  createTestDatabase,
-  type StripeStub,
-  startStripeStub,
-  type TestDatabase,
-} from '@codex/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from '../create-stripe-client';
-import { FulfillmentService } from '../fulfillment-service';
+import { describe, expect, it } from 'vitest';
+import { useTestWorld } from '../testing/test-world';
 
-let testDb: TestDatabase;
-let stub: StripeStub;
-
-beforeAll(async () => {
-  [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
-});
-
-afterAll(async () => {
-  await Promise.all([testDb?.close(), stub?.close()]);
-});
-
-const logger = new ObservabilityClient('replay', 'test', { write: () => undefined });
-const fulfillment = () =>
-  new FulfillmentService({
-    db: testDb.db,
-    stripe: createStripeClient({ secretKey: 'sk_test_replay_0123', apiBase: stub.url }),
-    logger,
-  });
+const world = useTestWorld();
+const fulfillment = () => world().fulfillment();
+const db = () => world().db;
 
 const unique = () => crypto.randomUUID().replaceAll('-', '');
 
@@ -38,7 +15,7 @@ describe('a signed event that does not fit', () => {
     const outcome = await fulfillment().handleStripeEvent(event);
 
     expect(outcome).toMatchObject({ status: 'rejected' });
-    const kept = await testDb.db
+    const kept = await db()
       .select()
       .from(rejectedStripeEvents)
       .where(eq(rejectedStripeEvents.stripeEventId, event.id));
@@ -48,7 +25,7 @@ describe('a signed event that does not fit', () => {
       payload: event,
       replayedAt: null,
     });
-    const inbox = await testDb.db
+    const inbox = await db()
       .select()
       .from(stripeWebhookEvents)
       .where(eq(stripeWebhookEvents.id, event.id));
@@ -56,7 +33,7 @@ describe('a signed event that does not fit', () => {
 
     // Stripe's retry of the same event is kept once.
     await fulfillment().handleStripeEvent(event);
-    const again = await testDb.db
+    const again = await db()
       .select()
       .from(rejectedStripeEvents)
       .where(eq(rejectedStripeEvents.stripeEventId, event.id));
@@ -75,25 +52,27 @@ describe('replayRejectedEvents', () => {
       },
     };
     const stillBad = { id: `evt_${unique()}`, type: 'refund.failed', data: { object: {} } };
-    await testDb.db.insert(rejectedStripeEvents).values([
-      { stripeEventId: fitsNow.id, eventType: fitsNow.type, payload: fitsNow, problems: ['old'] },
-      {
-        stripeEventId: stillBad.id,
-        eventType: stillBad.type,
-        payload: stillBad,
-        problems: ['old'],
-      },
-    ]);
+    await db()
+      .insert(rejectedStripeEvents)
+      .values([
+        { stripeEventId: fitsNow.id, eventType: fitsNow.type, payload: fitsNow, problems: ['old'] },
+        {
+          stripeEventId: stillBad.id,
+          eventType: stillBad.type,
+          payload: stillBad,
+          problems: ['old'],
+        },
+      ]);
 
     const first = await fulfillment().replayRejectedEvents();
     // The event kept by the test above is still rejected too.
     expect(first).toEqual({ replayed: 1, stillRejected: 2 });
-    const [replayed] = await testDb.db
+    const [replayed] = await db()
       .select()
       .from(rejectedStripeEvents)
       .where(eq(rejectedStripeEvents.stripeEventId, fitsNow.id));
     expect(replayed?.replayedAt).toBeInstanceOf(Date);
-    const inbox = await testDb.db
+    const inbox = await db()
       .select()
       .from(stripeWebhookEvents)
       .where(eq(stripeWebhookEvents.id, fitsNow.id));

@@ -1,0 +1,86 @@
+import type { Database } from '@codex/database';
+import { ObservabilityClient } from '@codex/observability';
+import {
+  createTestContent,
+  createTestDatabase,
+  createTestOrganization,
+  createTestUser,
+  type StripeStub,
+  startStripeStub,
+  type TestDatabase,
+} from '@codex/test-utils';
+import { afterAll, beforeAll } from 'vitest';
+import { createStripeClient } from '../create-stripe-client';
+import { FulfillmentService } from '../fulfillment-service';
+import { PurchaseService } from '../purchase-service';
+
+/** A database and a Stripe stand-in of their own, and the services wired to them as a worker would. */
+export interface TestWorld {
+  readonly testDb: TestDatabase;
+  readonly db: Database;
+  readonly stub: StripeStub;
+  fulfillment(clock?: () => Date): FulfillmentService;
+  purchases(): PurchaseService;
+  /** A published item of a new organization, and a new customer to buy it. */
+  newItem(priceCents: number): Promise<{ contentId: string; customerId: string }>;
+  close(): Promise<void>;
+}
+
+const logger = new ObservabilityClient('purchases-test', 'test', { write: () => undefined });
+
+/** Starts a {@link TestWorld}; `close()` it when done. */
+export async function createTestWorld(
+  options: { maxConnections?: number } = {},
+): Promise<TestWorld> {
+  const [testDb, stub] = await Promise.all([
+    createTestDatabase(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+    startStripeStub(),
+  ]);
+  const stripe = () =>
+    createStripeClient({ secretKey: 'sk_test_purchases_0123', apiBase: stub.url });
+  return {
+    testDb,
+    db: testDb.db,
+    stub,
+    fulfillment: (clock) =>
+      new FulfillmentService({
+        db: testDb.db,
+        stripe: stripe(),
+        logger,
+        ...(clock ? { clock } : {}),
+      }),
+    purchases: () =>
+      new PurchaseService({
+        db: testDb.db,
+        stripe: stripe(),
+        logger,
+        config: { webAppUrl: 'https://app.codex.test' },
+      }),
+    async newItem(priceCents) {
+      const organization = await createTestOrganization(testDb.db);
+      const item = await createTestContent(testDb.db, {
+        organizationId: organization.id,
+        priceCents,
+      });
+      return { contentId: item.id, customerId: createTestUser() };
+    },
+    close: async () => {
+      await Promise.all([testDb.close(), stub.close()]);
+    },
+  };
+}
+
+/** One {@link TestWorld} for the whole test file: started before its tests, closed after. */
+export function useTestWorld(options: { maxConnections?: number } = {}): () => TestWorld {
+  let world: TestWorld | undefined;
+  beforeAll(async () => {
+    world = await createTestWorld(options);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error('useTestWorld: the world is only there inside tests');
+    return world;
+  };
+}
