@@ -1,18 +1,11 @@
-import {
-  and,
-  type Content,
-  type ContentPurchase,
-  content,
-  contentPurchases,
-  type Database,
-  eq,
-  holdsPurchaseSlot,
-  isNull,
-  isUniqueViolation,
-  or,
-} from '@codex/database';
+import { and, contentPurchases, type Database, eq, isNull, or } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
+import {
+  type ActivePurchase,
+  claimPurchaseSlot,
+  type PurchasableContent,
+} from './checkout/claim-purchase-slot';
 import { isDelayedPaymentFailed } from './fulfillment/settle-session';
 import { PurchaseError, paymentProviderNotConfigured } from './purchase-error';
 
@@ -55,20 +48,6 @@ const EXPIRES_AT_MARGIN_SECONDS = 60;
 const REUSE_MIN_REMAINING_MS = 5 * 60_000;
 // Each round either returns or retires one stale pending purchase; more than this means a bug.
 const MAX_ROUNDS = 4;
-
-type ActivePurchase = Pick<
-  ContentPurchase,
-  | 'id'
-  | 'status'
-  | 'stripeCheckoutSessionId'
-  | 'stripeCheckoutUrl'
-  | 'stripeCheckoutExpiresAt'
-  | 'createdAt'
->;
-type PurchasableContent = Pick<
-  Content,
-  'id' | 'organizationId' | 'title' | 'description' | 'priceCents' | 'currency' | 'status'
->;
 
 /**
  * Checkout and access for buyers. Every guarantee that matters under concurrency is settled by
@@ -116,28 +95,37 @@ export class PurchaseService {
    */
   async createCheckoutSession(customerId: string, contentId: string): Promise<CheckoutResult> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { item, active } = await this.#findContentAndActivePurchase(customerId, contentId);
+      // One round trip: the content, the customer's active purchase, and the new purchase when
+      // the slot is free (completed at once when free, pending when paid and Stripe is there).
+      const { item, active, insertedId } = await claimPurchaseSlot(this.#db, {
+        customerId,
+        contentId,
+        canPay: this.#stripeClient !== undefined,
+        now: this.#clock(),
+      });
       if (item?.status !== 'published') {
         throw new PurchaseError('CONTENT_NOT_FOUND', 'Content not found');
       }
       if (active?.status === 'completed') {
         throw new PurchaseError('ALREADY_PURCHASED', 'This content has already been purchased');
       }
-      // Before any row is written: without Stripe a paid checkout cannot start.
-      if (item.priceCents > 0 && !this.#stripeClient) throw paymentProviderNotConfigured();
-
       if (active) {
+        // Nothing was inserted: the slot is held by this pending purchase.
+        if (item.priceCents > 0 && !this.#stripeClient) throw paymentProviderNotConfigured();
         const outcome = await this.#resumePending(active, item);
         if (outcome !== 'start_over') return outcome;
         continue; // retired, or linked to its session meanwhile: read again
       }
+      // Nothing was written: without Stripe a paid checkout cannot start.
+      if (item.priceCents > 0 && !this.#stripeClient) throw paymentProviderNotConfigured();
+      if (!insertedId) continue; // another request took the slot first: the next round finds it
 
-      const created =
-        item.priceCents === 0
-          ? await this.#grantFreeAccess(customerId, item)
-          : await this.#startPaidCheckout(customerId, item);
+      if (item.priceCents === 0) {
+        this.#logger.info('free access granted', { purchaseId: insertedId, contentId: item.id });
+        return { status: 'free_access_granted', purchaseId: insertedId };
+      }
+      const created = await this.#startPaidCheckout(insertedId, customerId, item);
       if (created) return created;
-      // Another request inserted an active purchase first: the next round finds it.
     }
     throw new Error('createCheckoutSession: no stable outcome after repeated contention');
   }
@@ -167,42 +155,6 @@ export class PurchaseService {
   get #stripe(): Stripe {
     if (!this.#stripeClient) throw paymentProviderNotConfigured();
     return this.#stripeClient;
-  }
-
-  /** One round trip: the content row and the customer's active purchase of it, if any. */
-  async #findContentAndActivePurchase(customerId: string, contentId: string) {
-    const [row] = await this.#db
-      .select({
-        item: {
-          id: content.id,
-          organizationId: content.organizationId,
-          title: content.title,
-          description: content.description,
-          priceCents: content.priceCents,
-          currency: content.currency,
-          status: content.status,
-        },
-        active: {
-          id: contentPurchases.id,
-          status: contentPurchases.status,
-          stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
-          stripeCheckoutUrl: contentPurchases.stripeCheckoutUrl,
-          stripeCheckoutExpiresAt: contentPurchases.stripeCheckoutExpiresAt,
-          createdAt: contentPurchases.createdAt,
-        },
-      })
-      .from(content)
-      .leftJoin(
-        contentPurchases,
-        and(
-          eq(contentPurchases.contentId, content.id),
-          eq(contentPurchases.customerId, customerId),
-          holdsPurchaseSlot(contentPurchases),
-        ),
-      )
-      .where(eq(content.id, contentId))
-      .limit(1);
-    return { item: row?.item as PurchasableContent | undefined, active: row?.active ?? undefined };
   }
 
   /**
@@ -329,29 +281,16 @@ export class PurchaseService {
     return undefined;
   }
 
-  async #grantFreeAccess(
-    customerId: string,
-    item: PurchasableContent,
-  ): Promise<CheckoutResult | undefined> {
-    const inserted = await this.#insertActivePurchase({
-      customerId,
-      item,
-      status: 'completed',
-      purchasedAt: this.#clock(),
-    });
-    if (!inserted) return undefined;
-    this.#logger.info('free access granted', { purchaseId: inserted, contentId: item.id });
-    return { status: 'free_access_granted', purchaseId: inserted };
-  }
-
+  /**
+   * Creates the Stripe session of a pending purchase just inserted (the row comes first: audit
+   * trail, and the unique index settles races) and links it. Undefined when the purchase was
+   * retired meanwhile (the caller starts over).
+   */
   async #startPaidCheckout(
+    purchaseId: string,
     customerId: string,
     item: PurchasableContent,
   ): Promise<CheckoutResult | undefined> {
-    // The pending row comes first (audit trail, and the unique index settles races here).
-    const purchaseId = await this.#insertActivePurchase({ customerId, item, status: 'pending' });
-    if (!purchaseId) return undefined;
-
     let session: Stripe.Checkout.Session;
     try {
       session = await this.#createStripeSession(purchaseId, customerId, item);
@@ -398,35 +337,6 @@ export class PurchaseService {
       sessionId: session.id,
       checkoutUrl: session.url,
     };
-  }
-
-  /** Inserts an active purchase; returns its id, or undefined if another active one won the race. */
-  async #insertActivePurchase(values: {
-    customerId: string;
-    item: PurchasableContent;
-    status: 'pending' | 'completed';
-    purchasedAt?: Date;
-  }): Promise<string | undefined> {
-    try {
-      const [row] = await this.#db
-        .insert(contentPurchases)
-        .values({
-          customerId: values.customerId,
-          contentId: values.item.id,
-          organizationId: values.item.organizationId,
-          pricePaidCents: values.item.priceCents,
-          currency: values.item.currency,
-          status: values.status,
-          purchasedAt: values.purchasedAt ?? null,
-        })
-        .returning({ id: contentPurchases.id });
-      return row?.id;
-    } catch (error) {
-      if (isUniqueViolation(error, 'content_purchases_one_active_per_customer_content')) {
-        return undefined;
-      }
-      throw error;
-    }
   }
 
   #createStripeSession(purchaseId: string, customerId: string, item: PurchasableContent) {

@@ -1,4 +1,5 @@
 import { isUniqueViolation, rejectedStripeEvents, stripeWebhookEvents } from '@codex/database';
+import { completeInOneStatement } from './complete-in-one-statement';
 import { type FulfillmentContext, logOutcome, type StripeEventOutcome } from './context';
 import { prepareEvent } from './event-handlers';
 import { type HandledStripeEvent, parseStripeEvent } from './stripe-events';
@@ -39,15 +40,38 @@ export async function handleStripeEvent(
   }
   const { event } = parsed;
   try {
-    return await handleOnce(ctx, event, { fastPath: true });
+    if (isCompletionEvent(event)) {
+      const quick = await completeInOneStatement(ctx, event, event.data.object);
+      if (quick.status !== 'undecided') {
+        const outcome: StripeEventOutcome =
+          quick.status === 'duplicate'
+            ? quick
+            : { status: 'processed', result: { status: 'completed', ...quick.ids } };
+        logOutcome(ctx.logger, outcome, { eventId: event.id, eventType: event.type });
+        return outcome;
+      }
+    }
+    return await handleOnce(ctx, event, { fastPath: false });
   } catch (error) {
-    // The one-statement completion hit a payment intent that already paid for another purchase,
-    // which aborts the transaction; the careful path (with a savepoint) records it for review.
+    // The one-statement completion hit a payment intent that already paid for another purchase
+    // (nothing was written); the careful path (with a savepoint) records it for review.
     if (isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique')) {
       return handleOnce(ctx, event, { fastPath: false });
     }
     throw error;
   }
+}
+
+function isCompletionEvent(
+  event: HandledStripeEvent,
+): event is Extract<
+  HandledStripeEvent,
+  { type: 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' }
+> {
+  return (
+    event.type === 'checkout.session.completed' ||
+    event.type === 'checkout.session.async_payment_succeeded'
+  );
 }
 
 async function handleOnce(

@@ -1,0 +1,114 @@
+import {
+  type Content,
+  type ContentPurchase,
+  contentPurchases,
+  type Database,
+  holdsPurchaseSlot,
+  sql,
+} from '@codex/database';
+
+/** The content row a checkout needs. */
+export type PurchasableContent = Pick<
+  Content,
+  'id' | 'organizationId' | 'title' | 'description' | 'priceCents' | 'currency' | 'status'
+>;
+
+/** The customer's purchase that holds the slot for this content, as a checkout needs it. */
+export type ActivePurchase = Pick<
+  ContentPurchase,
+  | 'id'
+  | 'status'
+  | 'stripeCheckoutSessionId'
+  | 'stripeCheckoutUrl'
+  | 'stripeCheckoutExpiresAt'
+  | 'createdAt'
+>;
+
+/** What one claim found and did. */
+export interface SlotClaim {
+  item: PurchasableContent | undefined;
+  active: ActivePurchase | undefined;
+  /** The purchase inserted now: completed at 0 for free content, pending for paid content. */
+  insertedId: string | undefined;
+}
+
+/**
+ * One statement, one round trip: reads the content and the customer's purchase holding its slot
+ * and, when the content is published, the slot is free and (for paid content) payments are
+ * possible, inserts the new purchase: completed at once for free content, pending for paid. The
+ * partial unique index settles a race (`ON CONFLICT DO NOTHING`: the loser inserts nothing and
+ * sees the winner on its next read). All parts see one snapshot.
+ */
+export async function claimPurchaseSlot(
+  db: Database,
+  options: { customerId: string; contentId: string; canPay: boolean; now: Date },
+): Promise<SlotClaim> {
+  const { customerId, contentId, canPay, now } = options;
+  const result = await db.execute(sql`
+    WITH item AS (
+      SELECT id, organization_id, title, description, price_cents, currency, status
+      FROM content WHERE id = ${contentId}
+    ),
+    active AS (
+      SELECT id, status, stripe_checkout_session_id, stripe_checkout_url,
+             stripe_checkout_expires_at, created_at
+      FROM content_purchases
+      WHERE customer_id = ${customerId} AND content_id = ${contentId}
+        AND ${holdsPurchaseSlot(contentPurchases)}
+      LIMIT 1
+    ),
+    inserted AS (
+      INSERT INTO content_purchases
+        (customer_id, content_id, organization_id, price_paid_cents, currency, status, purchased_at)
+      SELECT ${customerId}, item.id, item.organization_id, item.price_cents, item.currency,
+             CASE WHEN item.price_cents = 0 THEN 'completed' ELSE 'pending' END,
+             CASE WHEN item.price_cents = 0 THEN ${now.toISOString()}::timestamptz END
+      FROM item
+      WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
+        AND (item.price_cents = 0 OR ${canPay})
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    SELECT item.id AS item_id, item.organization_id, item.title, item.description,
+           item.price_cents, item.currency, item.status AS item_status,
+           active.id AS active_id, active.status AS active_status,
+           active.stripe_checkout_session_id, active.stripe_checkout_url,
+           active.stripe_checkout_expires_at, active.created_at AS active_created_at,
+           inserted.id AS inserted_id
+    FROM item LEFT JOIN active ON true LEFT JOIN inserted ON true
+  `);
+  const row = result.rows[0] as Record<string, unknown> | undefined;
+  if (!row) return { item: undefined, active: undefined, insertedId: undefined };
+  return {
+    item: {
+      id: String(row.item_id),
+      organizationId: String(row.organization_id),
+      title: String(row.title),
+      description: row.description === null ? null : String(row.description),
+      priceCents: Number(row.price_cents),
+      currency: String(row.currency),
+      status: row.item_status as PurchasableContent['status'],
+    },
+    active:
+      row.active_id === null || row.active_id === undefined
+        ? undefined
+        : {
+            id: String(row.active_id),
+            status: row.active_status as ActivePurchase['status'],
+            stripeCheckoutSessionId: nullableString(row.stripe_checkout_session_id),
+            stripeCheckoutUrl: nullableString(row.stripe_checkout_url),
+            stripeCheckoutExpiresAt: nullableDate(row.stripe_checkout_expires_at),
+            createdAt: nullableDate(row.active_created_at) ?? new Date(0),
+          },
+    insertedId: nullableString(row.inserted_id) ?? undefined,
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(String(value));
+}

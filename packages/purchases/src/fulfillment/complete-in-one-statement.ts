@@ -1,0 +1,82 @@
+import { sql } from '@codex/database';
+import { isPaid } from './checkout-sessions';
+import type { FulfillmentContext, PurchaseIds } from './context';
+import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the one statement found: a delivery seen before, the purchase it completed, or neither. */
+export type OneStatementOutcome =
+  | { status: 'duplicate' }
+  | { status: 'completed'; ids: PurchaseIds }
+  /** Not the common case: the careful path decides (and records the event in the inbox). */
+  | { status: 'undecided' };
+
+/**
+ * The common webhook in one statement, one round trip: a completion event whose paid session
+ * matches its pending purchase exactly (linked session, amount, currency, every id it carries)
+ * completes it and enters the inbox together; an event id already in the inbox is a duplicate and
+ * changes nothing. Every other case (a mismatch to flag, an unpaid session, a purchase no longer
+ * pending, money events) is `undecided` and writes nothing, so the careful path still records the
+ * event exactly once. Two deliveries racing: the row lock makes the second see the purchase
+ * completed and fall to the careful path, whose inbox insert then conflicts.
+ */
+export async function completeInOneStatement(
+  ctx: FulfillmentContext,
+  event: { id: string; type: string },
+  session: CheckoutSessionSnapshot,
+): Promise<OneStatementOutcome> {
+  const amount = session.amount_total;
+  const metadata = session.metadata ?? {};
+  const claimedIds = [session.client_reference_id, metadata.purchaseId].filter(
+    (value): value is string => Boolean(value),
+  );
+  const matchable =
+    isPaid(session) &&
+    amount !== null &&
+    amount !== undefined &&
+    Boolean(session.currency) &&
+    [...claimedIds, metadata.contentId].every((value) => value === undefined || UUID.test(value));
+  // Text comparisons: a malformed id in a payload must not fail the statement, only not match.
+  const clientReference = session.client_reference_id || null;
+  const claimedPurchase = metadata.purchaseId || null;
+  const claimedContent = metadata.contentId || null;
+  const claimedCustomer = metadata.customerId || null;
+  const now = ctx.clock().toISOString();
+  const paymentIntentId = idOf(session.payment_intent) ?? null;
+  const result = await ctx.db.execute(sql`
+    WITH seen AS (
+      SELECT 1 FROM stripe_webhook_events WHERE id = ${event.id}
+    ),
+    completed AS (
+      UPDATE content_purchases
+      SET status = 'completed', purchased_at = ${now}::timestamptz, updated_at = ${now}::timestamptz,
+          stripe_payment_intent_id = coalesce(${paymentIntentId}::text, stripe_payment_intent_id)
+      WHERE ${matchable} AND NOT EXISTS (SELECT 1 FROM seen)
+        AND stripe_checkout_session_id = ${session.id} AND status = 'pending'
+        AND price_paid_cents = ${amount ?? -1} AND currency = ${(session.currency ?? '').toLowerCase()}
+        AND (${clientReference}::text IS NULL OR id::text = ${clientReference})
+        AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
+        AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})
+        AND (${claimedCustomer}::text IS NULL OR customer_id = ${claimedCustomer})
+      RETURNING id, content_id
+    ),
+    recorded AS (
+      INSERT INTO stripe_webhook_events (id, type, processed_at)
+      SELECT ${event.id}, ${event.type}, ${now}::timestamptz FROM completed
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    SELECT EXISTS (SELECT 1 FROM seen) AS seen,
+           (SELECT id FROM completed) AS purchase_id,
+           (SELECT content_id FROM completed) AS content_id
+  `);
+  const row = result.rows[0] as
+    | { seen: boolean; purchase_id: string | null; content_id: string | null }
+    | undefined;
+  if (row?.seen) return { status: 'duplicate' };
+  if (row?.purchase_id && row.content_id) {
+    return { status: 'completed', ids: { purchaseId: row.purchase_id, contentId: row.content_id } };
+  }
+  return { status: 'undecided' };
+}
