@@ -1,7 +1,15 @@
 import { createTestDatabase, nodeWebSocket, type TestDatabase } from '@codex/test-utils';
+import { neon, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseClient, organizations, sql, withDatabase } from './index';
-import { startDatabaseBridge } from './node';
+import {
+  createDatabaseClient,
+  createHttpDatabaseClient,
+  eq,
+  organizations,
+  sql,
+  withDatabase,
+} from './index';
+import { type DatabaseBridge, type SqlOverHttpQueryInfo, startDatabaseBridge } from './node';
 
 let testDb: TestDatabase;
 
@@ -104,5 +112,63 @@ describe('withDatabase', () => {
     ).rejects.toBe(failure);
     // The pool was ended: the same handle can no longer query.
     await expect(captured?.execute(sql`SELECT 1`)).rejects.toThrow();
+  });
+});
+
+describe('createHttpDatabaseClient', () => {
+  // The SQL-over-HTTP protocol itself is proven in node/sql-over-http.test.ts; this is the client.
+  let bridge: DatabaseBridge;
+  const accepted: SqlOverHttpQueryInfo[] = [];
+
+  beforeAll(async () => {
+    bridge = await startDatabaseBridge({ onHttpQuery: (info) => accepted.push(info) });
+  });
+
+  afterAll(async () => {
+    await bridge?.close();
+  });
+
+  it('reads and writes through Drizzle, one HTTP request per statement', async () => {
+    let requests = 0;
+    const statements: string[] = [];
+    const { db } = createHttpDatabaseClient({
+      connectionString: testDb.connectionString,
+      httpEndpoint: bridge.httpEndpoint,
+      onHttpRequest: () => requests++,
+      onQuery: (statement) => statements.push(statement),
+    });
+    const [created] = await db.insert(organizations).values({ name: 'Over HTTP' }).returning();
+    const rows = await db
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, created?.id ?? ''));
+    expect(rows).toEqual([created]);
+    expect(created?.createdAt).toBeInstanceOf(Date);
+    expect(requests).toBe(2);
+    expect(statements).toEqual([
+      expect.stringMatching(/^insert/),
+      expect.stringMatching(/^select/),
+    ]);
+  });
+
+  it('routes only its own requests: a plain neon() client follows the driver’s global endpoint', async () => {
+    const elsewhere: SqlOverHttpQueryInfo[] = [];
+    const other = await startDatabaseBridge({ onHttpQuery: (info) => elsewhere.push(info) });
+    const previous = neonConfig.fetchEndpoint;
+    neonConfig.fetchEndpoint = other.httpEndpoint;
+    try {
+      const { db } = createHttpDatabaseClient({
+        connectionString: testDb.connectionString,
+        httpEndpoint: bridge.httpEndpoint,
+      });
+      const before = accepted.length;
+      expect((await db.execute(sql`SELECT 1 AS one`)).rows).toEqual([{ one: 1 }]);
+      expect(await neon(testDb.connectionString)`SELECT 2 AS two`).toEqual([{ two: 2 }]);
+      expect(accepted.length - before).toBe(1);
+      expect(elsewhere).toEqual([{ queries: 1, batch: false }]);
+    } finally {
+      neonConfig.fetchEndpoint = previous;
+      await other.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
-import { Client, Pool } from '@neondatabase/serverless';
+import { Client, neon, Pool } from '@neondatabase/serverless';
+import { drizzle as drizzleHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
+import { routeNeonFetch } from './route-neon-fetch';
 import * as schema from './schema';
 
 /** The Drizzle instance every package uses, typed with the whole schema. */
@@ -114,4 +116,62 @@ export async function withDatabase<T>(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The Drizzle instance on Neon's SQL-over-HTTP transport (`drizzle-orm/neon-http`), typed with the
+ * whole schema. No interactive `transaction()` (it throws): use `batch([...])`, one HTTP request
+ * run as one transaction, or a single statement (a data-modifying CTE) for dependent writes.
+ */
+export type HttpDatabase = NeonHttpDatabase<typeof schema>;
+
+export interface HttpDatabaseClientOptions {
+  /** `postgres://user:password@host:port/database`, as Neon or a local server gives it. */
+  connectionString: string;
+  /**
+   * URL of a SQL-over-HTTP endpoint in front of a plain Postgres (`DatabaseBridge.httpEndpoint`,
+   * for local development and tests). Leave unset for Neon: the driver then posts to the endpoint
+   * it derives from the connection string's host.
+   */
+  httpEndpoint?: string;
+  /** Called with the SQL text of every statement Drizzle sends. */
+  onQuery?: (sql: string) => void;
+  /** Called once per HTTP request the driver makes: a statement, or a whole `batch([...])`. */
+  onHttpRequest?: () => void;
+}
+
+export interface HttpDatabaseClient {
+  /** Nothing to close: each statement or batch is one stateless HTTP request. */
+  db: HttpDatabase;
+}
+
+/**
+ * Builds a Drizzle instance on `neon()`: one HTTP request per statement or per `db.batch([...])`,
+ * no connection set-up. Without `httpEndpoint` and `onHttpRequest` the driver is used as shipped.
+ * With either, this client's requests are routed through a fetch function the driver holds
+ * globally (see `routeNeonFetch`); other clients in the isolate are not affected.
+ *
+ * Note: constructing it makes the driver's global type parsers return timestamp, date and interval
+ * values as text (`drizzle-orm/neon-http` does this; Drizzle maps them itself).
+ */
+export function createHttpDatabaseClient(options: HttpDatabaseClientOptions): HttpDatabaseClient {
+  const { httpEndpoint, onHttpRequest, onQuery } = options;
+  const routed = httpEndpoint !== undefined || onHttpRequest !== undefined;
+  const client = neon(
+    options.connectionString,
+    routed
+      ? {
+          fetchOptions: routeNeonFetch({
+            ...(httpEndpoint !== undefined ? { endpoint: httpEndpoint } : {}),
+            ...(onHttpRequest ? { onRequest: onHttpRequest } : {}),
+          }),
+        }
+      : {},
+  );
+  const db = drizzleHttp({
+    client,
+    schema,
+    ...(onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}),
+  });
+  return { db };
 }

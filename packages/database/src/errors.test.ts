@@ -1,3 +1,4 @@
+import { NeonDbError } from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
 import { getPostgresError, isUniqueViolation, PostgresErrorCode } from './errors';
 
@@ -14,6 +15,19 @@ describe('getPostgresError', () => {
       cause: postgresError('23505', 'x_unique'),
     });
     expect(getPostgresError(wrapped)).toEqual({ code: '23505', constraint: 'x_unique' });
+  });
+
+  it('reads the fields the HTTP driver puts on NeonDbError itself, bare or wrapped by Drizzle', () => {
+    const driverError = Object.assign(new NeonDbError('duplicate key value'), {
+      code: '23505',
+      constraint: 'x_unique',
+    });
+    const expected = { code: '23505', constraint: 'x_unique' };
+    expect(getPostgresError(driverError)).toEqual(expected);
+    expect(getPostgresError(new Error('Failed query', { cause: driverError }))).toEqual(expected);
+    // Neon's proxy answers failures that are not Postgres errors with an empty code.
+    const notPostgres = Object.assign(new NeonDbError('could not connect'), { code: '' });
+    expect(getPostgresError(notPostgres)).toBeUndefined();
   });
 
   it('ignores Node system error codes and non-errors', () => {

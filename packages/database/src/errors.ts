@@ -21,7 +21,10 @@ export interface PostgresErrorDetails {
 /**
  * Finds the Postgres error inside whatever the driver and Drizzle threw. Drizzle wraps driver
  * errors (`DrizzleQueryError`), so the SQLSTATE sits on `error.cause`; this walks the cause chain.
- * Returns `undefined` for errors that did not come from Postgres.
+ * Both transports end the chain the same way: the WebSocket Pool's `DatabaseError` and the HTTP
+ * driver's `NeonDbError` (built from the endpoint's 400 answer) carry Postgres's fields as their own
+ * properties. Returns `undefined` for errors that did not come from Postgres (network failures,
+ * the HTTP driver's "Server error (HTTP status N)", whose `code` is absent or empty).
  */
 export function getPostgresError(error: unknown): PostgresErrorDetails | undefined {
   let current: unknown = error;

@@ -22,10 +22,14 @@ export {
 } from 'drizzle-orm';
 export {
   createDatabaseClient,
+  createHttpDatabaseClient,
   type Database,
   type DatabaseClient,
   type DatabaseClientOptions,
   type DatabaseTransaction,
+  type HttpDatabase,
+  type HttpDatabaseClient,
+  type HttpDatabaseClientOptions,
   type WebSocketConstructor,
   withDatabase,
 } from './client';

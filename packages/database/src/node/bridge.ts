@@ -1,6 +1,15 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect, isIP } from 'node:net';
+import { connect } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { isLoopbackHost } from './is-loopback-host';
+import {
+  createSqlOverHttpHandler,
+  SQL_OVER_HTTP_PATH,
+  type SqlOverHttpQueryInfo,
+} from './sql-over-http';
+
+export { isLoopbackHost } from './is-loopback-host';
 
 export interface DatabaseBridgeOptions {
   /** Port to listen on; 0 (the default) lets the OS choose. */
@@ -9,23 +18,24 @@ export interface DatabaseBridgeOptions {
   host?: string;
   /** Told about socket errors (for example a Postgres server that is not running). */
   onError?: (error: Error) => void;
+  /**
+   * Called once per SQL-over-HTTP request the bridge accepts, with how many statements it carried
+   * (tests count HTTP round trips per app request with it).
+   */
+  onHttpQuery?: (info: SqlOverHttpQueryInfo) => void;
 }
 
 export interface DatabaseBridge {
   port: number;
   /** Value for `DatabaseClientOptions.webSocketProxy`, e.g. `127.0.0.1:54021/v1`. */
   webSocketProxy: string;
-  /** Stops listening and closes every open tunnel. */
+  /**
+   * Neon's SQL-over-HTTP endpoint on the same port, e.g. `http://127.0.0.1:54021/sql`: the value for
+   * `HttpDatabaseClientOptions.httpEndpoint` (or the driver's `neonConfig.fetchEndpoint`).
+   */
+  httpEndpoint: string;
+  /** Stops listening, closes every open tunnel and ends the HTTP endpoint's Postgres pools. */
   close: () => Promise<void>;
-}
-
-/** True for `localhost`, `127.0.0.0/8` and `::1`: the only targets the bridge will open. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 function parseTarget(requestUrl: string | undefined): { host: string; port: number } | undefined {
@@ -38,20 +48,31 @@ function parseTarget(requestUrl: string | undefined): { host: string; port: numb
 }
 
 /**
- * Starts a WebSocket-to-TCP bridge so that `@neondatabase/serverless` (which speaks the Postgres
- * protocol over a WebSocket) can reach a plain Postgres server. The driver asks for
- * `ws://<bridge>/v1?address=<host>:<port>`; each WebSocket becomes one TCP connection to that
- * address. Only loopback targets are accepted: anything else is refused with close code 1008.
+ * Starts the local stand-in for Neon's proxy, so that `@neondatabase/serverless` can reach a plain
+ * Postgres server. One port serves both of the driver's transports:
+ * - WebSocket: the driver asks for `ws://<bridge>/v1?address=<host>:<port>`; each WebSocket becomes
+ *   one TCP connection to that address (refused with close code 1008 unless it is loopback);
+ * - HTTP: `POST /sql` speaks Neon's SQL-over-HTTP protocol (`neon()`, `drizzle-orm/neon-http`) on
+ *   pooled connections, for loopback connection strings only (see `createSqlOverHttpHandler`).
  * For local development and tests only; Neon runs its own proxy.
  */
 export async function startDatabaseBridge(
   options: DatabaseBridgeOptions = {},
 ): Promise<DatabaseBridge> {
   const host = options.host ?? '127.0.0.1';
-  const server = new WebSocketServer({ host, port: options.port ?? 0 });
   const report = (error: Error) => options.onError?.(error);
+  const sqlOverHttp = createSqlOverHttpHandler({ onQuery: options.onHttpQuery, onError: report });
+  const server = createServer((request, response) => {
+    void sqlOverHttp.handle(request, response);
+  });
+  const webSockets = new WebSocketServer({ server });
+  // ws re-emits the HTTP server's errors on itself; an 'error' event without a listener would throw.
+  let listening = false;
+  webSockets.on('error', (error) => {
+    if (listening) report(error);
+  });
 
-  server.on('connection', (socket, request) => {
+  webSockets.on('connection', (socket, request) => {
     const target = parseTarget(request.url);
     if (!target) {
       socket.close(1008, 'target must be a loopback host:port');
@@ -77,19 +98,27 @@ export async function startDatabaseBridge(
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  server.on('error', report);
+  listening = true;
   const { port } = server.address() as AddressInfo;
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     port,
-    webSocketProxy: `${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
-      }),
+    webSocketProxy: `${authority}/v1`,
+    httpEndpoint: `http://${authority}${SQL_OVER_HTTP_PATH}`,
+    close: async () => {
+      for (const client of webSockets.clients) client.terminate();
+      await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive HTTP connections would otherwise hold `close()` open.
+      server.closeAllConnections();
+      await Promise.all([stopped, sqlOverHttp.close()]);
+    },
   };
 }

@@ -1,7 +1,4 @@
-export {
-  type DatabaseBridge,
-  type DatabaseBridgeOptions,
-  isLoopbackHost,
-  startDatabaseBridge,
-} from './bridge';
+export { type DatabaseBridge, type DatabaseBridgeOptions, startDatabaseBridge } from './bridge';
+export { isLoopbackHost } from './is-loopback-host';
 export { type MigrateDatabaseOptions, migrateDatabase, migrationsFolder } from './migrate';
+export type { SqlOverHttpQueryInfo } from './sql-over-http';
