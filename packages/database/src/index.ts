@@ -39,4 +39,5 @@ export {
   PostgresErrorCode,
   type PostgresErrorDetails,
 } from './errors';
+export { type Queryable, queryRows } from './query-rows';
 export * from './schema';

@@ -1,4 +1,4 @@
-import type { Database } from '@codex/database';
+import type { Database, HttpDatabase } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type Stripe from 'stripe';
 import { fulfillCheckout } from './fulfillment/checkout-sessions';
@@ -26,7 +26,10 @@ import {
 import type { CheckoutSessionSnapshot } from './fulfillment/stripe-events';
 
 export interface FulfillmentServiceDependencies {
+  /** The WebSocket pool: interactive transactions (the careful paths). Connects on first use. */
   db: Database;
+  /** SQL over HTTP for the one-statement webhook (completion, duplicate). Without it: `db`. */
+  http?: HttpDatabase | undefined;
   /**
    * Undefined without a Stripe key: checkout events still apply; the success page answers
    * `PAYMENT_PROVIDER_NOT_CONFIGURED`; refunds, disputes and reconciliation, which must read
@@ -51,6 +54,7 @@ export class FulfillmentService {
   constructor(dependencies: FulfillmentServiceDependencies) {
     this.#ctx = {
       db: dependencies.db,
+      hot: dependencies.http ?? dependencies.db,
       stripe: dependencies.stripe,
       logger: dependencies.logger,
       clock: dependencies.clock ?? (() => new Date()),

@@ -1,4 +1,14 @@
-import { and, contentPurchases, type Database, eq, isNull, or } from '@codex/database';
+import {
+  and,
+  contentPurchases,
+  type Database,
+  eq,
+  type HttpDatabase,
+  isNull,
+  or,
+  type Queryable,
+  queryRows,
+} from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
 import {
@@ -31,7 +41,13 @@ export interface PurchaseServiceConfig {
 }
 
 export interface PurchaseServiceDependencies {
+  /** The WebSocket pool: interactive transactions, and the rare paths. Connects on first use. */
   db: Database;
+  /**
+   * SQL over HTTP for the hot statements (access check, the checkout's claim and link): one
+   * request each, no connection set-up. Without it they run on `db`.
+   */
+  http?: HttpDatabase | undefined;
   /** Undefined when no Stripe key is configured: free content still works, paid checkout refuses. */
   stripe: Stripe | undefined;
   logger: ObservabilityClient;
@@ -56,6 +72,7 @@ const MAX_ROUNDS = 4;
  */
 export class PurchaseService {
   readonly #db: Database;
+  readonly #hot: Queryable;
   readonly #stripeClient: Stripe | undefined;
   readonly #logger: ObservabilityClient;
   readonly #clock: () => Date;
@@ -67,6 +84,7 @@ export class PurchaseService {
   constructor(dependencies: PurchaseServiceDependencies) {
     const { config } = dependencies;
     this.#db = dependencies.db;
+    this.#hot = dependencies.http ?? dependencies.db;
     this.#stripeClient = dependencies.stripe;
     this.#logger = dependencies.logger;
     this.#clock = dependencies.clock ?? (() => new Date());
@@ -97,7 +115,7 @@ export class PurchaseService {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // One round trip: the content, the customer's active purchase, and the new purchase when
       // the slot is free (completed at once when free, pending when paid and Stripe is there).
-      const { item, active, insertedId } = await claimPurchaseSlot(this.#db, {
+      const { item, active, insertedId } = await claimPurchaseSlot(this.#hot, {
         customerId,
         contentId,
         canPay: this.#stripeClient !== undefined,
@@ -136,7 +154,7 @@ export class PurchaseService {
    * the same rule). One indexed query (the partial unique index on active purchases).
    */
   async hasAccess(customerId: string, contentId: string): Promise<boolean> {
-    const rows = await this.#db
+    const query = this.#db
       .select({ id: contentPurchases.id })
       .from(contentPurchases)
       .where(
@@ -149,6 +167,8 @@ export class PurchaseService {
         ),
       )
       .limit(1);
+    // Built with the query builder, run on the one-request transport.
+    const rows = await queryRows(this.#hot, query.getSQL());
     return rows.length > 0;
   }
 
@@ -307,7 +327,7 @@ export class PurchaseService {
       );
     }
 
-    const linked = await this.#db
+    const link = this.#db
       .update(contentPurchases)
       .set({
         stripeCheckoutSessionId: session.id,
@@ -316,6 +336,7 @@ export class PurchaseService {
       })
       .where(and(eq(contentPurchases.id, purchaseId), eq(contentPurchases.status, 'pending')))
       .returning({ id: contentPurchases.id });
+    const linked = await queryRows(this.#hot, link.getSQL());
     if (linked.length === 0) {
       // Retired as abandoned while Stripe was slow: make the orphan session unpayable and start over.
       await this.#stripe.checkout.sessions.expire(session.id).catch((error: unknown) => {

@@ -1,4 +1,9 @@
-import { createDatabaseClient, type DatabaseClient } from '@codex/database';
+import {
+  createDatabaseClient,
+  createHttpDatabaseClient,
+  type DatabaseClient,
+  type HttpDatabase,
+} from '@codex/database';
 import { ObservabilityClient } from '@codex/observability';
 import {
   createTestContent,
@@ -16,18 +21,21 @@ import { createStripeClient } from './create-stripe-client';
 import { FulfillmentService } from './fulfillment-service';
 import { PurchaseService } from './purchase-service';
 
-// The round-trip budgets of each request (README, Performance). Statements are counted through a
-// hook on the production driver, Stripe calls at the stand-in. Transaction control (BEGIN, COMMIT)
-// is counted separately: it rides on the same connection and is not a query of its own.
-// Like a Worker, each measured request gets a pool of its own, so connection set-ups count too.
+// The round-trip budgets of each request (README, Performance), counted where they cross the
+// network: HTTP requests to the SQL endpoint, WebSocket connections the pool opens, statements on
+// either (a hook on the production drivers), and calls the Stripe stand-in receives. Transaction
+// control (BEGIN, COMMIT) is counted separately: it rides on a pooled connection. Like a Worker,
+// each measured request gets clients of its own.
 let testDb: TestDatabase;
 let stub: StripeStub;
-let client: DatabaseClient;
+let pool: DatabaseClient;
+let http: HttpDatabase;
 const statements: string[] = [];
 let connections = 0;
+let httpRequests = 0;
 
-const openClient = () =>
-  createDatabaseClient({
+const openClients = () => {
+  pool = createDatabaseClient({
     connectionString: testDb.connectionString,
     webSocketConstructor: nodeWebSocket,
     ...(testDb.webSocketProxy ? { webSocketProxy: testDb.webSocketProxy } : {}),
@@ -36,14 +44,23 @@ const openClient = () =>
       connections++;
     },
   });
+  http = createHttpDatabaseClient({
+    connectionString: testDb.connectionString,
+    ...(testDb.httpEndpoint ? { httpEndpoint: testDb.httpEndpoint } : {}),
+    onQuery: (sql) => statements.push(sql),
+    onHttpRequest: () => {
+      httpRequests++;
+    },
+  }).db;
+};
 
 beforeAll(async () => {
   [testDb, stub] = await Promise.all([createTestDatabase(), startStripeStub()]);
-  client = openClient();
+  openClients();
 });
 
 afterAll(async () => {
-  await client?.close();
+  await pool?.close();
   await Promise.all([testDb?.close(), stub?.close()]);
 });
 
@@ -51,28 +68,31 @@ const logger = new ObservabilityClient('budgets', 'test', { write: () => undefin
 const stripe = () => createStripeClient({ secretKey: 'sk_test_budgets_0123', apiBase: stub.url });
 const purchases = () =>
   new PurchaseService({
-    db: client.db,
+    db: pool.db,
+    http,
     stripe: stripe(),
     logger,
     config: { webAppUrl: 'https://app.codex.test' },
   });
-const fulfillment = () => new FulfillmentService({ db: client.db, stripe: stripe(), logger });
+const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
 
-/** Statements, connection set-ups and Stripe calls made by `work`, on a fresh pool like a request's. */
+/** What `work` sent over the network, on fresh clients like a request's. */
 async function measure<T>(work: () => Promise<T>) {
-  await client.close();
-  client = openClient();
+  await pool.close();
+  openClients();
   const firstStatement = statements.length;
   const firstStripeCall = stub.requests.length;
   const firstConnection = connections;
+  const firstHttpRequest = httpRequests;
   const result = await work();
   const sent = statements.slice(firstStatement);
   return {
     result,
     statements: sent.filter((sql) => !isTransactionControl(sql)),
     transactions: sent.filter((sql) => /^\s*begin\b/i.test(sql)).length,
+    httpRequests: httpRequests - firstHttpRequest,
     connections: connections - firstConnection,
     stripeCalls: stub.requests.length - firstStripeCall,
   };
@@ -93,49 +113,53 @@ function completedEvent(session: Stripe.Checkout.Session): Stripe.Event {
 }
 
 describe('round-trip budgets', () => {
-  it('access check: 1 statement, no Stripe call', async () => {
+  it('access check: 1 HTTP request, no connection, no Stripe call', async () => {
     const item = await createItem(500);
     const measured = await measure(() => purchases().hasAccess(createTestUser(), item.id));
     expect(measured.statements).toHaveLength(1);
+    expect(measured.httpRequests).toBe(1);
     expect(measured.transactions).toBe(0);
     expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(1);
+    expect(measured.connections).toBe(0);
   });
 
-  it('checkout, new session: 2 statements around 1 Stripe call', async () => {
+  it('checkout, new session: 2 HTTP requests around 1 Stripe call', async () => {
     const item = await createItem(500);
     const measured = await measure(() =>
       purchases().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('checkout_created');
     expect(measured.statements).toHaveLength(2);
+    expect(measured.httpRequests).toBe(2);
     expect(measured.stripeCalls).toBe(1);
-    expect(measured.connections).toBe(1);
+    expect(measured.connections).toBe(0);
   });
 
-  it('checkout, open session reused: 1 statement, no Stripe call', async () => {
+  it('checkout, open session reused: 1 HTTP request, no Stripe call', async () => {
     const item = await createItem(500);
     const customerId = createTestUser();
     await purchases().createCheckoutSession(customerId, item.id);
     const measured = await measure(() => purchases().createCheckoutSession(customerId, item.id));
     expect(measured.result.status).toBe('checkout_reused');
     expect(measured.statements).toHaveLength(1);
+    expect(measured.httpRequests).toBe(1);
     expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(1);
+    expect(measured.connections).toBe(0);
   });
 
-  it('checkout, free content: 1 statement, no Stripe call', async () => {
+  it('checkout, free content: 1 HTTP request, no Stripe call', async () => {
     const item = await createItem(0);
     const measured = await measure(() =>
       purchases().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('free_access_granted');
     expect(measured.statements).toHaveLength(1);
+    expect(measured.httpRequests).toBe(1);
     expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(1);
+    expect(measured.connections).toBe(0);
   });
 
-  it('webhook, first delivery: 1 statement; duplicate: 1 statement', async () => {
+  it('webhook, first delivery: 1 HTTP request; duplicate: 1 HTTP request', async () => {
     const item = await createItem(500);
     const checkout = await purchases().createCheckoutSession(createTestUser(), item.id);
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
@@ -151,14 +175,16 @@ describe('round-trip budgets', () => {
     // Inbox row and completion in one statement: no interactive transaction.
     expect(first.transactions).toBe(0);
     expect(first.statements).toHaveLength(1);
+    expect(first.httpRequests).toBe(1);
     expect(first.stripeCalls).toBe(0);
-    expect(first.connections).toBe(1);
+    expect(first.connections).toBe(0);
 
     const duplicate = await measure(() => fulfillment().handleStripeEvent(event));
     expect(duplicate.result).toEqual({ status: 'duplicate' });
     expect(duplicate.transactions).toBe(0);
     expect(duplicate.statements).toHaveLength(1);
+    expect(duplicate.httpRequests).toBe(1);
     expect(duplicate.stripeCalls).toBe(0);
-    expect(duplicate.connections).toBe(1);
+    expect(duplicate.connections).toBe(0);
   });
 });

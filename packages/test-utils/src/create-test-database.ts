@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createDatabaseClient, type Database, sql } from '@codex/database';
+import {
+  createDatabaseClient,
+  createHttpDatabaseClient,
+  type Database,
+  type HttpDatabase,
+  sql,
+} from '@codex/database';
 import { migrateDatabase } from '@codex/database/node';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -13,6 +19,10 @@ export interface TestDatabase {
   connectionString: string;
   /** Bridge the driver must use for this database (`DatabaseClientOptions.webSocketProxy`). */
   webSocketProxy: string | undefined;
+  /** The SQL-over-HTTP endpoint in front of it (`HttpDatabaseClientOptions.httpEndpoint`). */
+  httpEndpoint: string | undefined;
+  /** Drizzle on SQL over HTTP (one request per statement or batch), on the same database. */
+  http: HttpDatabase;
   /** `server`: a real Postgres server, connections truly parallel. `embedded`: PGlite, connections serialised. */
   mode: 'server' | 'embedded';
   /** Closes the pool and drops (or stops) the database. */
@@ -52,7 +62,7 @@ export async function createTestDatabase(
   const shouldMigrate = options.migrate ?? true;
 
   if (config.mode === 'server') {
-    const { adminUrl, templateDatabase, databasePrefix, webSocketProxy } = config;
+    const { adminUrl, templateDatabase, databasePrefix, webSocketProxy, httpEndpoint } = config;
     const name = `${databasePrefix}${randomBytes(6).toString('hex')}`;
     const proxy = webSocketProxy ? { webSocketProxy } : {};
     const admin = createDatabaseClient({
@@ -78,8 +88,10 @@ export async function createTestDatabase(
     });
     return {
       db: client.db,
+      http: httpClient(connectionString, httpEndpoint),
       connectionString,
       webSocketProxy,
+      httpEndpoint,
       mode: 'server',
       close: async () => {
         await client.close();
@@ -101,7 +113,7 @@ export async function createTestDatabase(
   });
   await server.start();
   const connectionString = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const { webSocketProxy } = config;
+  const { webSocketProxy, httpEndpoint } = config;
   try {
     if (shouldMigrate) {
       await migrateDatabase({
@@ -123,8 +135,10 @@ export async function createTestDatabase(
   });
   return {
     db: client.db,
+    http: httpClient(connectionString, httpEndpoint),
     connectionString,
     webSocketProxy,
+    httpEndpoint,
     mode: 'embedded',
     close: async () => {
       await client.close();
@@ -132,4 +146,11 @@ export async function createTestDatabase(
       await pglite.close();
     },
   };
+}
+
+function httpClient(connectionString: string, httpEndpoint: string | undefined): HttpDatabase {
+  return createHttpDatabaseClient({
+    connectionString,
+    ...(httpEndpoint ? { httpEndpoint } : {}),
+  }).db;
 }

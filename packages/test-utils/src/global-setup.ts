@@ -43,14 +43,18 @@ export async function setupTestDatabases(projectName: string): Promise<TestDatab
       `${projectName}: embedded PGlite per test file (set ${TestDatabaseEnv.testUrl} or ${TestDatabaseEnv.url} to use a Postgres server)`,
     );
     return {
-      config: { mode: 'embedded', webSocketProxy: bridge.webSocketProxy },
+      config: {
+        mode: 'embedded',
+        webSocketProxy: bridge.webSocketProxy,
+        httpEndpoint: bridge.httpEndpoint,
+      },
       teardown: () => bridge.close(),
     };
   }
 
-  const webSocketProxy = isLoopbackHost(new URL(serverUrl).hostname)
-    ? bridge.webSocketProxy
-    : undefined;
+  const isLoopback = isLoopbackHost(new URL(serverUrl).hostname);
+  const webSocketProxy = isLoopback ? bridge.webSocketProxy : undefined;
+  const httpEndpoint = isLoopback ? bridge.httpEndpoint : undefined;
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const databasePrefix = `codex_t_${runId}_${projectName.replace(/[^a-z0-9]/gi, '')}_`;
   const templateDatabase = `${databasePrefix}template`;
@@ -91,6 +95,7 @@ export async function setupTestDatabases(projectName: string): Promise<TestDatab
       templateDatabase,
       databasePrefix,
       webSocketProxy,
+      httpEndpoint,
     },
     teardown: async () => {
       try {

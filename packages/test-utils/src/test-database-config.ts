@@ -13,10 +13,13 @@ export type TestDatabaseConfig =
       databasePrefix: string;
       /** Bridge for the driver when the server is on loopback; undefined for a remote server (Neon). */
       webSocketProxy: string | undefined;
+      /** The same bridge's SQL-over-HTTP endpoint; undefined for a remote server (Neon's own). */
+      httpEndpoint: string | undefined;
     }
   | {
       mode: 'embedded';
       webSocketProxy: string;
+      httpEndpoint: string;
     };
 
 declare module 'vitest' {

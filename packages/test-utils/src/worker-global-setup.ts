@@ -9,6 +9,8 @@ export interface WorkerTestEnv {
   DATABASE_URL: string;
   /** Bridge in front of it (empty for a remote server reached directly). */
   DATABASE_WS_PROXY: string;
+  /** The bridge's SQL-over-HTTP endpoint (empty for a remote server: Neon's own). */
+  DATABASE_HTTP_ENDPOINT: string;
   /** The Stripe stand-in, e.g. `http://127.0.0.1:41234`; its `/__stub/*` endpoints steer it. */
   STRIPE_API_BASE: string;
   /** `server` or `embedded`, as for `createTestDatabase`. */
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('workerTestEnv', {
     DATABASE_URL: database.connectionString,
     DATABASE_WS_PROXY: database.webSocketProxy ?? '',
+    DATABASE_HTTP_ENDPOINT: database.httpEndpoint ?? '',
     STRIPE_API_BASE: stub.url,
     DATABASE_MODE: database.mode,
   });

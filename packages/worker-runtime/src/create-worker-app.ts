@@ -1,4 +1,4 @@
-import type { Database } from '@codex/database';
+import type { Database, HttpDatabase } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import {
   createErrorHandler,
@@ -24,8 +24,10 @@ export interface WorkerVariables<Config> {
   logger: ObservabilityClient;
   /** Set by `requireConfig()`. */
   config: Config;
-  /** Set by `requestDatabase()`. */
+  /** Set by `requestDatabase()`: the WebSocket pool, for interactive transactions. */
   database: () => Database;
+  /** Set by `requestDatabase()`: SQL over HTTP, one request per statement, for the hot paths. */
+  httpDatabase: () => HttpDatabase;
   /** Set by `requestStripe()`. */
   stripe: () => Stripe | undefined;
 }

@@ -19,7 +19,8 @@ export function defineWorkerProject(options) {
       cloudflareTest(({ inject }) => {
         // Started in Node by the global setup: the runtime cannot start a database or a server.
         /** @type {WorkerTestEnv} */
-        const { DATABASE_WS_PROXY, ...workerTestEnv } = inject('workerTestEnv');
+        const { DATABASE_WS_PROXY, DATABASE_HTTP_ENDPOINT, ...workerTestEnv } =
+          inject('workerTestEnv');
         return {
           ...(wranglerConfigPath === null ? {} : { wrangler: { configPath: wranglerConfigPath } }),
           miniflare: {
@@ -35,6 +36,7 @@ export function defineWorkerProject(options) {
               ...workerTestEnv,
               // Empty for a remote server reached directly: then the binding is left out.
               ...(DATABASE_WS_PROXY ? { DATABASE_WS_PROXY } : {}),
+              ...(DATABASE_HTTP_ENDPOINT ? { DATABASE_HTTP_ENDPOINT } : {}),
             },
           },
         };

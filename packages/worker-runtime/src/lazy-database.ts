@@ -1,4 +1,10 @@
-import { createDatabaseClient, type Database, type DatabaseClient } from '@codex/database';
+import {
+  createDatabaseClient,
+  createHttpDatabaseClient,
+  type Database,
+  type DatabaseClient,
+  type HttpDatabase,
+} from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 
 /** The bindings a database client is built from. */
@@ -7,6 +13,8 @@ export interface DatabaseConfig {
   DATABASE_URL: string;
   /** `host:port/path` of a WebSocket-to-TCP bridge in front of a plain Postgres; unset for Neon. */
   DATABASE_WS_PROXY?: string | undefined;
+  /** The bridge's SQL-over-HTTP endpoint in front of a plain Postgres; unset for Neon's own. */
+  DATABASE_HTTP_ENDPOINT?: string | undefined;
 }
 
 /** Options for {@link lazyDatabase}. */
@@ -20,6 +28,11 @@ export interface LazyDatabaseOptions {
 export interface LazyDatabase {
   /** The Drizzle instance. The first call creates the pool; no socket opens before a query. */
   db: () => Database;
+  /**
+   * Drizzle on SQL over HTTP: one request per statement or batch, no connection, nothing to
+   * close. For the hot single statements; `db()` for interactive transactions.
+   */
+  http: () => HttpDatabase;
   /** Whether `db()` has been called (so there is a pool to close). */
   isOpen: () => boolean;
   /** Ends the pool if one was created. Never rejects; safe to call more than once. */
@@ -34,7 +47,15 @@ export interface LazyDatabase {
 export function lazyDatabase(options: LazyDatabaseOptions): LazyDatabase {
   const { config, logger } = options;
   let client: DatabaseClient | undefined;
+  let http: HttpDatabase | undefined;
   return {
+    http: () => {
+      http ??= createHttpDatabaseClient({
+        connectionString: config.DATABASE_URL,
+        ...(config.DATABASE_HTTP_ENDPOINT ? { httpEndpoint: config.DATABASE_HTTP_ENDPOINT } : {}),
+      }).db;
+      return http;
+    },
     db: () => {
       client ??= createDatabaseClient({
         connectionString: config.DATABASE_URL,

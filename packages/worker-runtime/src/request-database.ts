@@ -1,4 +1,4 @@
-import type { Database } from '@codex/database';
+import type { Database, HttpDatabase } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type { MiddlewareHandler } from 'hono';
 import { type DatabaseConfig, lazyDatabase } from './lazy-database';
@@ -10,6 +10,8 @@ export interface RequestDatabaseEnv {
     logger: ObservabilityClient;
     /** The request's database, opened on first call; closed when the request ends. */
     database: () => Database;
+    /** The request's SQL-over-HTTP client, for the hot single statements (no connection). */
+    httpDatabase: () => HttpDatabase;
   };
 }
 
@@ -25,6 +27,7 @@ export const requestDatabase = (): MiddlewareHandler<RequestDatabaseEnv> =>
   async function requestDatabase(c, next) {
     const database = lazyDatabase({ config: c.var.config, logger: c.var.logger });
     c.set('database', database.db);
+    c.set('httpDatabase', database.http);
     try {
       await next();
     } finally {

@@ -19,6 +19,8 @@ export const workerConfigSchema = z.object({
   ),
   // host:port/path of the WebSocket-to-TCP bridge in front of a plain Postgres (local runs, tests).
   DATABASE_WS_PROXY: z.string().min(1).optional(),
+  // The same bridge's SQL-over-HTTP endpoint (local runs, tests); unset for Neon's own.
+  DATABASE_HTTP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_SECRET_KEY: refusePlaceholders(
     z
       .string()
@@ -36,6 +38,7 @@ export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 export interface WorkerBindings {
   DATABASE_URL?: string;
   DATABASE_WS_PROXY?: string;
+  DATABASE_HTTP_ENDPOINT?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_API_BASE?: string;
   ENVIRONMENT?: string;

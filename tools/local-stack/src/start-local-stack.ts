@@ -236,6 +236,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     const vars: Record<string, string> = {
       DATABASE_URL: databaseUrl,
       ...(webSocketProxy ? { DATABASE_WS_PROXY: webSocketProxy } : {}),
+      ...(webSocketProxy ? { DATABASE_HTTP_ENDPOINT: bridge.httpEndpoint } : {}),
       ...options.vars,
     };
     const checkout = startWorker('checkout', workerDirs.checkout, ports.checkout, vars, log);

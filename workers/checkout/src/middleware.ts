@@ -17,6 +17,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     c.set('purchases', () => {
       purchases ??= new PurchaseService({
         db: c.var.database(),
+        http: c.var.httpDatabase(),
         stripe: c.var.stripe(),
         logger: c.var.logger,
         config: { webAppUrl: c.var.config.WEB_APP_URL },
@@ -26,6 +27,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     c.set('fulfillment', () => {
       fulfillment ??= new FulfillmentService({
         db: c.var.database(),
+        http: c.var.httpDatabase(),
         stripe: c.var.stripe(),
         logger: c.var.logger,
       });

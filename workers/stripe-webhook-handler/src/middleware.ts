@@ -17,6 +17,7 @@ export const fulfillmentServices = (): MiddlewareHandler<WebhookEnv> =>
     c.set('fulfillment', () => {
       service ??= new FulfillmentService({
         db: c.var.database(),
+        http: c.var.httpDatabase(),
         stripe: c.var.stripe(),
         logger: c.var.logger,
       });

@@ -2,8 +2,9 @@ import {
   type Content,
   type ContentPurchase,
   contentPurchases,
-  type Database,
   holdsPurchaseSlot,
+  type Queryable,
+  queryRows,
   sql,
 } from '@codex/database';
 
@@ -40,11 +41,13 @@ export interface SlotClaim {
  * sees the winner on its next read). All parts see one snapshot.
  */
 export async function claimPurchaseSlot(
-  db: Database,
+  db: Queryable,
   options: { customerId: string; contentId: string; canPay: boolean; now: Date },
 ): Promise<SlotClaim> {
   const { customerId, contentId, canPay, now } = options;
-  const result = await db.execute(sql`
+  const rows = await queryRows(
+    db,
+    sql`
     WITH item AS (
       SELECT id, organization_id, title, description, price_cents, currency, status
       FROM content WHERE id = ${contentId}
@@ -76,8 +79,9 @@ export async function claimPurchaseSlot(
            active.stripe_checkout_expires_at, active.created_at AS active_created_at,
            inserted.id AS inserted_id
     FROM item LEFT JOIN active ON true LEFT JOIN inserted ON true
-  `);
-  const row = result.rows[0] as Record<string, unknown> | undefined;
+  `,
+  );
+  const row = rows[0];
   if (!row) return { item: undefined, active: undefined, insertedId: undefined };
   return {
     item: {

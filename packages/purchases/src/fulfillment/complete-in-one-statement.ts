@@ -1,4 +1,4 @@
-import { sql } from '@codex/database';
+import { queryRows, sql } from '@codex/database';
 import { isPaid } from './checkout-sessions';
 import type { FulfillmentContext, PurchaseIds } from './context';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
@@ -44,7 +44,13 @@ export async function completeInOneStatement(
   const claimedCustomer = metadata.customerId || null;
   const now = ctx.clock().toISOString();
   const paymentIntentId = idOf(session.payment_intent) ?? null;
-  const result = await ctx.db.execute(sql`
+  const rows = await queryRows<{
+    seen: boolean;
+    purchase_id: string | null;
+    content_id: string | null;
+  }>(
+    ctx.hot,
+    sql`
     WITH seen AS (
       SELECT 1 FROM stripe_webhook_events WHERE id = ${event.id}
     ),
@@ -70,10 +76,9 @@ export async function completeInOneStatement(
     SELECT EXISTS (SELECT 1 FROM seen) AS seen,
            (SELECT id FROM completed) AS purchase_id,
            (SELECT content_id FROM completed) AS content_id
-  `);
-  const row = result.rows[0] as
-    | { seen: boolean; purchase_id: string | null; content_id: string | null }
-    | undefined;
+  `,
+  );
+  const row = rows[0];
   if (row?.seen) return { status: 'duplicate' };
   if (row?.purchase_id && row.content_id) {
     return { status: 'completed', ids: { purchaseId: row.purchase_id, contentId: row.content_id } };

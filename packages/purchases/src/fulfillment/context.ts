@@ -4,13 +4,17 @@ import type {
   DatabaseTransaction,
   FulfillmentAnomalyKind,
   PaymentEventKind,
+  Queryable,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type Stripe from 'stripe';
 
 /** What every fulfillment step works with; built once per request by `FulfillmentService`. */
 export interface FulfillmentContext {
+  /** The WebSocket pool: interactive transactions. Connects on first use. */
   db: Database;
+  /** Where single hot statements run: SQL over HTTP when configured, else `db`. */
+  hot: Queryable;
   /** Undefined without a Stripe key: steps that must ask Stripe refuse (see `requireStripe`). */
   stripe: Stripe | undefined;
   logger: ObservabilityClient;

@@ -14,7 +14,10 @@ import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
 import { PurchaseService } from '../purchase-service';
 
-/** A database and a Stripe stand-in of their own, and the services wired to them as a worker would. */
+/**
+ * A database and a Stripe stand-in of their own, and the services wired to them as a worker would:
+ * the pool for transactions, SQL over HTTP for the hot statements.
+ */
 export interface TestWorld {
   readonly testDb: TestDatabase;
   readonly db: Database;
@@ -52,6 +55,7 @@ export async function createTestWorld(
     purchases: () =>
       new PurchaseService({
         db: testDb.db,
+        http: testDb.http,
         stripe: stripe(),
         logger,
         config: { webAppUrl: 'https://app.codex.test' },

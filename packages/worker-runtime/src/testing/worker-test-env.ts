@@ -7,6 +7,7 @@ export interface WorkerTestBindings {
   DATABASE_URL: string;
   /** The bridge in front of it; absent for a server reached directly. */
   DATABASE_WS_PROXY?: string;
+  DATABASE_HTTP_ENDPOINT?: string;
   /** The Stripe stand-in, e.g. `http://127.0.0.1:41234`; its `/__stub/*` endpoints steer it. */
   STRIPE_API_BASE: string;
   /** `server` (a real Postgres) or `embedded` (PGlite, connections serialised). */

@@ -12,13 +12,14 @@ const BENCH_ENVIRONMENTS: ReadonlySet<Environment> = new Set(['development', 'te
 
 /**
  * `GET /api/bench/floor`: the floor the access check is measured against by `pnpm bench`: the same
- * middleware (auth, per-request pool) and one trivial query through the same driver. Served only
+ * middleware (auth, per-request database) and `SELECT 1` over the same SQL-over-HTTP transport. Served only
  * when ENVIRONMENT is `development` or `test`; 404 everywhere else.
  */
 export const benchRoutes = new Hono<CheckoutEnv>().get('/floor', async (c) => {
   if (!BENCH_ENVIRONMENTS.has(c.var.config.ENVIRONMENT)) {
     throw new ApiError('NOT_FOUND', 'Not found');
   }
-  await c.var.database().execute(sql`SELECT 1`);
+  // The physical minimum of a request: auth, then one statement in one HTTP round trip.
+  await c.var.httpDatabase().execute(sql`SELECT 1`);
   return c.json({ ok: true }, 200);
 });
