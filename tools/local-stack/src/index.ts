@@ -1,5 +1,6 @@
 export { demoIds, seedDemoData } from './demo-data';
 export { ensureDevVars, readDevVars } from './dev-vars';
+export { type LatencyProxy, type LatencyProxyOptions, startLatencyProxy } from './latency-proxy';
 export {
   defaultPorts,
   type LocalStack,
