@@ -28,7 +28,8 @@ import { type LocalStack, repositoryRoot, startLocalStack, workerDirs } from './
 // `pnpm bench`: what each request costs, on a real Postgres server, with both workers in the
 // Workers runtime and the Stripe stand-in as Stripe. Timings are reported, never asserted.
 // Two tables: throughput on loopback (autocannon, several concurrencies), and each request's
-// database round trips, measured through a latency proxy between the bridge and Postgres.
+// network round trips to the database, measured through a latency proxy between the workers and
+// the database bridge (where Neon's proxy would be).
 const JWT_SECRET = 'bench-buyer-token-secret-0123456789abcdef0123';
 const WEBHOOK_SECRET = 'whsec_bench0123456789abcdef';
 const STRIPE_KEY = 'sk_test_bench_local_stack';
@@ -62,7 +63,7 @@ if (!serverUrl) {
 const server = new URL(serverUrl);
 if (!isLoopbackHost(server.hostname)) {
   console.error(
-    'pnpm bench: DATABASE_URL must name a Postgres server on this machine (loopback): the latency proxy that makes round trips visible sits between the local bridge and that server.',
+    'pnpm bench: DATABASE_URL must name a Postgres server on this machine (loopback): the workers reach it through the local bridge, behind the latency proxy that makes round trips visible.',
   );
   process.exit(1);
 }
@@ -409,6 +410,14 @@ async function measureRoundTrips(
       isExpected: (status, body) => status === 200 && hasJson({ hasAccess: true })(body),
     },
     {
+      name: 'access check, previous transport (WebSocket pool)',
+      next: () => ({
+        url: `${stack.checkoutUrl}/api/bench/access-over-websocket/${demoIds.paidContent}`,
+        init: { headers: buyerHeaders },
+      }),
+      isExpected: (status, body) => status === 200 && hasJson({ hasAccess: true })(body),
+    },
+    {
       name: 'checkout, new session',
       next: async () =>
         checkoutAs(await bearer(`user_bench_latency_${customers++}`), demoIds.paidContent),
@@ -586,25 +595,26 @@ async function main() {
   const benchUrl = new URL(server);
   benchUrl.pathname = `/${benchDatabase}`;
 
-  // The workers reach Postgres only through the proxy, whatever their transport (the bridge's
-  // WebSocket tunnels, or a pool behind an HTTP endpoint): their DATABASE_URL names it.
+  // The proxy stands where the network is in production: between the workers and the database's
+  // front door (Neon's proxy; here the bridge, which serves both the WebSocket tunnel and SQL
+  // over HTTP). One HTTP request then pays one round trip, as on Neon, and a WebSocket pays its
+  // upgrade, start-up and every statement.
+  const bridgePort = await freePort();
   const proxy = await startLatencyProxy({
-    target: { host: server.hostname, port: Number(server.port || 5432) },
+    target: { host: '127.0.0.1', port: bridgePort },
     oneWayDelayMs: 0,
   });
   cleanups.push({ what: 'stopping the latency proxy', run: () => proxy.close() });
-  const workersUrl = new URL(benchUrl);
-  workersUrl.host = `127.0.0.1:${proxy.port}`;
 
   const stub = await startStripeStub();
   cleanups.push({ what: 'stopping the Stripe stand-in', run: () => stub.close() });
   const started = performance.now();
   const stack = await startLocalStack({
-    databaseUrl: workersUrl.toString(),
+    databaseUrl: benchUrl.toString(),
     ports: {
       checkout: await freePort(),
       webhooks: await freePort(),
-      bridge: await freePort(),
+      bridge: bridgePort,
       database: await freePort(),
     },
     vars: {
@@ -613,6 +623,8 @@ async function main() {
       STRIPE_SECRET_KEY: STRIPE_KEY,
       STRIPE_WEBHOOK_SECRET_PAYMENT: WEBHOOK_SECRET,
       STRIPE_API_BASE: stub.url,
+      DATABASE_WS_PROXY: `127.0.0.1:${proxy.port}/v1`,
+      DATABASE_HTTP_ENDPOINT: `http://127.0.0.1:${proxy.port}/sql`,
     },
     log: () => undefined,
   });
