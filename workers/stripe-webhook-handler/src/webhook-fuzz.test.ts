@@ -12,7 +12,7 @@ import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   captureConsole,
   deliver,
-  stripeId,
+  stripeEvent,
   testEnv,
   type WebhookAnswer,
   withTestDatabase,
@@ -139,17 +139,9 @@ describe('signed events that do not fit', () => {
       captureConsole('error');
       captureConsole('warn');
       captureConsole('log');
-      const event = {
-        id: stripeId('evt_'),
-        object: 'event',
-        type,
-        api_version: '2025-01-27.acacia',
-        created: Math.floor(Date.now() / 1000),
-        livemode: false,
-        data: { object },
-      };
+      const event = stripeEvent(type, object);
 
-      const response = await deliver(event as never);
+      const response = await deliver(event);
 
       expect(response.status).toBe(200);
       const answer = (await response.json()) as WebhookAnswer;

@@ -1,64 +1,21 @@
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StripeStubEvent } from './event-store';
-import { type StripeStub, startStripeStub } from './start-stripe-stub';
+import { describe, expect, it } from 'vitest';
 import { StripeStubError } from './stripe-error';
+import { createSession, thrownBy, types, useStripeStub } from './stub-test-support';
 
-let stub: StripeStub;
-let stripe: Stripe;
+const { stub, stripe } = useStripeStub();
 
-beforeAll(async () => {
-  stub = await startStripeStub();
-  stripe = new Stripe('sk_test_stub', {
-    host: stub.host,
-    port: stub.port,
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    maxNetworkRetries: 0,
-  });
-});
-afterEach(() => stub.reset());
-afterAll(() => stub.close());
-
-async function createSession(): Promise<string> {
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    success_url: 'https://codex.test/success',
-    cancel_url: 'https://codex.test/cancel',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: 'usd', unit_amount: 1250, product_data: { name: 'A' } },
-      },
-    ],
-    payment_intent_data: { metadata: { purchaseId: 'purchase-7' } },
-  });
-  return session.id;
-}
-
-function types(events: ReadonlyArray<StripeStubEvent>): string[] {
-  return events.map((event) => event.type);
-}
-
-/** The error thrown by `action`, failing the test if it returns. */
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return expect.fail('expected the stub action to throw');
-}
+const openSession = () => createSession(stripe(), { metadata: { purchaseId: 'purchase-7' } });
 
 describe('paying a checkout session', () => {
   it('by card: a succeeded PaymentIntent and Charge, a paid session, one completed event', async () => {
-    const sessionId = await createSession();
+    const sessionId = await openSession();
 
-    const events = stub.payCheckoutSession(sessionId);
+    const events = stub().payCheckoutSession(sessionId);
 
-    const session = await stripe.checkout.sessions.retrieve(sessionId);
+    const session = await stripe().checkout.sessions.retrieve(sessionId);
     expect(session).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
-    const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent));
+    const intent = await stripe().paymentIntents.retrieve(String(session.payment_intent));
     expect(intent).toMatchObject({
       id: expect.stringMatching(/^pi_\w{24}$/),
       object: 'payment_intent',
@@ -70,7 +27,7 @@ describe('paying a checkout session', () => {
       latest_charge: expect.stringMatching(/^ch_\w{24}$/),
       last_payment_error: null,
     });
-    const charge = await stripe.charges.retrieve(String(intent.latest_charge));
+    const charge = await stripe().charges.retrieve(String(intent.latest_charge));
     expect(charge).toMatchObject({
       object: 'charge',
       status: 'succeeded',
@@ -99,11 +56,11 @@ describe('paying a checkout session', () => {
   });
 
   it('expands payment_intent on session retrieve only when asked', async () => {
-    const sessionId = await createSession();
-    stub.payCheckoutSession(sessionId);
+    const sessionId = await openSession();
+    stub().payCheckoutSession(sessionId);
 
-    const plain = await stripe.checkout.sessions.retrieve(sessionId);
-    const expanded = await stripe.checkout.sessions.retrieve(sessionId, {
+    const plain = await stripe().checkout.sessions.retrieve(sessionId);
+    const expanded = await stripe().checkout.sessions.retrieve(sessionId, {
       expand: ['payment_intent'],
     });
 
@@ -114,16 +71,16 @@ describe('paying a checkout session', () => {
       status: 'succeeded',
       metadata: { purchaseId: 'purchase-7' },
     });
-    expect(stub.requests.at(-1)?.form).toEqual({ 'expand[0]': 'payment_intent' });
+    expect(stub().requests.at(-1)?.form).toEqual({ 'expand[0]': 'payment_intent' });
   });
 
   it('by bank debit: processing until settled as succeeded', async () => {
-    const sessionId = await createSession();
+    const sessionId = await openSession();
 
-    expect(types(stub.payCheckoutSession(sessionId, { method: 'delayed' }))).toEqual([
+    expect(types(stub().payCheckoutSession(sessionId, { method: 'delayed' }))).toEqual([
       'checkout.session.completed',
     ]);
-    const session = await stripe.checkout.sessions.retrieve(sessionId, {
+    const session = await stripe().checkout.sessions.retrieve(sessionId, {
       expand: ['payment_intent'],
     });
     expect(session).toMatchObject({
@@ -132,103 +89,103 @@ describe('paying a checkout session', () => {
       payment_intent: { status: 'processing', amount_received: 0 },
     });
     const intent = session.payment_intent as Stripe.PaymentIntent;
-    await expect(stripe.charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
+    await expect(stripe().charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
       status: 'pending',
       paid: false,
     });
 
-    const settled = stub.settleDelayedPayment(sessionId, 'succeeded');
+    const settled = stub().settleDelayedPayment(sessionId, 'succeeded');
 
     expect(types(settled)).toEqual(['checkout.session.async_payment_succeeded']);
     expect(settled[0]?.data.object).toMatchObject({ payment_status: 'paid' });
-    await expect(stripe.paymentIntents.retrieve(intent.id)).resolves.toMatchObject({
+    await expect(stripe().paymentIntents.retrieve(intent.id)).resolves.toMatchObject({
       status: 'succeeded',
       amount_received: 1250,
     });
-    await expect(stripe.charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
+    await expect(stripe().charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
       status: 'succeeded',
       paid: true,
     });
   });
 
   it('by bank debit that fails: requires_payment_method, a failed charge, nothing to refund', async () => {
-    const sessionId = await createSession();
-    stub.payCheckoutSession(sessionId, { method: 'delayed' });
+    const sessionId = await openSession();
+    stub().payCheckoutSession(sessionId, { method: 'delayed' });
 
-    const failed = stub.settleDelayedPayment(sessionId, 'failed');
+    const failed = stub().settleDelayedPayment(sessionId, 'failed');
 
     expect(types(failed)).toEqual(['checkout.session.async_payment_failed']);
     expect(failed[0]?.data.object).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
-    const intentId = String(stub.getSession(sessionId)?.payment_intent);
-    const intent = await stripe.paymentIntents.retrieve(intentId);
+    const intentId = String(stub().getSession(sessionId)?.payment_intent);
+    const intent = await stripe().paymentIntents.retrieve(intentId);
     expect(intent).toMatchObject({
       status: 'requires_payment_method',
       last_payment_error: { code: 'payment_intent_payment_attempt_failed' },
     });
-    await expect(stripe.charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
+    await expect(stripe().charges.retrieve(String(intent.latest_charge))).resolves.toMatchObject({
       status: 'failed',
       paid: false,
     });
-    expect(thrownBy(() => stub.settleDelayedPayment(sessionId, 'succeeded'))).toMatchObject({
+    expect(thrownBy(() => stub().settleDelayedPayment(sessionId, 'succeeded'))).toMatchObject({
       status: 400,
     });
-    expect(thrownBy(() => stub.createRefund(intentId))).toBeInstanceOf(StripeStubError);
+    expect(thrownBy(() => stub().createRefund(intentId))).toBeInstanceOf(StripeStubError);
   });
 
   it('refuses to pay or settle what Stripe would not', async () => {
-    const sessionId = await createSession();
-    expect(thrownBy(() => stub.settleDelayedPayment(sessionId, 'succeeded'))).toMatchObject({
+    const sessionId = await openSession();
+    expect(thrownBy(() => stub().settleDelayedPayment(sessionId, 'succeeded'))).toMatchObject({
       status: 400,
     });
-    stub.payCheckoutSession(sessionId);
+    stub().payCheckoutSession(sessionId);
 
-    expect(thrownBy(() => stub.payCheckoutSession(sessionId))).toMatchObject({
+    expect(thrownBy(() => stub().payCheckoutSession(sessionId))).toMatchObject({
       name: 'StripeStubError',
       status: 400,
       message: expect.stringContaining('"complete"'),
     });
-    expect(thrownBy(() => stub.settleDelayedPayment(sessionId, 'failed'))).toMatchObject({
+    expect(thrownBy(() => stub().settleDelayedPayment(sessionId, 'failed'))).toMatchObject({
       status: 400,
     });
-    expect(thrownBy(() => stub.payCheckoutSession('cs_test_unknown'))).toMatchObject({
+    expect(thrownBy(() => stub().payCheckoutSession('cs_test_unknown'))).toMatchObject({
       status: 404,
     });
   });
 });
 
 describe('expiring a checkout session', () => {
-  it('emits checkout.session.expired from the stub, from the API with its request, and by time', async () => {
-    const byStub = await createSession();
-    expect(types(stub.expireCheckoutSession(byStub))).toEqual(['checkout.session.expired']);
-    expect(thrownBy(() => stub.expireCheckoutSession(byStub))).toMatchObject({ status: 400 });
+  it('emits checkout.session.expired from the stub(), from the API with its request, and by time', async () => {
+    const byStub = await openSession();
+    expect(types(stub().expireCheckoutSession(byStub))).toEqual(['checkout.session.expired']);
+    expect(thrownBy(() => stub().expireCheckoutSession(byStub))).toMatchObject({ status: 400 });
 
-    const byApi = await createSession();
-    await stripe.checkout.sessions.expire(byApi, {}, { idempotencyKey: 'expire-1' });
-    expect(stub.events.at(-1)).toMatchObject({
+    const byApi = await openSession();
+    await stripe().checkout.sessions.expire(byApi, {}, { idempotencyKey: 'expire-1' });
+    expect(stub().events.at(-1)).toMatchObject({
       type: 'checkout.session.expired',
       request: { id: expect.stringMatching(/^req_/), idempotency_key: 'expire-1' },
       data: { object: { id: byApi, status: 'expired', url: null } },
     });
 
-    const byTime = await createSession();
-    stub.updateSession(byTime, { expires_at: Math.floor(Date.now() / 1000) - 1 });
-    const expired = stub.events.filter((event) => event.data.object.id === byTime);
+    const byTime = await openSession();
+    stub().updateSession(byTime, { expires_at: Math.floor(Date.now() / 1000) - 1 });
+    const expired = stub().events.filter((event) => event.data.object.id === byTime);
     expect(types(expired)).toEqual(['checkout.session.expired']);
-    await stripe.checkout.sessions.retrieve(byTime);
-    expect(stub.events.filter((event) => event.data.object.id === byTime)).toHaveLength(1);
+    await stripe().checkout.sessions.retrieve(byTime);
+    expect(stub().events.filter((event) => event.data.object.id === byTime)).toHaveLength(1);
   });
 
   it('keeps updateSession silent and still serves a PaymentIntent derived from the session', async () => {
-    const sessionId = await createSession();
-    stub.updateSession(sessionId, {
+    const sessionId = await openSession();
+    stub().updateSession(sessionId, {
       status: 'complete',
       payment_status: 'paid',
       payment_intent: 'pi_patched',
     });
 
-    expect(stub.events).toEqual([]);
+    expect(stub().events).toEqual([]);
     await expect(
-      stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] }),
+      stripe().checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] }),
     ).resolves.toMatchObject({
       payment_intent: {
         id: 'pi_patched',

@@ -1,23 +1,8 @@
-import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StripeStubEvent } from './event-store';
-import { type StripeStub, startStripeStub } from './start-stripe-stub';
+import { createSession, useStripeStub } from './stub-test-support';
 
-let stub: StripeStub;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  stub = await startStripeStub();
-  stripe = new Stripe('sk_test_stub', {
-    host: stub.host,
-    port: stub.port,
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    maxNetworkRetries: 0,
-  });
-});
-afterEach(() => stub.reset());
-afterAll(() => stub.close());
+const { stub, stripe } = useStripeStub();
 
 interface ControlAnswer {
   status: number;
@@ -26,7 +11,7 @@ interface ControlAnswer {
 
 /** Calls a control endpoint as a Workers test would: plain fetch, JSON in and out. */
 async function control(method: string, path: string, body?: unknown): Promise<ControlAnswer> {
-  const response = await fetch(`${stub.url}${path}`, {
+  const response = await fetch(`${stub().url}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -42,30 +27,17 @@ function types(answer: ControlAnswer): string[] | undefined {
   return answer.json.events?.map((event) => event.type);
 }
 
-async function createSession(): Promise<string> {
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    success_url: 'https://codex.test/success',
-    cancel_url: 'https://codex.test/cancel',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: 'usd', unit_amount: 800, product_data: { name: 'A' } },
-      },
-    ],
-  });
-  return session.id;
-}
+const openSession = () => createSession(stripe(), { unitAmount: 800 });
 
 async function paidIntent(): Promise<string> {
-  const sessionId = await createSession();
+  const sessionId = await openSession();
   await action('pay-checkout-session', { sessionId });
-  return String(stub.getSession(sessionId)?.payment_intent);
+  return String(stub().getSession(sessionId)?.payment_intent);
 }
 
-describe('stripe stub action endpoints', () => {
+describe('stripe() stub() action endpoints', () => {
   it('pay, settle and expire checkout sessions', async () => {
-    const card = await createSession();
+    const card = await openSession();
     const paid = await action('pay-checkout-session', { sessionId: card });
     expect(paid.status).toBe(200);
     expect(types(paid)).toEqual(['checkout.session.completed']);
@@ -74,19 +46,19 @@ describe('stripe stub action endpoints', () => {
       data: { object: { id: card, payment_status: 'paid' } },
     });
 
-    const delayed = await createSession();
+    const delayed = await openSession();
     await action('pay-checkout-session', { sessionId: delayed, method: 'delayed' });
-    expect(stub.getSession(delayed)?.payment_status).toBe('unpaid');
+    expect(stub().getSession(delayed)?.payment_status).toBe('unpaid');
     const settled = await action('settle-delayed-payment', {
       sessionId: delayed,
       outcome: 'failed',
     });
     expect(types(settled)).toEqual(['checkout.session.async_payment_failed']);
 
-    const open = await createSession();
+    const open = await openSession();
     const expired = await action('expire-checkout-session', { sessionId: open });
     expect(types(expired)).toEqual(['checkout.session.expired']);
-    expect(stub.getSession(open)?.status).toBe('expired');
+    expect(stub().getSession(open)?.status).toBe('expired');
   });
 
   it('create and update refunds', async () => {
@@ -104,7 +76,7 @@ describe('stripe stub action endpoints', () => {
     const refundId = String((created.json.refund as { id: string }).id);
     const updated = await action('update-refund', { refundId, status: 'failed' });
     expect(types(updated)).toEqual(['refund.failed', 'refund.updated', 'charge.refund.updated']);
-    await expect(stripe.refunds.retrieve(refundId)).resolves.toMatchObject({ status: 'failed' });
+    await expect(stripe().refunds.retrieve(refundId)).resolves.toMatchObject({ status: 'failed' });
 
     const refused = await action('update-refund', { refundId, status: 'succeeded' });
     expect(refused.status).toBe(400);
@@ -150,7 +122,7 @@ describe('stripe stub action endpoints', () => {
 
     const delivered = await control('POST', `/__stub/events/${data[0]?.id}/delivered`);
     expect(delivered).toEqual({ status: 200, json: { id: data[0]?.id, delivered: true } });
-    const pending = await stripe.events.list({ delivery_success: false });
+    const pending = await stripe().events.list({ delivery_success: false });
     expect(pending.data.map((event) => event.id)).toEqual([data[2]?.id, data[1]?.id]);
     expect((await control('POST', '/__stub/events/evt_unknown/delivered')).status).toBe(404);
   });
@@ -194,7 +166,7 @@ describe('stripe stub action endpoints', () => {
   });
 
   it('answer 400 for a transition Stripe refuses', async () => {
-    const sessionId = await createSession();
+    const sessionId = await openSession();
     await action('pay-checkout-session', { sessionId });
     const again = await action('pay-checkout-session', { sessionId });
     expect(again.status).toBe(400);
@@ -206,7 +178,7 @@ describe('stripe stub action endpoints', () => {
     await control('POST', '/__stub/reset');
 
     expect((await control('GET', '/__stub/events')).json.data).toEqual([]);
-    await expect(stripe.paymentIntents.retrieve(intentId)).rejects.toMatchObject({
+    await expect(stripe().paymentIntents.retrieve(intentId)).rejects.toMatchObject({
       statusCode: 404,
     });
   });
