@@ -9,7 +9,7 @@ import {
   or,
 } from '@codex/database';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
-import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
+import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
 
 type PurchaseRow = Pick<
   ContentPurchase,
@@ -23,7 +23,6 @@ type PurchaseRow = Pick<
 >;
 
 const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True when the session's payment went through (card, or a delayed method that settled). */
 export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>): boolean {
@@ -186,7 +185,7 @@ async function completeIfEverythingMatches(
   const uuids = [...claimedIds, metadata.contentId].filter((value): value is string =>
     Boolean(value),
   );
-  if (uuids.some((value) => !UUID.test(value))) return undefined;
+  if (uuids.some((value) => !isUuid(value))) return undefined;
   const paymentIntentId = idOf(session.payment_intent);
   const [row] = await db
     .update(contentPurchases)
@@ -217,7 +216,7 @@ async function findPurchase(
 ): Promise<PurchaseRow | undefined> {
   const claimedId = session.client_reference_id ?? session.metadata?.purchaseId;
   const byClaimedId =
-    claimedId && UUID.test(claimedId) ? eq(contentPurchases.id, claimedId) : undefined;
+    claimedId && isUuid(claimedId) ? eq(contentPurchases.id, claimedId) : undefined;
   const rows = await db
     .select({
       id: contentPurchases.id,

@@ -3,8 +3,6 @@ import { isPaid } from './checkout-sessions';
 import type { FulfillmentContext, PurchaseIds } from './context';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** What the one statement found: a delivery seen before, the purchase it completed, or neither. */
 export type OneStatementOutcome =
   | { status: 'duplicate' }
@@ -28,16 +26,10 @@ export async function completeInOneStatement(
 ): Promise<OneStatementOutcome> {
   const amount = session.amount_total;
   const metadata = session.metadata ?? {};
-  const claimedIds = [session.client_reference_id, metadata.purchaseId].filter(
-    (value): value is string => Boolean(value),
-  );
   const matchable =
-    isPaid(session) &&
-    amount !== null &&
-    amount !== undefined &&
-    Boolean(session.currency) &&
-    [...claimedIds, metadata.contentId].every((value) => value === undefined || UUID.test(value));
-  // Text comparisons: a malformed id in a payload must not fail the statement, only not match.
+    isPaid(session) && amount !== null && amount !== undefined && Boolean(session.currency);
+  // Text comparisons: a malformed id in a payload cannot fail the statement, only not match (the
+  // careful path then says why).
   const clientReference = session.client_reference_id || null;
   const claimedPurchase = metadata.purchaseId || null;
   const claimedContent = metadata.contentId || null;

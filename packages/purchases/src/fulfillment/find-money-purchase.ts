@@ -2,14 +2,13 @@ import { contentPurchases, eq } from '@codex/database';
 import Stripe from 'stripe';
 import type { FulfillmentContext } from './context';
 import { requireStripe } from './require-stripe';
+import { isUuid } from './stripe-events';
 
 /** The purchase a charge, refund or dispute belongs to, and the payment intent that names it. */
 export interface MoneyTarget {
   purchaseId: string;
   paymentIntentId: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Which purchase a payment intent paid for: the purchase linked to it; else the purchase id that
@@ -41,7 +40,7 @@ export async function findMoneyPurchase(
     }
     throw error;
   }
-  if (!claimedId || !UUID.test(claimedId)) return undefined;
+  if (!claimedId || !isUuid(claimedId)) return undefined;
   const [claimed] = await ctx.db
     .select({ id: contentPurchases.id, paymentIntentId: contentPurchases.stripePaymentIntentId })
     .from(contentPurchases)

@@ -39,27 +39,28 @@ export async function handleStripeEvent(
     return outcome;
   }
   const { event } = parsed;
-  try {
-    if (isCompletionEvent(event)) {
-      const quick = await completeInOneStatement(ctx, event, event.data.object);
-      if (quick.status !== 'undecided') {
-        const outcome: StripeEventOutcome =
-          quick.status === 'duplicate'
-            ? quick
-            : { status: 'processed', result: { status: 'completed', ...quick.ids } };
-        logOutcome(ctx.logger, outcome, { eventId: event.id, eventType: event.type });
-        return outcome;
-      }
+  if (isCompletionEvent(event)) {
+    const quick = await completeInOneStatement(ctx, event, event.data.object).catch(
+      (error: unknown): { status: 'undecided' } => {
+        // A payment intent that already paid for another purchase (nothing was written): the
+        // careful path (with a savepoint) records it for review.
+        if (isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique')) {
+          return { status: 'undecided' };
+        }
+        throw error;
+      },
+    );
+    if (quick.status !== 'undecided') {
+      const outcome: StripeEventOutcome =
+        quick.status === 'duplicate'
+          ? quick
+          : { status: 'processed', result: { status: 'completed', ...quick.ids } };
+      logOutcome(ctx.logger, outcome, { eventId: event.id, eventType: event.type });
+      return outcome;
     }
-    return await handleOnce(ctx, event, { fastPath: false });
-  } catch (error) {
-    // The one-statement completion hit a payment intent that already paid for another purchase
-    // (nothing was written); the careful path (with a savepoint) records it for review.
-    if (isUniqueViolation(error, 'content_purchases_stripe_payment_intent_id_unique')) {
-      return handleOnce(ctx, event, { fastPath: false });
-    }
-    throw error;
   }
+  // The careful path: the one-statement attempt (if any) already tried the common case.
+  return handleOnce(ctx, event, { fastPath: false });
 }
 
 function isCompletionEvent(

@@ -163,6 +163,13 @@ function describeIssues(error: z.ZodError, prefix?: string): string[] {
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a UUID: the only shape of id our purchases have, so anything else names none of them. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** The id inside an expandable reference. */
 export function idOf(value: string | { id: string } | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;

@@ -1,22 +1,9 @@
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RecordedStripeRequest, type StripeStub, startStripeStub } from './start-stripe-stub';
+import { describe, expect, it } from 'vitest';
+import type { RecordedStripeRequest } from './start-stripe-stub';
+import { useStripeStub } from './stub-test-support';
 
-let stub: StripeStub;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  stub = await startStripeStub();
-  stripe = new Stripe('sk_test_stub', {
-    host: stub.host,
-    port: stub.port,
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    maxNetworkRetries: 0,
-  });
-});
-afterEach(() => stub.reset());
-afterAll(() => stub.close());
+const { stub, stripe } = useStripeStub();
 
 /** Calls a control endpoint the way a Workers test would: plain fetch, JSON in and out. */
 async function control(
@@ -24,7 +11,7 @@ async function control(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${stub.url}${path}`, {
+  const response = await fetch(`${stub().url}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -33,7 +20,7 @@ async function control(
 }
 
 function createSession(contentId: string): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create({
+  return stripe().checkout.sessions.create({
     mode: 'payment',
     success_url: 'https://codex.test/success',
     cancel_url: 'https://codex.test/cancel',
@@ -47,11 +34,11 @@ function createSession(contentId: string): Promise<Stripe.Checkout.Session> {
   });
 }
 
-describe('stripe stub control endpoints', () => {
+describe('stripe() stub() control endpoints', () => {
   it('lists recorded requests, filtered by path and by flat form key', async () => {
     const mine = await createSession('content-mine');
     await createSession('content-other');
-    await stripe.checkout.sessions.retrieve(mine.id);
+    await stripe().checkout.sessions.retrieve(mine.id);
 
     const all = await control('GET', '/__stub/requests');
     expect(all.json.data).toHaveLength(3);
@@ -73,7 +60,7 @@ describe('stripe stub control endpoints', () => {
     const byPath = await control('GET', `/__stub/requests?path=/v1/checkout/sessions/${mine.id}`);
     expect(byPath.json.data).toMatchObject([{ method: 'GET' }]);
     // Control requests are not Stripe requests and are never recorded.
-    expect(stub.requests).toHaveLength(3);
+    expect(stub().requests).toHaveLength(3);
   });
 
   it('adds a rule with a path pattern and removes it by id', async () => {
@@ -135,7 +122,7 @@ describe('stripe stub control endpoints', () => {
       payment_intent: 'pi_123',
     });
     expect(patched.json).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
-    await expect(stripe.checkout.sessions.retrieve(session.id)).resolves.toMatchObject({
+    await expect(stripe().checkout.sessions.retrieve(session.id)).resolves.toMatchObject({
       status: 'complete',
       payment_intent: 'pi_123',
     });
@@ -153,8 +140,8 @@ describe('stripe stub control endpoints', () => {
 
     expect(await control('POST', '/__stub/reset')).toEqual({ status: 200, json: { reset: true } });
 
-    expect(stub.requests).toEqual([]);
-    expect(stub.getSession(session.id)).toBeUndefined();
+    expect(stub().requests).toEqual([]);
+    expect(stub().getSession(session.id)).toBeUndefined();
     await expect(createSession('content-2')).resolves.toMatchObject({ status: 'open' });
   });
 
