@@ -25,12 +25,16 @@ export {
   type StripeStubDisputeUpdate,
   StripeStubError,
   type StripeStubEvent,
+  type StripeStubLineItem,
+  type StripeStubPayment,
   type StripeStubPaymentIntent,
   type StripeStubRefund,
   type StripeStubRefundStatus,
   type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,
+  type StubPageRequest,
+  type StubPageResponse,
   startStripeStub,
 } from './stripe-stub';
 export {

@@ -23,6 +23,11 @@ export type StripeStubCheckoutSession = {
    * PaymentIntent and does not return it on the session, so neither does the stub's API.
    */
   payment_intent_data: { metadata: Record<string, string> };
+  /**
+   * Stub-only: the line items as sent, for the local checkout page. Stripe serves them only through
+   * `GET /v1/checkout/sessions/:id/line_items`, so the stub's API leaves them out of the session.
+   */
+  line_items: StripeStubLineItem[];
   expires_at: number;
   created: number;
   success_url: string;
@@ -35,22 +40,38 @@ export type CreateCheckoutSessionResult =
   | { session: StripeStubCheckoutSession }
   | { error: StripeErrorDetails };
 
-interface LineItem {
-  amount: number;
+/** A line item as the buyer sees it on the checkout page. */
+export interface StripeStubLineItem {
+  name: string;
+  description: string | null;
+  quantity: number;
+  /** Minor units, per unit. */
+  unit_amount: number;
   currency: string;
+}
+
+interface LineItem extends StripeStubLineItem {
+  /** unit_amount × quantity. */
+  amount: number;
 }
 
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
 
+/** Stripe's hosted page for a session; the stub's default `url`. */
+export const stripeHostedCheckoutUrl = (sessionId: string) =>
+  `https://checkout.stripe.com/c/pay/${sessionId}`;
+
 /**
  * Validates a `POST /v1/checkout/sessions` form as Stripe does for the parameters our code sends
  * (payment mode, success and cancel URLs, `price_data` line items, `expires_at` window) and builds
- * the open session. `now` is the current time in unix seconds. Never throws.
+ * the open session. `now` is the current time in unix seconds; `checkoutUrl` names the page the
+ * buyer pays on. Never throws.
  */
 export function createCheckoutSession(
   form: Record<string, string>,
   now: number,
+  checkoutUrl: (sessionId: string) => string = stripeHostedCheckoutUrl,
 ): CreateCheckoutSessionResult {
   const { mode, success_url: successUrl, cancel_url: cancelUrl, expires_at: expiresAt } = form;
   if (mode === undefined) return missing('mode');
@@ -97,7 +118,7 @@ export function createCheckoutSession(
     session: {
       id,
       object: 'checkout.session',
-      url: `https://checkout.stripe.com/c/pay/${id}`,
+      url: checkoutUrl(id),
       status: 'open',
       payment_status: 'unpaid',
       mode: 'payment',
@@ -110,6 +131,7 @@ export function createCheckoutSession(
       metadata: readMap(form, 'metadata'),
       payment_intent: null,
       payment_intent_data: { metadata: readMap(form, 'payment_intent_data[metadata]') },
+      line_items: lineItems.map(({ amount: _total, ...lineItem }) => lineItem),
       expires_at: expiry,
       created: now,
       success_url: successUrl,
@@ -148,7 +170,14 @@ function readLineItem(
     return invalid(`${param}[price_data][unit_amount]`, `Invalid integer: ${unitAmount}`);
   }
   if (!name) return missing(`${param}[price_data][product_data][name]`);
-  return { amount: Number(unitAmount) * Number(quantity), currency };
+  return {
+    name,
+    description: form[`${param}[price_data][product_data][description]`] ?? null,
+    quantity: Number(quantity),
+    unit_amount: Number(unitAmount),
+    currency,
+    amount: Number(unitAmount) * Number(quantity),
+  };
 }
 
 /** The distinct `i` of every `line_items[i][...]` key, ascending. */

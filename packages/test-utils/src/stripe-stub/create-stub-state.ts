@@ -4,8 +4,10 @@ import { createMoneyObjects } from './money-objects';
 import type {
   Emission,
   RefundRequest,
+  StripeStubCharge,
   StripeStubDispute,
   StripeStubDisputeUpdate,
+  StripeStubPaymentIntent,
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './money-types';
@@ -14,20 +16,33 @@ import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './s
 /** A result of an action: a value, or Stripe's refusal. */
 type Outcome<T> = T | StripeFailure;
 
+/** How the stub's state is wired to its surroundings. */
+export interface StubStateOptions {
+  /** The clock in milliseconds. */
+  nowMs: () => number;
+  /** Stamped on every event. */
+  apiVersion: string;
+  /** The page a session's `url` names. Default: Stripe's hosted page. */
+  checkoutUrl?: (sessionId: string) => string;
+  /** Told of every event right after it is recorded (the state change it reports is done). */
+  onEvent?: (event: StripeStubEvent) => void;
+}
+
 /**
  * Everything the stub knows, shared by its Node methods, its Stripe API routes and its control
  * endpoints: Checkout Sessions, the money objects after checkout, and the events they emitted.
- * `nowMs` is the clock (milliseconds); `apiVersion` is stamped on every event. Actions return
- * their outcome or Stripe's refusal and never throw.
+ * Actions return their outcome or Stripe's refusal and never throw.
  */
-export function createStubState(nowMs: () => number, apiVersion: string) {
+export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: StubStateOptions) {
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   const sessions = new Map<string, StripeStubCheckoutSession>();
   const money = createMoneyObjects(nowSeconds);
   const events = createEventStore(nowSeconds, apiVersion);
 
   function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
-    return emissions.map(({ type, object }) => events.record(type, object, request));
+    const recorded = emissions.map(({ type, object }) => events.record(type, object, request));
+    for (const event of recorded) onEvent?.(event);
+    return recorded;
   }
 
   function emitSession(
@@ -91,7 +106,7 @@ export function createStubState(nowMs: () => number, apiVersion: string) {
 
     /** `POST /v1/checkout/sessions`. */
     createSession(form: Record<string, string>): Outcome<StripeStubCheckoutSession> {
-      const result = createCheckoutSession(form, nowSeconds());
+      const result = createCheckoutSession(form, nowSeconds(), checkoutUrl);
       if ('error' in result) return { status: 400, error: result.error };
       sessions.set(result.session.id, result.session);
       return result.session;
@@ -188,6 +203,33 @@ export function createStubState(nowMs: () => number, apiVersion: string) {
       };
     },
 
+    /** Every session with what was paid through it, newest first (copies). */
+    listPayments(): StripeStubPayment[] {
+      const newestFirst = [...sessions.keys()].reverse().flatMap((id) => {
+        const session = readSession(id);
+        return session ? [session] : [];
+      });
+      return newestFirst
+        .sort((a, b) => b.created - a.created)
+        .map((session) => {
+          const paymentIntent =
+            session.payment_intent === null
+              ? undefined
+              : money.paymentIntent(session.payment_intent);
+          const charge =
+            paymentIntent?.latest_charge == null
+              ? undefined
+              : money.charge(paymentIntent.latest_charge);
+          return structuredClone({
+            session,
+            paymentIntent,
+            charge,
+            refunds: charge ? money.refundsOf(charge.id) : [],
+            dispute: charge ? money.disputeOf(charge.id) : undefined,
+          });
+        });
+    },
+
     reset(): void {
       sessions.clear();
       money.reset();
@@ -199,8 +241,18 @@ export function createStubState(nowMs: () => number, apiVersion: string) {
 /** The stub's whole state; see {@link createStubState}. */
 export type StubState = ReturnType<typeof createStubState>;
 
+/** A Checkout Session and the money objects behind it, as a dashboard lists them. */
+export interface StripeStubPayment {
+  session: StripeStubCheckoutSession;
+  paymentIntent: StripeStubPaymentIntent | undefined;
+  charge: StripeStubCharge | undefined;
+  /** The charge's refunds, newest first. */
+  refunds: StripeStubRefund[];
+  dispute: StripeStubDispute | undefined;
+}
+
 /** The session as Stripe's API returns it, without the stub-only fields. */
 export function toStripeObject(session: StripeStubCheckoutSession): Record<string, unknown> {
-  const { payment_intent_data: _stubOnly, ...object } = session;
+  const { payment_intent_data: _stubOnly, line_items: _served, ...object } = session;
   return object;
 }

@@ -1,4 +1,5 @@
-export type { StripeStubCheckoutSession } from './create-checkout-session';
+export type { StripeStubCheckoutSession, StripeStubLineItem } from './create-checkout-session';
+export type { StripeStubPayment } from './create-stub-state';
 export type { StripeStubEvent } from './event-store';
 export type {
   StripeStubCharge,
@@ -19,6 +20,8 @@ export {
   type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,
+  type StubPageRequest,
+  type StubPageResponse,
   startStripeStub,
 } from './start-stripe-stub';
 export { StripeStubError } from './stripe-error';

@@ -73,6 +73,15 @@ export function createMoneyObjects(nowSeconds: () => number) {
     charge: (id: string) => charges.get(id),
     refund: (id: string) => refunds.get(id),
     dispute: (id: string) => disputes.get(id),
+    /** A charge's refunds, newest first. */
+    refundsOf: (chargeId: string) =>
+      [...refunds.values()]
+        .reverse()
+        .filter((refund) => refund.charge === chargeId)
+        .sort((a, b) => b.created - a.created),
+    /** A charge's dispute (Stripe allows one per charge). */
+    disputeOf: (chargeId: string) =>
+      [...disputes.values()].find((dispute) => dispute.charge === chargeId),
     /** Every refund, newest first (later created first within a second). */
     refundsNewestFirst: () => [...refunds.values()].reverse().sort((a, b) => b.created - a.created),
 

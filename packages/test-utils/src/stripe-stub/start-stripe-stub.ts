@@ -20,6 +20,7 @@ import type {
   StripeStub,
   StripeStubRule,
   StripeStubRuleResponse,
+  StubPageResponse,
 } from './stripe-stub-types';
 
 export type {
@@ -32,6 +33,8 @@ export type {
   StripeStubRefundUpdate,
   StripeStubRule,
   StripeStubRuleResponse,
+  StubPageRequest,
+  StubPageResponse,
 } from './stripe-stub-types';
 
 interface ActiveRule {
@@ -61,18 +64,37 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   let rules: ActiveRule[] = [];
   const idempotency = new Map<string, IdempotencyRecord>();
   // Events name the API version the SDK in this repository pins, as an account on it would.
-  const state = createStubState(options.now ?? Date.now, Stripe.API_VERSION);
+  let stubUrl = '';
+  const { checkoutUrl, onEvent, handlePage } = options;
+  const state = createStubState({
+    nowMs: options.now ?? Date.now,
+    apiVersion: Stripe.API_VERSION,
+    ...(checkoutUrl ? { checkoutUrl: (sessionId) => checkoutUrl(sessionId, stubUrl) } : {}),
+    ...(onEvent ? { onEvent } : {}),
+  });
   const route = createApiRouter(state);
+
+  async function answer(
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: string,
+  ): Promise<StubResponse | StubPageResponse | undefined> {
+    if (url.pathname.startsWith('/__stub/')) {
+      return handleControlRequest({ method, path: url.pathname, query: url.searchParams, body });
+    }
+    if (handlePage && !url.pathname.startsWith('/v1/')) {
+      const page = await handlePage({ method, url, body });
+      if (page) return page;
+    }
+    return answerStripeRequest(method, url, headers, body);
+  }
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://stub');
     const method = request.method ?? 'GET';
     readBody(request)
-      .then((body) =>
-        url.pathname.startsWith('/__stub/')
-          ? handleControlRequest({ method, path: url.pathname, query: url.searchParams, body })
-          : answerStripeRequest(method, url, request.headers, body),
-      )
+      .then((body) => answer(method, url, request.headers, body))
       .then((answer) => answer && send(response, answer))
       .catch((error: unknown) => {
         send(response, stripeError(500, { type: 'api_error', message: `Stripe stub: ${error}` }));
@@ -87,6 +109,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     throw new Error('startStripeStub: the server has no TCP address');
   }
   const port = address.port;
+  stubUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
 
   /** The answer to a Stripe API request, or undefined to never answer. */
@@ -160,7 +183,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   }
 
   const stub: StripeStub = {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: stubUrl,
     host,
     port,
     protocol: 'http',
@@ -199,6 +222,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       state.sweepExpiredSessions();
       return state.events.all();
     },
+    listPayments: state.listPayments,
     markEventDelivered(eventId) {
       if (!state.events.markDelivered(eventId)) throw new StripeStubError(noSuch('event', eventId));
     },
@@ -250,9 +274,15 @@ async function readBody(request: AsyncIterable<unknown>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(response: ServerResponse, { status, body, headers }: StubResponse): void {
+function send(response: ServerResponse, answer: StubResponse | StubPageResponse): void {
   // The client may have given up (a timeout) or the stub may be closing.
   if (response.destroyed || response.headersSent) return;
+  if ('text' in answer) {
+    response.writeHead(answer.status, answer.headers ?? {});
+    response.end(answer.text);
+    return;
+  }
+  const { status, body, headers } = answer;
   response.writeHead(status, {
     'Content-Type': 'application/json',
     'Request-Id': randomId('req_', 14),

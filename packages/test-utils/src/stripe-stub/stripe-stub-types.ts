@@ -1,4 +1,5 @@
 import type { StripeStubCheckoutSession } from './create-checkout-session';
+import type { StripeStubPayment } from './create-stub-state';
 import type { StripeStubEvent } from './event-store';
 import type {
   StripeStubDispute,
@@ -18,6 +19,35 @@ export interface StartStripeStubOptions {
    * Default `Date.now`. Tests of `created[gte]` filters can move it forward.
    */
   now?: () => number;
+  /**
+   * The page a session's `url` names, given the session id and the stub's own URL. Default:
+   * Stripe's hosted page (`https://checkout.stripe.com/c/pay/<id>`), which nothing serves locally.
+   */
+  checkoutUrl?: (sessionId: string, stubUrl: string) => string;
+  /** Told of every event right after the state change it reports (e.g. to deliver webhooks). */
+  onEvent?: (event: StripeStubEvent) => void;
+  /**
+   * Serves requests outside `/v1/` and `/__stub/` (e.g. a checkout page, a dashboard); answering
+   * undefined falls through to the API's 404.
+   */
+  handlePage?: (
+    request: StubPageRequest,
+  ) => Promise<StubPageResponse | undefined> | StubPageResponse | undefined;
+}
+
+/** A request to a page the stub serves through `handlePage`. */
+export interface StubPageRequest {
+  method: string;
+  url: URL;
+  /** The raw body (a form post is `application/x-www-form-urlencoded`). */
+  body: string;
+}
+
+/** A page's answer: any content type, the body as text. */
+export interface StubPageResponse {
+  status: number;
+  headers?: Record<string, string>;
+  text: string;
 }
 
 /** One authenticated Stripe API request as the stub received it. */
@@ -126,6 +156,11 @@ export interface StripeStub {
    * Throws once the dispute is closed, or for no change.
    */
   updateDispute(disputeId: string, status: StripeStubDisputeUpdate): StripeStubEvent[];
+  /**
+   * Every Checkout Session with its PaymentIntent, Charge, refunds and dispute, newest first
+   * (copies; open sessions past `expires_at` expire on being read, as in {@link getSession}).
+   */
+  listPayments(): StripeStubPayment[];
   /** Every emitted event, oldest first, exactly as sent (frozen deep copies). */
   readonly events: ReadonlyArray<StripeStubEvent>;
   /**
