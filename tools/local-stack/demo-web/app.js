@@ -1,0 +1,267 @@
+// Codex demo: plays the real web app's role for `pnpm dev`, using only the checkout worker's public
+// API from the browser (cross-origin, bearer token). No framework, no build step; served, with its
+// settings at /config.json, by src/demo-web/start-demo-web-app.ts.
+//
+// Pages (routed here by location.pathname):
+//   /               the catalogue: per item, Buy (or "Get it free"), or Owned + Play
+//   /content/<id>   the item: Stripe's success page (?purchase=success&session_id=…) and cancel
+//                   page (?purchase=cancelled), and a player that unlocks while the buyer has access
+//
+// Hooks that browser tests rely on (keep them stable):
+//   [data-testid="item-<contentId>"]  a catalogue card
+//   [data-testid="buy"]               Buy / Get it free (catalogue card; content page when locked)
+//   [data-testid="owned-badge"]       on a catalogue card the buyer owns
+//   [data-testid="error"]             the error line ("CODE: message"), hidden when there is none
+//   [data-testid="purchase-status"]   data-status="pending|completed|failed" (absent until answered)
+//   [data-testid="cancelled-notice"]
+//   [data-testid="player"]            data-access="locked|unlocked" (absent until answered)
+
+const SESSION_POLL_MS = 1_500;
+const SESSION_POLL_LIMIT_MS = 3 * 60_000;
+const ACCESS_POLL_MS = 2_000;
+
+const STATUS_SENTENCES = {
+  pending: 'Waiting for the payment to settle…',
+  completed: 'Payment received — enjoy!',
+  failed: 'The payment failed. You were not charged; you can buy it again.',
+};
+
+/** An API error body `{ error: { code, message, requestId } }`, or a failure to reach the API. */
+class ApiError extends Error {
+  constructor(code, message, status = 0, requestId = undefined) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.requestId = requestId;
+  }
+
+  /** Worth asking again: the network, a rate limit or a server error. */
+  get isTransient() {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+const errorBox = document.querySelector('[data-testid="error"]');
+const page = document.getElementById('page');
+let config;
+
+/** Creates an element; string children become text nodes (never parsed as HTML). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/**
+ * Shows an error in the error line. `source` names who showed it, so that a poll that succeeds
+ * again clears its own error and not, say, a failed purchase's.
+ */
+function showError(error, source = 'action') {
+  const code = error instanceof ApiError ? error.code : 'ERROR';
+  const requestId =
+    error instanceof ApiError && error.requestId ? ` (request ${error.requestId})` : '';
+  errorBox.textContent = `${code}: ${error.message}${requestId}`;
+  errorBox.dataset.source = source;
+  errorBox.hidden = false;
+}
+
+function clearError(source = 'action') {
+  if (errorBox.dataset.source !== source) return;
+  errorBox.textContent = '';
+  delete errorBox.dataset.source;
+  errorBox.hidden = true;
+}
+
+/** Calls the checkout worker; resolves with the JSON body, rejects with an ApiError. */
+async function callApi(path, { method = 'GET', body } = {}) {
+  const headers = { Authorization: `Bearer ${config.token}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`${config.apiBaseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    // The browser hides why (offline, worker down, or CORS refusing this origin).
+    throw new ApiError(
+      'NETWORK_ERROR',
+      `Cannot reach the API at ${config.apiBaseUrl} (is it running, and does it allow this origin?)`,
+    );
+  }
+  const json = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = json?.error;
+    throw new ApiError(
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? (response.statusText || 'Request failed'),
+      response.status,
+      error?.requestId,
+    );
+  }
+  return json;
+}
+
+async function hasAccess(contentId) {
+  const { hasAccess } = await callApi(`/api/purchases/access/${encodeURIComponent(contentId)}`);
+  return hasAccess === true;
+}
+
+function contentPath(contentId) {
+  return `/content/${encodeURIComponent(contentId)}`;
+}
+
+/** Price from the smallest unit, with the currency's own decimals (2 for USD, 0 for JPY). */
+function formatPrice({ priceCents, currency }) {
+  const format = new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+  });
+  return format.format(priceCents / 10 ** format.resolvedOptions().maximumFractionDigits);
+}
+
+/** The Buy button: starts checkout, then goes to Stripe, or to the item when it was free. */
+function buyButton(contentId, item) {
+  const label = item?.priceCents === 0 ? 'Get it free' : 'Buy';
+  const button = el('button', { type: 'button', 'data-testid': 'buy' }, label);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    clearError();
+    try {
+      const { data } = await callApi('/api/checkout', { method: 'POST', body: { contentId } });
+      if (data?.status === 'free_access_granted') {
+        location.assign(contentPath(contentId));
+      } else if (/^https?:\/\//.test(data?.checkoutUrl ?? '')) {
+        location.assign(data.checkoutUrl);
+      } else {
+        throw new ApiError('UNEXPECTED_RESPONSE', `Unexpected checkout answer: ${data?.status}`);
+      }
+      // Leaving the page: the button stays disabled so it cannot be pressed twice.
+    } catch (error) {
+      showError(error);
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function showCatalogue() {
+  document.title = 'Catalogue · Codex demo';
+  const list = el('ul', { class: 'catalogue' });
+  page.replaceChildren(el('h1', {}, 'Catalogue'), list);
+  // One access check per item: there are three (a batch endpoint comes later).
+  for (const item of config.catalogue) {
+    const actions = el('div', { class: 'actions' }, el('span', { class: 'muted' }, 'Checking…'));
+    list.append(
+      el(
+        'li',
+        { class: 'card', 'data-testid': `item-${item.id}` },
+        el('h2', {}, el('a', { href: contentPath(item.id) }, item.title)),
+        el('p', { class: 'description' }, item.description ?? ''),
+        el('p', { class: 'price' }, formatPrice(item)),
+        actions,
+      ),
+    );
+    hasAccess(item.id)
+      .catch((error) => showError(error, 'access')) // offer Buy anyway: it reports its own error
+      .then((owned) => {
+        const badge = el('span', { class: 'badge', 'data-testid': 'owned-badge' }, 'Owned');
+        const play = el('a', { href: contentPath(item.id) }, 'Play');
+        actions.replaceChildren(...(owned ? [badge, play] : [buyButton(item.id, item)]));
+      });
+  }
+}
+
+/** The success page's panel: asks how the purchase stands, every 1.5 s while it is pending. */
+function purchaseStatusPanel(sessionId, onCompleted) {
+  const panel = el('p', { class: 'status', 'data-testid': 'purchase-status' }, 'Checking…');
+  const deadline = Date.now() + SESSION_POLL_LIMIT_MS;
+  const poll = async () => {
+    try {
+      const { data } = await callApi(`/api/checkout/sessions/${encodeURIComponent(sessionId)}`);
+      clearError('session');
+      panel.dataset.status = data.status;
+      panel.textContent = STATUS_SENTENCES[data.status] ?? `Purchase status: ${data.status}`;
+      if (data.status === 'completed') onCompleted();
+      if (data.status !== 'pending') return;
+    } catch (error) {
+      showError(error, 'session');
+      if (!error.isTransient) return; // NOT_FOUND and the like will not change by asking again
+    }
+    if (Date.now() >= deadline) {
+      panel.append(' Still not settled after 3 minutes: reload the page to check again.');
+      return;
+    }
+    setTimeout(poll, SESSION_POLL_MS);
+  };
+  poll();
+  return panel;
+}
+
+function showContent(contentId) {
+  const item = config.catalogue.find((candidate) => candidate.id === contentId);
+  const title = item?.title ?? 'Unknown item';
+  document.title = `${title} · Codex demo`;
+  const params = new URLSearchParams(location.search);
+  const player = el('div', { class: 'player', 'data-testid': 'player' }, 'Checking access…');
+  const buy = buyButton(contentId, item);
+  buy.hidden = true;
+
+  // Re-checked every 2 s, so a refund made elsewhere locks the player without a reload.
+  let timer;
+  const checkAccess = async () => {
+    clearTimeout(timer);
+    try {
+      const unlocked = await hasAccess(contentId);
+      clearError('access');
+      player.dataset.access = unlocked ? 'unlocked' : 'locked';
+      player.textContent = unlocked ? '▶ Unlocked — playing…' : '🔒 Locked — buy it to watch';
+      buy.hidden = unlocked;
+    } catch (error) {
+      showError(error, 'access');
+    }
+    // A check run early (payment completed) may overlap the timed one: keep a single loop.
+    clearTimeout(timer);
+    timer = setTimeout(checkAccess, ACCESS_POLL_MS);
+  };
+
+  const back = el('a', { href: '/' }, '← Back to the catalogue');
+  page.replaceChildren(el('p', {}, back), el('h1', {}, title));
+  const sessionId = params.get('session_id');
+  if (params.get('purchase') === 'success' && sessionId) {
+    page.append(purchaseStatusPanel(sessionId, checkAccess));
+  } else if (params.get('purchase') === 'cancelled') {
+    const notice = 'Checkout cancelled — you were not charged.';
+    page.append(el('p', { class: 'notice', 'data-testid': 'cancelled-notice' }, notice));
+  }
+  page.append(player, el('div', { class: 'actions' }, buy));
+  checkAccess();
+}
+
+function showHeader() {
+  document.getElementById('buyer').textContent = `Buyer: ${config.customerId}`;
+  if (config.stripeDashboardUrl) {
+    const attributes = { href: config.stripeDashboardUrl, target: '_blank', rel: 'noopener' };
+    document.querySelector('.site-header').append(el('a', attributes, 'Stripe dashboard (local)'));
+  }
+}
+
+async function start() {
+  try {
+    const response = await fetch('/config.json', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`GET /config.json answered ${response.status}`);
+    config = await response.json();
+  } catch (error) {
+    page.replaceChildren();
+    return showError(new ApiError('CONFIG_UNAVAILABLE', `Cannot load settings: ${error.message}`));
+  }
+  showHeader();
+  // The server serves this page for `/` and `/content/<id>` only; ids are UUIDs (no escapes).
+  const match = /^\/content\/([^/]+)$/.exec(location.pathname);
+  if (match) showContent(match[1]);
+  else showCatalogue();
+}
+
+start();
