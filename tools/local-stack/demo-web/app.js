@@ -217,7 +217,7 @@ function showContent(contentId) {
       const unlocked = await hasAccess(contentId);
       clearError('access');
       player.dataset.access = unlocked ? 'unlocked' : 'locked';
-      player.textContent = unlocked ? '▶ Unlocked — playing…' : '🔒 Locked — buy it to watch';
+      player.textContent = unlocked ? '▶ Unlocked — playing…' : '■ Locked — buy it to watch';
       buy.hidden = unlocked;
     } catch (error) {
       showError(error, 'access');

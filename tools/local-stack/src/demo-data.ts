@@ -8,6 +8,24 @@ export const demoIds = {
   draftContent: 'c0de0000-0000-4000-8000-000000000004',
 } as const;
 
+/** The published demo items, as the demo web app's catalogue lists them. */
+export const demoCatalogue = [
+  {
+    id: demoIds.paidContent,
+    title: 'Mastering Sourdough (paid demo)',
+    description: 'A four-hour course, sold for $15.00.',
+    priceCents: 1_500,
+    currency: 'usd',
+  },
+  {
+    id: demoIds.freeContent,
+    title: 'Starter Basics (free demo)',
+    description: 'A free introduction.',
+    priceCents: 0,
+    currency: 'usd',
+  },
+] as const;
+
 /**
  * Seeds one organization, one paid and one free published item and one draft. Idempotent: rows that
  * exist (by id) are left as they are.
@@ -20,23 +38,11 @@ export async function seedDemoData(db: Database): Promise<void> {
   await db
     .insert(content)
     .values([
-      {
-        id: demoIds.paidContent,
+      ...demoCatalogue.map((item) => ({
+        ...item,
         organizationId: demoIds.organization,
-        title: 'Mastering Sourdough (paid demo)',
-        description: 'A four-hour course, sold for $15.00.',
-        priceCents: 1_500,
-        currency: 'usd',
-        status: 'published',
-      },
-      {
-        id: demoIds.freeContent,
-        organizationId: demoIds.organization,
-        title: 'Starter Basics (free demo)',
-        priceCents: 0,
-        currency: 'usd',
-        status: 'published',
-      },
+        status: 'published' as const,
+      })),
       {
         id: demoIds.draftContent,
         organizationId: demoIds.organization,

@@ -1,8 +1,8 @@
 import { handledStripeEventTypes } from '@codex/purchases';
-import { signBuyerToken } from '@codex/security';
-import { demoIds } from './demo-data';
+import { demoCatalogue, demoIds } from './demo-data';
 import { ensureDevVars } from './dev-vars';
-import { defaultPorts, LocalStackError, startLocalStack, workerDirs } from './start-local-stack';
+import { type DevEnvironment, defaultDevPorts, startDevEnvironment } from './start-dev-environment';
+import { defaultPorts, LocalStackError, workerDirs } from './start-local-stack';
 
 // `pnpm dev`: the whole system on this machine. See the README's "Set up" section.
 const port = (variable: string, fallback: number) => {
@@ -20,18 +20,23 @@ for (const [name, result] of [
     console.log(`created ${name}/.dev.vars from .dev.vars.example (generated secrets)`);
 }
 
-const stripeApiBase = process.env.STRIPE_API_BASE;
-let stack: Awaited<ReturnType<typeof startLocalStack>>;
+let dev: DevEnvironment;
 try {
-  stack = await startLocalStack({
+  dev = await startDevEnvironment({
     databaseUrl: process.env.DATABASE_URL || undefined,
     ports: {
       checkout: port('CHECKOUT_PORT', defaultPorts.checkout),
       webhooks: port('WEBHOOKS_PORT', defaultPorts.webhooks),
       bridge: port('DATABASE_BRIDGE_PORT', defaultPorts.bridge),
       database: port('PGLITE_PORT', defaultPorts.database),
+      stripe: port('STRIPE_PORT', defaultDevPorts.stripe),
+      webApp: port('WEB_APP_PORT', defaultDevPorts.webApp),
     },
-    vars: stripeApiBase ? { STRIPE_API_BASE: stripeApiBase } : {},
+    stripeSecretKey: checkoutVars.vars.STRIPE_SECRET_KEY,
+    stripeApiBase: process.env.STRIPE_API_BASE || undefined,
+    jwtSecret: checkoutVars.vars.AUTH_JWT_SECRET ?? '',
+    environment: checkoutVars.vars.ENVIRONMENT ?? '',
+    log: (line) => console.log(line),
   });
 } catch (error) {
   if (error instanceof LocalStackError) {
@@ -47,57 +52,63 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
-    void stack.stop().then(() => process.exit(0));
+    void dev.stop().then(() => process.exit(0));
   });
 }
 
-const jwtSecret = checkoutVars.vars.AUTH_JWT_SECRET ?? '';
-const token = await signBuyerToken({
-  secret: jwtSecret,
-  customerId: 'user_demo',
-  expiresInSeconds: 24 * 60 * 60,
-});
-const hasStripeKey = Boolean(checkoutVars.vars.STRIPE_SECRET_KEY);
-const webhooksHaveStripeKey = Boolean(webhookVars.vars.STRIPE_SECRET_KEY);
-const { checkoutUrl, webhooksUrl } = stack;
+const { checkoutUrl, webhooksUrl } = dev.stack;
+const paid = demoCatalogue[0];
 const auth = `-H "Authorization: Bearer $TOKEN"`;
+const stripeLines = {
+  local: `
+ local Stripe      ${dev.stripe?.url}   (no Stripe account needed; the dashboard is this page)
+
+ Buy the paid item in a browser and watch access follow Stripe:
+   1. open ${dev.webApp.url} and press Buy on "${paid.title}"
+   2. on the local checkout page pay by card, or by a bank debit that settles in 10 s
+      (succeeds or fails), or cancel, or let the session expire
+   3. the success page confirms the purchase and the player unlocks
+   4. in the local Stripe dashboard (${dev.stripe?.url}) refund it in full, in part, or with a
+      refund that fails; open a dispute and close it won or lost: the player locks and unlocks
+ Every webhook delivery attempt prints one [stripe] line below.`,
+  account: `
+ Stripe            test mode (STRIPE_SECRET_KEY in workers/checkout/.dev.vars)
+ Forward test-mode webhooks with the Stripe CLI, then put the whsec_… it prints into
+ workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and restart:
+stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment \\
+  --events ${handledStripeEventTypes.join(',')}${
+    webhookVars.vars.STRIPE_SECRET_KEY
+      ? ''
+      : `
+ Webhooks answer 500 (STRIPE_SECRET_KEY missing) until the same key is set in
+ workers/stripe-webhook-handler/.dev.vars.`
+  }`,
+  external: `
+ Stripe            ${process.env.STRIPE_API_BASE} (STRIPE_API_BASE)`,
+}[dev.stripeMode];
+
 console.log(`
 ──────────────────────────────────────────────────────────────────────────────
  Codex commerce is running (Ctrl-C stops everything)
 
+ demo web app      ${dev.webApp.url}
  checkout worker   ${checkoutUrl}
  webhook worker    ${webhooksUrl}/webhooks/stripe/payment
- database          ${stack.databaseMode === 'embedded' ? 'embedded PGlite (.data/pglite)' : 'DATABASE_URL'}
+ database          ${dev.stack.databaseMode === 'embedded' ? 'embedded PGlite (.data/pglite)' : 'DATABASE_URL'}
+${stripeLines}
 
  demo content      paid  ${demoIds.paidContent}  ($15.00)
                    free  ${demoIds.freeContent}
                    draft ${demoIds.draftContent}
- demo customer     user_demo, token valid for 24 hours:
+ demo customer     ${dev.customerId}, token valid for 24 hours:
 
-export TOKEN=${token}
+export TOKEN=${dev.token}
 
- try it:
+ the same from a terminal:
 curl ${checkoutUrl}/health
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.freeContent}"}'
 curl ${checkoutUrl}/api/purchases/access/${demoIds.freeContent} ${auth}
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.paidContent}"}'
 curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${auth}
 curl ${webhooksUrl}/health
-${
-  hasStripeKey
-    ? ''
-    : `
- Paid checkout answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED until you set STRIPE_SECRET_KEY
- (a test-mode sk_test_… key) in workers/checkout/.dev.vars and restart.`
-}${
-  webhooksHaveStripeKey
-    ? ''
-    : `
- Webhooks answer 500 (worker misconfigured: STRIPE_SECRET_KEY missing) until you set the same
- key in workers/stripe-webhook-handler/.dev.vars and restart.`
-}
- real test-mode webhooks (Stripe CLI), then put the whsec_… it prints into
- workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and restart:
-stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment \\
-  --events ${handledStripeEventTypes.join(',')}
 ──────────────────────────────────────────────────────────────────────────────`);

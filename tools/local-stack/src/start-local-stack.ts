@@ -60,7 +60,8 @@ export class LocalStackError extends Error {
 
 const HEALTH_TIMEOUT_MS = 90_000;
 
-async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
+/** Rejects with a `LocalStackError` naming `variable` if `port` on 127.0.0.1 is taken. */
+export async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', () =>

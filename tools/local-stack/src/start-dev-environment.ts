@@ -1,0 +1,155 @@
+import { handledStripeEventTypes } from '@codex/purchases';
+import { signBuyerToken } from '@codex/security';
+import { demoCatalogue } from './demo-data';
+import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
+import {
+  type LocalStripe,
+  type StartLocalStripeOptions,
+  startLocalStripe,
+} from './local-stripe/start-local-stripe';
+import {
+  assertPortFree,
+  type LocalStack,
+  type LocalStackPorts,
+  startLocalStack,
+} from './start-local-stack';
+
+/** Every port `pnpm dev` listens on. */
+export interface DevPorts extends LocalStackPorts {
+  /** The local Stripe (API, checkout page, dashboard); unused with a Stripe key. */
+  stripe: number;
+  /** The demo web app (`WEB_APP_URL` is `http://localhost:<webApp>`). */
+  webApp: number;
+}
+
+export const defaultDevPorts = { stripe: 12111, webApp: 3000 } as const;
+
+/** Which Stripe the workers talk to. */
+export type StripeMode =
+  /** No key configured: the local Stripe started here. */
+  | 'local'
+  /** `STRIPE_SECRET_KEY` in `workers/checkout/.dev.vars`: Stripe's test mode, unchanged. */
+  | 'account'
+  /** `STRIPE_API_BASE` in the environment: a Stripe-compatible server someone else runs. */
+  | 'external';
+
+/**
+ * `external` when `STRIPE_API_BASE` is set, else `account` when the checkout worker has a key,
+ * else `local`: with a key nothing changes, without one the local Stripe stands in.
+ */
+export function chooseStripeMode({
+  stripeSecretKey,
+  stripeApiBase,
+}: Pick<StartDevEnvironmentOptions, 'stripeSecretKey' | 'stripeApiBase'>): StripeMode {
+  if (stripeApiBase) return 'external';
+  return stripeSecretKey ? 'account' : 'local';
+}
+
+export interface StartDevEnvironmentOptions {
+  ports: DevPorts;
+  /** A Postgres server; without it the embedded database in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** `STRIPE_SECRET_KEY` from the checkout worker's `.dev.vars` (empty or undefined: none). */
+  stripeSecretKey?: string | undefined;
+  /** `STRIPE_API_BASE` from the environment. */
+  stripeApiBase?: string | undefined;
+  /** Signs the demo buyer's token (the checkout worker's `AUTH_JWT_SECRET`). */
+  jwtSecret: string;
+  /** The workers' `ENVIRONMENT`; the demo web app refuses to start unless it is `development`. */
+  environment: string;
+  /** The demo buyer. Default `user_demo`. */
+  customerId?: string;
+  /** Extra worker bindings (tests pass their secrets); they win over everything else. */
+  vars?: Record<string, string>;
+  /** The local Stripe's timing (tests make it quick). */
+  localStripe?: Pick<StartLocalStripeOptions, 'delayedSettlementMs' | 'failingRefundMs' | 'retry'>;
+  log: (line: string) => void;
+}
+
+export interface DevEnvironment {
+  stack: LocalStack;
+  stripeMode: StripeMode;
+  /** Set in `local` mode. */
+  stripe: LocalStripe | undefined;
+  webApp: DemoWebApp;
+  customerId: string;
+  /** The demo buyer's token, valid 24 hours. */
+  token: string;
+  /** Stops everything started. Safe to call twice. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * What `pnpm dev` runs: the database, both workers, the demo web app, and, when no Stripe key is
+ * configured, the local Stripe with both workers pointed at it (`STRIPE_API_BASE`, its key and
+ * its webhook secret passed as `--var`, so `.dev.vars` is left as it is). Whatever started is
+ * stopped again if a later part fails.
+ */
+export async function startDevEnvironment(
+  options: StartDevEnvironmentOptions,
+): Promise<DevEnvironment> {
+  const { ports, log } = options;
+  const customerId = options.customerId ?? 'user_demo';
+  const stripeMode = chooseStripeMode(options);
+  const webAppUrl = `http://localhost:${ports.webApp}`;
+  await assertPortFree(ports.webApp, 'demo web app', 'WEB_APP_PORT');
+  if (stripeMode === 'local') await assertPortFree(ports.stripe, 'local Stripe', 'STRIPE_PORT');
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    while (stops.length > 0)
+      await stops
+        .pop()?.()
+        .catch(() => undefined);
+  };
+  try {
+    let stripe: LocalStripe | undefined;
+    const vars: Record<string, string> = { WEB_APP_URL: webAppUrl };
+    if (stripeMode === 'local') {
+      stripe = await startLocalStripe({
+        port: ports.stripe,
+        webhookEndpoint: `http://127.0.0.1:${ports.webhooks}/webhooks/stripe/payment`,
+        enabledEvents: handledStripeEventTypes,
+        log,
+        ...options.localStripe,
+      });
+      stops.push(() => stripe?.stop() ?? Promise.resolve());
+      Object.assign(vars, {
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_API_BASE: stripe.url,
+        STRIPE_WEBHOOK_SECRET_PAYMENT: stripe.webhookSecret,
+      });
+    } else if (stripeMode === 'external' && options.stripeApiBase) {
+      vars.STRIPE_API_BASE = options.stripeApiBase;
+    }
+    const stack = await startLocalStack({
+      databaseUrl: options.databaseUrl,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ports,
+      vars: { ...vars, ...options.vars },
+      log,
+    });
+    stops.push(stack.stop);
+    const token = await signBuyerToken({
+      secret: options.jwtSecret,
+      customerId,
+      expiresInSeconds: 24 * 60 * 60,
+    });
+    const webApp = await startDemoWebApp({
+      port: ports.webApp,
+      apiBaseUrl: stack.checkoutUrl,
+      buyerToken: token,
+      customerId,
+      catalogue: [...demoCatalogue],
+      stripeDashboardUrl: stripe?.url ?? 'https://dashboard.stripe.com/test/payments',
+      environment: options.environment,
+      log,
+    });
+    stops.push(webApp.close);
+    return { stack, stripeMode, stripe, webApp, customerId, token, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
