@@ -6,7 +6,7 @@ import {
 } from '@codex/test-utils';
 import { renderCheckoutPage, successUrl } from './checkout-page';
 import { type DashboardNotice, renderDashboardPage } from './dashboard-page';
-import { parseMajorAmount } from './html';
+import { escapeHtml, parseMajorAmount } from './html';
 
 /** How the local Stripe's pages behave. */
 export interface LocalStripePagesOptions {
@@ -188,7 +188,7 @@ function redirect(location: string): StubPageResponse {
 }
 
 function htmlPage(status: number, message: string): StubPageResponse {
-  const escaped = message.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+  const escaped = escapeHtml(message);
   return {
     status,
     headers: HTML_HEADERS,
