@@ -244,7 +244,7 @@ function showHeader() {
   document.getElementById('buyer').textContent = `Buyer: ${config.customerId}`;
   if (config.stripeDashboardUrl) {
     const attributes = { href: config.stripeDashboardUrl, target: '_blank', rel: 'noopener' };
-    document.querySelector('.site-header').append(el('a', attributes, 'Stripe dashboard (local)'));
+    document.querySelector('.site-header').append(el('a', attributes, 'Stripe dashboard'));
   }
 }
 
