@@ -11,7 +11,7 @@ export {
 export type { ErrorBody } from './error-response';
 export { type LimitBodyOptions, limitBody } from './limit-body';
 export { notFoundHandler } from './not-found-handler';
-export { parseWith, type ValidationSchema } from './parse-with';
+export { parseWith, type ValidationSchema, validationError } from './parse-with';
 export { type RateLimiter, type RateLimitOptions, rateLimit } from './rate-limit';
 export { readJsonBody } from './read-json-body';
 export { type RequestIdOptions, requestId } from './request-id';

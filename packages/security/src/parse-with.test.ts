@@ -1,7 +1,7 @@
 import { contentAccessParamsSchema, createCheckoutSchema } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
-import { parseWith } from './parse-with';
+import { parseWith, validationError } from './parse-with';
 
 const CONTENT_ID = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
 
@@ -64,5 +64,22 @@ describe('parseWith', () => {
     const error = thrownBy(() => parseWith(createCheckoutSchema, { contentId: rejected }));
 
     expect(error.message).not.toContain('script');
+  });
+});
+
+describe('validationError', () => {
+  it('is the error parseWith throws for the same failed parse', () => {
+    const input = { contentId: 'not-a-uuid', extra: 1 };
+    const result = createCheckoutSchema.safeParse(input);
+    if (result.success) throw new Error('expected a failed parse');
+
+    const error = validationError(result.error);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect({ code: error.code, status: error.status, message: error.message }).toEqual({
+      code: 'VALIDATION_ERROR',
+      status: 400,
+      message: thrownBy(() => parseWith(createCheckoutSchema, input)).message,
+    });
   });
 });

@@ -23,8 +23,19 @@ export function parseWith<T>(schema: ValidationSchema<T>, value: unknown): T {
   if (result.success) {
     return result.data;
   }
-  const issues = formatValidationIssues(result.error).map((issue) =>
+  throw validationError(result.error);
+}
+
+/**
+ * The `VALIDATION_ERROR` (400) that {@link parseWith} throws for a failed parse, for validators that
+ * run the schema themselves (a zod-openapi `defaultHook`): the same message, built the same way.
+ */
+export function validationError(error: SchemaError): ApiError {
+  const issues = formatValidationIssues(error).map((issue) =>
     issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`,
   );
-  throw new ApiError('VALIDATION_ERROR', issues.length > 0 ? issues.join('; ') : 'Invalid request');
+  return new ApiError(
+    'VALIDATION_ERROR',
+    issues.length > 0 ? issues.join('; ') : 'Invalid request',
+  );
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 // RFC 9562 layout, any version and variant, either case: ids from `gen_random_uuid()` or from a
-// client that upper-cased them. Normalised to lower case so one id has one spelling.
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// client that upper-cased them. Normalised to lower case so one id has one spelling. Both cases are
+// spelled out rather than flagged `/i`: the OpenAPI document carries the pattern as a JSON Schema
+// `pattern`, which has no flags.
+const UUID_PATTERN =
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A UUID, returned in lower case. */
 export const uuidSchema = z

@@ -9,9 +9,9 @@ import {
 import type { CheckoutEnv } from './context';
 import { checkoutConfigSchema } from './env';
 import { purchaseServices, SERVICE } from './middleware';
-import { accessRoutes } from './routes/access';
+import { publicApi } from './public-api';
 import { benchRoutes } from './routes/bench';
-import { checkoutRoutes } from './routes/checkout';
+import { openApiRoutes } from './routes/openapi';
 
 const MAX_BODY_BYTES = 8 * 1024;
 
@@ -30,8 +30,9 @@ app.use('/api/*', requestDatabase());
 app.use('/api/*', requestStripe());
 app.use('/api/*', purchaseServices());
 
-const routes = app.route('/api/checkout', checkoutRoutes).route('/api/purchases', accessRoutes);
+const routes = app.route('/', publicApi);
 app.route('/api/bench', benchRoutes);
+app.route('/', openApiRoutes);
 
 /** The app's type, for the web app's typed client: `hc<CheckoutApp>(baseUrl)`. */
 export type CheckoutApp = typeof routes;

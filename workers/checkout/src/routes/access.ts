@@ -1,14 +1,40 @@
-import { parseWith } from '@codex/security';
 import { contentAccessParamsSchema } from '@codex/validation';
-import { Hono } from 'hono';
-import type { CheckoutEnv } from '../context';
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  BUYER_API_ERRORS,
+  buyerTokenSecurity,
+  createApiRoutes,
+} from '../openapi/create-api-routes';
+import { errorResponses, requestIdHeader } from '../openapi/error-responses';
+import { accessAnswerSchema } from '../openapi/response-schemas';
+
+/** `GET /api/purchases/access/{contentId}`. */
+export const accessRoute = createRoute({
+  method: 'get',
+  path: '/access/{contentId}',
+  operationId: 'checkAccess',
+  tags: ['access'],
+  summary: 'May the authenticated customer play this content?',
+  description:
+    "The player's question, asked often: one indexed query, no other round trip. The customer is the token's `sub`, never a parameter (a `customerId` in the query is ignored).",
+  security: buyerTokenSecurity,
+  request: { params: contentAccessParamsSchema },
+  responses: {
+    200: {
+      description: 'Whether the customer may play the content.',
+      headers: z.object({ ...requestIdHeader, 'Cache-Control': z.literal('private, no-store') }),
+      content: { 'application/json': { schema: accessAnswerSchema } },
+    },
+    ...errorResponses([...BUYER_API_ERRORS, 'VALIDATION_ERROR']),
+  },
+});
 
 /**
  * `GET /api/purchases/access/:contentId`: may the authenticated customer play this content? The
  * hot path: one indexed query, no other round trip.
  */
-export const accessRoutes = new Hono<CheckoutEnv>().get('/access/:contentId', async (c) => {
-  const { contentId } = parseWith(contentAccessParamsSchema, c.req.param());
+export const accessRoutes = createApiRoutes().openapi(accessRoute, async (c) => {
+  const { contentId } = c.req.valid('param');
   const hasAccess = await c.var.purchases().hasAccess(c.var.customerId, contentId);
   c.header('Cache-Control', 'private, no-store');
   return c.json({ hasAccess }, 200);
