@@ -37,11 +37,14 @@ async function signRaw(payload: Record<string, unknown>, secret = SECRET): Promi
 function buildApp(secret: BuyerAuthOptions['secret'] = SECRET) {
   const lines: string[] = [];
   const logger = new ObservabilityClient('test', 'test', { write: (line) => lines.push(line) });
-  const app = new Hono<{ Variables: { customerId: string; requestId: string } }>();
+  const app = new Hono<{
+    Variables: { customerId: string; customerEmail: string | undefined; requestId: string };
+  }>();
   app.use(requestId());
   app.onError(createErrorHandler({ logger: () => logger }));
   app.use('/me/*', buyerAuth({ secret }));
   app.get('/me/id', (c) => c.json({ customerId: c.get('customerId') }));
+  app.get('/me/email', (c) => c.json({ email: c.get('customerEmail') ?? null }));
   app.get('/me/crash', () => {
     throw new Error('handler failed');
   });
@@ -263,6 +266,45 @@ describe('buyerAuth', () => {
 
     expect(response.status).toBe(500);
     expect(lines.join('\n')).toContain('secret for this request is empty');
+  });
+});
+
+describe('the email claim', () => {
+  const emailOf = async (claims: Record<string, unknown>) => {
+    const token = await signRaw({ sub: CUSTOMER_ID, exp: nowSeconds() + 3600, ...claims });
+    const response = await buildApp().app.request('/me/email', withToken(token));
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { email: string | null }).email;
+  };
+
+  it('exposes a valid address as customerEmail, and none without the claim', async () => {
+    expect(await emailOf({ email: 'reader@example.com' })).toBe('reader@example.com');
+    expect(await emailOf({ email: 'reader@example.com', email_verified: true })).toBe(
+      'reader@example.com',
+    );
+    expect(await emailOf({})).toBeNull();
+  });
+
+  it.each([
+    [
+      'an address the provider marks unverified',
+      { email: 'reader@example.com', email_verified: false },
+    ],
+    ['a malformed address', { email: 'not-an-address' }],
+    ['a non-string', { email: ['reader@example.com'] }],
+  ])('ignores %s (no address) rather than refusing the token', async (_case, claims) => {
+    expect(await emailOf(claims)).toBeNull();
+  });
+
+  it('signBuyerToken carries it', async () => {
+    const token = await signBuyerToken({
+      secret: SECRET,
+      customerId: CUSTOMER_ID,
+      email: 'reader@example.com',
+    });
+    expect(decode(token).payload.email).toBe('reader@example.com');
+    const response = await buildApp().app.request('/me/email', withToken(token));
+    expect(await response.json()).toEqual({ email: 'reader@example.com' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { customerIdSchema } from '@codex/validation';
+import { buyerEmailSchema, customerIdSchema } from '@codex/validation';
 import type { Context, MiddlewareHandler } from 'hono';
 import { verify } from 'hono/jwt';
 import { ApiError } from './api-error';
@@ -27,8 +27,25 @@ function resolveSecret(secret: BuyerAuthOptions['secret'], c: Context): string {
   return value;
 }
 
-/** The customer id of a valid token, or `undefined`. Never throws; never logs the token. */
-async function verifiedCustomerId(token: string, secret: string): Promise<string | undefined> {
+/** What a valid token says about the buyer. */
+interface BuyerClaims {
+  customerId: string;
+  email: string | undefined;
+}
+
+/**
+ * The buyer's address from the token's `email` claim: a valid address of at most 254 characters,
+ * unless `email_verified` is explicitly false. Anything else means "no address" (no e-mail is
+ * sent), never a refused token: a receipt is not worth locking a buyer out.
+ */
+function emailClaim(payload: Record<string, unknown>): string | undefined {
+  if (payload.email_verified === false) return undefined;
+  const email = buyerEmailSchema.safeParse(payload.email);
+  return email.success ? email.data : undefined;
+}
+
+/** The claims of a valid token, or `undefined`. Never throws; never logs the token. */
+async function verifiedClaims(token: string, secret: string): Promise<BuyerClaims | undefined> {
   // `verify` checks the signature, that the header's alg is exactly HS256 (so `none` and RS256
   // are refused), and `exp`, `nbf` and `iat` when present. Its errors quote the token, so they
   // are dropped here rather than attached as a cause.
@@ -37,14 +54,15 @@ async function verifiedCustomerId(token: string, secret: string): Promise<string
     return undefined;
   }
   const subject = customerIdSchema.safeParse(payload.sub);
-  return subject.success ? subject.data : undefined;
+  return subject.success ? { customerId: subject.data, email: emailClaim(payload) } : undefined;
 }
 
 /**
  * Authenticates a buyer by `Authorization: Bearer <jwt>` and sets `c.get('customerId')` to the
  * token's `sub`. The token must be HS256-signed with `secret`, carry a numeric `exp` in the future,
  * honour `nbf` and `iat`, and have a `sub` that is a valid customer id (1-255 printable ASCII, no
- * spaces).
+ * spaces). `c.get('customerEmail')` is the optional `email` claim (see `emailClaim`), the address
+ * receipts go to; it is personal data and must never be logged.
  *
  * @throws Error at construction when `secret` is an empty string (or not a string or function),
  *   and per request when the secret function returns an empty value (answered 500).
@@ -55,7 +73,7 @@ async function verifiedCustomerId(token: string, secret: string): Promise<string
  */
 export const buyerAuth = (
   options: BuyerAuthOptions,
-): MiddlewareHandler<{ Variables: { customerId: string } }> => {
+): MiddlewareHandler<{ Variables: { customerId: string; customerEmail: string | undefined } }> => {
   const { secret } = options;
   if (typeof secret === 'string' ? secret === '' : typeof secret !== 'function') {
     throw new Error('buyerAuth: a JWT secret is required');
@@ -63,11 +81,12 @@ export const buyerAuth = (
   return async function buyerAuth(c, next) {
     const key = resolveSecret(secret, c);
     const token = BEARER_TOKEN.exec(c.req.header('Authorization') ?? '')?.[1];
-    const customerId = token === undefined ? undefined : await verifiedCustomerId(token, key);
-    if (customerId === undefined) {
+    const claims = token === undefined ? undefined : await verifiedClaims(token, key);
+    if (claims === undefined) {
       throw invalidCredentials();
     }
-    c.set('customerId', customerId);
+    c.set('customerId', claims.customerId);
+    c.set('customerEmail', claims.email);
     await next();
   };
 };

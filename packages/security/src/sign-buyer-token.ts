@@ -7,6 +7,8 @@ export interface SignBuyerTokenOptions {
   secret: string;
   /** The token's `sub`. */
   customerId: string;
+  /** The optional `email` claim (the buyer's address for receipts). */
+  email?: string;
   /** Lifetime in seconds. Default 3600. */
   expiresInSeconds?: number;
   /** Clock in milliseconds since the epoch, like `Date.now` (the default). */
@@ -16,7 +18,7 @@ export interface SignBuyerTokenOptions {
 const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
 /**
- * Mints an HS256 buyer token `{ sub, iat, exp }` that `buyerAuth` accepts (until it expires), for
+ * Mints an HS256 buyer token `{ sub, email?, iat, exp }` that `buyerAuth` accepts (until it expires), for
  * tests and local tooling. The identity provider issues real tokens.
  *
  * @throws Error when `secret` is empty, `customerId` is not a valid customer id, or
@@ -35,7 +37,12 @@ export async function signBuyerToken(options: SignBuyerTokenOptions): Promise<st
   }
   const issuedAt = Math.floor((options.now ?? Date.now)() / 1000);
   return sign(
-    { sub: options.customerId, iat: issuedAt, exp: issuedAt + expiresInSeconds },
+    {
+      sub: options.customerId,
+      ...(options.email === undefined ? {} : { email: options.email }),
+      iat: issuedAt,
+      exp: issuedAt + expiresInSeconds,
+    },
     options.secret,
     'HS256',
   );

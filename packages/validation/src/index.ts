@@ -6,6 +6,7 @@ export {
   contentAccessParamsSchema,
   createCheckoutSchema,
 } from './checkout';
+export { buyerEmailSchema } from './email';
 export { formatValidationIssues, type ValidationIssue } from './format-validation-issues';
 export {
   type CustomerId,

@@ -6,6 +6,8 @@ import type { CheckoutBindings, CheckoutConfig } from './env';
 export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   /** Set by buyer auth: the verified JWT `sub`. */
   customerId: string;
+  /** Set by buyer auth: the token's `email` claim, if valid. Personal data: never logged. */
+  customerEmail: string | undefined;
   /** Built on first use, on `database()` and `stripe()`. */
   purchases: () => PurchaseService;
   /** Same lifetime as `purchases`. */
