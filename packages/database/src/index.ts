@@ -20,6 +20,8 @@ export {
   or,
   sql,
 } from 'drizzle-orm';
+/** Builds statements without a client (`new QueryBuilder().select(…)…getSQL()`), to run with {@link queryRows}. */
+export { QueryBuilder } from 'drizzle-orm/pg-core';
 export {
   createDatabaseClient,
   createHttpDatabaseClient,
