@@ -100,6 +100,15 @@ async function measure<T>(work: () => Promise<T>) {
   };
 }
 
+/** One statement in one HTTP request: no transaction, no connection, no Stripe call. */
+function expectOneRequest(measured: Awaited<ReturnType<typeof measure>>) {
+  expect(measured.statements).toHaveLength(1);
+  expect(measured.httpRequests).toBe(1);
+  expect(measured.transactions).toBe(0);
+  expect(measured.connections).toBe(0);
+  expect(measured.stripeCalls).toBe(0);
+}
+
 async function createItem(priceCents: number) {
   const organization = await createTestOrganization(testDb.db);
   return createTestContent(testDb.db, { organizationId: organization.id, priceCents });
@@ -118,11 +127,7 @@ describe('round-trip budgets', () => {
   it('access check: 1 HTTP request, no connection, no Stripe call', async () => {
     const item = await createItem(500);
     const measured = await measure(() => purchases().hasAccess(createTestUser(), item.id));
-    expect(measured.statements).toHaveLength(1);
-    expect(measured.httpRequests).toBe(1);
-    expect(measured.transactions).toBe(0);
-    expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(0);
+    expectOneRequest(measured);
   });
 
   it('checkout, new session: 2 HTTP requests around 1 Stripe call', async () => {
@@ -202,14 +207,6 @@ describe('round-trip budgets', () => {
         contentIds.push(item.id);
       }
       return { customerId, contentIds };
-    }
-
-    function expectOneRequest(measured: Awaited<ReturnType<typeof measure>>) {
-      expect(measured.statements).toHaveLength(1);
-      expect(measured.httpRequests).toBe(1);
-      expect(measured.transactions).toBe(0);
-      expect(measured.connections).toBe(0);
-      expect(measured.stripeCalls).toBe(0);
     }
 
     it('purchase history, first and next page', async () => {

@@ -2,7 +2,6 @@ import {
   and,
   content,
   contentPurchases,
-  desc,
   eq,
   grantsAccessPredicate,
   type Queryable,
@@ -11,8 +10,8 @@ import {
   type SQL,
   toDate,
 } from '@codex/database';
-import { afterCursor, keyInstant, type Page, toPage } from './page-cursor';
-import { type PageOptions, pageLimit } from './page-options';
+import { keyInstant, keysetPage, type Page, toPage } from './page-cursor';
+import type { PageOptions } from './page-options';
 
 /** A piece of content the buyer may play now, and the purchase that grants it. */
 export interface LibraryItem {
@@ -37,6 +36,10 @@ interface LibraryRow extends Record<string, unknown> {
  * `content_purchases_library_idx`, whose predicate is the access rule, as one range with no filter.
  */
 export function listLibraryStatement(customerId: string, options: PageOptions = {}): SQL {
+  const page = keysetPage('library', options, {
+    at: contentPurchases.purchasedAt,
+    id: contentPurchases.id,
+  });
   return new QueryBuilder()
     .select({
       id: contentPurchases.id,
@@ -51,14 +54,11 @@ export function listLibraryStatement(customerId: string, options: PageOptions = 
       and(
         eq(contentPurchases.customerId, customerId),
         grantsAccessPredicate(contentPurchases),
-        afterCursor('library', options.cursor, {
-          at: contentPurchases.purchasedAt,
-          id: contentPurchases.id,
-        }),
+        page.after,
       ),
     )
-    .orderBy(desc(contentPurchases.purchasedAt), desc(contentPurchases.id))
-    .limit(pageLimit(options) + 1)
+    .orderBy(...page.orderBy)
+    .limit(page.fetchLimit)
     .getSQL();
 }
 
@@ -73,7 +73,7 @@ export async function listLibrary(
   options: PageOptions = {},
 ): Promise<Page<LibraryItem>> {
   const rows = await queryRows<LibraryRow>(db, listLibraryStatement(customerId, options));
-  return toPage('library', rows, pageLimit(options), (row) => ({
+  return toPage('library', rows, options, (row) => ({
     contentId: String(row.content_id),
     contentTitle: String(row.title),
     purchaseId: String(row.id),

@@ -1,20 +1,12 @@
-import {
-  and,
-  contentPurchases,
-  desc,
-  eq,
-  type Queryable,
-  queryRows,
-  type SQL,
-} from '@codex/database';
+import { and, contentPurchases, eq, type Queryable, queryRows, type SQL } from '@codex/database';
 import {
   type BuyerPurchase,
   type BuyerPurchaseRow,
   selectBuyerPurchases,
   toBuyerPurchase,
 } from './buyer-purchase';
-import { afterCursor, type Page, toPage } from './page-cursor';
-import { type PageOptions, pageLimit } from './page-options';
+import { keysetPage, type Page, toPage } from './page-cursor';
+import type { PageOptions } from './page-options';
 
 /**
  * The statement of {@link listPurchases}: the customer's purchases in `(created_at DESC, id DESC)`
@@ -23,18 +15,14 @@ import { type PageOptions, pageLimit } from './page-options';
  * `INVALID_CURSOR` for a cursor this list did not issue.
  */
 export function listPurchasesStatement(customerId: string, options: PageOptions = {}): SQL {
+  const page = keysetPage('purchases', options, {
+    at: contentPurchases.createdAt,
+    id: contentPurchases.id,
+  });
   return selectBuyerPurchases()
-    .where(
-      and(
-        eq(contentPurchases.customerId, customerId),
-        afterCursor('purchases', options.cursor, {
-          at: contentPurchases.createdAt,
-          id: contentPurchases.id,
-        }),
-      ),
-    )
-    .orderBy(desc(contentPurchases.createdAt), desc(contentPurchases.id))
-    .limit(pageLimit(options) + 1)
+    .where(and(eq(contentPurchases.customerId, customerId), page.after))
+    .orderBy(...page.orderBy)
+    .limit(page.fetchLimit)
     .getSQL();
 }
 
@@ -51,5 +39,5 @@ export async function listPurchases(
   options: PageOptions = {},
 ): Promise<Page<BuyerPurchase>> {
   const rows = await queryRows<BuyerPurchaseRow>(db, listPurchasesStatement(customerId, options));
-  return toPage('purchases', rows, pageLimit(options), toBuyerPurchase);
+  return toPage('purchases', rows, options, toBuyerPurchase);
 }

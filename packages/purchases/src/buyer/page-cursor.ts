@@ -1,7 +1,8 @@
-import { type AnyPgColumn, type SQL, sql } from '@codex/database';
+import { type AnyPgColumn, desc, type SQL, sql } from '@codex/database';
 import { uuidSchema } from '@codex/validation';
 import { z } from 'zod';
 import { PurchaseError } from '../purchase-error';
+import { type PageOptions, pageLimit } from './page-options';
 
 /** One page of a buyer's list, newest first. */
 export interface Page<Item> {
@@ -35,31 +36,47 @@ export function keyInstant(column: AnyPgColumn): SQL<string> {
   return sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
-/**
- * The keyset condition "after the cursor's row" in `(at DESC, id DESC)` order: one row comparison,
- * which the list's index answers as a range. Undefined without a cursor (the first page). Throws
- * `PurchaseError` `INVALID_CURSOR` for a cursor this list did not issue.
- */
-export function afterCursor(
-  list: PageCursorList,
-  cursor: string | undefined,
-  columns: { at: AnyPgColumn; id: AnyPgColumn },
-): SQL | undefined {
-  if (cursor === undefined) return undefined;
-  const key = decodeCursor(list, cursor);
-  return sql`(${columns.at}, ${columns.id}) < (${key.at}::timestamptz, ${key.id}::uuid)`;
+/** The parts of a page query that its key decides, so the order and the cursor always agree. */
+export interface KeysetPage {
+  /** "After the cursor's row" in the list's order, or undefined on the first page. */
+  after: SQL | undefined;
+  /** `at DESC, id DESC`: the order of the list's index. */
+  orderBy: [SQL, SQL];
+  /** The page size plus one: the extra row only says that another page exists. */
+  fetchLimit: number;
 }
 
 /**
- * Cuts the `limit + 1` rows a page query fetched to one page; the extra row only says that another
- * page exists, whose cursor is the last returned row's key.
+ * The keyset of one page of `list`, ordered by `(at DESC, id DESC)`: the row comparison after the
+ * cursor (which the list's index answers as a range), the order, and how many rows to fetch.
+ * Throws `PurchaseError` `INVALID_CURSOR` for a cursor this list did not issue.
+ */
+export function keysetPage(
+  list: PageCursorList,
+  options: PageOptions,
+  columns: { at: AnyPgColumn; id: AnyPgColumn },
+): KeysetPage {
+  const key = options.cursor === undefined ? undefined : decodeCursor(list, options.cursor);
+  return {
+    after: key
+      ? sql`(${columns.at}, ${columns.id}) < (${key.at}::timestamptz, ${key.id}::uuid)`
+      : undefined,
+    orderBy: [desc(columns.at), desc(columns.id)],
+    fetchLimit: pageLimit(options) + 1,
+  };
+}
+
+/**
+ * Cuts the rows a {@link keysetPage} query fetched to one page of `list` and maps them; when the
+ * extra row came back, the next cursor is the last returned row's key.
  */
 export function toPage<Row extends { cursor_at: string; id: string }, Item>(
   list: PageCursorList,
   rows: Row[],
-  limit: number,
+  options: PageOptions,
   toItem: (row: Row) => Item,
 ): Page<Item> {
+  const limit = pageLimit(options);
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {
