@@ -20,6 +20,8 @@ export {
   or,
   sql,
 } from 'drizzle-orm';
+/** Builds statements without a client (`new QueryBuilder().select(…)…getSQL()`), to run with {@link queryRows}. */
+export { type AnyPgColumn, QueryBuilder } from 'drizzle-orm/pg-core';
 export {
   createDatabaseClient,
   createHttpDatabaseClient,
@@ -39,5 +41,5 @@ export {
   PostgresErrorCode,
   type PostgresErrorDetails,
 } from './errors';
-export { type Queryable, queryRows } from './query-rows';
+export { type Queryable, queryRows, toDate, toNullableDate } from './query-rows';
 export * from './schema';

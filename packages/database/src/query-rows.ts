@@ -18,3 +18,21 @@ export async function queryRows<Row extends Record<string, unknown>>(
   const result = (await (db as Database).execute(statement)) as unknown as { rows: Row[] };
   return result.rows;
 }
+
+/**
+ * A timestamp from a {@link queryRows} row, whichever transport read it (text over HTTP, a `Date`
+ * on the pool); null stays null. Throws for a value that is no timestamp (a bug in the statement).
+ */
+export function toNullableDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${String(value)}`);
+  return date;
+}
+
+/** {@link toNullableDate} for a `NOT NULL` column: throws when the value is missing. */
+export function toDate(value: unknown): Date {
+  const date = toNullableDate(value);
+  if (!date) throw new Error('a NOT NULL timestamp came back null');
+  return date;
+}

@@ -20,8 +20,10 @@ export function isAccessRevokingRefund(
 }
 
 /**
- * The access rule `PurchaseService.hasAccess` evaluates in SQL, as a function of a purchase row:
- * completed, not refunded past the policy, no open or lost dispute.
+ * The TypeScript mirror of `grantsAccessPredicate` (`@codex/database`), the one SQL definition of
+ * the access rule that every access query evaluates: completed, not refunded past the policy, no
+ * open or lost dispute. For code that already holds a row; `access-policy.test.ts` proves the two
+ * agree on every combination in Postgres.
  */
 export function grantsAccess(purchase: {
   status: string;

@@ -3,6 +3,12 @@ export {
   isAccessRevokingRefund,
   REFUND_FRACTION_THAT_REVOKES_ACCESS,
 } from './access-policy';
+export type { BuyerPurchase } from './buyer/buyer-purchase';
+export { type BuyerPurchaseStatus, buyerPurchaseStatuses } from './buyer/buyer-status';
+export type { LibraryItem } from './buyer/list-library';
+export type { Page } from './buyer/page-cursor';
+export type { PageOptions } from './buyer/page-options';
+export { BuyerService, type BuyerServiceDependencies } from './buyer-service';
 export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
 export type { CheckoutConfirmation } from './fulfillment/confirm-checkout-session';
 export type { FulfillmentResult, StripeEventOutcome } from './fulfillment/context';

@@ -4,6 +4,8 @@ export const purchaseErrorCodes = [
   'ALREADY_PURCHASED',
   'PAYMENT_PROVIDER_ERROR',
   'PAYMENT_PROVIDER_NOT_CONFIGURED',
+  /** A page cursor the buyer reads did not issue, or issued for another list (malformed, tampered). */
+  'INVALID_CURSOR',
 ] as const;
 
 /**

@@ -3,9 +3,9 @@ import {
   contentPurchases,
   type Database,
   eq,
+  grantsAccessPredicate,
   type HttpDatabase,
   isNull,
-  or,
   type Queryable,
   queryRows,
 } from '@codex/database';
@@ -150,8 +150,9 @@ export class PurchaseService {
 
   /**
    * True only if the customer has a completed purchase of the content that is not refunded past
-   * the refund policy and has no open or lost dispute (`grantsAccess` in access-policy.ts states
-   * the same rule). One indexed query (the partial unique index on active purchases).
+   * the refund policy and has no open or lost dispute: `grantsAccessPredicate`, the one definition
+   * of the rule (`grantsAccess` in access-policy.ts mirrors it). One indexed query (the partial
+   * unique index on active purchases).
    */
   async hasAccess(customerId: string, contentId: string): Promise<boolean> {
     const query = this.#db
@@ -161,9 +162,7 @@ export class PurchaseService {
         and(
           eq(contentPurchases.customerId, customerId),
           eq(contentPurchases.contentId, contentId),
-          eq(contentPurchases.status, 'completed'),
-          isNull(contentPurchases.refundedAt),
-          or(isNull(contentPurchases.disputeStatus), eq(contentPurchases.disputeStatus, 'won')),
+          grantsAccessPredicate(contentPurchases),
         ),
       )
       .limit(1);

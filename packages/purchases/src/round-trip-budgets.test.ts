@@ -17,6 +17,7 @@ import {
 } from '@codex/test-utils';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BuyerService } from './buyer-service';
 import { createStripeClient } from './create-stripe-client';
 import { FulfillmentService } from './fulfillment-service';
 import { PurchaseService } from './purchase-service';
@@ -74,6 +75,7 @@ const purchases = () =>
     logger,
     config: { webAppUrl: 'https://app.codex.test' },
   });
+const buyer = () => new BuyerService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
@@ -98,6 +100,15 @@ async function measure<T>(work: () => Promise<T>) {
   };
 }
 
+/** One statement in one HTTP request: no transaction, no connection, no Stripe call. */
+function expectOneRequest(measured: Awaited<ReturnType<typeof measure>>) {
+  expect(measured.statements).toHaveLength(1);
+  expect(measured.httpRequests).toBe(1);
+  expect(measured.transactions).toBe(0);
+  expect(measured.connections).toBe(0);
+  expect(measured.stripeCalls).toBe(0);
+}
+
 async function createItem(priceCents: number) {
   const organization = await createTestOrganization(testDb.db);
   return createTestContent(testDb.db, { organizationId: organization.id, priceCents });
@@ -116,11 +127,7 @@ describe('round-trip budgets', () => {
   it('access check: 1 HTTP request, no connection, no Stripe call', async () => {
     const item = await createItem(500);
     const measured = await measure(() => purchases().hasAccess(createTestUser(), item.id));
-    expect(measured.statements).toHaveLength(1);
-    expect(measured.httpRequests).toBe(1);
-    expect(measured.transactions).toBe(0);
-    expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(0);
+    expectOneRequest(measured);
   });
 
   it('checkout, new session: 2 HTTP requests around 1 Stripe call', async () => {
@@ -186,5 +193,62 @@ describe('round-trip budgets', () => {
     expect(duplicate.httpRequests).toBe(1);
     expect(duplicate.stripeCalls).toBe(0);
     expect(duplicate.connections).toBe(0);
+  });
+
+  describe('buyer reads: 1 HTTP request each, no connection', () => {
+    /** A customer with three completed (free) purchases, made through checkout. */
+    async function customerWithPurchases() {
+      const customerId = createTestUser();
+      const contentIds: string[] = [];
+      for (let index = 0; index < 3; index++) {
+        const item = await createItem(0);
+        const checkout = await purchases().createCheckoutSession(customerId, item.id);
+        if (checkout.status !== 'free_access_granted') throw new Error('expected free access');
+        contentIds.push(item.id);
+      }
+      return { customerId, contentIds };
+    }
+
+    it('purchase history, first and next page', async () => {
+      const { customerId } = await customerWithPurchases();
+      const first = await measure(() => buyer().listPurchases(customerId, { limit: 2 }));
+      expectOneRequest(first);
+      expect(first.result.items).toHaveLength(2);
+      const next = await measure(() =>
+        buyer().listPurchases(customerId, { limit: 2, cursor: first.result.nextCursor ?? '' }),
+      );
+      expectOneRequest(next);
+      expect(next.result).toMatchObject({ nextCursor: null });
+    });
+
+    it('one purchase', async () => {
+      const { customerId } = await customerWithPurchases();
+      const { items } = await buyer().listPurchases(customerId, { limit: 1 });
+      const measured = await measure(() =>
+        buyer().getPurchase(customerId, items[0]?.purchaseId ?? ''),
+      );
+      expectOneRequest(measured);
+      expect(measured.result?.status).toBe('completed');
+    });
+
+    it('library', async () => {
+      const { customerId } = await customerWithPurchases();
+      const measured = await measure(() => buyer().listLibrary(customerId));
+      expectOneRequest(measured);
+      expect(measured.result.items).toHaveLength(3);
+    });
+
+    it('batch access check of 100 ids (none when no id is a UUID)', async () => {
+      const { customerId, contentIds } = await customerWithPurchases();
+      const asked = [...contentIds, ...Array.from({ length: 97 }, () => crypto.randomUUID())];
+      const measured = await measure(() => buyer().checkAccessMany(customerId, asked));
+      expectOneRequest(measured);
+      expect(Object.values(measured.result).filter(Boolean)).toHaveLength(3);
+
+      const nothingToAsk = await measure(() => buyer().checkAccessMany(customerId, ['nope']));
+      expect(nothingToAsk.httpRequests).toBe(0);
+      expect(nothingToAsk.statements).toHaveLength(0);
+      expect(nothingToAsk.result).toEqual({ nope: false });
+    });
   });
 });

@@ -4,6 +4,8 @@
  */
 export const apiErrorStatus = {
   VALIDATION_ERROR: 400,
+  /** A page cursor that is not one the list issued (malformed or altered): start from page one. */
+  INVALID_CURSOR: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONTENT_NOT_FOUND: 404,

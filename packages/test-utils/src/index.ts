@@ -11,6 +11,7 @@ export {
   createTestUser,
 } from './factories';
 export { nodeWebSocket } from './node-websocket';
+export { explainPlan, type SeedPurchaseVolumeOptions, seedPurchaseVolume } from './query-plans';
 export {
   type CreateRefundOptions,
   type OpenDisputeOptions,

@@ -1,4 +1,16 @@
 export {
+  type AccessManyBody,
+  accessManyBodySchema,
+  DEFAULT_PAGE_LIMIT,
+  type ListQuery,
+  listQuerySchema,
+  MAX_ACCESS_CHECK_IDS,
+  MAX_CURSOR_LENGTH,
+  MAX_PAGE_LIMIT,
+  type PurchaseIdParams,
+  purchaseIdParamsSchema,
+} from './buyer-queries';
+export {
   type CheckoutSessionParams,
   type ContentAccessParams,
   type CreateCheckoutInput,

@@ -37,6 +37,23 @@ export const holdsPurchaseSlot = (columns: {
   sql`${columns.status} IN ('pending', 'completed') AND ${columns.refundedAt} IS NULL AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} IN ('open', 'won'))`;
 
 /**
+ * THE access rule, in SQL: a purchase lets its customer watch its content when it is completed, not
+ * refunded past the refund policy (`refunded_at` null) and has no open or lost dispute (none, or
+ * won). Every query that answers "may this customer watch this?" (the access check, the batch check,
+ * the library) uses this one predicate, and the library's partial index is built on it; change the
+ * rule here and nowhere else (`grantsAccess` in `@codex/purchases` is its TypeScript mirror, and a
+ * test proves the two agree on every combination). It implies {@link holdsPurchaseSlot}, so the
+ * slot's unique index can answer a lookup by (customer, content). Parenthesised, so it composes
+ * inside `and()` and `or()` alike.
+ */
+export const grantsAccessPredicate = (columns: {
+  status: AnyPgColumn;
+  refundedAt: AnyPgColumn;
+  disputeStatus: AnyPgColumn;
+}) =>
+  sql`(${columns.status} = 'completed' AND ${columns.refundedAt} IS NULL AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} = 'won'))`;
+
+/**
  * One attempt by a customer to buy one piece of content.
  *
  * Guarantees held by Postgres, not only by code:
@@ -130,6 +147,20 @@ export const contentPurchases = pgTable(
       .on(table.stripePaymentIntentId)
       .where(sql`${table.stripePaymentIntentId} IS NOT NULL`),
     index('content_purchases_content_id_idx').on(table.contentId),
+    // The buyer's purchase history, newest first: keyset pages on (created_at, id) read the index
+    // in order and stop after one page, whatever the customer's number of purchases. NULLS FIRST
+    // is Postgres's own order for `DESC`, so a plain `ORDER BY … DESC` reads the index as it is.
+    index('content_purchases_customer_history_idx').on(
+      table.customerId,
+      table.createdAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
+    // The buyer's library: only the rows that grant access, in (purchased_at, id) order, so a page
+    // is one ordered range read with no filter and no sort. The slot index cannot serve it: it is
+    // keyed by content, so every active row of the customer would be read and sorted per page.
+    index('content_purchases_library_idx')
+      .on(table.customerId, table.purchasedAt.desc().nullsFirst(), table.id.desc().nullsFirst())
+      .where(grantsAccessPredicate(table)),
     // Reconciliation's scan: pending purchases never checked first, then the least recently checked.
     index('content_purchases_pending_reconcile_idx')
       .on(table.lastReconciledAt.asc().nullsFirst(), table.createdAt)

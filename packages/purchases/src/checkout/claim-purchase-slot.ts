@@ -6,6 +6,7 @@ import {
   type Queryable,
   queryRows,
   sql,
+  toNullableDate,
 } from '@codex/database';
 
 /** The content row a checkout needs. */
@@ -101,8 +102,8 @@ export async function claimPurchaseSlot(
             status: row.active_status as ActivePurchase['status'],
             stripeCheckoutSessionId: nullableString(row.stripe_checkout_session_id),
             stripeCheckoutUrl: nullableString(row.stripe_checkout_url),
-            stripeCheckoutExpiresAt: nullableDate(row.stripe_checkout_expires_at),
-            createdAt: nullableDate(row.active_created_at) ?? new Date(0),
+            stripeCheckoutExpiresAt: toNullableDate(row.stripe_checkout_expires_at),
+            createdAt: toNullableDate(row.active_created_at) ?? new Date(0),
           },
     insertedId: nullableString(row.inserted_id) ?? undefined,
   };
@@ -110,9 +111,4 @@ export async function claimPurchaseSlot(
 
 function nullableString(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
-}
-
-function nullableDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(String(value));
 }

@@ -10,6 +10,7 @@ import {
   type TestDatabase,
 } from '@codex/test-utils';
 import { afterAll, beforeAll } from 'vitest';
+import { BuyerService } from '../buyer-service';
 import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
 import { PurchaseService } from '../purchase-service';
@@ -24,6 +25,8 @@ export interface TestWorld {
   readonly stub: StripeStub;
   fulfillment(clock?: () => Date): FulfillmentService;
   purchases(): PurchaseService;
+  /** The buyer reads, on SQL over HTTP as the checkout worker runs them. */
+  buyer(): BuyerService;
   /** A published item of a new organization, and a new customer to buy it. */
   newItem(priceCents: number): Promise<{ contentId: string; customerId: string }>;
   close(): Promise<void>;
@@ -60,6 +63,7 @@ export async function createTestWorld(
         logger,
         config: { webAppUrl: 'https://app.codex.test' },
       }),
+    buyer: () => new BuyerService({ db: testDb.db, http: testDb.http }),
     async newItem(priceCents) {
       const organization = await createTestOrganization(testDb.db);
       const item = await createTestContent(testDb.db, {

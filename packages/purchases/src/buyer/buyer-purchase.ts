@@ -1,0 +1,85 @@
+import {
+  content,
+  contentPurchases,
+  eq,
+  QueryBuilder,
+  toDate,
+  toNullableDate,
+} from '@codex/database';
+import { type BuyerPurchaseStatus, buyerStatus, toBuyerPurchaseStatus } from './buyer-status';
+import { keyInstant } from './page-cursor';
+
+/** One of the buyer's purchases, as `GET /api/purchases` lists it. */
+export interface BuyerPurchase {
+  purchaseId: string;
+  contentId: string;
+  contentTitle: string;
+  /** What the buyer paid, in the currency's minor unit. */
+  amountCents: number;
+  /** Lower-case ISO 4217. */
+  currency: string;
+  /** Refunded so far (pending and succeeded refunds), in the minor unit. */
+  amountRefundedCents: number;
+  status: BuyerPurchaseStatus;
+  /** When the checkout started (the history's order). */
+  createdAt: Date;
+  /** When the payment completed; null unless it did. */
+  purchasedAt: Date | null;
+  /** When refunds reached the refund policy; null otherwise. */
+  refundedAt: Date | null;
+}
+
+/**
+ * The history's statement up to its WHERE clause: a purchase, its content's title and its buyer
+ * status, from `content_purchases` joined to `content` (one statement, no second read for titles).
+ * Columns are aliased so that {@link toBuyerPurchase} reads them by name.
+ */
+export function selectBuyerPurchases() {
+  return new QueryBuilder()
+    .select({
+      id: contentPurchases.id,
+      contentId: contentPurchases.contentId,
+      title: content.title,
+      pricePaidCents: contentPurchases.pricePaidCents,
+      currency: contentPurchases.currency,
+      amountRefundedCents: contentPurchases.amountRefundedCents,
+      buyerStatus: buyerStatus().as('buyer_status'),
+      createdAt: contentPurchases.createdAt,
+      purchasedAt: contentPurchases.purchasedAt,
+      refundedAt: contentPurchases.refundedAt,
+      cursorAt: keyInstant(contentPurchases.createdAt).as('cursor_at'),
+    })
+    .from(contentPurchases)
+    .innerJoin(content, eq(content.id, contentPurchases.contentId));
+}
+
+/** A row of {@link selectBuyerPurchases}, keyed as Postgres names the columns. */
+export interface BuyerPurchaseRow extends Record<string, unknown> {
+  id: string;
+  content_id: string;
+  title: string;
+  price_paid_cents: number | string;
+  currency: string;
+  amount_refunded_cents: number | string;
+  buyer_status: string;
+  created_at: unknown;
+  purchased_at: unknown;
+  refunded_at: unknown;
+  cursor_at: string;
+}
+
+/** The buyer's view of one row of {@link selectBuyerPurchases}. */
+export function toBuyerPurchase(row: BuyerPurchaseRow): BuyerPurchase {
+  return {
+    purchaseId: String(row.id),
+    contentId: String(row.content_id),
+    contentTitle: String(row.title),
+    amountCents: Number(row.price_paid_cents),
+    currency: String(row.currency),
+    amountRefundedCents: Number(row.amount_refunded_cents),
+    status: toBuyerPurchaseStatus(row.buyer_status),
+    createdAt: toDate(row.created_at),
+    purchasedAt: toNullableDate(row.purchased_at),
+    refundedAt: toNullableDate(row.refunded_at),
+  };
+}

@@ -1,0 +1,47 @@
+import { contentPurchases, type SQL, sql } from '@codex/database';
+
+/** A purchase's state as the buyer understands it (see {@link buyerStatus}). */
+export const buyerPurchaseStatuses = [
+  'pending',
+  'completed',
+  'refunded',
+  'partially_refunded',
+  'disputed',
+  'failed',
+] as const;
+export type BuyerPurchaseStatus = (typeof buyerPurchaseStatuses)[number];
+
+/**
+ * The one mapping from a purchase row to the status a buyer sees, as a SQL `CASE` (first match
+ * wins):
+ *
+ * | row | buyer status |
+ * |---|---|
+ * | `status = 'failed'` | `failed` |
+ * | `status = 'pending'` (whatever money moved before completion) | `pending` |
+ * | completed, dispute `open` or `lost` | `disputed` (also when refunded: the dispute decides access and is what the bank shows) |
+ * | completed, `refunded_at` set (refunds reached the refund policy) | `refunded` |
+ * | completed, `amount_refunded_cents > 0` (a refund below the policy: access kept) | `partially_refunded` |
+ * | otherwise (a dispute `won` falls through to the refund state) | `completed` |
+ *
+ * `completed` and `partially_refunded` are exactly the rows that grant access (a test proves it
+ * against `grantsAccessPredicate`).
+ */
+export function buyerStatus(): SQL<BuyerPurchaseStatus> {
+  const columns = contentPurchases;
+  return sql<BuyerPurchaseStatus>`CASE
+    WHEN ${columns.status} = 'failed' THEN 'failed'
+    WHEN ${columns.status} = 'pending' THEN 'pending'
+    WHEN ${columns.disputeStatus} IN ('open', 'lost') THEN 'disputed'
+    WHEN ${columns.refundedAt} IS NOT NULL THEN 'refunded'
+    WHEN ${columns.amountRefundedCents} > 0 THEN 'partially_refunded'
+    ELSE 'completed'
+  END`;
+}
+
+/** Reads a value {@link buyerStatus} produced; anything else is a bug and throws. */
+export function toBuyerPurchaseStatus(value: unknown): BuyerPurchaseStatus {
+  const status = buyerPurchaseStatuses.find((candidate) => candidate === value);
+  if (!status) throw new Error(`buyerStatus produced an unknown status: ${String(value)}`);
+  return status;
+}
