@@ -1,4 +1,4 @@
-import type { FulfillmentService, PurchaseService } from '@codex/purchases';
+import type { BuyerService, FulfillmentService, PurchaseService } from '@codex/purchases';
 import type { WorkerVariables } from '@codex/worker-runtime';
 import type { CheckoutBindings, CheckoutConfig } from './env';
 
@@ -12,6 +12,8 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   purchases: () => PurchaseService;
   /** Same lifetime as `purchases`. */
   fulfillment: () => FulfillmentService;
+  /** The buyer's reads (history, library, batch access): the one-request transport only. */
+  buyer: () => BuyerService;
 }
 
 export interface CheckoutEnv {

@@ -1,4 +1,4 @@
-import { FulfillmentService, PurchaseService } from '@codex/purchases';
+import { BuyerService, FulfillmentService, PurchaseService } from '@codex/purchases';
 import type { MiddlewareHandler } from 'hono';
 import type { CheckoutEnv } from './context';
 
@@ -14,6 +14,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
   async function purchaseServices(c, next) {
     let purchases: PurchaseService | undefined;
     let fulfillment: FulfillmentService | undefined;
+    let buyer: BuyerService | undefined;
     c.set('purchases', () => {
       purchases ??= new PurchaseService({
         db: c.var.database(),
@@ -32,6 +33,10 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
         logger: c.var.logger,
       });
       return fulfillment;
+    });
+    c.set('buyer', () => {
+      buyer ??= new BuyerService({ db: c.var.database(), http: c.var.httpDatabase() });
+      return buyer;
     });
     await next();
   };

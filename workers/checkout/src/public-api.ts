@@ -5,6 +5,8 @@ import { requestIdHeader } from './openapi/error-responses';
 import { healthAnswerSchema } from './openapi/response-schemas';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
+import { libraryRoutes } from './routes/library';
+import { purchaseRoutes } from './routes/purchases';
 
 /**
  * The buyer's public API: every route mounted here is in the OpenAPI document (`openApiDocument`),
@@ -13,7 +15,9 @@ import { checkoutRoutes } from './routes/checkout';
  */
 export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/checkout', checkoutRoutes)
-  .route('/api/purchases', accessRoutes);
+  .route('/api/purchases', accessRoutes)
+  .route('/api/purchases', purchaseRoutes)
+  .route('/api/library', libraryRoutes);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',

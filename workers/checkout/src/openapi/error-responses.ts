@@ -7,6 +7,10 @@ const errorDocs: Record<ApiErrorCode, { when: string; message: string }> = {
     when: 'Malformed JSON, a malformed id, a missing field or unknown fields (a client-sent price or organization is refused, not ignored). The message lists the issues as `path: message`; it never repeats what the client sent.',
     message: 'contentId: must be a UUID',
   },
+  INVALID_CURSOR: {
+    when: "A `cursor` this list did not issue (tampered, truncated, or another list's). Start again without a cursor.",
+    message: 'This page link is not valid; start again from the first page',
+  },
   UNAUTHORIZED: {
     when: 'Token missing, malformed, expired, not yet valid, wrongly signed, without `exp`, or with a bad `sub` (one message for all). Sent with `WWW-Authenticate: Bearer`.',
     message: 'Missing or invalid credentials',

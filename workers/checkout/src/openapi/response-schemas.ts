@@ -1,4 +1,5 @@
 import { purchaseStatuses } from '@codex/database';
+import { buyerPurchaseStatuses } from '@codex/purchases';
 import { z } from '@hono/zod-openapi';
 
 // The bodies the public routes answer with. Handlers return them through `c.json(body, status)`,
@@ -70,3 +71,69 @@ export const accessAnswerSchema = z
 
 /** `GET /health`. */
 export const healthAnswerSchema = z.object({ status: z.literal('ok') }).openapi('HealthAnswer');
+
+const isoInstant = (description: string) =>
+  z.iso.datetime().openapi({ description, example: '2026-11-29T15:04:05.123Z' });
+
+/** A purchase as its buyer sees it (`GET /api/purchases`, `GET /api/purchases/{purchaseId}`). */
+export const buyerPurchaseSchema = z
+  .object({
+    purchaseId,
+    contentId: z.uuid().openapi({ example: EXAMPLE_CONTENT_ID }),
+    contentTitle: z.string().openapi({ example: 'Mastering Sourdough' }),
+    amountCents: z
+      .number()
+      .int()
+      .openapi({ description: 'The price paid, in minor units of `currency`.', example: 1500 }),
+    currency: z.string().openapi({ description: 'ISO 4217, lower case.', example: 'usd' }),
+    amountRefundedCents: z.number().int().openapi({
+      description: 'Refunded so far (pending and succeeded refunds), in minor units.',
+      example: 0,
+    }),
+    status: z.enum(buyerPurchaseStatuses).openapi({
+      description:
+        '`pending`: not paid yet. `completed`: paid, playable. `partially_refunded`: part refunded, still playable. `refunded`: refunded past the policy, not playable. `disputed`: a chargeback is open or was lost, not playable (a won dispute shows the state underneath). `failed`: the payment failed or the checkout expired.',
+    }),
+    createdAt: isoInstant('When the checkout started.'),
+    purchasedAt: isoInstant('When the payment completed.').nullable(),
+    refundedAt: isoInstant('When refunds revoked access.').nullable(),
+  })
+  .openapi('BuyerPurchase');
+
+const nextCursor = z.string().nullable().openapi({
+  description: 'Pass as `cursor` for the next page; null on the last page.',
+  example: null,
+});
+
+/** `GET /api/purchases`: one page, newest first. */
+export const buyerPurchasePageSchema = z
+  .object({ data: z.array(buyerPurchaseSchema), nextCursor })
+  .openapi('BuyerPurchasePage');
+
+/** `GET /api/library`: one page of what the buyer may play now, most recent purchase first. */
+export const libraryPageSchema = z
+  .object({
+    data: z.array(
+      z
+        .object({
+          contentId: z.uuid().openapi({ example: EXAMPLE_CONTENT_ID }),
+          contentTitle: z.string().openapi({ example: 'Mastering Sourdough' }),
+          purchaseId,
+          purchasedAt: isoInstant('When the payment completed.'),
+        })
+        .openapi('LibraryItem'),
+    ),
+    nextCursor,
+  })
+  .openapi('LibraryPage');
+
+/** `POST /api/purchases/access`: one answer per distinct id asked. */
+export const accessManyAnswerSchema = z
+  .object({
+    access: z.record(z.string(), z.boolean()).openapi({
+      description:
+        'Every content id asked (lower case, duplicates collapsed) → whether the customer may play it, by the same rule as `GET /api/purchases/access/{contentId}`.',
+      example: { [EXAMPLE_CONTENT_ID]: true },
+    }),
+  })
+  .openapi('AccessManyAnswer');
