@@ -3,7 +3,9 @@
 // settings at /config.json, by src/demo-web/start-demo-web-app.ts.
 //
 // Pages (routed here by location.pathname):
-//   /               the catalogue: per item, Buy (or "Get it free"), or Owned + Play
+//   /               the catalogue: per item, Buy (or "Get it free"), or Owned + Play; ownership
+//                   of every item in one call (POST /api/purchases/access)
+//   /library        what the buyer may play now (GET /api/library)
 //   /content/<id>   the item: Stripe's success page (?purchase=success&session_id=…) and cancel
 //                   page (?purchase=cancelled), and a player that unlocks while the buyer has access
 //
@@ -11,6 +13,7 @@
 //   [data-testid="item-<contentId>"]  a catalogue card
 //   [data-testid="buy"]               Buy / Get it free (catalogue card; content page when locked)
 //   [data-testid="owned-badge"]       on a catalogue card the buyer owns
+//   [data-testid="library-item-<contentId>"]  an entry of the library
 //   [data-testid="error"]             the error line ("CODE: message"), hidden when there is none
 //   [data-testid="purchase-status"]   data-status="pending|completed|failed" (absent until answered)
 //   [data-testid="cancelled-notice"]
@@ -104,6 +107,15 @@ async function callApi(path, { method = 'GET', body } = {}) {
   return json;
 }
 
+/** Ownership of many items in one request: `{ "<id>": true|false }`. */
+async function accessToMany(contentIds) {
+  const { access } = await callApi('/api/purchases/access', {
+    method: 'POST',
+    body: { contentIds },
+  });
+  return access;
+}
+
 async function hasAccess(contentId) {
   const { hasAccess } = await callApi(`/api/purchases/access/${encodeURIComponent(contentId)}`);
   return hasAccess === true;
@@ -151,9 +163,10 @@ function showCatalogue() {
   document.title = 'Catalogue · Codex demo';
   const list = el('ul', { class: 'catalogue' });
   page.replaceChildren(el('h1', {}, 'Catalogue'), list);
-  // One access check per item: there are three (a batch endpoint comes later).
+  const cards = new Map();
   for (const item of config.catalogue) {
     const actions = el('div', { class: 'actions' }, el('span', { class: 'muted' }, 'Checking…'));
+    cards.set(item.id, actions);
     list.append(
       el(
         'li',
@@ -164,13 +177,44 @@ function showCatalogue() {
         actions,
       ),
     );
-    hasAccess(item.id)
-      .catch((error) => showError(error, 'access')) // offer Buy anyway: it reports its own error
-      .then((owned) => {
+  }
+  // Every item's ownership in one request, as a catalogue page of 50 items would ask.
+  accessToMany(config.catalogue.map((item) => item.id))
+    .catch((error) => {
+      showError(error, 'access'); // offer Buy anyway: it reports its own error
+      return {};
+    })
+    .then((access) => {
+      for (const item of config.catalogue) {
         const badge = el('span', { class: 'badge', 'data-testid': 'owned-badge' }, 'Owned');
         const play = el('a', { href: contentPath(item.id) }, 'Play');
-        actions.replaceChildren(...(owned ? [badge, play] : [buyButton(item.id, item)]));
-      });
+        const owned = access[item.id.toLowerCase()] === true;
+        cards.get(item.id).replaceChildren(...(owned ? [badge, play] : [buyButton(item.id, item)]));
+      }
+    });
+}
+
+/** The library: what the buyer may play now, most recent purchase first (first page of 50). */
+async function showLibrary() {
+  document.title = 'Library · Codex demo';
+  const list = el('ul', { class: 'library' });
+  page.replaceChildren(el('h1', {}, 'Library'), list);
+  try {
+    const { data } = await callApi('/api/library?limit=50');
+    if (data.length === 0) list.append(el('li', { class: 'muted' }, 'Nothing to play yet.'));
+    for (const item of data) {
+      const purchased = new Date(item.purchasedAt).toLocaleString();
+      list.append(
+        el(
+          'li',
+          { 'data-testid': `library-item-${item.contentId}` },
+          el('a', { href: contentPath(item.contentId) }, item.contentTitle),
+          el('span', { class: 'muted' }, ` · bought ${purchased}`),
+        ),
+      );
+    }
+  } catch (error) {
+    showError(error, 'library');
   }
 }
 
@@ -261,6 +305,7 @@ async function start() {
   // The server serves this page for `/` and `/content/<id>` only; ids are UUIDs (no escapes).
   const match = /^\/content\/([^/]+)$/.exec(location.pathname);
   if (match) showContent(match[1]);
+  else if (location.pathname === '/library') showLibrary();
   else showCatalogue();
 }
 

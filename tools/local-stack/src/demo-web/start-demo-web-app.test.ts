@@ -105,9 +105,14 @@ describe('startDemoWebApp', () => {
     ).rejects.toThrow(/stripeDashboardUrl/);
   });
 
-  it('serves index.html for / and /content/<id>', async () => {
+  it('serves index.html for /, /library and /content/<id>', async () => {
     const app = await start();
-    for (const path of ['/', `/content/${CONTENT_ID}`, `/content/${CONTENT_ID}?purchase=success`]) {
+    for (const path of [
+      '/',
+      '/library',
+      `/content/${CONTENT_ID}`,
+      `/content/${CONTENT_ID}?purchase=success`,
+    ]) {
       const response = await fetch(`${app.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');

@@ -3,6 +3,7 @@
  * real web app's role in a browser, using only the checkout worker's public API (cross-origin,
  * through CORS, with a bearer token). Pages, routed in the browser by `location.pathname`:
  * - `/`: the catalogue, one card per item with Buy / Get it free, or Owned and Play;
+ * - `/library`: what the buyer may play now (`GET /api/library`);
  * - `/content/<id>`: Stripe's success and cancel page (purchase status, polled while pending) and a
  *   player that unlocks while the buyer has access (re-checked every 2 s).
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
@@ -76,7 +77,7 @@ function isStaticPath(path: string): path is StaticPath {
 }
 
 function isPagePath(path: string): boolean {
-  return path === '/' || /^\/content\/[^/]+$/.test(path);
+  return path === '/' || path === '/library' || /^\/content\/[^/]+$/.test(path);
 }
 
 function parseHttpUrl(value: string, what: string): URL {
@@ -135,7 +136,7 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
- * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/` and `/content/<id>` (the page), `/app.js`,
+ * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library` and `/content/<id>` (the page), `/app.js`,
  * `/style.css` and `/config.json` (the options the page needs, `Cache-Control: no-store`); anything
  * else is 404, other methods 405. Requests whose `Host` is not this server's loopback address are
  * refused (403): a DNS-rebinding page could otherwise read the buyer token.
