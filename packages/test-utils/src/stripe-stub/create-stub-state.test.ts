@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { startStripeStub } from './start-stripe-stub';
 import { StripeStubError } from './stripe-error';
 import { createSession, rejectionOf, thrownBy, types, useStripeStub } from './stub-test-support';
 
@@ -431,6 +432,31 @@ describe('paying with a promotion code and automatic tax', () => {
       status: 400,
     });
     expect(stub().getSession(sessionId)?.status).toBe('open');
+  });
+
+  it('charges the stub’s own default rate when started with one, and refuses a bad one', async () => {
+    const ownStub = await startStripeStub({ taxRatePercent: 20 });
+    try {
+      const ownStripe = new Stripe('sk_test_stub', {
+        host: ownStub.host,
+        port: ownStub.port,
+        protocol: 'http',
+        httpClient: Stripe.createFetchHttpClient(),
+      });
+      const sessionId = await createSession(ownStripe, {
+        unitAmount: 1000,
+        automaticTax: true,
+        taxBehavior: 'exclusive',
+      });
+      ownStub.payCheckoutSession(sessionId);
+      expect(ownStub.getSession(sessionId)).toMatchObject({
+        amount_total: 1200,
+        total_details: { amount_tax: 200 },
+      });
+    } finally {
+      await ownStub.close();
+    }
+    await expect(startStripeStub({ taxRatePercent: 150 })).rejects.toThrow(/taxRatePercent/);
   });
 
   it('refuses a tax rate outside 0 to 100', async () => {

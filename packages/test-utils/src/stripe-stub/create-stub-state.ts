@@ -37,6 +37,8 @@ export interface StubStateOptions {
   checkoutUrl?: (sessionId: string) => string;
   /** Told of every event right after it is recorded (the state change it reports is done). */
   onEvent?: (event: StripeStubEvent) => void;
+  /** The rate charged under automatic tax when a payment names none. Default {@link DEFAULT_TAX_RATE_PERCENT}. */
+  taxRatePercent?: number;
 }
 
 /**
@@ -44,7 +46,16 @@ export interface StubStateOptions {
  * endpoints: Checkout Sessions, the money objects after checkout, and the events they emitted.
  * Actions return their outcome or Stripe's refusal and never throw.
  */
-export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: StubStateOptions) {
+export function createStubState({
+  nowMs,
+  apiVersion,
+  checkoutUrl,
+  onEvent,
+  taxRatePercent: defaultTaxRate = DEFAULT_TAX_RATE_PERCENT,
+}: StubStateOptions) {
+  if (!isTaxRate(defaultTaxRate)) {
+    throw new Error(`Stripe stub: taxRatePercent must be 0 to 100, not ${defaultTaxRate}`);
+  }
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   const sessions = new Map<string, StripeStubCheckoutSession>();
   const money = createMoneyObjects(nowSeconds);
@@ -202,8 +213,8 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
       if (isStripeFailure(session)) return session;
       const discount = readDiscount(session, promotionCode);
       if (isStripeFailure(discount)) return discount;
-      const rate = taxRatePercent ?? DEFAULT_TAX_RATE_PERCENT;
-      if (!(Number.isFinite(rate) && rate >= 0 && rate <= 100)) {
+      const rate = taxRatePercent ?? defaultTaxRate;
+      if (!isTaxRate(rate)) {
         return invalidRequest(`\`taxRatePercent\` must be 0 to 100, not ${taxRatePercent}.`);
       }
       const totals = computeSessionTotals({
@@ -358,6 +369,10 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
       promotionCodes.clear();
     },
   };
+}
+
+function isTaxRate(rate: number): boolean {
+  return Number.isFinite(rate) && rate >= 0 && rate <= 100;
 }
 
 /** The stub's whole state; see {@link createStubState}. */

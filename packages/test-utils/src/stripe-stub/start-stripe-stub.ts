@@ -58,7 +58,7 @@ const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
  * validation, errors and idempotency; its Node methods
  * play Stripe's side of a sale (payments, refunds, disputes) and return the events Stripe would
  * send; `/__stub/*` control endpoints do the same for tests that can only reach it over HTTP (see
- * `createControlHandler`). Rejects if the port cannot be bound.
+ * `createControlHandler`). Rejects if the port cannot be bound or `taxRatePercent` is not 0 to 100.
  */
 export async function startStripeStub(options: StartStripeStubOptions = {}): Promise<StripeStub> {
   const host = options.host ?? '127.0.0.1';
@@ -67,10 +67,11 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   const idempotency = new Map<string, IdempotencyRecord>();
   // Events name the API version the SDK in this repository pins, as an account on it would.
   let stubUrl = '';
-  const { checkoutUrl, onEvent, handlePage } = options;
+  const { checkoutUrl, onEvent, handlePage, taxRatePercent } = options;
   const state = createStubState({
     nowMs: options.now ?? Date.now,
     apiVersion: Stripe.API_VERSION,
+    ...(taxRatePercent === undefined ? {} : { taxRatePercent }),
     ...(checkoutUrl ? { checkoutUrl: (sessionId) => checkoutUrl(sessionId, stubUrl) } : {}),
     ...(onEvent ? { onEvent } : {}),
   });

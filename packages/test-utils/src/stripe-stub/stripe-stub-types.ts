@@ -25,6 +25,11 @@ export interface StartStripeStubOptions {
    * Stripe's hosted page (`https://checkout.stripe.com/c/pay/<id>`), which nothing serves locally.
    */
   checkoutUrl?: (sessionId: string, stubUrl: string) => string;
+  /**
+   * The tax rate in percent (0 to 100) that sessions with automatic tax are charged when
+   * `payCheckoutSession` names none, standing in for the rate of the buyer's address. Default 10.
+   */
+  taxRatePercent?: number;
   /** Told of every event right after the state change it reports (e.g. to deliver webhooks). */
   onEvent?: (event: StripeStubEvent) => void;
   /**
@@ -115,7 +120,7 @@ export interface StripeStub {
    * session `complete` and `paid`. `delayed` (a bank debit): the PaymentIntent `processing`, its
    * Charge `pending`, the session `complete` and `unpaid` until {@link settleDelayedPayment}.
    * With `promotionCode` (only if the session allows promotion codes) and, when the session has
-   * automatic tax, `taxRatePercent` (default 10), the session's `amount_total`, `total_details`
+   * automatic tax, `taxRatePercent` (default: the stub's, 10 unless started with another), the session's `amount_total`, `total_details`
    * and `discounts` are set as Stripe computes them and the PaymentIntent is for `amount_total`.
    * A total of 0 completes the session `no_payment_required` with no PaymentIntent. Sets
    * `customer_details`. Emits `[checkout.session.completed]`. Throws a `StripeStubError` (status
@@ -194,7 +199,8 @@ export interface PayCheckoutSessionOptions {
   /** A code the buyer redeems on the page; refused unless the session has `allow_promotion_codes`. */
   promotionCode?: StripeStubPromotionCode;
   /**
-   * The tax rate of the buyer's address, in percent (0 to 100, default 10). Used only when the
+   * The tax rate of the buyer's address, in percent (0 to 100; default the stub's
+   * `taxRatePercent`, 10 unless set). Used only when the
    * session has automatic tax enabled; ignored otherwise, as Stripe then computes no tax.
    */
   taxRatePercent?: number;
