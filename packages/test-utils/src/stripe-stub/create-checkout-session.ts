@@ -30,7 +30,10 @@ export type StripeStubCheckoutSession = {
     provider: 'stripe' | null;
     status: 'requires_location_inputs' | 'complete' | null;
   };
-  /** The promotion code the buyer redeemed, once paid; empty otherwise. */
+  /**
+   * The promotion code the buyer redeemed, once paid; empty otherwise. Stripe names the coupon
+   * behind the code too; the stub invents one coupon id per code (its format is a guess).
+   */
   discounts: Array<{ coupon: string; promotion_code: string }>;
   currency: string;
   client_reference_id: string | null;

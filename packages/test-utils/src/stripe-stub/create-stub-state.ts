@@ -43,8 +43,9 @@ export interface StubStateOptions {
 
 /**
  * Everything the stub knows, shared by its Node methods, its Stripe API routes and its control
- * endpoints: Checkout Sessions, the money objects after checkout, and the events they emitted.
- * Actions return their outcome or Stripe's refusal and never throw.
+ * endpoints: Customers, Checkout Sessions, the money objects after checkout, and the events they
+ * emitted. Actions return their outcome or Stripe's refusal and never throw; construction throws
+ * if `taxRatePercent` is not 0 to 100.
  */
 export function createStubState({
   nowMs,
