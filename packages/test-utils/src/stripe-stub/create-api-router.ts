@@ -42,12 +42,28 @@ interface Route {
 const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
 /**
- * The stub's Stripe API: Checkout Sessions, PaymentIntents, Charges, Refunds, Disputes and Events,
+ * The stub's Stripe API: Customers, Checkout Sessions, PaymentIntents, Charges, Refunds, Disputes and Events,
  * validated like Stripe for the parameters our code sends (unknown parameters are refused). An
  * unrecognized method and path answers Stripe's 404.
  */
 export function createApiRouter(state: StubState): (request: ApiRequest) => StubResponse {
   const routes: Route[] = [
+    {
+      method: 'POST',
+      path: /^\/v1\/customers$/,
+      handle: ({ body }) => answer(state.customers.create(body), (customer) => customer),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/customers\/([^/]+)$/,
+      handle: ({ body }, id) =>
+        retrieve(body, state.customers.retrieve(id) ?? noSuch('customer', id)),
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/customers\/([^/]+)$/,
+      handle: ({ body }, id) => answer(state.customers.update(id, body), (customer) => customer),
+    },
     {
       method: 'POST',
       path: /^\/v1\/checkout\/sessions$/,

@@ -1,3 +1,4 @@
+import type { TaxBehavior } from './compute-session-totals';
 import { randomId } from './random-id';
 import type { StripeErrorDetails } from './stripe-error';
 
@@ -8,15 +9,41 @@ export type StripeStubCheckoutSession = {
   /** Only set while the session is open, as on Stripe. */
   url: string | null;
   status: 'open' | 'complete' | 'expired';
+  /** `no_payment_required` once a session whose total came to 0 (a 100 % discount) completes. */
   payment_status: 'unpaid' | 'paid' | 'no_payment_required';
   mode: 'payment';
+  /** After discounts and tax: the line items' sum while open, the amount charged once paid. */
   amount_total: number;
+  /** The line items' sum, before discounts and tax. */
   amount_subtotal: number;
+  /** Discounts and tax, both 0 until the buyer pays (the code and the address come from the page). */
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
+  /** As sent; null when not sent, as on Stripe. */
+  allow_promotion_codes: boolean | null;
+  /**
+   * `status` approximates Stripe's: `requires_location_inputs` while open (the buyer has not
+   * entered an address yet), `complete` once paid; null when automatic tax is off.
+   */
+  automatic_tax: {
+    enabled: boolean;
+    liability: { type: 'self' } | null;
+    provider: 'stripe' | null;
+    status: 'requires_location_inputs' | 'complete' | null;
+  };
+  /**
+   * The promotion code the buyer redeemed, once paid; empty otherwise. Stripe names the coupon
+   * behind the code too; the stub invents one coupon id per code (its format is a guess).
+   */
+  discounts: Array<{ coupon: string; promotion_code: string }>;
   currency: string;
   client_reference_id: string | null;
-  customer: null;
+  /** The `cus_…` id sent as `customer`, or null. */
+  customer: string | null;
   customer_email: string | null;
+  /** Null while open; once paid, the email of the session's customer or its `customer_email`. */
+  customer_details: StripeStubCustomerDetails | null;
   metadata: Record<string, string>;
+  /** Null until paid, and for a session completed with nothing to pay. */
   payment_intent: string | null;
   /**
    * Stub-only: `payment_intent_data[metadata]` as sent, for assertions. Stripe copies it onto the
@@ -48,12 +75,31 @@ export interface StripeStubLineItem {
   /** Minor units, per unit. */
   unit_amount: number;
   currency: string;
+  /** `price_data[tax_behavior]` as sent; null when not sent. */
+  tax_behavior: TaxBehavior | null;
 }
 
-interface LineItem extends StripeStubLineItem {
-  /** unit_amount × quantity. */
-  amount: number;
+/** The buyer as a completed session describes them (the fields Stripe fills without an address form). */
+export interface StripeStubCustomerDetails {
+  email: string | null;
+  name: string | null;
+  address: null;
+  phone: null;
+  tax_exempt: 'none';
+  tax_ids: [];
 }
+
+/** What a session is created against besides its form. */
+export interface CreateCheckoutSessionOptions {
+  /** The current time in unix seconds. */
+  now: number;
+  /** The page the buyer pays on. Default: Stripe's hosted page. */
+  checkoutUrl?: (sessionId: string) => string;
+  /** True if a `cus_…` id names a stored customer. */
+  hasCustomer: (id: string) => boolean;
+}
+
+const TAX_BEHAVIORS: ReadonlyArray<TaxBehavior> = ['exclusive', 'inclusive', 'unspecified'];
 
 const MIN_EXPIRY_SECONDS = 30 * 60;
 const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
@@ -64,14 +110,13 @@ export const stripeHostedCheckoutUrl = (sessionId: string) =>
 
 /**
  * Validates a `POST /v1/checkout/sessions` form as Stripe does for the parameters our code sends
- * (payment mode, success and cancel URLs, `price_data` line items, `expires_at` window) and builds
- * the open session. `now` is the current time in unix seconds; `checkoutUrl` names the page the
- * buyer pays on. Never throws.
+ * (payment mode, success and cancel URLs, `price_data` line items, `expires_at` window, `customer`
+ * or `customer_email`, `allow_promotion_codes`, `automatic_tax[enabled]` with each item's
+ * `tax_behavior`) and builds the open session. Never throws.
  */
 export function createCheckoutSession(
   form: Record<string, string>,
-  now: number,
-  checkoutUrl: (sessionId: string) => string = stripeHostedCheckoutUrl,
+  { now, checkoutUrl = stripeHostedCheckoutUrl, hasCustomer }: CreateCheckoutSessionOptions,
 ): CreateCheckoutSessionResult {
   const { mode, success_url: successUrl, cancel_url: cancelUrl, expires_at: expiresAt } = form;
   if (mode === undefined) return missing('mode');
@@ -84,10 +129,38 @@ export function createCheckoutSession(
   if (!successUrl) return missing('success_url');
   if (!cancelUrl) return missing('cancel_url');
 
-  const lineItems: LineItem[] = [];
+  const { customer, customer_email: customerEmail } = form;
+  if (customer !== undefined && customerEmail !== undefined) {
+    return invalid(
+      'customer_email',
+      'You may only specify one of these parameters: customer, customer_email.',
+    );
+  }
+  if (customer !== undefined && !hasCustomer(customer)) {
+    return invalid('customer', `No such customer: '${customer}'`, 'resource_missing');
+  }
+  const allowPromotionCodes = readBoolean(form, 'allow_promotion_codes');
+  if (typeof allowPromotionCodes === 'object') return allowPromotionCodes;
+  const hasAutomaticTax = Object.keys(form).some((key) => key.startsWith('automatic_tax['));
+  if (hasAutomaticTax && form['automatic_tax[enabled]'] === undefined) {
+    return missing('automatic_tax[enabled]');
+  }
+  const automaticTax = readBoolean(form, 'automatic_tax[enabled]') ?? false;
+  if (typeof automaticTax === 'object') return automaticTax;
+
+  const lineItems: StripeStubLineItem[] = [];
   for (const index of lineItemIndices(form)) {
     const lineItem = readLineItem(form, `line_items[${index}]`);
     if ('error' in lineItem) return lineItem;
+    // The stub's account has no default tax behavior in its tax settings, so, as Stripe then
+    // does, automatic tax needs every item to say whether its price includes tax. Stripe refuses
+    // `unspecified` too in that case (it means "use the account default").
+    if (automaticTax && (lineItem.tax_behavior ?? 'unspecified') === 'unspecified') {
+      return invalid(
+        `line_items[${index}][price_data][tax_behavior]`,
+        `The \`price_data\` of \`line_items[${index}]\` does not have a \`tax_behavior\` set, which is required for automatic tax computation. Set it to \`exclusive\` or \`inclusive\`, or set a default tax behavior in your tax settings. Please visit https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#tax-behavior for more information.`,
+      );
+    }
     lineItems.push(lineItem);
   }
   const [first] = lineItems;
@@ -113,7 +186,7 @@ export function createCheckoutSession(
   }
 
   const id = randomId('cs_test_', 58);
-  const amount = lineItems.reduce((sum, lineItem) => sum + lineItem.amount, 0);
+  const amount = lineItems.reduce((sum, item) => sum + item.unit_amount * item.quantity, 0);
   return {
     session: {
       id,
@@ -124,14 +197,24 @@ export function createCheckoutSession(
       mode: 'payment',
       amount_total: amount,
       amount_subtotal: amount,
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+      allow_promotion_codes: allowPromotionCodes ?? null,
+      automatic_tax: {
+        enabled: automaticTax,
+        liability: automaticTax ? { type: 'self' } : null,
+        provider: automaticTax ? 'stripe' : null,
+        status: automaticTax ? 'requires_location_inputs' : null,
+      },
+      discounts: [],
       currency: first.currency,
       client_reference_id: form.client_reference_id ?? null,
-      customer: null,
-      customer_email: form.customer_email ?? null,
+      customer: customer ?? null,
+      customer_email: customerEmail ?? null,
+      customer_details: null,
       metadata: readMap(form, 'metadata'),
       payment_intent: null,
       payment_intent_data: { metadata: readMap(form, 'payment_intent_data[metadata]') },
-      line_items: lineItems.map(({ amount: _total, ...lineItem }) => lineItem),
+      line_items: lineItems,
       expires_at: expiry,
       created: now,
       success_url: successUrl,
@@ -144,7 +227,7 @@ export function createCheckoutSession(
 function readLineItem(
   form: Record<string, string>,
   param: string,
-): LineItem | { error: StripeErrorDetails } {
+): StripeStubLineItem | { error: StripeErrorDetails } {
   const quantity = form[`${param}[quantity]`];
   if (quantity === undefined) return missing(`${param}[quantity]`);
   if (!isInteger(quantity) || Number(quantity) < 1) {
@@ -170,14 +253,33 @@ function readLineItem(
     return invalid(`${param}[price_data][unit_amount]`, `Invalid integer: ${unitAmount}`);
   }
   if (!name) return missing(`${param}[price_data][product_data][name]`);
+  const taxBehavior = form[`${param}[price_data][tax_behavior]`];
+  const knownBehavior = TAX_BEHAVIORS.find((behavior) => behavior === taxBehavior);
+  if (taxBehavior !== undefined && knownBehavior === undefined) {
+    return invalid(
+      `${param}[price_data][tax_behavior]`,
+      `Invalid ${param}[price_data][tax_behavior]: must be one of exclusive, inclusive, or unspecified`,
+    );
+  }
   return {
     name,
     description: form[`${param}[price_data][product_data][description]`] ?? null,
     quantity: Number(quantity),
     unit_amount: Number(unitAmount),
     currency,
-    amount: Number(unitAmount) * Number(quantity),
+    tax_behavior: knownBehavior ?? null,
   };
+}
+
+/** An optional `true`/`false` form value, or Stripe's refusal. */
+function readBoolean(
+  form: Record<string, string>,
+  param: string,
+): boolean | undefined | { error: StripeErrorDetails } {
+  const value = form[param];
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') return invalid(param, `Invalid boolean: ${value}`);
+  return value === 'true';
 }
 
 /** The distinct `i` of every `line_items[i][...]` key, ascending. */

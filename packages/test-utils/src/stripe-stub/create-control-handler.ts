@@ -26,6 +26,7 @@ export interface ControlRequest {
  * - `POST /__stub/rules` with a {@link StripeStubRule} (`match.pathPattern` for a regular expression) → `{ id }`
  * - `DELETE /__stub/rules/:id` → `{ id, deleted: true }`
  * - `GET /__stub/sessions/:id` → the session; `POST /__stub/sessions/:id` with a patch → the updated session
+ * - `GET /__stub/customers` → `{ data }` (every Customer created, oldest first)
  * - `POST /__stub/reset` → `{ reset: true }` (every kind of state, events included)
  * - `/__stub/actions/*` and `/__stub/events`: Stripe's side of a sale, see `handleActionRequest`
  *
@@ -38,6 +39,9 @@ export function createControlHandler(stub: StripeStub): (request: ControlRequest
     const { method, path, query, body } = request;
     const action = handleActionRequest(stub, request);
     if (action) return action;
+    if (method === 'GET' && path === '/__stub/customers') {
+      return { status: 200, body: { data: stub.customers } };
+    }
     if (method === 'GET' && path === '/__stub/requests') {
       return { status: 200, body: { data: filterRequests(stub.requests, query) } };
     }

@@ -1,7 +1,8 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { startStripeStub } from './start-stripe-stub';
 import { StripeStubError } from './stripe-error';
-import { createSession, thrownBy, types, useStripeStub } from './stub-test-support';
+import { createSession, rejectionOf, thrownBy, types, useStripeStub } from './stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 
@@ -193,5 +194,278 @@ describe('expiring a checkout session', () => {
         metadata: { purchaseId: 'purchase-7' },
       },
     });
+  });
+});
+
+describe('paying with a promotion code and automatic tax', () => {
+  const half = { code: 'HALF', percentOff: 50 };
+
+  it('refuses a code when the session does not allow promotion codes, leaving it open', async () => {
+    for (const allowPromotionCodes of [undefined, false]) {
+      const sessionId = await createSession(stripe(), { allowPromotionCodes });
+
+      const error = thrownBy(() => stub().payCheckoutSession(sessionId, { promotionCode: half }));
+
+      expect(error).toBeInstanceOf(StripeStubError);
+      expect(error).toMatchObject({ status: 400, message: 'This code is invalid.' });
+      expect(stub().getSession(sessionId)?.status).toBe('open');
+    }
+    expect(stub().events).toEqual([]);
+  });
+
+  it('a percentage code: the discount in the totals, the PaymentIntent for the total', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 1250,
+      allowPromotionCodes: true,
+    });
+
+    const [completed] = stub().payCheckoutSession(sessionId, {
+      promotionCode: { code: 'quarter', percentOff: 25 },
+    });
+
+    const session = await stripe().checkout.sessions.retrieve(sessionId, {
+      expand: ['payment_intent'],
+    });
+    // 25 % of 12.50 is 3.125: rounded to the nearest cent, as Stripe rounds.
+    expect(session).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+      amount_subtotal: 1250,
+      amount_total: 937,
+      total_details: { amount_discount: 313, amount_shipping: 0, amount_tax: 0 },
+      discounts: [{ promotion_code: expect.stringMatching(/^promo_\w{24}$/) }],
+      payment_intent: { amount: 937, amount_received: 937 },
+    });
+    // The event carries the same totals, as the webhook handler reads them.
+    expect(completed?.data.object).toMatchObject({
+      amount_subtotal: 1250,
+      amount_total: 937,
+      total_details: { amount_discount: 313, amount_tax: 0 },
+      discounts: session.discounts,
+    });
+    // The same code (case-insensitive) is the same promotion code.
+    const other = await createSession(stripe(), { allowPromotionCodes: true });
+    stub().payCheckoutSession(other, { promotionCode: { code: 'QUARTER', percentOff: 25 } });
+    expect(stub().getSession(other)?.discounts).toEqual(session.discounts);
+  });
+
+  it('an amount code takes at most the subtotal', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2000,
+      allowPromotionCodes: true,
+    });
+    stub().payCheckoutSession(sessionId, { promotionCode: { code: 'FIVE', amountOff: 500 } });
+    expect(stub().getSession(sessionId)).toMatchObject({
+      amount_total: 1500,
+      total_details: { amount_discount: 500 },
+      payment_status: 'paid',
+    });
+
+    const covered = await createSession(stripe(), { unitAmount: 400, allowPromotionCodes: true });
+    stub().payCheckoutSession(covered, { promotionCode: { code: 'FIVE', amountOff: 500 } });
+    expect(stub().getSession(covered)).toMatchObject({
+      amount_total: 0,
+      total_details: { amount_discount: 400 },
+      payment_status: 'no_payment_required',
+    });
+  });
+
+  it.each(['card', 'delayed'] as const)(
+    '100 %% off by %s: complete, no_payment_required, no PaymentIntent, the usual event',
+    async (method) => {
+      const sessionId = await createSession(stripe(), {
+        allowPromotionCodes: true,
+        automaticTax: true,
+        taxBehavior: 'exclusive',
+      });
+
+      const events = stub().payCheckoutSession(sessionId, {
+        method,
+        promotionCode: { code: 'FREE', percentOff: 100 },
+      });
+
+      expect(types(events)).toEqual(['checkout.session.completed']);
+      expect(events[0]?.data.object).toMatchObject({
+        status: 'complete',
+        payment_status: 'no_payment_required',
+        payment_intent: null,
+        amount_subtotal: 1250,
+        amount_total: 0,
+        total_details: { amount_discount: 1250, amount_tax: 0 },
+      });
+      expect(stub().listPayments()).toMatchObject([
+        { paymentIntent: undefined, charge: undefined },
+      ]);
+      expect(thrownBy(() => stub().settleDelayedPayment(sessionId, 'succeeded'))).toMatchObject({
+        status: 400,
+      });
+    },
+  );
+
+  it('exclusive tax is added to the total at 10 % unless the buyer’s address says otherwise', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2000,
+      automaticTax: true,
+      taxBehavior: 'exclusive',
+    });
+    stub().payCheckoutSession(sessionId);
+    const session = await stripe().checkout.sessions.retrieve(sessionId, {
+      expand: ['payment_intent'],
+    });
+    expect(session).toMatchObject({
+      amount_subtotal: 2000,
+      amount_total: 2200,
+      total_details: { amount_discount: 0, amount_tax: 200 },
+      automatic_tax: { enabled: true, status: 'complete' },
+      discounts: [],
+      payment_intent: { amount: 2200 },
+    });
+
+    const elsewhere = await createSession(stripe(), {
+      unitAmount: 2000,
+      automaticTax: true,
+      taxBehavior: 'exclusive',
+    });
+    stub().payCheckoutSession(elsewhere, { taxRatePercent: 19 });
+    expect(stub().getSession(elsewhere)).toMatchObject({
+      amount_total: 2380,
+      total_details: { amount_tax: 380 },
+    });
+  });
+
+  it('inclusive tax is reported as the part of the price it is, the total unchanged', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2200,
+      automaticTax: true,
+      taxBehavior: 'inclusive',
+    });
+    stub().payCheckoutSession(sessionId);
+    expect(stub().getSession(sessionId)).toMatchObject({
+      amount_subtotal: 2200,
+      amount_total: 2200,
+      total_details: { amount_tax: 200 },
+      payment_status: 'paid',
+    });
+  });
+
+  it.each([
+    ['exclusive', 2000, 1100],
+    ['inclusive', 2200, 1100],
+  ] as const)(
+    '%s tax is computed on the discounted amount',
+    async (taxBehavior, unitAmount, total) => {
+      const sessionId = await createSession(stripe(), {
+        unitAmount,
+        allowPromotionCodes: true,
+        automaticTax: true,
+        taxBehavior,
+      });
+      stub().payCheckoutSession(sessionId, { promotionCode: half });
+      expect(stub().getSession(sessionId)).toMatchObject({
+        amount_subtotal: unitAmount,
+        amount_total: total,
+        total_details: { amount_discount: unitAmount / 2, amount_tax: 100 },
+      });
+    },
+  );
+
+  it('computes no tax without automatic tax, whatever rate is given', async () => {
+    const sessionId = await createSession(stripe(), { unitAmount: 2000 });
+    stub().payCheckoutSession(sessionId, { taxRatePercent: 25 });
+    expect(stub().getSession(sessionId)).toMatchObject({
+      amount_total: 2000,
+      total_details: { amount_tax: 0 },
+      automatic_tax: { enabled: false, status: null },
+    });
+  });
+
+  it('a delayed payment with a discount and tax settles for the total', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2000,
+      allowPromotionCodes: true,
+      automaticTax: true,
+      taxBehavior: 'exclusive',
+    });
+    stub().payCheckoutSession(sessionId, { method: 'delayed', promotionCode: half });
+    expect(stub().getSession(sessionId)).toMatchObject({
+      payment_status: 'unpaid',
+      amount_total: 1100,
+    });
+
+    const [settled] = stub().settleDelayedPayment(sessionId, 'succeeded');
+
+    expect(settled?.data.object).toMatchObject({ payment_status: 'paid', amount_total: 1100 });
+    const intentId = String(stub().getSession(sessionId)?.payment_intent);
+    await expect(stripe().paymentIntents.retrieve(intentId)).resolves.toMatchObject({
+      amount: 1100,
+      amount_received: 1100,
+    });
+  });
+
+  it('refunds of a discounted payment stop at what was paid', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2000,
+      allowPromotionCodes: true,
+    });
+    stub().payCheckoutSession(sessionId, { promotionCode: half });
+    const intentId = String(stub().getSession(sessionId)?.payment_intent);
+
+    const error = await rejectionOf(
+      stripe().refunds.create({ payment_intent: intentId, amount: 1001 }),
+    );
+    expect(error).toMatchObject({ statusCode: 400, code: 'amount_too_large' });
+    await expect(stripe().refunds.create({ payment_intent: intentId })).resolves.toMatchObject({
+      amount: 1000,
+    });
+  });
+
+  it.each([
+    ['an empty code', { code: ' ', percentOff: 10 }],
+    ['both percentOff and amountOff', { code: 'X', percentOff: 10, amountOff: 100 }],
+    ['neither percentOff nor amountOff', { code: 'X' }],
+    ['percentOff 0', { code: 'X', percentOff: 0 }],
+    ['percentOff above 100', { code: 'X', percentOff: 101 }],
+    ['a fractional amountOff', { code: 'X', amountOff: 1.5 }],
+  ])('refuses a promotion code with %s', async (_, promotionCode) => {
+    const sessionId = await createSession(stripe(), { allowPromotionCodes: true });
+    expect(thrownBy(() => stub().payCheckoutSession(sessionId, { promotionCode }))).toMatchObject({
+      status: 400,
+    });
+    expect(stub().getSession(sessionId)?.status).toBe('open');
+  });
+
+  it('charges the stub’s own default rate when started with one, and refuses a bad one', async () => {
+    const ownStub = await startStripeStub({ taxRatePercent: 20 });
+    try {
+      const ownStripe = new Stripe('sk_test_stub', {
+        host: ownStub.host,
+        port: ownStub.port,
+        protocol: 'http',
+        httpClient: Stripe.createFetchHttpClient(),
+      });
+      const sessionId = await createSession(ownStripe, {
+        unitAmount: 1000,
+        automaticTax: true,
+        taxBehavior: 'exclusive',
+      });
+      ownStub.payCheckoutSession(sessionId);
+      expect(ownStub.getSession(sessionId)).toMatchObject({
+        amount_total: 1200,
+        total_details: { amount_tax: 200 },
+      });
+    } finally {
+      await ownStub.close();
+    }
+    await expect(startStripeStub({ taxRatePercent: 150 })).rejects.toThrow(/taxRatePercent/);
+  });
+
+  it('refuses a tax rate outside 0 to 100', async () => {
+    const sessionId = await createSession(stripe(), {
+      automaticTax: true,
+      taxBehavior: 'exclusive',
+    });
+    expect(
+      thrownBy(() => stub().payCheckoutSession(sessionId, { taxRatePercent: -1 })),
+    ).toMatchObject({ status: 400 });
   });
 });

@@ -1,4 +1,10 @@
-import { createCheckoutSession, type StripeStubCheckoutSession } from './create-checkout-session';
+import { computeSessionTotals } from './compute-session-totals';
+import {
+  createCheckoutSession,
+  type StripeStubCheckoutSession,
+  type StripeStubCustomerDetails,
+} from './create-checkout-session';
+import { createCustomerStore } from './customer-store';
 import { createEventStore, type StripeStubEvent, type StripeStubEventRequest } from './event-store';
 import { createMoneyObjects } from './money-objects';
 import type {
@@ -11,10 +17,15 @@ import type {
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './money-types';
+import { randomId } from './random-id';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
+import type { PayCheckoutSessionOptions, StripeStubPromotionCode } from './stripe-stub-types';
 
 /** A result of an action: a value, or Stripe's refusal. */
 type Outcome<T> = T | StripeFailure;
+
+/** The rate the stub's "Stripe Tax" charges when a payment names none. */
+export const DEFAULT_TAX_RATE_PERCENT = 10;
 
 /** How the stub's state is wired to its surroundings. */
 export interface StubStateOptions {
@@ -26,18 +37,33 @@ export interface StubStateOptions {
   checkoutUrl?: (sessionId: string) => string;
   /** Told of every event right after it is recorded (the state change it reports is done). */
   onEvent?: (event: StripeStubEvent) => void;
+  /** The rate charged under automatic tax when a payment names none. Default {@link DEFAULT_TAX_RATE_PERCENT}. */
+  taxRatePercent?: number;
 }
 
 /**
  * Everything the stub knows, shared by its Node methods, its Stripe API routes and its control
- * endpoints: Checkout Sessions, the money objects after checkout, and the events they emitted.
- * Actions return their outcome or Stripe's refusal and never throw.
+ * endpoints: Customers, Checkout Sessions, the money objects after checkout, and the events they
+ * emitted. Actions return their outcome or Stripe's refusal and never throw; construction throws
+ * if `taxRatePercent` is not 0 to 100.
  */
-export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: StubStateOptions) {
+export function createStubState({
+  nowMs,
+  apiVersion,
+  checkoutUrl,
+  onEvent,
+  taxRatePercent: defaultTaxRate = DEFAULT_TAX_RATE_PERCENT,
+}: StubStateOptions) {
+  if (!isTaxRate(defaultTaxRate)) {
+    throw new Error(`Stripe stub: taxRatePercent must be 0 to 100, not ${defaultTaxRate}`);
+  }
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   const sessions = new Map<string, StripeStubCheckoutSession>();
   const money = createMoneyObjects(nowSeconds);
   const events = createEventStore(nowSeconds, apiVersion);
+  const customers = createCustomerStore(nowSeconds);
+  /** One promotion code (and its coupon) per code a buyer typed, as a Dashboard would hold them. */
+  const promotionCodes = new Map<string, { coupon: string; promotion_code: string }>();
 
   function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
     const recorded = emissions.map(({ type, object }) => events.record(type, object, request));
@@ -85,6 +111,64 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
     return updated;
   }
 
+  /** The redeemed code's discount on `session`, or the refusal the hosted page would show. */
+  function readDiscount(
+    session: StripeStubCheckoutSession,
+    promotionCode: StripeStubPromotionCode | undefined,
+  ):
+    | { amount: number; redeemed: { coupon: string; promotion_code: string } | null }
+    | StripeFailure {
+    if (promotionCode === undefined) return { amount: 0, redeemed: null };
+    const { code, percentOff, amountOff } = promotionCode;
+    if (typeof code !== 'string' || code.trim() === '') {
+      return invalidRequest('A promotion code needs a non-empty `code`.');
+    }
+    // Stripe's hosted page shows no code field then; one typed anyway is simply not accepted.
+    if (session.allow_promotion_codes !== true) {
+      return invalidRequest('This code is invalid.', { param: 'promotion_code' });
+    }
+    if ((percentOff === undefined) === (amountOff === undefined)) {
+      return invalidRequest('A promotion code needs exactly one of `percentOff` and `amountOff`.');
+    }
+    if (
+      percentOff !== undefined &&
+      !(Number.isFinite(percentOff) && percentOff >= 1 && percentOff <= 100)
+    ) {
+      return invalidRequest(`\`percentOff\` must be 1 to 100, not ${percentOff}.`);
+    }
+    if (amountOff !== undefined && !(Number.isSafeInteger(amountOff) && amountOff >= 1)) {
+      return invalidRequest(
+        `\`amountOff\` must be a positive integer (minor units), not ${amountOff}.`,
+      );
+    }
+    const subtotal = session.amount_subtotal;
+    const amount =
+      percentOff === undefined
+        ? Math.min(amountOff ?? 0, subtotal)
+        : Math.round((subtotal * percentOff) / 100);
+    // Customer-facing codes are case-insensitive on Stripe.
+    const key = code.trim().toUpperCase();
+    let redeemed = promotionCodes.get(key);
+    if (!redeemed) {
+      redeemed = { coupon: randomId('', 8), promotion_code: randomId('promo_', 24) };
+      promotionCodes.set(key, redeemed);
+    }
+    return { amount, redeemed: { ...redeemed } };
+  }
+
+  /** The buyer as a completed session names them: its customer's email, else `customer_email`. */
+  function customerDetails(session: StripeStubCheckoutSession): StripeStubCustomerDetails {
+    const customer = session.customer === null ? undefined : customers.retrieve(session.customer);
+    return {
+      email: customer?.email ?? session.customer_email,
+      name: customer?.name ?? null,
+      address: null,
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+    };
+  }
+
   /** Runs a money transition and emits its events; the value is returned as a copy. */
   function applied<T>(
     outcome: { value: T; emitted: Emission[] } | StripeFailure,
@@ -97,6 +181,7 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
   return {
     money,
     events,
+    customers,
     readSession,
     updateSession,
     /** Ends (expires) every open session past its `expires_at`, so their events exist. */
@@ -106,25 +191,72 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
 
     /** `POST /v1/checkout/sessions`. */
     createSession(form: Record<string, string>): Outcome<StripeStubCheckoutSession> {
-      const result = createCheckoutSession(form, nowSeconds(), checkoutUrl);
+      const result = createCheckoutSession(form, {
+        now: nowSeconds(),
+        ...(checkoutUrl ? { checkoutUrl } : {}),
+        hasCustomer: (id) => customers.retrieve(id) !== undefined,
+      });
       if ('error' in result) return { status: 400, error: result.error };
       sessions.set(result.session.id, result.session);
       return result.session;
     },
 
-    /** The buyer pays an open session by card (succeeded at once) or bank debit (processing). */
-    payCheckoutSession(id: string, method: 'card' | 'delayed'): Outcome<StripeStubEvent[]> {
+    /**
+     * The buyer pays an open session by card (succeeded at once) or bank debit (processing), with
+     * an optional promotion code and, under automatic tax, the tax rate of their address. A total
+     * of 0 completes the session with nothing to pay and no PaymentIntent.
+     */
+    payCheckoutSession(
+      id: string,
+      { method = 'card', promotionCode, taxRatePercent }: PayCheckoutSessionOptions = {},
+    ): Outcome<StripeStubEvent[]> {
       const session = openSession(id, 'paid');
       if (isStripeFailure(session)) return session;
+      const discount = readDiscount(session, promotionCode);
+      if (isStripeFailure(discount)) return discount;
+      const rate = taxRatePercent ?? defaultTaxRate;
+      if (!isTaxRate(rate)) {
+        return invalidRequest(`\`taxRatePercent\` must be 0 to 100, not ${taxRatePercent}.`);
+      }
+      const totals = computeSessionTotals({
+        lineItems: session.line_items,
+        discount: discount.amount,
+        taxRatePercent: session.automatic_tax.enabled ? rate : undefined,
+      });
+      const paid = {
+        status: 'complete' as const,
+        amount_subtotal: totals.amount_subtotal,
+        amount_total: totals.amount_total,
+        total_details: {
+          amount_discount: totals.amount_discount,
+          amount_shipping: 0,
+          amount_tax: totals.amount_tax,
+        },
+        discounts: discount.redeemed ? [discount.redeemed] : [],
+        customer_details: customerDetails(session),
+        automatic_tax: {
+          ...session.automatic_tax,
+          status: session.automatic_tax.enabled ? ('complete' as const) : null,
+        },
+      };
+      if (totals.amount_total === 0) {
+        // Stripe completes a free session without a PaymentIntent, whatever the method.
+        const free = updateSession(id, {
+          ...paid,
+          payment_status: 'no_payment_required',
+          payment_intent: null,
+        });
+        return free ? emitSession('checkout.session.completed', free) : [];
+      }
       const isDelayed = method === 'delayed';
       const intent = money.startPayment({
-        amount: session.amount_total,
+        amount: totals.amount_total,
         currency: session.currency,
         metadata: session.payment_intent_data.metadata,
         isDelayed,
       });
       const completed = updateSession(id, {
-        status: 'complete',
+        ...paid,
         payment_status: isDelayed ? 'unpaid' : 'paid',
         payment_intent: intent.id,
       });
@@ -234,8 +366,14 @@ export function createStubState({ nowMs, apiVersion, checkoutUrl, onEvent }: Stu
       sessions.clear();
       money.reset();
       events.reset();
+      customers.reset();
+      promotionCodes.clear();
     },
   };
+}
+
+function isTaxRate(rate: number): boolean {
+  return Number.isFinite(rate) && rate >= 0 && rate <= 100;
 }
 
 /** The stub's whole state; see {@link createStubState}. */

@@ -61,6 +61,36 @@ describe('stripe() stub() action endpoints', () => {
     expect(stub().getSession(open)?.status).toBe('expired');
   });
 
+  it('pay with a promotion code and a tax rate', async () => {
+    const sessionId = await createSession(stripe(), {
+      unitAmount: 2000,
+      allowPromotionCodes: true,
+      automaticTax: true,
+      taxBehavior: 'exclusive',
+    });
+
+    const paid = await action('pay-checkout-session', {
+      sessionId,
+      promotionCode: { code: 'FIVE', amountOff: 500 },
+      taxRatePercent: 20,
+    });
+
+    expect(paid.status).toBe(200);
+    expect(paid.json.events?.[0]?.data.object).toMatchObject({
+      amount_total: 1800,
+      total_details: { amount_discount: 500, amount_tax: 300 },
+    });
+    const free = await createSession(stripe(), { allowPromotionCodes: false });
+    const refused = await action('pay-checkout-session', {
+      sessionId: free,
+      promotionCode: { code: 'FREE', percentOff: 100 },
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      json: { error: { message: 'This code is invalid.' } },
+    });
+  });
+
   it('create and update refunds', async () => {
     const intentId = await paidIntent();
 
@@ -151,6 +181,21 @@ describe('stripe() stub() action endpoints', () => {
     ['a body that is not an object', 'pay-checkout-session', ['cs_1']],
     ['a missing id', 'pay-checkout-session', {}],
     ['an unknown method', 'pay-checkout-session', { sessionId: 'cs_1', method: 'cash' }],
+    [
+      'a promotion code without a code',
+      'pay-checkout-session',
+      { sessionId: 'cs_1', promotionCode: {} },
+    ],
+    [
+      'a percentOff that is not a number',
+      'pay-checkout-session',
+      { sessionId: 'cs_1', promotionCode: { code: 'X', percentOff: '50' } },
+    ],
+    [
+      'a tax rate that is not a number',
+      'pay-checkout-session',
+      { sessionId: 'cs_1', taxRatePercent: '10' },
+    ],
     ['a missing outcome', 'settle-delayed-payment', { sessionId: 'cs_1' }],
     ['a fractional amount', 'create-refund', { paymentIntentId: 'pi_1', amount: 1.5 }],
     ['an unknown refund status', 'create-refund', { paymentIntentId: 'pi_1', status: 'failed' }],

@@ -1,7 +1,7 @@
 import { controlError, isRecord, parseJson } from './control-json';
 import type { ControlRequest } from './create-control-handler';
 import { StripeStubError, type StubResponse } from './stripe-error';
-import type { StripeStub } from './stripe-stub-types';
+import type { StripeStub, StripeStubPromotionCode } from './stripe-stub-types';
 
 type Body = Record<string, unknown>;
 
@@ -16,6 +16,8 @@ const ACTIONS: Record<string, Action> = {
   'pay-checkout-session': (stub, body) => ({
     events: stub.payCheckoutSession(id(body, 'sessionId'), {
       method: oneOf(body, 'method', ['card', 'delayed'] as const),
+      promotionCode: promotionCode(body),
+      taxRatePercent: optionalNumber(body, 'taxRatePercent'),
     }),
   }),
   'settle-delayed-payment': (stub, body) => ({
@@ -51,7 +53,8 @@ const ACTIONS: Record<string, Action> = {
 /**
  * The control endpoints that play Stripe's side of a sale, for tests that reach the stub only over
  * HTTP. JSON in and out:
- * - `POST /__stub/actions/pay-checkout-session` `{ sessionId, method? }` → `{ events }`
+ * - `POST /__stub/actions/pay-checkout-session` `{ sessionId, method?, promotionCode?: { code,
+ *   percentOff? | amountOff? }, taxRatePercent? }` → `{ events }` (see `StripeStub.payCheckoutSession`)
  * - `POST /__stub/actions/settle-delayed-payment` `{ sessionId, outcome }` → `{ events }`
  * - `POST /__stub/actions/expire-checkout-session` `{ sessionId }` → `{ events }`
  * - `POST /__stub/actions/create-refund` `{ paymentIntentId, amount?, status? }` → `{ refund, events }`
@@ -111,6 +114,26 @@ function amount(body: Body): number | undefined {
     return value as number | undefined;
   }
   throw new InvalidBody('`amount` must be a positive integer (minor units).');
+}
+
+/** `promotionCode` as `{ code, percentOff?, amountOff? }`; the stub judges the values. */
+function promotionCode(body: Body): StripeStubPromotionCode | undefined {
+  const value = body.promotionCode;
+  if (value === undefined) return undefined;
+  if (!isRecord(value) || typeof value.code !== 'string') {
+    throw new InvalidBody('`promotionCode` must be `{ code, percentOff? , amountOff? }`.');
+  }
+  return {
+    code: value.code,
+    percentOff: optionalNumber(value, 'percentOff', 'promotionCode.percentOff'),
+    amountOff: optionalNumber(value, 'amountOff', 'promotionCode.amountOff'),
+  };
+}
+
+function optionalNumber(body: Body, key: string, name = key): number | undefined {
+  const value = body[key];
+  if (value === undefined || typeof value === 'number') return value;
+  throw new InvalidBody(`\`${name}\` must be a number.`);
 }
 
 function oneOf<T extends string>(

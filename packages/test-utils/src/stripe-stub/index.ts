@@ -1,5 +1,11 @@
-export type { StripeStubCheckoutSession, StripeStubLineItem } from './create-checkout-session';
+export type { TaxBehavior as StripeStubTaxBehavior } from './compute-session-totals';
+export type {
+  StripeStubCheckoutSession,
+  StripeStubCustomerDetails,
+  StripeStubLineItem,
+} from './create-checkout-session';
 export type { StripeStubPayment } from './create-stub-state';
+export type { StripeStubCustomer } from './customer-store';
 export type { StripeStubEvent } from './event-store';
 export type {
   StripeStubCharge,
@@ -17,6 +23,7 @@ export {
   type RecordedStripeRequest,
   type StartStripeStubOptions,
   type StripeStub,
+  type StripeStubPromotionCode,
   type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,

@@ -30,6 +30,7 @@ export type {
   RecordedStripeRequest,
   StartStripeStubOptions,
   StripeStub,
+  StripeStubPromotionCode,
   StripeStubRefundUpdate,
   StripeStubRule,
   StripeStubRuleResponse,
@@ -52,11 +53,12 @@ const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
 /**
  * Starts a local Stripe stand-in on node:http for the real `stripe` SDK to talk to:
  * `new Stripe('sk_test_...', { host: stub.host, port: stub.port, protocol: 'http', httpClient:
- * Stripe.createFetchHttpClient() })`. It serves Checkout Sessions, PaymentIntents, Charges,
- * Refunds, Disputes and Events with Stripe's validation, errors and idempotency; its Node methods
+ * Stripe.createFetchHttpClient() })`. It serves Customers, Checkout Sessions (with promotion
+ * codes and automatic tax), PaymentIntents, Charges, Refunds, Disputes and Events with Stripe's
+ * validation, errors and idempotency; its Node methods
  * play Stripe's side of a sale (payments, refunds, disputes) and return the events Stripe would
  * send; `/__stub/*` control endpoints do the same for tests that can only reach it over HTTP (see
- * `createControlHandler`). Rejects if the port cannot be bound.
+ * `createControlHandler`). Rejects if the port cannot be bound or `taxRatePercent` is not 0 to 100.
  */
 export async function startStripeStub(options: StartStripeStubOptions = {}): Promise<StripeStub> {
   const host = options.host ?? '127.0.0.1';
@@ -65,10 +67,11 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   const idempotency = new Map<string, IdempotencyRecord>();
   // Events name the API version the SDK in this repository pins, as an account on it would.
   let stubUrl = '';
-  const { checkoutUrl, onEvent, handlePage } = options;
+  const { checkoutUrl, onEvent, handlePage, taxRatePercent } = options;
   const state = createStubState({
     nowMs: options.now ?? Date.now,
     apiVersion: Stripe.API_VERSION,
+    ...(taxRatePercent === undefined ? {} : { taxRatePercent }),
     ...(checkoutUrl ? { checkoutUrl: (sessionId) => checkoutUrl(sessionId, stubUrl) } : {}),
     ...(onEvent ? { onEvent } : {}),
   });
@@ -155,6 +158,10 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     if (request.method !== 'POST' || key === undefined) return routeRequest(request);
     const form = Object.entries(request.form).sort(([a], [b]) => a.localeCompare(b));
     const fingerprint = JSON.stringify([request.method, request.path, form]);
+    // On Stripe a second request with a key whose first is still running gets 409
+    // `idempotency_error` (the SDK retries it) and then the replay. Here everything from this
+    // lookup to storing the answer runs synchronously, so concurrent requests with one key are
+    // answered one after the other and the later ones are replays: one object, never two.
     const stored = idempotency.get(key);
     if (stored && stored.fingerprint !== fingerprint) {
       return stripeError(400, {
@@ -203,8 +210,8 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       if (!updated) throw new Error(`Stripe stub: no checkout session '${id}'`);
       return updated;
     },
-    payCheckoutSession: (sessionId, { method = 'card' } = {}) =>
-      orThrow(state.payCheckoutSession(sessionId, method)),
+    payCheckoutSession: (sessionId, options = {}) =>
+      orThrow(state.payCheckoutSession(sessionId, options)),
     settleDelayedPayment: (sessionId, outcome) =>
       orThrow(state.settleDelayedPayment(sessionId, outcome)),
     expireCheckoutSession: (sessionId) => orThrow(state.expireCheckoutSession(sessionId)).events,
@@ -223,6 +230,10 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       return state.events.all();
     },
     listPayments: state.listPayments,
+    get customers() {
+      return state.customers.all();
+    },
+    getCustomer: state.customers.retrieve,
     markEventDelivered(eventId) {
       if (!state.events.markDelivered(eventId)) throw new StripeStubError(noSuch('event', eventId));
     },

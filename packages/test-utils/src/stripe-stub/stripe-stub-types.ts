@@ -1,5 +1,6 @@
 import type { StripeStubCheckoutSession } from './create-checkout-session';
 import type { StripeStubPayment } from './create-stub-state';
+import type { StripeStubCustomer } from './customer-store';
 import type { StripeStubEvent } from './event-store';
 import type {
   StripeStubDispute,
@@ -24,6 +25,11 @@ export interface StartStripeStubOptions {
    * Stripe's hosted page (`https://checkout.stripe.com/c/pay/<id>`), which nothing serves locally.
    */
   checkoutUrl?: (sessionId: string, stubUrl: string) => string;
+  /**
+   * The tax rate in percent (0 to 100) that sessions with automatic tax are charged when
+   * `payCheckoutSession` names none, standing in for the rate of the buyer's address. Default 10.
+   */
+  taxRatePercent?: number;
   /** Told of every event right after the state change it reports (e.g. to deliver webhooks). */
   onEvent?: (event: StripeStubEvent) => void;
   /**
@@ -113,7 +119,12 @@ export interface StripeStub {
    * The buyer pays an open session. `card` (default): a succeeded PaymentIntent and Charge, the
    * session `complete` and `paid`. `delayed` (a bank debit): the PaymentIntent `processing`, its
    * Charge `pending`, the session `complete` and `unpaid` until {@link settleDelayedPayment}.
-   * Emits `[checkout.session.completed]`. Throws a `StripeStubError` (status 404 unknown, 400 not open).
+   * With `promotionCode` (only if the session allows promotion codes) and, when the session has
+   * automatic tax, `taxRatePercent` (default: the stub's, 10 unless started with another), the session's `amount_total`, `total_details`
+   * and `discounts` are set as Stripe computes them and the PaymentIntent is for `amount_total`.
+   * A total of 0 completes the session `no_payment_required` with no PaymentIntent. Sets
+   * `customer_details`. Emits `[checkout.session.completed]`. Throws a `StripeStubError` (status
+   * 404 unknown, 400 not open, a code the session does not allow, bad code or rate).
    */
   payCheckoutSession(sessionId: string, options?: PayCheckoutSessionOptions): StripeStubEvent[];
   /**
@@ -164,11 +175,18 @@ export interface StripeStub {
   /** Every emitted event, oldest first, exactly as sent (frozen deep copies). */
   readonly events: ReadonlyArray<StripeStubEvent>;
   /**
+   * Every Customer created through `POST /v1/customers`, oldest first (copies), e.g. to assert
+   * that concurrent first purchases created exactly one.
+   */
+  readonly customers: ReadonlyArray<StripeStubCustomer>;
+  /** A stored Customer by id (a copy), or undefined. */
+  getCustomer(id: string): StripeStubCustomer | undefined;
+  /**
    * Records that a webhook endpoint acknowledged the event: `GET /v1/events` then filters it by
    * `delivery_success=true` and shows `pending_webhooks: 0`. Throws if the id is unknown.
    */
   markEventDelivered(eventId: string): void;
-  /** Forgets requests, rules, sessions, money objects, events and idempotency records. */
+  /** Forgets requests, rules, sessions, customers, money objects, events and idempotency records. */
   reset(): void;
   /** Stops listening and drops every connection, hanging ones included. Safe to call twice. */
   close(): Promise<void>;
@@ -178,6 +196,25 @@ export interface StripeStub {
 export interface PayCheckoutSessionOptions {
   /** `card` (default) succeeds at once; `delayed` is a bank debit that settles later. */
   method?: 'card' | 'delayed';
+  /** A code the buyer redeems on the page; refused unless the session has `allow_promotion_codes`. */
+  promotionCode?: StripeStubPromotionCode;
+  /**
+   * The tax rate of the buyer's address, in percent (0 to 100; default the stub's
+   * `taxRatePercent`, 10 unless set). Used only when the
+   * session has automatic tax enabled; ignored otherwise, as Stripe then computes no tax.
+   */
+  taxRatePercent?: number;
+}
+
+/**
+ * A promotion code as the seller defined it in Stripe's Dashboard: exactly one of a percentage
+ * (1 to 100) or an amount (minor units of the session's currency, at most the subtotal counts).
+ * The same `code` (case-insensitive) always gets the same `promo_…` id.
+ */
+export interface StripeStubPromotionCode {
+  code: string;
+  percentOff?: number;
+  amountOff?: number;
 }
 
 /** What {@link StripeStub.createRefund} refunds. */

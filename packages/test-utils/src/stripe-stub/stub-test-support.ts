@@ -37,12 +37,28 @@ export function useStripeStub(options: StartStripeStubOptions = {}): {
   };
 }
 
+/** What {@link createSession} sends besides one line item. */
+export interface TestSessionOptions {
+  unitAmount?: number;
+  currency?: string;
+  metadata?: Record<string, string>;
+  /** Sent as `allow_promotion_codes`. */
+  allowPromotionCodes?: boolean;
+  /** Sent as `automatic_tax[enabled]`. */
+  automaticTax?: boolean;
+  /** The item's `price_data[tax_behavior]`. */
+  taxBehavior?: 'exclusive' | 'inclusive' | 'unspecified';
+  customer?: string;
+  customerEmail?: string;
+}
+
 /** An open Checkout Session for one item; returns its id. */
 export async function createSession(
   stripe: Stripe,
-  options: { unitAmount?: number; currency?: string; metadata?: Record<string, string> } = {},
+  options: TestSessionOptions = {},
 ): Promise<string> {
-  const { unitAmount = 1250, currency = 'usd', metadata } = options;
+  const { unitAmount = 1250, currency = 'usd', metadata, taxBehavior } = options;
+  const { allowPromotionCodes, automaticTax, customer, customerEmail } = options;
   const session = await stripe.checkout.sessions.create({
     mode: 'payment',
     success_url: 'https://codex.test/success',
@@ -50,10 +66,19 @@ export async function createSession(
     line_items: [
       {
         quantity: 1,
-        price_data: { currency, unit_amount: unitAmount, product_data: { name: 'A' } },
+        price_data: {
+          currency,
+          unit_amount: unitAmount,
+          product_data: { name: 'A' },
+          ...(taxBehavior ? { tax_behavior: taxBehavior } : {}),
+        },
       },
     ],
     ...(metadata ? { payment_intent_data: { metadata } } : {}),
+    ...(allowPromotionCodes === undefined ? {} : { allow_promotion_codes: allowPromotionCodes }),
+    ...(automaticTax === undefined ? {} : { automatic_tax: { enabled: automaticTax } }),
+    ...(customer ? { customer } : {}),
+    ...(customerEmail ? { customer_email: customerEmail } : {}),
   });
   return session.id;
 }

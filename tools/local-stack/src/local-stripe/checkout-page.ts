@@ -1,5 +1,5 @@
-import type { StripeStubCheckoutSession } from '@codex/test-utils';
-import { formatMoney, html, page } from './html';
+import type { StripeStubCheckoutSession, StripeStubPromotionCode } from '@codex/test-utils';
+import { formatMoney, fractionDigits, html, page } from './html';
 
 /** What the buyer can do on the local checkout page (the form's `choice`). */
 export const checkoutChoices = [
@@ -11,12 +11,41 @@ export const checkoutChoices = [
 ] as const;
 export type CheckoutChoice = (typeof checkoutChoices)[number];
 
+/** What the page shows besides the session: the code the buyer typed and why it was refused. */
+export interface CheckoutPageState {
+  promotionCode?: string;
+  error?: string;
+}
+
+/** The note beside the code field; the codes it names are the ones {@link findDemoPromotionCode} knows. */
+export const DEMO_CODES_NOTE = 'demo codes: HALF (50 % off), FREE (100 % off), FIVE ($5 off)';
+
+/**
+ * The demo promotion code a buyer typed (case-insensitive, as Stripe's codes are), as the seller
+ * would have defined it in Stripe's Dashboard: HALF 50 % off, FREE 100 % off, FIVE 5 major units
+ * of the session's currency off. Undefined for any other code.
+ */
+export function findDemoPromotionCode(
+  typed: string,
+  currency: string,
+): StripeStubPromotionCode | undefined {
+  const code = typed.trim().toUpperCase();
+  if (code === 'HALF') return { code, percentOff: 50 };
+  if (code === 'FREE') return { code, percentOff: 100 };
+  if (code === 'FIVE') return { code, amountOff: 5 * 10 ** fractionDigits(currency) };
+  return undefined;
+}
+
 /**
  * The local hosted-checkout page for an open session: the items, the total in the session's
- * currency, and one button per choice a tester needs. A session that is no longer open gets the
- * page Stripe shows then, with a way back to the seller.
+ * currency, a promotion code field when the session allows codes, a tax line when it has automatic
+ * tax, `state.error` above the form, and one button per choice a tester needs (each sends the
+ * code). A session that is no longer open gets the page Stripe shows then, with a way back.
  */
-export function renderCheckoutPage(session: StripeStubCheckoutSession): string {
+export function renderCheckoutPage(
+  session: StripeStubCheckoutSession,
+  state: CheckoutPageState = {},
+): string {
   const total = formatMoney(session.amount_total, session.currency);
   if (session.status !== 'open') {
     const sentence =
@@ -45,7 +74,17 @@ export function renderCheckoutPage(session: StripeStubCheckoutSession): string {
   <p class="muted">Codex (test mode)</p>
   ${items}
   <div class="price" data-testid="total">${total} <span class="muted">${session.currency.toUpperCase()}</span></div>
+  ${session.automatic_tax.enabled ? html`<p class="muted" data-testid="tax">Tax (10 %, computed at payment)</p>` : undefined}
+  ${state.error ? html`<div class="error" data-testid="checkout-error">${state.error}</div>` : undefined}
   <form method="post">
+    ${
+      session.allow_promotion_codes
+        ? html`<p>
+      <label>Promotion code <input name="promotion_code" value="${state.promotionCode ?? ''}" autocomplete="off"></label>
+      <span class="muted" data-testid="demo-codes">${DEMO_CODES_NOTE}</span>
+    </p>`
+        : undefined
+    }
     <p><button class="primary" name="choice" value="card">Pay ${total} by card</button></p>
     <p>
       <button name="choice" value="delayed_success">Bank debit that succeeds later</button>

@@ -40,7 +40,11 @@ afterAll(async () => {
   await stub.close();
 });
 
-async function openSession(unitAmount = 1500, currency = 'usd') {
+async function openSession(
+  unitAmount = 1500,
+  currency = 'usd',
+  extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
+) {
   return stripe.checkout.sessions.create({
     mode: 'payment',
     success_url:
@@ -53,9 +57,11 @@ async function openSession(unitAmount = 1500, currency = 'usd') {
           currency,
           unit_amount: unitAmount,
           product_data: { name: 'Mastering <Sourdough>', description: 'A course' },
+          tax_behavior: 'exclusive',
         },
       },
     ],
+    ...extra,
   });
 }
 
@@ -138,6 +144,79 @@ describe('the local checkout page', () => {
     expect(await (await fetch(`${stub.url}/c/pay/${session.id}`)).text()).toContain('expired');
     expect((await post(`/c/pay/${session.id}`, { choice: 'card' })).status).toBe(409);
     expect(types()).toEqual(['checkout.session.expired']);
+  });
+
+  it('offers the demo codes only when the session allows promotion codes, and shows the tax line', async () => {
+    const plain = await (await fetch(String((await openSession()).url))).text();
+    expect(plain).not.toContain('name="promotion_code"');
+    expect(plain).not.toContain('Tax (10 %');
+
+    const session = await openSession(1500, 'usd', {
+      allow_promotion_codes: true,
+      automatic_tax: { enabled: true },
+    });
+    const text = await (await fetch(String(session.url))).text();
+    expect(text).toContain('name="promotion_code"');
+    expect(text).toContain('demo codes: HALF (50 % off), FREE (100 % off), FIVE ($5 off)');
+    expect(text).toContain('Tax (10 %, computed at payment)');
+  });
+
+  it('pays by card with a demo code (any case): the discount and tax in the session totals', async () => {
+    const session = await openSession(2000, 'usd', {
+      allow_promotion_codes: true,
+      automatic_tax: { enabled: true },
+    });
+    const answer = await post(`/c/pay/${session.id}`, { choice: 'card', promotion_code: ' half ' });
+    expect(answer.status).toBe(303);
+    expect(stub.getSession(session.id)).toMatchObject({
+      payment_status: 'paid',
+      amount_total: 1100,
+      total_details: { amount_discount: 1000, amount_tax: 100 },
+      discounts: [{ promotion_code: expect.stringMatching(/^promo_/) }],
+    });
+    expect(types()).toEqual(['checkout.session.completed']);
+  });
+
+  it('FIVE takes 5 of the currency off; FREE by bank debit completes with nothing to settle', async () => {
+    const five = await openSession(1500, 'eur', { allow_promotion_codes: true });
+    await post(`/c/pay/${five.id}`, { choice: 'card', promotion_code: 'FIVE' });
+    expect(stub.getSession(five.id)).toMatchObject({ amount_total: 1000 });
+
+    const free = await openSession(1500, 'usd', { allow_promotion_codes: true });
+    const answer = await post(`/c/pay/${free.id}`, {
+      choice: 'delayed_success',
+      promotion_code: 'FREE',
+    });
+    expect(answer.status).toBe(303);
+    expect(stub.getSession(free.id)).toMatchObject({
+      status: 'complete',
+      payment_status: 'no_payment_required',
+      payment_intent: null,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(types()).toEqual(['checkout.session.completed', 'checkout.session.completed']);
+    expect(logged.filter((line) => line.includes(free.id))).toEqual([]);
+  });
+
+  it('an unknown code re-renders the page with an error and pays nothing', async () => {
+    const session = await openSession(1500, 'usd', { allow_promotion_codes: true });
+    const answer = await post(`/c/pay/${session.id}`, {
+      choice: 'card',
+      promotion_code: 'BOGUS<1>',
+    });
+    expect(answer.status).toBe(400);
+    const text = await answer.text();
+    expect(text).toContain('This code is invalid.');
+    expect(text).toContain('value="BOGUS&lt;1&gt;"');
+    expect(stub.getSession(session.id)).toMatchObject({ status: 'open', payment_intent: null });
+    expect(emitted).toEqual([]);
+
+    // A code posted to a session that allows none is refused the same way.
+    const closed = await openSession();
+    expect(
+      (await post(`/c/pay/${closed.id}`, { choice: 'card', promotion_code: 'HALF' })).status,
+    ).toBe(400);
+    expect(stub.getSession(closed.id)?.status).toBe('open');
   });
 
   it('an unknown session is a 404 page', async () => {

@@ -4,7 +4,7 @@ import {
   type StubPageRequest,
   type StubPageResponse,
 } from '@codex/test-utils';
-import { renderCheckoutPage, successUrl } from './checkout-page';
+import { findDemoPromotionCode, renderCheckoutPage, successUrl } from './checkout-page';
 import { type DashboardNotice, renderDashboardPage } from './dashboard-page';
 import { escapeHtml, parseMajorAmount } from './html';
 
@@ -39,7 +39,10 @@ const HTML_HEADERS = {
  * - `GET /c/pay/:sessionId` the hosted checkout page; `POST` with `choice` pays by card (then
  *   redirects to the success URL), pays by bank debit that settles after `delayedSettlementMs`
  *   (redirects at once, as Stripe does), cancels (back to the cancel URL; the session stays open,
- *   as on Stripe) or expires the session now.
+ *   as on Stripe) or expires the session now. A payment sends the form's `promotion_code` (one of
+ *   the demo codes, when the session allows codes); any other code re-renders the page with
+ *   Stripe's "This code is invalid." and pays nothing. A session whose total comes to 0 completes
+ *   with nothing to settle.
  */
 export function createLocalStripePages(options: LocalStripePagesOptions): LocalStripePages {
   const { stub, log } = options;
@@ -64,20 +67,35 @@ export function createLocalStripePages(options: LocalStripePagesOptions): LocalS
     if (method === 'GET')
       return { status: 200, headers: HTML_HEADERS, text: renderCheckoutPage(session) };
     if (method !== 'POST') return undefined;
-    const choice = new URLSearchParams(body).get('choice');
+    const form = new URLSearchParams(body);
+    const choice = form.get('choice');
     if (session.status !== 'open')
       return { status: 409, headers: HTML_HEADERS, text: renderCheckoutPage(session) };
+    const typed = form.get('promotion_code')?.trim() ?? '';
+    const promotionCode = typed === '' ? undefined : findDemoPromotionCode(typed, session.currency);
+    const isPayment = choice === 'card' || choice?.startsWith('delayed_');
+    if (isPayment && typed !== '' && (!promotionCode || session.allow_promotion_codes !== true)) {
+      // What Stripe's page says under the field; the buyer can fix the code and pay.
+      const text = renderCheckoutPage(session, {
+        promotionCode: typed,
+        error: 'This code is invalid.',
+      });
+      return { status: 400, headers: HTML_HEADERS, text };
+    }
     switch (choice) {
       case 'card':
-        stub().payCheckoutSession(sessionId, { method: 'card' });
+        stub().payCheckoutSession(sessionId, { method: 'card', promotionCode });
         return redirect(successUrl(session));
       case 'delayed_success':
       case 'delayed_failure': {
-        stub().payCheckoutSession(sessionId, { method: 'delayed' });
-        const outcome = choice === 'delayed_success' ? 'succeeded' : 'failed';
-        later(options.delayedSettlementMs, `settling ${sessionId}`, () =>
-          stub().settleDelayedPayment(sessionId, outcome),
-        );
+        stub().payCheckoutSession(sessionId, { method: 'delayed', promotionCode });
+        // A free session completed with no payment: there is nothing to settle.
+        if (stub().getSession(sessionId)?.payment_intent) {
+          const outcome = choice === 'delayed_success' ? 'succeeded' : 'failed';
+          later(options.delayedSettlementMs, `settling ${sessionId}`, () =>
+            stub().settleDelayedPayment(sessionId, outcome),
+          );
+        }
         return redirect(successUrl(session));
       }
       case 'cancel':
