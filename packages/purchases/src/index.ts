@@ -23,6 +23,7 @@ export {
   purchaseErrorCodes,
 } from './purchase-error';
 export {
+  type CheckoutOptions,
   type CheckoutResult,
   PurchaseService,
   type PurchaseServiceConfig,
