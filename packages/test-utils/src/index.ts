@@ -12,6 +12,14 @@ export {
 } from './factories';
 export { nodeWebSocket } from './node-websocket';
 export {
+  type RecordedResendRequest,
+  type ResendStub,
+  type ResendStubMessage,
+  type ResendStubRule,
+  type StartResendStubOptions,
+  startResendStub,
+} from './resend-stub';
+export {
   type CreateRefundOptions,
   type OpenDisputeOptions,
   type PayCheckoutSessionOptions,
