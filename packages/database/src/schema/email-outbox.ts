@@ -28,7 +28,7 @@ export type EmailOutboxStatus = (typeof emailOutboxStatuses)[number];
  *
  * The row id is the provider's idempotency key, so a send retried after a timeout is one e-mail.
  * `sending` with `locked_until` is a lease: a consumer that died mid-send leaves a row whose lease
- * expires and is claimed again. `last_error` holds a code and a short reason, never the address.
+ * expires and is claimed again. `last_error` holds a short code (`timeout`, `http_422:validation_error`), never the address.
  */
 export const emailOutbox = pgTable(
   'email_outbox',

@@ -1,6 +1,7 @@
 import { emailOutbox, eq, purchaseContacts, sql } from '@codex/database';
 import { describe, expect, it } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';
+import { enqueueAccessRevokedEmail, enqueueConfirmationEmail } from './enqueue-emails';
 
 // Exactly one e-mail per event, against a real Postgres, the production driver (SQL over HTTP for
 // the hot statements and the outbox) and a Resend stand-in at the provider's HTTP edge.
@@ -104,6 +105,36 @@ describe('the outbox row is written with the state change', () => {
     if (free.status !== 'free_access_granted') throw new Error(free.status);
     await t.drain();
     expect(t.inbox(address)).toMatchObject([{ text: expect.stringContaining('Price: free') }]);
+  });
+});
+
+describe('the dedupe key', () => {
+  it('is a database guarantee: 20 concurrent writers of one confirmation make one row', async () => {
+    const { purchaseId } = await completedPurchase(newAddress());
+    // Start from no row, so the writers race for the first insert.
+    await t.world().db.delete(emailOutbox).where(eq(emailOutbox.purchaseId, purchaseId));
+    const now = new Date();
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.world().db.transaction((tx) => enqueueConfirmationEmail(tx, purchaseId, now)),
+      ),
+    );
+    expect(await t.rowsOf(purchaseId)).toHaveLength(1);
+  });
+
+  it('numbers revocations per purchase, and a writer without a contact writes nothing', async () => {
+    const { purchaseId } = await completedPurchase(newAddress());
+    await enqueueAccessRevokedEmail(t.world().db, purchaseId, new Date());
+    await enqueueAccessRevokedEmail(t.world().db, purchaseId, new Date());
+    const keys = (await t.rowsOf(purchaseId)).map((row) => row.dedupeKey).sort();
+    expect(keys).toEqual([
+      `access_revoked:${purchaseId}:1`,
+      `access_revoked:${purchaseId}:2`,
+      `purchase_confirmation:${purchaseId}`,
+    ]);
+    const anonymous = await t.checkout(700);
+    await enqueueAccessRevokedEmail(t.world().db, anonymous.purchaseId, new Date());
+    expect(await t.rowsOf(anonymous.purchaseId)).toEqual([]);
   });
 });
 
