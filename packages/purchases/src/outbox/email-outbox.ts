@@ -17,6 +17,7 @@ const DEFAULT_LEASE_MS = 60_000;
 // so every retry of one row is deduplicated by the provider.
 const DEFAULT_BACKOFF_BASE_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface EmailOutboxDependencies {
   /** One statement per step: SQL over HTTP in a worker, or the pool. */
@@ -110,6 +111,8 @@ export class EmailOutbox {
    * expires and the row is claimed again).
    */
   async deliverOutboxMessage(id: string): Promise<OutboxDeliveryOutcome> {
+    // A malformed queue message names no row (and must not fail the cast, forever redelivered).
+    if (!UUID.test(id)) return { status: 'skipped', reason: 'not_claimable' };
     const claimed = await this.#claim(id);
     if (!claimed) return { status: 'skipped', reason: 'not_claimable' };
     const context = { outboxId: claimed.id, purchaseId: claimed.purchase_id, kind: claimed.kind };

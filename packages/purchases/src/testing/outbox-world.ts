@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
 import { EmailOutbox, type EmailOutboxDependencies } from '../outbox/email-outbox';
+import { PurchaseService } from '../purchase-service';
 import { type TestWorld, useTestWorld } from './test-world';
 
 /** A {@link TestWorld} with a Resend stand-in at the e-mail provider's HTTP edge. */
@@ -14,6 +15,8 @@ export interface OutboxWorld {
   resend(): ResendStub;
   /** Every line the services and the outbox logged in this file. */
   readonly logLines: string[];
+  /** The checkout worker's service, logging into {@link OutboxWorld.logLines}. */
+  purchases(): PurchaseService;
   /** The webhook worker's service: hot statements over SQL over HTTP, as deployed. */
   fulfillment(): FulfillmentService;
   /** The outbox with the Resend adapter; its clock runs `shiftMs()` ahead of the real one. */
@@ -68,6 +71,14 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
       stripe: createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url }),
       logger,
     });
+  const purchases = () =>
+    new PurchaseService({
+      db: world().db,
+      http: world().testDb.http,
+      stripe: createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url }),
+      logger,
+      config: { webAppUrl: 'https://app.codex.test' },
+    });
   const outbox: OutboxWorld['outbox'] = (overrides = {}) => {
     const { timeoutMs, ...dependencies } = overrides;
     return new EmailOutbox({
@@ -88,6 +99,7 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
     resend: stub,
     logLines,
     fulfillment,
+    purchases,
     outbox,
     advance(ms) {
       shiftMs += ms;
@@ -95,9 +107,11 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
     now: () => new Date(Date.now() + shiftMs),
     async checkout(priceCents, email) {
       const { contentId, customerId } = await world().newItem(priceCents);
-      const started = await world()
-        .purchases()
-        .createCheckoutSession(customerId, contentId, email ? { customerEmail: email } : {});
+      const started = await purchases().createCheckoutSession(
+        customerId,
+        contentId,
+        email ? { customerEmail: email } : {},
+      );
       if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
       return {
         purchaseId: started.purchaseId,
