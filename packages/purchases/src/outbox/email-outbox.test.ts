@@ -1,4 +1,4 @@
-import { emailOutbox, eq, purchaseContacts, sql } from '@codex/database';
+import { contentPurchases, emailOutbox, eq, purchaseContacts, sql } from '@codex/database';
 import { redactionMarkers } from '@codex/observability';
 import { describe, expect, it } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';
@@ -86,6 +86,22 @@ describe('the outbox row is written with the state change', () => {
       expect(await t.rowsOf(buyer.purchaseId)).toHaveLength(1);
       expect(t.inbox(buyer.address)).toHaveLength(1);
     }
+  });
+
+  it('the careful path (a purchase never linked to its session) writes the row in its transaction', async () => {
+    const address = newAddress();
+    const checkout = await t.checkout(1_000, address);
+    // As if the checkout request died between Stripe's answer and the link: the one statement
+    // cannot match it, the careful path finds it by client_reference_id.
+    await t
+      .world()
+      .db.update(contentPurchases)
+      .set({ stripeCheckoutSessionId: null })
+      .where(eq(contentPurchases.id, checkout.purchaseId));
+    const [completed] = t.world().stub.payCheckoutSession(checkout.sessionId);
+    if (!completed) throw new Error('no completion event');
+    expect(await t.deliver(completed)).toMatchObject({ result: { status: 'completed' } });
+    expect(await t.rowsOf(checkout.purchaseId)).toMatchObject([{ kind: 'purchase_confirmation' }]);
   });
 
   it('the success page alone (outside any webhook transaction) writes the row too', async () => {
