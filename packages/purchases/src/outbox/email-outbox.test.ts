@@ -2,6 +2,7 @@ import { contentPurchases, emailOutbox, eq, purchaseContacts, sql } from '@codex
 import { redactionMarkers } from '@codex/observability';
 import { describe, expect, it } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';
+import type { EmailOutbox } from './email-outbox';
 import { enqueueAccessRevokedEmail, enqueueConfirmationEmail } from './enqueue-emails';
 
 // Exactly one e-mail per event, against a real Postgres, the production driver (SQL over HTTP for
@@ -15,6 +16,18 @@ async function completedPurchase(address: string, priceCents = 1_500) {
   const [row] = await t.rowsOf(checkout.purchaseId);
   if (!row) throw new Error('no outbox row');
   return { ...checkout, outboxId: row.id };
+}
+
+/** Neither delivered nor listed as due before `waitMs` has passed; sent (second attempt) after. */
+async function expectSentOnlyAfter(outbox: EmailOutbox, outboxId: string, waitMs: number) {
+  expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({ status: 'skipped' });
+  expect(await outbox.findDueOutboxMessages(1_000)).not.toContain(outboxId);
+  t.advance(waitMs);
+  expect(await outbox.findDueOutboxMessages(1_000)).toContain(outboxId);
+  expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({
+    status: 'sent',
+    attempts: 2,
+  });
 }
 
 function paymentIntentOf(sessionId: string): string {
@@ -202,14 +215,7 @@ describe('deliverOutboxMessage', () => {
     if (failed.status !== 'retry_scheduled') throw new Error(failed.status);
     // Base 30 s at the first failure.
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 30_000);
-    expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({ status: 'skipped' });
-    expect(await outbox.findDueOutboxMessages(1_000)).not.toContain(outboxId);
-    t.advance(31_000);
-    expect(await outbox.findDueOutboxMessages(1_000)).toContain(outboxId);
-    expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({
-      status: 'sent',
-      attempts: 2,
-    });
+    await expectSentOnlyAfter(outbox, outboxId, 31_000);
     expect(t.inbox(address)).toHaveLength(1);
   });
 
@@ -271,15 +277,7 @@ describe('deliverOutboxMessage', () => {
       .db.update(emailOutbox)
       .set({ status: 'sending', attempts: 1, lockedUntil: leaseEnd })
       .where(eq(emailOutbox.id, outboxId));
-    const outbox = t.outbox();
-    expect(await outbox.findDueOutboxMessages(1_000)).not.toContain(outboxId);
-    expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({ status: 'skipped' });
-    t.advance(61_000);
-    expect(await outbox.findDueOutboxMessages(1_000)).toContain(outboxId);
-    expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({
-      status: 'sent',
-      attempts: 2,
-    });
+    await expectSentOnlyAfter(t.outbox(), outboxId, 61_000);
     expect(t.inbox(address)).toHaveLength(1);
   });
 

@@ -64,18 +64,20 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
     if (!resend) throw new Error('useOutboxWorld: only inside tests');
     return resend;
   };
+  const stripe = () =>
+    createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url });
   const fulfillment = () =>
     new FulfillmentService({
       db: world().db,
       http: world().testDb.http,
-      stripe: createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url }),
+      stripe: stripe(),
       logger,
     });
   const purchases = () =>
     new PurchaseService({
       db: world().db,
       http: world().testDb.http,
-      stripe: createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url }),
+      stripe: stripe(),
       logger,
       config: { webAppUrl: 'https://app.codex.test' },
     });
