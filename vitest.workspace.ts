@@ -5,6 +5,7 @@
  */
 export default [
   'packages/database',
+  'packages/email',
   'packages/observability',
   'packages/purchases',
   'packages/security',

@@ -23,12 +23,20 @@ export {
 } from './fulfillment/stripe-events';
 export { FulfillmentService, type FulfillmentServiceDependencies } from './fulfillment-service';
 export {
+  DEFAULT_MAX_ATTEMPTS,
+  type DeadOutboxMessage,
+  EmailOutbox,
+  type EmailOutboxDependencies,
+  type OutboxDeliveryOutcome,
+} from './outbox/email-outbox';
+export {
   isPurchaseError,
   PurchaseError,
   type PurchaseErrorCode,
   purchaseErrorCodes,
 } from './purchase-error';
 export {
+  type CheckoutOptions,
   type CheckoutResult,
   PurchaseService,
   type PurchaseServiceConfig,

@@ -25,6 +25,16 @@ export type CheckoutResult =
   | { status: 'checkout_reused'; purchaseId: string; sessionId: string; checkoutUrl: string }
   | { status: 'free_access_granted'; purchaseId: string };
 
+/** Optional details of one checkout. */
+export interface CheckoutOptions {
+  /**
+   * The buyer's address (the token's `email` claim), if known: kept with the purchase for its
+   * confirmation and revocation e-mails, and given to Stripe as `customer_email`. Without it no
+   * e-mail is sent for this purchase. Never logged.
+   */
+  customerEmail?: string | undefined;
+}
+
 export interface PurchaseServiceConfig {
   /** Origin of the web app, e.g. `https://app.codex.example`; checkout returns there. */
   webAppUrl: string;
@@ -110,8 +120,14 @@ export class PurchaseService {
    * Stripe), or `PAYMENT_PROVIDER_ERROR` (Stripe failed or timed out; a purchase created for this
    * call is marked failed), or `PAYMENT_PROVIDER_NOT_CONFIGURED` (paid content and no Stripe key;
    * nothing written). Throws other errors only for infrastructure failures.
+   *
+   * `options.customerEmail` is stored with a purchase this call creates, in the same statement.
    */
-  async createCheckoutSession(customerId: string, contentId: string): Promise<CheckoutResult> {
+  async createCheckoutSession(
+    customerId: string,
+    contentId: string,
+    options: CheckoutOptions = {},
+  ): Promise<CheckoutResult> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // One round trip: the content, the customer's active purchase, and the new purchase when
       // the slot is free (completed at once when free, pending when paid and Stripe is there).
@@ -120,6 +136,7 @@ export class PurchaseService {
         contentId,
         canPay: this.#stripeClient !== undefined,
         now: this.#clock(),
+        customerEmail: options.customerEmail,
       });
       if (item?.status !== 'published') {
         throw new PurchaseError('CONTENT_NOT_FOUND', 'Content not found');
@@ -142,7 +159,7 @@ export class PurchaseService {
         this.#logger.info('free access granted', { purchaseId: insertedId, contentId: item.id });
         return { status: 'free_access_granted', purchaseId: insertedId };
       }
-      const created = await this.#startPaidCheckout(insertedId, customerId, item);
+      const created = await this.#startPaidCheckout(insertedId, customerId, item, options);
       if (created) return created;
     }
     throw new Error('createCheckoutSession: no stable outcome after repeated contention');
@@ -309,10 +326,11 @@ export class PurchaseService {
     purchaseId: string,
     customerId: string,
     item: PurchasableContent,
+    options: CheckoutOptions,
   ): Promise<CheckoutResult | undefined> {
     let session: Stripe.Checkout.Session;
     try {
-      session = await this.#createStripeSession(purchaseId, customerId, item);
+      session = await this.#createStripeSession(purchaseId, customerId, item, options);
     } catch (error) {
       await this.#failPending(purchaseId, 'checkout session creation failed');
       throw this.#providerError(error, 'create checkout session', purchaseId);
@@ -359,7 +377,12 @@ export class PurchaseService {
     };
   }
 
-  #createStripeSession(purchaseId: string, customerId: string, item: PurchasableContent) {
+  #createStripeSession(
+    purchaseId: string,
+    customerId: string,
+    item: PurchasableContent,
+    options: CheckoutOptions,
+  ) {
     const metadata = {
       purchaseId,
       customerId,
@@ -387,6 +410,7 @@ export class PurchaseService {
           },
         ],
         client_reference_id: purchaseId,
+        ...(options.customerEmail ? { customer_email: options.customerEmail } : {}),
         metadata,
         payment_intent_data: { metadata },
         expires_at: nowSeconds + this.#ttlMinutes * 60 + EXPIRES_AT_MARGIN_SECONDS,

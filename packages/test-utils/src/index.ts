@@ -13,6 +13,14 @@ export {
 export { nodeWebSocket } from './node-websocket';
 export { explainPlan, type SeedPurchaseVolumeOptions, seedPurchaseVolume } from './query-plans';
 export {
+  type RecordedResendRequest,
+  type ResendStub,
+  type ResendStubMessage,
+  type ResendStubRule,
+  type StartResendStubOptions,
+  startResendStub,
+} from './resend-stub';
+export {
   type CreateRefundOptions,
   type OpenDisputeOptions,
   type PayCheckoutSessionOptions,

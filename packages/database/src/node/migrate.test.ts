@@ -41,9 +41,11 @@ describe('migrateDatabase', () => {
     expect(await tableNames()).toEqual([
       'content',
       'content_purchases',
+      'email_outbox',
       'fulfillment_anomalies',
       'organizations',
       'payment_events',
+      'purchase_contacts',
       'reconciliation_cursors',
       'rejected_stripe_events',
       'stripe_disputes',

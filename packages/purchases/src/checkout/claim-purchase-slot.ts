@@ -8,6 +8,7 @@ import {
   sql,
   toNullableDate,
 } from '@codex/database';
+import { insertConfirmationEmails } from '../outbox/enqueue-emails';
 
 /** The content row a checkout needs. */
 export type PurchasableContent = Pick<
@@ -39,13 +40,22 @@ export interface SlotClaim {
  * and, when the content is published, the slot is free and (for paid content) payments are
  * possible, inserts the new purchase: completed at once for free content, pending for paid. The
  * partial unique index settles a race (`ON CONFLICT DO NOTHING`: the loser inserts nothing and
- * sees the winner on its next read). All parts see one snapshot.
+ * sees the winner on its next read). All parts see one snapshot. With `customerEmail`, the new
+ * purchase's contact is stored in the same statement, and a free purchase (completed at once)
+ * queues its confirmation e-mail.
  */
 export async function claimPurchaseSlot(
   db: Queryable,
-  options: { customerId: string; contentId: string; canPay: boolean; now: Date },
+  options: {
+    customerId: string;
+    contentId: string;
+    canPay: boolean;
+    now: Date;
+    customerEmail?: string | undefined;
+  },
 ): Promise<SlotClaim> {
   const { customerId, contentId, canPay, now } = options;
+  const email = options.customerEmail ?? null;
   const rows = await queryRows(
     db,
     sql`
@@ -71,7 +81,14 @@ export async function claimPurchaseSlot(
       WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
         AND (item.price_cents = 0 OR ${canPay})
       ON CONFLICT DO NOTHING
-      RETURNING id
+      RETURNING id, status
+    ),
+    contact AS (
+      INSERT INTO purchase_contacts (purchase_id, email)
+      SELECT id, ${email}::text FROM inserted WHERE ${email}::text IS NOT NULL
+    ),
+    confirmation AS (
+      ${insertConfirmationEmails(sql`SELECT id FROM inserted WHERE status = 'completed' AND ${email}::text IS NOT NULL`, now)}
     )
     SELECT item.id AS item_id, item.organization_id, item.title, item.description,
            item.price_cents, item.currency, item.status AS item_status,

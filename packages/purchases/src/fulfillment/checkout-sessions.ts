@@ -8,6 +8,7 @@ import {
   isUniqueViolation,
   or,
 } from '@codex/database';
+import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
 import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
 
@@ -33,7 +34,8 @@ export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>)
  * Completes the purchase behind a paid session if it is still pending and the session matches what
  * was sold (amount, currency, every id it carries); otherwise changes nothing, flags a mismatch
  * for review, or (an unpaid session of a delayed method) stops offering its checkout URL again.
- * Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
+ * The completion queues the buyer's confirmation e-mail in the same transaction (see
+ * `enqueueConfirmationEmail`). Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
  * payment intent collision there aborts the transaction, so the caller retries without it.
  */
 export async function fulfillCheckout(
@@ -44,7 +46,13 @@ export async function fulfillCheckout(
 ): Promise<FulfillmentResult> {
   if (options.fastPath) {
     try {
-      const completed = await completeIfEverythingMatches(ctx, db, session);
+      // A transaction (a savepoint inside the caller's): the completion and its confirmation
+      // e-mail commit together even when the success page calls this outside one.
+      const completed = await db.transaction(async (tx) => {
+        const ids = await completeIfEverythingMatches(ctx, tx, session);
+        if (ids) await enqueueConfirmationEmail(tx, ids.purchaseId, ctx.clock());
+        return ids;
+      });
       if (completed) return { status: 'completed', ...completed };
     } catch (error) {
       // Outside a transaction a failed statement spoils nothing: let the careful path diagnose a
@@ -100,8 +108,8 @@ export async function fulfillCheckout(
   try {
     // In its own savepoint (or transaction): a unique violation must not abort the caller's
     // transaction, which still has to record the anomaly and the inbox row.
-    const completed = await db.transaction((savepoint) =>
-      savepoint
+    const completed = await db.transaction(async (savepoint) => {
+      const rows = await savepoint
         .update(contentPurchases)
         .set({
           status: 'completed',
@@ -110,8 +118,10 @@ export async function fulfillCheckout(
           ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
         })
         .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
-        .returning({ id: contentPurchases.id }),
-    );
+        .returning({ id: contentPurchases.id });
+      if (rows.length > 0) await enqueueConfirmationEmail(savepoint, purchase.id, ctx.clock());
+      return rows;
+    });
     if (completed.length > 0) return { status: 'completed', ...ids };
   } catch (error) {
     if (isUniqueViolation(error)) {

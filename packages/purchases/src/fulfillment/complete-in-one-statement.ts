@@ -1,4 +1,5 @@
 import { queryRows, sql } from '@codex/database';
+import { insertConfirmationEmails } from '../outbox/enqueue-emails';
 import { isPaid } from './checkout-sessions';
 import type { FulfillmentContext, PurchaseIds } from './context';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
@@ -13,7 +14,8 @@ export type OneStatementOutcome =
 /**
  * The common webhook in one statement, one round trip: a completion event whose paid session
  * matches its pending purchase exactly (linked session, amount, currency, every id it carries)
- * completes it and enters the inbox together; an event id already in the inbox is a duplicate and
+ * completes it, enters the inbox and queues the buyer's confirmation e-mail (when the checkout
+ * stored an address) together; an event id already in the inbox is a duplicate and
  * changes nothing. Every other case (a mismatch to flag, an unpaid session, a purchase no longer
  * pending, money events) is `undecided` and writes nothing, so the careful path still records the
  * event exactly once. Two deliveries racing: the row lock makes the second see the purchase
@@ -34,7 +36,8 @@ export async function completeInOneStatement(
   const claimedPurchase = metadata.purchaseId || null;
   const claimedContent = metadata.contentId || null;
   const claimedCustomer = metadata.customerId || null;
-  const now = ctx.clock().toISOString();
+  const clock = ctx.clock();
+  const now = clock.toISOString();
   const paymentIntentId = idOf(session.payment_intent) ?? null;
   const rows = await queryRows<{
     seen: boolean;
@@ -57,13 +60,22 @@ export async function completeInOneStatement(
         AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
         AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})
         AND (${claimedCustomer}::text IS NULL OR customer_id = ${claimedCustomer})
-      RETURNING id, content_id
+      RETURNING id, content_id, refunded_at, dispute_status
     ),
     recorded AS (
       INSERT INTO stripe_webhook_events (id, type, processed_at)
       SELECT ${event.id}, ${event.type}, ${now}::timestamptz FROM completed
       ON CONFLICT DO NOTHING
       RETURNING id
+    ),
+    confirmation AS (
+      ${insertConfirmationEmails(
+        sql`SELECT completed.id FROM completed
+            JOIN purchase_contacts contact ON contact.purchase_id = completed.id
+            WHERE completed.refunded_at IS NULL
+              AND (completed.dispute_status IS NULL OR completed.dispute_status <> 'lost')`,
+        clock,
+      )}
     )
     SELECT EXISTS (SELECT 1 FROM seen) AS seen,
            (SELECT id FROM completed) AS purchase_id,

@@ -19,6 +19,7 @@ import {
   stripeRefunds,
 } from '@codex/database';
 import { grantsAccess, isAccessRevokingRefund } from '../access-policy';
+import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { flag } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import type { MoneyTarget } from './find-money-purchase';
@@ -69,7 +70,9 @@ export function disputeStatusOf(stripeStatus: string): DisputeStatus {
  *    a later state, and a failed refund never counts again;
  * 2. the purchase's `amount_refunded_cents`, `refunded_at` and `dispute_status` are derived again
  *    from all its records;
- * 3. the event is appended to `payment_events`.
+ * 3. the event is appended to `payment_events`;
+ * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
+ *    dispute) queues its "access revoked" e-mail.
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
  */
 export async function applyMoneyChange(
@@ -165,6 +168,15 @@ export async function applyMoneyChange(
     })
     .where(eq(contentPurchases.id, purchase.id));
 
+  if (
+    purchase.status === 'completed' &&
+    !isRevoked(purchase) &&
+    isRevoked({ refundedAt, disputeStatus })
+  ) {
+    // Revoked for good now (not merely suspended by an open dispute): tell the buyer, once.
+    await enqueueAccessRevokedEmail(tx, purchase.id, now);
+  }
+
   if (result) return result;
   const before = grantsAccess(purchase);
   const after = grantsAccess({ status: purchase.status, refundedAt, disputeStatus });
@@ -175,6 +187,11 @@ export async function applyMoneyChange(
     kind: change.audit.kind,
     access: before === after ? 'unchanged' : after ? 'granted' : 'revoked',
   };
+}
+
+/** True when money taken back ends the purchase's access for good: refunded past the policy, or a lost dispute. */
+function isRevoked(row: { refundedAt: Date | null; disputeStatus: DisputeStatus | null }): boolean {
+  return row.refundedAt !== null || row.disputeStatus === 'lost';
 }
 
 /** The purchase's dispute state from all its disputes: any lost wins, then any open, then won. */

@@ -1,0 +1,14 @@
+export type { EmailMessage, EmailSender, SendOptions, SendResult } from './email-sender';
+export {
+  type AccessRevokedDetails,
+  escapeHtml,
+  type PurchaseConfirmationDetails,
+  type RenderedEmail,
+  renderAccessRevoked,
+  renderPurchaseConfirmation,
+} from './render-email';
+export {
+  createResendSender,
+  RESEND_DEFAULT_API_BASE,
+  type ResendSenderOptions,
+} from './resend-sender';

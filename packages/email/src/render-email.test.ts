@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { renderAccessRevoked, renderPurchaseConfirmation } from './render-email';
+
+describe('renderPurchaseConfirmation', () => {
+  it('names the item, the price in its currency and the date', () => {
+    const email = renderPurchaseConfirmation({
+      title: 'Intro to Codex',
+      amount: 1999,
+      currency: 'usd',
+      purchasedAt: new Date('2026-01-02T03:04:05Z'),
+    });
+    expect(email.subject).toBe('Your purchase: Intro to Codex');
+    expect(email.text).toContain('$19.99');
+    expect(email.text).toContain('2026-01-02 03:04 UTC');
+    expect(email.html).toContain('$19.99');
+  });
+
+  it('counts zero-decimal currencies in whole units, and free items as free', () => {
+    const yen = renderPurchaseConfirmation({
+      title: 't',
+      amount: 500,
+      currency: 'jpy',
+      purchasedAt: new Date(0),
+    });
+    expect(yen.text).toContain('¥500');
+    const free = renderPurchaseConfirmation({
+      title: 't',
+      amount: 0,
+      currency: 'usd',
+      purchasedAt: new Date(0),
+    });
+    expect(free.text).toContain('Price: free');
+  });
+
+  it('escapes the title in the HTML and keeps the subject on one line', () => {
+    const email = renderPurchaseConfirmation({
+      title: '<script>alert("x")</script>\r\nBcc: a@b.c',
+      amount: 100,
+      currency: 'eur',
+      purchasedAt: new Date(0),
+    });
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(email.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('renderAccessRevoked', () => {
+  it('says why access ended, escaped', () => {
+    const refund = renderAccessRevoked({
+      title: 'A & B',
+      reason: 'refund',
+      revokedAt: new Date('2026-03-01T00:00:00Z'),
+    });
+    expect(refund.subject).toBe('Access ended: A & B');
+    expect(refund.text).toContain('refunded');
+    expect(refund.html).toContain('A &amp; B');
+    const dispute = renderAccessRevoked({
+      title: 'x',
+      reason: 'dispute_lost',
+      revokedAt: new Date(0),
+    });
+    expect(dispute.text).toContain('reversed by your bank');
+  });
+});

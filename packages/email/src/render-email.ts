@@ -1,0 +1,84 @@
+/** An e-mail's subject and bodies. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface PurchaseConfirmationDetails {
+  /** The content's title. */
+  title: string;
+  /** In the currency's smallest unit, as Stripe counts it (cents; yen for JPY). */
+  amount: number;
+  /** ISO 4217, any case. */
+  currency: string;
+  purchasedAt: Date;
+}
+
+export interface AccessRevokedDetails {
+  title: string;
+  /** Why access ended. */
+  reason: 'refund' | 'dispute_lost';
+  revokedAt: Date;
+}
+
+/** "Your purchase of …": what was bought, for how much, when. Every value is escaped in the HTML. */
+export function renderPurchaseConfirmation(details: PurchaseConfirmationDetails): RenderedEmail {
+  const price = details.amount === 0 ? 'free' : formatMoney(details.amount, details.currency);
+  const when = formatDate(details.purchasedAt);
+  const subject = `Your purchase: ${singleLine(details.title)}`;
+  const lines = [
+    `Thank you for your purchase of "${details.title}".`,
+    `Price: ${price}`,
+    `Date: ${when}`,
+    'You can watch it now in your library.',
+  ];
+  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+}
+
+/** "Your access to … has ended": after a full refund or a lost dispute. Escaped like the other. */
+export function renderAccessRevoked(details: AccessRevokedDetails): RenderedEmail {
+  const subject = `Access ended: ${singleLine(details.title)}`;
+  const cause =
+    details.reason === 'refund'
+      ? 'Your payment was refunded'
+      : 'The payment was reversed by your bank';
+  const lines = [
+    `${cause}, so your access to "${details.title}" ended on ${formatDate(details.revokedAt)}.`,
+    'You can buy it again at any time.',
+  ];
+  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+function formatMoney(amount: number, currency: string): string {
+  const format = new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+  });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amount / 10 ** digits);
+}
+
+function formatDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+// A title with a line break must not start a new header line.
+function singleLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
+}
+
+function toHtml(subject: string, lines: string[]): string {
+  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${paragraphs}\n</body></html>\n`;
+}

@@ -1,0 +1,97 @@
+import { contentPurchases, eq } from '@codex/database';
+import { readServerUrl, type StripeStubEvent } from '@codex/test-utils';
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { newAddress, useOutboxWorld } from '../testing/outbox-world';
+import { performHistory, type StripeHistory, stripeHistory } from '../testing/stripe-history';
+
+// One e-mail per event, whatever the order, lateness, duplication or concurrency of Stripe's
+// events and of the queue's deliveries: the histories of money-model.property.test.ts, with an
+// address on the purchase. Delivered one at a time, the purchase's own columns say which events
+// happened (it became completed with access: a confirmation; a completed purchase lost access
+// for good: a revocation), independently of the outbox; the stand-in must then hold exactly that
+// many messages. Delivered all at once (on a server), the states in between cannot be observed:
+// every row is still exactly one message, at most one confirmation, revocations numbered 1..n.
+const ON_SERVER = readServerUrl() !== undefined;
+const NUM_RUNS = ON_SERVER ? 20 : 10;
+
+const t = useOutboxWorld({ maxConnections: 20 });
+
+interface Observed {
+  status: string;
+  revoked: boolean;
+}
+
+async function observe(purchaseId: string): Promise<Observed> {
+  const [row] = await t
+    .world()
+    .db.select({
+      status: contentPurchases.status,
+      refundedAt: contentPurchases.refundedAt,
+      disputeStatus: contentPurchases.disputeStatus,
+    })
+    .from(contentPurchases)
+    .where(eq(contentPurchases.id, purchaseId));
+  if (!row) throw new Error('no purchase');
+  return { status: row.status, revoked: row.refundedAt !== null || row.disputeStatus === 'lost' };
+}
+
+async function checkHistory(history: StripeHistory, priceCents: number, concurrent: boolean) {
+  const address = newAddress();
+  const checkout = await t.checkout(priceCents, address);
+  const inFlight: Array<Promise<unknown>> = [];
+  const events = { confirmations: 0, revocations: 0 };
+  let before: Observed = { status: 'pending', revoked: false };
+  const deliver = async (event: StripeStubEvent) => {
+    const handled = t.deliver(event);
+    if (concurrent) {
+      inFlight.push(handled);
+      return;
+    }
+    await handled;
+    const after = await observe(checkout.purchaseId);
+    if (before.status !== 'completed' && after.status === 'completed' && !after.revoked) {
+      events.confirmations += 1;
+    }
+    if (before.status === 'completed' && !before.revoked && after.revoked) events.revocations += 1;
+    before = after;
+  };
+  await performHistory(t.world().stub, checkout.sessionId, priceCents, history, deliver);
+  await Promise.all(inFlight);
+  await t.drain();
+
+  const rows = await t.rowsOf(checkout.purchaseId);
+  expect(rows.every((row) => row.status === 'sent')).toBe(true);
+  const messages = t.inbox(address);
+  const subjects = (prefix: string) => messages.filter((m) => m.subject.startsWith(prefix)).length;
+  const kinds = (kind: string) => rows.filter((row) => row.kind === kind).length;
+  expect(subjects('Your purchase')).toBe(kinds('purchase_confirmation'));
+  expect(subjects('Access ended')).toBe(kinds('access_revoked'));
+  expect(messages).toHaveLength(rows.length);
+  const revocationKeys = rows
+    .filter((row) => row.kind === 'access_revoked')
+    .map((row) => row.dedupeKey)
+    .sort();
+  expect(revocationKeys).toEqual(
+    revocationKeys.map((_, index) => `access_revoked:${checkout.purchaseId}:${index + 1}`),
+  );
+  if (concurrent) {
+    expect(kinds('purchase_confirmation')).toBeLessThanOrEqual(1);
+  } else {
+    expect(kinds('purchase_confirmation')).toBe(events.confirmations);
+    expect(kinds('access_revoked')).toBe(events.revocations);
+  }
+}
+
+describe('one e-mail per event', () => {
+  test.prop(
+    [stripeHistory, fc.constantFrom(1_000, 999), ON_SERVER ? fc.boolean() : fc.constant(false)],
+    { numRuns: NUM_RUNS },
+  )(
+    'whatever the order, lateness, duplication or concurrency of the events and the queue',
+    async (history, priceCents, concurrent) => {
+      await checkHistory(history, priceCents, concurrent);
+    },
+    180_000,
+  );
+});
