@@ -112,9 +112,13 @@ describe('startLatencyProxy', () => {
     const socket = await connectTo(proxy.port);
     expect(await echoRoundTrip(socket, Buffer.from('fast'))).toBeLessThan(SLACK_MS);
     proxy.setDelay(30);
-    const slow = await echoRoundTrip(socket, Buffer.from('slow'));
-    expect(slow).toBeGreaterThanOrEqual(60);
-    expect(slow).toBeLessThan(60 + SLACK_MS);
+    // Every trip pays the delay; the fastest of three shows it adds nothing more (one slow trip
+    // on a loaded machine is the scheduler's, not the proxy's).
+    const slow = [];
+    for (let trip = 0; trip < 3; trip++)
+      slow.push(await echoRoundTrip(socket, Buffer.from('slow')));
+    for (const ms of slow) expect(ms).toBeGreaterThanOrEqual(60);
+    expect(Math.min(...slow)).toBeLessThan(60 + SLACK_MS);
     proxy.setDelay(0);
     expect(await echoRoundTrip(socket, Buffer.from('fast again'))).toBeLessThan(SLACK_MS);
   });
@@ -185,10 +189,14 @@ describe('startLatencyProxy in front of Postgres', () => {
 
     // The connection is open now: one more statement is one round trip.
     proxy.setDelay(20);
-    const started = performance.now();
-    await client.db.execute(sql`SELECT 1`);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(40);
-    expect(elapsed).toBeLessThan(40 + 20 + SLACK_MS);
+    const elapsed = [];
+    for (let statement = 0; statement < 3; statement++) {
+      const started = performance.now();
+      await client.db.execute(sql`SELECT 1`);
+      elapsed.push(performance.now() - started);
+    }
+    for (const ms of elapsed) expect(ms).toBeGreaterThanOrEqual(40);
+    // The fastest of three: under a full parallel test run one statement can be scheduled late.
+    expect(Math.min(...elapsed)).toBeLessThan(40 + 20 + SLACK_MS);
   });
 });
