@@ -161,6 +161,10 @@ export class PurchaseService {
    * nothing written). Throws other errors only for infrastructure failures.
    *
    * `options.customerEmail` is stored with a purchase this call creates, in the same statement.
+   * A new paid purchase records the deployment's checkout options (codes, 100 % discounts,
+   * automatic tax), and its session is created with them. With `reuseStripeCustomers` the session
+   * names the buyer's one Stripe Customer (created and mapped on the first paid checkout; a failure
+   * there fails the purchase like any Stripe failure).
    */
   async createCheckoutSession(
     customerId: string,

@@ -113,15 +113,17 @@ export async function fulfillCheckout(
   const problem = amounts ? amountProblem(purchase, amounts) : 'no amount_total';
   if (problem || !amounts) {
     // Stays pending, no access: a person reads the problem, what was sold and what Stripe showed.
+    // `expected` / `received` keep their meaning from before discounts and tax (price, total).
     return flag(db, session.id, purchase.id, 'amount_mismatch', {
       problem,
-      expected: {
-        price: purchase.pricePaidCents,
+      expected: purchase.pricePaidCents,
+      received: session.amount_total ?? null,
+      terms: {
         allowPromotionCodes: purchase.allowPromotionCodes,
         allowFullyDiscounted: purchase.allowFullyDiscounted,
         taxBehavior: purchase.taxBehavior,
       },
-      received: amounts ?? null,
+      session: amounts ?? null,
     });
   }
 
