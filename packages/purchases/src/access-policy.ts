@@ -1,4 +1,4 @@
-import type { DisputeStatus } from '@codex/database';
+import { contentPurchases, type DisputeStatus, type SQL, sql } from '@codex/database';
 
 /**
  * The refund policy, in one place: access is revoked once the refunds of a purchase reach this
@@ -17,6 +17,32 @@ export function isAccessRevokingRefund(
     amountRefundedCents > 0 &&
     amountRefundedCents >= Math.ceil(pricePaidCents * REFUND_FRACTION_THAT_REVOKES_ACCESS)
   );
+}
+
+/**
+ * What a purchase was charged, the amount refunds are measured against: `amount_total_cents` once
+ * the completion recorded it (a discounted purchase was charged less than its price, tax exclusive
+ * more), else the price.
+ */
+export function chargedCents(purchase: {
+  pricePaidCents: number;
+  amountTotalCents: number | null;
+}): number {
+  return purchase.amountTotalCents ?? purchase.pricePaidCents;
+}
+
+/**
+ * `refunded_at` for a pending purchase being completed now with `chargedTotalCents` charged, as SQL
+ * for the completion's own UPDATE: refunds that arrived before the completion were measured against
+ * the price (the charged total was not known yet); measured against what was charged they may
+ * already revoke access ({@link isAccessRevokingRefund}, in SQL).
+ */
+export function refundedAtOnCompletion(chargedTotalCents: number, now: Date | string): SQL {
+  const { refundedAt, amountRefundedCents } = contentPurchases;
+  const at = typeof now === 'string' ? now : now.toISOString();
+  return sql`CASE WHEN ${refundedAt} IS NULL AND ${amountRefundedCents} > 0
+    AND ${amountRefundedCents} >= ceil(${chargedTotalCents}::int * ${REFUND_FRACTION_THAT_REVOKES_ACCESS}::numeric)
+    THEN ${at}::timestamptz ELSE ${refundedAt} END`;
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   isNull,
   type Queryable,
   queryRows,
+  stripeCustomers,
+  type TaxBehavior,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
@@ -15,6 +17,8 @@ import {
   type ActivePurchase,
   claimPurchaseSlot,
   type PurchasableContent,
+  type PurchaseCheckoutTerms,
+  type StripeCustomerMapping,
 } from './checkout/claim-purchase-slot';
 import { isDelayedPaymentFailed } from './fulfillment/settle-session';
 import { PurchaseError, paymentProviderNotConfigured } from './purchase-error';
@@ -29,8 +33,9 @@ export type CheckoutResult =
 export interface CheckoutOptions {
   /**
    * The buyer's address (the token's `email` claim), if known: kept with the purchase for its
-   * confirmation and revocation e-mails, and given to Stripe as `customer_email`. Without it no
-   * e-mail is sent for this purchase. Never logged.
+   * confirmation and revocation e-mails, and given to Stripe so its own receipt goes out too: as
+   * the reused Customer's e-mail with `reuseStripeCustomers`, else as the session's
+   * `customer_email`. Without it no e-mail is sent for this purchase. Never logged.
    */
   customerEmail?: string | undefined;
 }
@@ -48,6 +53,32 @@ export interface PurchaseServiceConfig {
   sessionCreationGraceMs?: number;
   /** How often a concurrent request re-reads a pending purchase whose session is being created. Default 50 ms. */
   sessionPollIntervalMs?: number;
+  /**
+   * Lets the buyer enter a promotion code on Stripe's page (`allow_promotion_codes`). Default
+   * false. Recorded on each purchase: a discount is accepted at completion only if codes were
+   * allowed when its session was created.
+   */
+  allowPromotionCodes?: boolean;
+  /**
+   * Accepts a 100 % discount as payment (the session completes `no_payment_required`, total 0).
+   * Default false: such a session grants no access and is flagged for review. Recorded on each
+   * purchase. Only meaningful with `allowPromotionCodes`.
+   */
+  allowFullyDiscounted?: boolean;
+  /** Stripe Tax computes tax on the session (`automatic_tax[enabled]`). Default false. Recorded on each purchase. */
+  automaticTax?: boolean;
+  /**
+   * With `automaticTax`: whether the catalogue price excludes tax (added on top: the buyer pays
+   * more) or includes it (the buyer pays the price). Sent as `price_data[tax_behavior]`, which
+   * Stripe requires with automatic tax. Default `exclusive`.
+   */
+  taxBehavior?: TaxBehavior;
+  /**
+   * Reuses one Stripe Customer per buyer across purchases (`stripe_customers`), and gives Stripe
+   * the buyer's address as that customer's e-mail instead of the session's `customer_email`.
+   * Default false: sessions as before (`customer_email`, no customer).
+   */
+  reuseStripeCustomers?: boolean;
 }
 
 export interface PurchaseServiceDependencies {
@@ -90,6 +121,8 @@ export class PurchaseService {
   readonly #ttlMinutes: number;
   readonly #graceMs: number;
   readonly #pollMs: number;
+  readonly #terms: PurchaseCheckoutTerms;
+  readonly #reuseCustomers: boolean;
 
   constructor(dependencies: PurchaseServiceDependencies) {
     const { config } = dependencies;
@@ -105,6 +138,12 @@ export class PurchaseService {
     );
     this.#graceMs = config.sessionCreationGraceMs ?? 30_000;
     this.#pollMs = config.sessionPollIntervalMs ?? 50;
+    this.#terms = {
+      allowPromotionCodes: config.allowPromotionCodes ?? false,
+      allowFullyDiscounted: config.allowFullyDiscounted ?? false,
+      taxBehavior: config.automaticTax ? (config.taxBehavior ?? 'exclusive') : null,
+    };
+    this.#reuseCustomers = config.reuseStripeCustomers ?? false;
   }
 
   /**
@@ -122,6 +161,10 @@ export class PurchaseService {
    * nothing written). Throws other errors only for infrastructure failures.
    *
    * `options.customerEmail` is stored with a purchase this call creates, in the same statement.
+   * A new paid purchase records the deployment's checkout options (codes, 100 % discounts,
+   * automatic tax), and its session is created with them. With `reuseStripeCustomers` the session
+   * names the buyer's one Stripe Customer (created and mapped on the first paid checkout; a failure
+   * there fails the purchase like any Stripe failure).
    */
   async createCheckoutSession(
     customerId: string,
@@ -131,12 +174,14 @@ export class PurchaseService {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // One round trip: the content, the customer's active purchase, and the new purchase when
       // the slot is free (completed at once when free, pending when paid and Stripe is there).
-      const { item, active, insertedId } = await claimPurchaseSlot(this.#hot, {
+      // With customer reuse, the buyer's Stripe Customer comes in the same statement.
+      const { item, active, insertedId, stripeCustomer } = await claimPurchaseSlot(this.#hot, {
         customerId,
         contentId,
         canPay: this.#stripeClient !== undefined,
         now: this.#clock(),
         customerEmail: options.customerEmail,
+        terms: this.#terms,
       });
       if (item?.status !== 'published') {
         throw new PurchaseError('CONTENT_NOT_FOUND', 'Content not found');
@@ -159,7 +204,10 @@ export class PurchaseService {
         this.#logger.info('free access granted', { purchaseId: insertedId, contentId: item.id });
         return { status: 'free_access_granted', purchaseId: insertedId };
       }
-      const created = await this.#startPaidCheckout(insertedId, customerId, item, options);
+      const created = await this.#startPaidCheckout(insertedId, customerId, item, {
+        ...options,
+        stripeCustomer,
+      });
       if (created) return created;
     }
     throw new Error('createCheckoutSession: no stable outcome after repeated contention');
@@ -326,11 +374,22 @@ export class PurchaseService {
     purchaseId: string,
     customerId: string,
     item: PurchasableContent,
-    options: CheckoutOptions,
+    options: CheckoutOptions & { stripeCustomer: StripeCustomerMapping | undefined },
   ): Promise<CheckoutResult | undefined> {
     let session: Stripe.Checkout.Session;
     try {
-      session = await this.#createStripeSession(purchaseId, customerId, item, options);
+      const buyer: { customer?: string; customer_email?: string } = this.#reuseCustomers
+        ? {
+            customer: await this.#reuseStripeCustomer(
+              customerId,
+              options.stripeCustomer,
+              options.customerEmail,
+            ),
+          }
+        : options.customerEmail
+          ? { customer_email: options.customerEmail }
+          : {};
+      session = await this.#createStripeSession(purchaseId, customerId, item, buyer);
     } catch (error) {
       await this.#failPending(purchaseId, 'checkout session creation failed');
       throw this.#providerError(error, 'create checkout session', purchaseId);
@@ -377,11 +436,63 @@ export class PurchaseService {
     };
   }
 
+  /**
+   * The buyer's one Stripe Customer. Mapped already (read by the claim): reused, its e-mail updated
+   * at Stripe only when the buyer's address differs from the one we last gave it (one call and one
+   * statement then; none on the usual checkout). Not mapped: created with an idempotency key per
+   * buyer, so concurrent first checkouts get one customer from Stripe (within its 24 h key window),
+   * and the mapping inserted; the first insert wins and every checkout uses its customer.
+   */
+  async #reuseStripeCustomer(
+    customerId: string,
+    mapped: StripeCustomerMapping | undefined,
+    email: string | undefined,
+  ): Promise<string> {
+    if (mapped) {
+      if (email && email !== mapped.email) {
+        await this.#stripe.customers.update(mapped.stripeCustomerId, { email });
+        const remember = this.#db
+          .update(stripeCustomers)
+          .set({ email })
+          .where(eq(stripeCustomers.customerId, customerId));
+        await queryRows(this.#hot, remember.getSQL());
+      }
+      return mapped.stripeCustomerId;
+    }
+    const created = await this.#stripe.customers.create(
+      { ...(email ? { email } : {}), metadata: { customerId } },
+      { idempotencyKey: `customer:${customerId}` },
+    );
+    // No conflict target: a racing checkout's row conflicts on the buyer (or, carrying the same
+    // customer, on the Stripe id, whichever index is checked first); either way that row wins.
+    const insert = this.#db
+      .insert(stripeCustomers)
+      .values({ customerId, stripeCustomerId: created.id, email: email ?? null })
+      .onConflictDoNothing()
+      .returning({ stripeCustomerId: stripeCustomers.stripeCustomerId });
+    const [inserted] = await queryRows<{ stripe_customer_id: string }>(this.#hot, insert.getSQL());
+    if (inserted) return inserted.stripe_customer_id;
+    // Lost the race: a separate statement, so it sees the winner's committed row.
+    const winner = this.#db
+      .select({ stripeCustomerId: stripeCustomers.stripeCustomerId })
+      .from(stripeCustomers)
+      .where(eq(stripeCustomers.customerId, customerId));
+    const [row] = await queryRows<{ stripe_customer_id: string }>(this.#hot, winner.getSQL());
+    if (!row) throw new Error('stripe customer mapping conflicts with another buyer');
+    if (row.stripe_customer_id !== created.id) {
+      this.#logger.warn('stripe customer created twice for one buyer; the other one is unused', {
+        stripeCustomerId: created.id,
+        usedStripeCustomerId: row.stripe_customer_id,
+      });
+    }
+    return row.stripe_customer_id;
+  }
+
   #createStripeSession(
     purchaseId: string,
     customerId: string,
     item: PurchasableContent,
-    options: CheckoutOptions,
+    buyer: { customer?: string; customer_email?: string },
   ) {
     const metadata = {
       purchaseId,
@@ -391,6 +502,8 @@ export class PurchaseService {
     };
     const nowSeconds = Math.floor(this.#clock().getTime() / 1000);
     const contentUrl = `${this.#webAppUrl}/content/${item.id}`;
+    // The purchase recorded these same terms in the claim: its session must be created with them.
+    const { allowPromotionCodes, taxBehavior } = this.#terms;
     return this.#stripe.checkout.sessions.create(
       {
         mode: 'payment',
@@ -406,11 +519,16 @@ export class PurchaseService {
                 ...(item.description ? { description: item.description } : {}),
                 metadata: { contentId: item.id },
               },
+              ...(taxBehavior ? { tax_behavior: taxBehavior } : {}),
             },
           },
         ],
+        // Only when switched on: with every switch off the request is what it always was.
+        ...(allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+        ...(taxBehavior ? { automatic_tax: { enabled: true } } : {}),
         client_reference_id: purchaseId,
-        ...(options.customerEmail ? { customer_email: options.customerEmail } : {}),
+        // `customer` and `customer_email` are mutually exclusive at Stripe: one or the other.
+        ...buyer,
         metadata,
         payment_intent_data: { metadata },
         expires_at: nowSeconds + this.#ttlMinutes * 60 + EXPIRES_AT_MARGIN_SECONDS,

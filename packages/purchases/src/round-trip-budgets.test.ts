@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuyerService } from './buyer-service';
 import { createStripeClient } from './create-stripe-client';
 import { FulfillmentService } from './fulfillment-service';
-import { PurchaseService } from './purchase-service';
+import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
 
 // The round-trip budgets of each request (README, Performance), counted where they cross the
 // network: HTTP requests to the SQL endpoint, WebSocket connections the pool opens, statements on
@@ -67,13 +67,13 @@ afterAll(async () => {
 
 const logger = new ObservabilityClient('budgets', 'test', { write: () => undefined });
 const stripe = () => createStripeClient({ secretKey: 'sk_test_budgets_0123', apiBase: stub.url });
-const purchases = () =>
+const purchases = (options: Omit<PurchaseServiceConfig, 'webAppUrl'> = {}) =>
   new PurchaseService({
     db: pool.db,
     http,
     stripe: stripe(),
     logger,
-    config: { webAppUrl: 'https://app.codex.test' },
+    config: { webAppUrl: 'https://app.codex.test', ...options },
   });
 const buyer = () => new BuyerService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
@@ -109,6 +109,17 @@ function expectOneRequest(measured: Awaited<ReturnType<typeof measure>>) {
   expect(measured.stripeCalls).toBe(0);
 }
 
+/** A checkout's cost: `requests` statements, each its own HTTP request, and `stripeCalls` calls. */
+function expectCheckoutCost(
+  measured: Awaited<ReturnType<typeof measure>>,
+  cost: { requests: number; stripeCalls: number },
+) {
+  expect(measured.statements).toHaveLength(cost.requests);
+  expect(measured.httpRequests).toBe(cost.requests);
+  expect(measured.stripeCalls).toBe(cost.stripeCalls);
+  expect(measured.connections).toBe(0);
+}
+
 async function createItem(priceCents: number) {
   const organization = await createTestOrganization(testDb.db);
   return createTestContent(testDb.db, { organizationId: organization.id, priceCents });
@@ -136,10 +147,37 @@ describe('round-trip budgets', () => {
       purchases().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('checkout_created');
-    expect(measured.statements).toHaveLength(2);
-    expect(measured.httpRequests).toBe(2);
-    expect(measured.stripeCalls).toBe(1);
-    expect(measured.connections).toBe(0);
+    expectCheckoutCost(measured, { requests: 2, stripeCalls: 1 });
+  });
+
+  // With one Stripe Customer per buyer, the mapping is read by the claim (a LEFT JOIN in the same
+  // statement): the buyer's first paid checkout pays one Stripe call (customers.create) and one
+  // statement (the mapping's insert) more; every later one costs what it did before.
+  it('checkout reusing customers, first purchase: 3 HTTP requests around 2 Stripe calls', async () => {
+    const item = await createItem(500);
+    const measured = await measure(() =>
+      purchases({ reuseStripeCustomers: true }).createCheckoutSession(createTestUser(), item.id, {
+        customerEmail: 'budget@example.test',
+      }),
+    );
+    expect(measured.result.status).toBe('checkout_created');
+    expectCheckoutCost(measured, { requests: 3, stripeCalls: 2 });
+  });
+
+  it('checkout reusing customers, later purchase: 2 HTTP requests around 1 Stripe call', async () => {
+    const customerId = createTestUser();
+    const options = { customerEmail: 'budget@example.test' };
+    await purchases({ reuseStripeCustomers: true }).createCheckoutSession(
+      customerId,
+      (await createItem(500)).id,
+      options,
+    );
+    const item = await createItem(500);
+    const measured = await measure(() =>
+      purchases({ reuseStripeCustomers: true }).createCheckoutSession(customerId, item.id, options),
+    );
+    expect(measured.result.status).toBe('checkout_created');
+    expectCheckoutCost(measured, { requests: 2, stripeCalls: 1 });
   });
 
   it('checkout, open session reused: 1 HTTP request, no Stripe call', async () => {
@@ -148,10 +186,7 @@ describe('round-trip budgets', () => {
     await purchases().createCheckoutSession(customerId, item.id);
     const measured = await measure(() => purchases().createCheckoutSession(customerId, item.id));
     expect(measured.result.status).toBe('checkout_reused');
-    expect(measured.statements).toHaveLength(1);
-    expect(measured.httpRequests).toBe(1);
-    expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(0);
+    expectCheckoutCost(measured, { requests: 1, stripeCalls: 0 });
   });
 
   it('checkout, free content: 1 HTTP request, no Stripe call', async () => {
@@ -160,10 +195,7 @@ describe('round-trip budgets', () => {
       purchases().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('free_access_granted');
-    expect(measured.statements).toHaveLength(1);
-    expect(measured.httpRequests).toBe(1);
-    expect(measured.stripeCalls).toBe(0);
-    expect(measured.connections).toBe(0);
+    expectCheckoutCost(measured, { requests: 1, stripeCalls: 0 });
   });
 
   it('webhook, first delivery: 1 HTTP request; duplicate: 1 HTTP request', async () => {
@@ -193,6 +225,22 @@ describe('round-trip budgets', () => {
     expect(duplicate.httpRequests).toBe(1);
     expect(duplicate.stripeCalls).toBe(0);
     expect(duplicate.connections).toBe(0);
+  });
+
+  it('webhook with a promotion code and exclusive tax: still 1 HTTP request', async () => {
+    const item = await createItem(500);
+    const checkout = await purchases({
+      allowPromotionCodes: true,
+      automaticTax: true,
+    }).createCheckoutSession(createTestUser(), item.id);
+    if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
+    const events = stub.payCheckoutSession(checkout.sessionId, {
+      promotionCode: { code: 'HALF', percentOff: 50 },
+    });
+    const event = events.find((candidate) => candidate.type === 'checkout.session.completed');
+    const measured = await measure(() => fulfillment().handleStripeEvent(event));
+    expect(measured.result).toMatchObject({ status: 'processed', result: { status: 'completed' } });
+    expectOneRequest(measured);
   });
 
   describe('buyer reads: 1 HTTP request each, no connection', () => {

@@ -48,6 +48,7 @@ describe('migrateDatabase', () => {
       'purchase_contacts',
       'reconciliation_cursors',
       'rejected_stripe_events',
+      'stripe_customers',
       'stripe_disputes',
       'stripe_refunds',
       'stripe_webhook_events',

@@ -7,6 +7,7 @@ export * from './purchase-contacts';
 export * from './purchases';
 export * from './reconciliation-cursors';
 export * from './rejected-stripe-events';
+export * from './stripe-customers';
 export * from './stripe-disputes';
 export * from './stripe-refunds';
 export * from './stripe-webhook-events';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  boolean,
   check,
   foreignKey,
   index,
@@ -14,6 +15,10 @@ import {
 import { isLowerCaseCurrencyCode, timestamps } from './columns';
 import { content } from './content';
 import { organizations } from './organizations';
+
+/** How a price relates to tax under Stripe's automatic tax (`price_data[tax_behavior]`). */
+export const taxBehaviors = ['exclusive', 'inclusive'] as const;
+export type TaxBehavior = (typeof taxBehaviors)[number];
 
 export const purchaseStatuses = ['pending', 'completed', 'failed'] as const;
 export type PurchaseStatus = (typeof purchaseStatuses)[number];
@@ -93,6 +98,22 @@ export const contentPurchases = pgTable(
       mode: 'date',
     }),
     purchasedAt: timestamp('purchased_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The checkout options in force when this purchase's session was created, kept so a deployment
+     * that changes them later still judges older sessions by the rules they were sold under:
+     * promotion codes allowed, a 100 % discount accepted as payment, and automatic tax (null: off).
+     */
+    allowPromotionCodes: boolean('allow_promotion_codes').notNull().default(false),
+    allowFullyDiscounted: boolean('allow_fully_discounted').notNull().default(false),
+    taxBehavior: text('tax_behavior', { enum: taxBehaviors }),
+    /**
+     * What the buyer was actually charged, from the completed session (null until completed, and
+     * for purchases completed before these were recorded): discount, tax, and the total
+     * (`price_paid_cents − discount + exclusive tax`). `price_paid_cents` stays the catalogue price.
+     */
+    amountDiscountCents: integer('amount_discount_cents'),
+    amountTaxCents: integer('amount_tax_cents'),
+    amountTotalCents: integer('amount_total_cents'),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
     amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),
     disputeStatus: text('dispute_status', { enum: disputeStatuses }),
@@ -125,6 +146,14 @@ export const contentPurchases = pgTable(
     check(
       'content_purchases_amount_refunded_cents_non_negative',
       sql`${table.amountRefundedCents} >= 0`,
+    ),
+    check(
+      'content_purchases_tax_behavior_valid',
+      sql`${table.taxBehavior} IS NULL OR ${table.taxBehavior} IN ('exclusive', 'inclusive')`,
+    ),
+    check(
+      'content_purchases_charged_amounts_non_negative',
+      sql`coalesce(${table.amountDiscountCents}, 0) >= 0 AND coalesce(${table.amountTaxCents}, 0) >= 0 AND coalesce(${table.amountTotalCents}, 0) >= 0`,
     ),
     check(
       'content_purchases_dispute_status_valid',

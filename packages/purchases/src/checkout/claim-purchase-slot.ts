@@ -6,6 +6,7 @@ import {
   type Queryable,
   queryRows,
   sql,
+  type TaxBehavior,
   toNullableDate,
 } from '@codex/database';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
@@ -27,12 +28,29 @@ export type ActivePurchase = Pick<
   | 'createdAt'
 >;
 
+/** The buyer's Stripe Customer, from `stripe_customers`. */
+export interface StripeCustomerMapping {
+  stripeCustomerId: string;
+  /** The address last given to Stripe for this customer; null: none. */
+  email: string | null;
+}
+
+/** The checkout options a new paid purchase records (they decide its amount check later). */
+export interface PurchaseCheckoutTerms {
+  allowPromotionCodes: boolean;
+  allowFullyDiscounted: boolean;
+  /** Automatic tax and how prices relate to it; null: automatic tax off. */
+  taxBehavior: TaxBehavior | null;
+}
+
 /** What one claim found and did. */
 export interface SlotClaim {
   item: PurchasableContent | undefined;
   active: ActivePurchase | undefined;
   /** The purchase inserted now: completed at 0 for free content, pending for paid content. */
   insertedId: string | undefined;
+  /** The buyer's Stripe Customer, if one was mapped before this statement. */
+  stripeCustomer: StripeCustomerMapping | undefined;
 }
 
 /**
@@ -42,7 +60,8 @@ export interface SlotClaim {
  * partial unique index settles a race (`ON CONFLICT DO NOTHING`: the loser inserts nothing and
  * sees the winner on its next read). All parts see one snapshot. With `customerEmail`, the new
  * purchase's contact is stored in the same statement, and a free purchase (completed at once)
- * queues its confirmation e-mail.
+ * queues its confirmation e-mail. A new paid purchase records `terms`. The buyer's Stripe Customer
+ * mapping is read in the same statement (a LEFT JOIN: no extra round trip).
  */
 export async function claimPurchaseSlot(
   db: Queryable,
@@ -52,9 +71,10 @@ export async function claimPurchaseSlot(
     canPay: boolean;
     now: Date;
     customerEmail?: string | undefined;
+    terms: PurchaseCheckoutTerms;
   },
 ): Promise<SlotClaim> {
-  const { customerId, contentId, canPay, now } = options;
+  const { customerId, contentId, canPay, now, terms } = options;
   const email = options.customerEmail ?? null;
   const rows = await queryRows(
     db,
@@ -71,12 +91,19 @@ export async function claimPurchaseSlot(
         AND ${holdsPurchaseSlot(contentPurchases)}
       LIMIT 1
     ),
+    mapping AS (
+      SELECT stripe_customer_id, email FROM stripe_customers WHERE customer_id = ${customerId}
+    ),
     inserted AS (
       INSERT INTO content_purchases
-        (customer_id, content_id, organization_id, price_paid_cents, currency, status, purchased_at)
+        (customer_id, content_id, organization_id, price_paid_cents, currency, status, purchased_at,
+         allow_promotion_codes, allow_fully_discounted, tax_behavior)
       SELECT ${customerId}, item.id, item.organization_id, item.price_cents, item.currency,
              CASE WHEN item.price_cents = 0 THEN 'completed' ELSE 'pending' END,
-             CASE WHEN item.price_cents = 0 THEN ${now.toISOString()}::timestamptz END
+             CASE WHEN item.price_cents = 0 THEN ${now.toISOString()}::timestamptz END,
+             item.price_cents > 0 AND ${terms.allowPromotionCodes}::boolean,
+             item.price_cents > 0 AND ${terms.allowFullyDiscounted}::boolean,
+             CASE WHEN item.price_cents > 0 THEN ${terms.taxBehavior}::text END
       FROM item
       WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
         AND (item.price_cents = 0 OR ${canPay})
@@ -95,12 +122,16 @@ export async function claimPurchaseSlot(
            active.id AS active_id, active.status AS active_status,
            active.stripe_checkout_session_id, active.stripe_checkout_url,
            active.stripe_checkout_expires_at, active.created_at AS active_created_at,
-           inserted.id AS inserted_id
-    FROM item LEFT JOIN active ON true LEFT JOIN inserted ON true
+           inserted.id AS inserted_id,
+           mapping.stripe_customer_id, mapping.email AS stripe_customer_email
+    FROM item LEFT JOIN active ON true LEFT JOIN inserted ON true LEFT JOIN mapping ON true
   `,
   );
   const row = rows[0];
-  if (!row) return { item: undefined, active: undefined, insertedId: undefined };
+  if (!row) {
+    return { item: undefined, active: undefined, insertedId: undefined, stripeCustomer: undefined };
+  }
+  const stripeCustomerId = nullableString(row.stripe_customer_id);
   return {
     item: {
       id: String(row.item_id),
@@ -123,6 +154,9 @@ export async function claimPurchaseSlot(
             createdAt: toNullableDate(row.active_created_at) ?? new Date(0),
           },
     insertedId: nullableString(row.inserted_id) ?? undefined,
+    stripeCustomer: stripeCustomerId
+      ? { stripeCustomerId, email: nullableString(row.stripe_customer_email) }
+      : undefined,
   };
 }
 

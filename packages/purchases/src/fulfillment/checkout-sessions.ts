@@ -8,8 +8,16 @@ import {
   isUniqueViolation,
   or,
 } from '@codex/database';
+import { refundedAtOnCompletion } from '../access-policy';
 import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
+import {
+  amountProblem,
+  chargedAmounts,
+  matchesSessionAmounts,
+  type SessionAmounts,
+  sessionAmounts,
+} from './session-amounts';
 import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
 
 type PurchaseRow = Pick<
@@ -21,6 +29,9 @@ type PurchaseRow = Pick<
   | 'pricePaidCents'
   | 'currency'
   | 'stripeCheckoutSessionId'
+  | 'allowPromotionCodes'
+  | 'allowFullyDiscounted'
+  | 'taxBehavior'
 >;
 
 const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
@@ -32,7 +43,8 @@ export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>)
 
 /**
  * Completes the purchase behind a paid session if it is still pending and the session matches what
- * was sold (amount, currency, every id it carries); otherwise changes nothing, flags a mismatch
+ * was sold (currency, every id it carries, and the amounts: `amountProblem` in session-amounts.ts),
+ * recording what was charged; otherwise changes nothing, flags a mismatch
  * for review, or (an unpaid session of a delayed method) stops offering its checkout URL again.
  * The completion queues the buyer's confirmation e-mail in the same transaction (see
  * `enqueueConfirmationEmail`). Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
@@ -91,16 +103,27 @@ export async function fulfillCheckout(
     }
     return { status: 'awaiting_payment', ...ids };
   }
-  if (session.amount_total !== purchase.pricePaidCents) {
-    return flag(db, session.id, purchase.id, 'amount_mismatch', {
-      expected: purchase.pricePaidCents,
-      received: session.amount_total ?? null,
-    });
-  }
   if (session.currency?.toLowerCase() !== purchase.currency) {
     return flag(db, session.id, purchase.id, 'currency_mismatch', {
       expected: purchase.currency,
       received: session.currency ?? null,
+    });
+  }
+  const amounts = sessionAmounts(session);
+  const problem = amounts ? amountProblem(purchase, amounts) : 'no amount_total';
+  if (problem || !amounts) {
+    // Stays pending, no access: a person reads the problem, what was sold and what Stripe showed.
+    // `expected` / `received` keep their meaning from before discounts and tax (price, total).
+    return flag(db, session.id, purchase.id, 'amount_mismatch', {
+      problem,
+      expected: purchase.pricePaidCents,
+      received: session.amount_total ?? null,
+      terms: {
+        allowPromotionCodes: purchase.allowPromotionCodes,
+        allowFullyDiscounted: purchase.allowFullyDiscounted,
+        taxBehavior: purchase.taxBehavior,
+      },
+      session: amounts ?? null,
     });
   }
 
@@ -116,6 +139,7 @@ export async function fulfillCheckout(
           purchasedAt: ctx.clock(),
           stripeCheckoutSessionId: session.id,
           ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+          ...completionAmounts(amounts, ctx.clock()),
         })
         .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
         .returning({ id: contentPurchases.id });
@@ -176,7 +200,7 @@ export async function flag(
 
 /**
  * The common case in one statement: a paid session whose purchase is pending, linked to it, and
- * agrees on amount, currency and every id the session carries. Any disagreement matches no row and
+ * agrees on currency, every id the session carries and the amounts (`matchesSessionAmounts`). Any disagreement matches no row and
  * leaves the diagnosis (and the anomaly record) to the careful path.
  */
 async function completeIfEverythingMatches(
@@ -184,10 +208,8 @@ async function completeIfEverythingMatches(
   db: Executor,
   session: CheckoutSessionSnapshot,
 ): Promise<PurchaseIds | undefined> {
-  const amount = session.amount_total;
-  if (!isPaid(session) || amount === null || amount === undefined || !session.currency) {
-    return undefined;
-  }
+  const amounts = sessionAmounts(session);
+  if (!isPaid(session) || !amounts || !session.currency) return undefined;
   const metadata = session.metadata ?? {};
   const claimedIds = [session.client_reference_id, metadata.purchaseId].filter(
     (value): value is string => Boolean(value),
@@ -203,12 +225,13 @@ async function completeIfEverythingMatches(
       status: 'completed',
       purchasedAt: ctx.clock(),
       ...(paymentIntentId ? { stripePaymentIntentId: paymentIntentId } : {}),
+      ...completionAmounts(amounts, ctx.clock()),
     })
     .where(
       and(
         eq(contentPurchases.stripeCheckoutSessionId, session.id),
         eq(contentPurchases.status, 'pending'),
-        eq(contentPurchases.pricePaidCents, amount),
+        matchesSessionAmounts(amounts),
         eq(contentPurchases.currency, session.currency.toLowerCase()),
         ...claimedIds.map((id) => eq(contentPurchases.id, id)),
         ...(metadata.contentId ? [eq(contentPurchases.contentId, metadata.contentId)] : []),
@@ -236,6 +259,9 @@ async function findPurchase(
       pricePaidCents: contentPurchases.pricePaidCents,
       currency: contentPurchases.currency,
       stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
+      allowPromotionCodes: contentPurchases.allowPromotionCodes,
+      allowFullyDiscounted: contentPurchases.allowFullyDiscounted,
+      taxBehavior: contentPurchases.taxBehavior,
     })
     .from(contentPurchases)
     .where(
@@ -245,6 +271,11 @@ async function findPurchase(
     )
     .limit(2);
   return rows.find((row) => row.stripeCheckoutSessionId === session.id) ?? rows[0];
+}
+
+/** What a completion sets besides its status: the charged amounts, and refunds measured against them. */
+function completionAmounts(amounts: SessionAmounts, now: Date) {
+  return { ...chargedAmounts(amounts), refundedAt: refundedAtOnCompletion(amounts.total, now) };
 }
 
 /** Which id of the session disagrees with the purchase, if any. */

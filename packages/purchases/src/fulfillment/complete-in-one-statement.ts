@@ -1,7 +1,9 @@
 import { queryRows, sql } from '@codex/database';
+import { refundedAtOnCompletion } from '../access-policy';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
 import { isPaid } from './checkout-sessions';
 import type { FulfillmentContext, PurchaseIds } from './context';
+import { matchesSessionAmounts, sessionAmounts } from './session-amounts';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
 
 /** What the one statement found: a delivery seen before, the purchase it completed, or neither. */
@@ -13,8 +15,9 @@ export type OneStatementOutcome =
 
 /**
  * The common webhook in one statement, one round trip: a completion event whose paid session
- * matches its pending purchase exactly (linked session, amount, currency, every id it carries)
- * completes it, enters the inbox and queues the buyer's confirmation e-mail (when the checkout
+ * matches its pending purchase exactly (linked session, currency, every id it carries, and the
+ * amount check of `matchesSessionAmounts`: subtotal, discount, tax, total, payment status against
+ * the options the purchase was created with) completes it, records what was charged, enters the inbox and queues the buyer's confirmation e-mail (when the checkout
  * stored an address) together; an event id already in the inbox is a duplicate and
  * changes nothing. Every other case (a mismatch to flag, an unpaid session, a purchase no longer
  * pending, money events) is `undecided` and writes nothing, so the careful path still records the
@@ -26,10 +29,9 @@ export async function completeInOneStatement(
   event: { id: string; type: string },
   session: CheckoutSessionSnapshot,
 ): Promise<OneStatementOutcome> {
-  const amount = session.amount_total;
+  const amounts = sessionAmounts(session);
   const metadata = session.metadata ?? {};
-  const matchable =
-    isPaid(session) && amount !== null && amount !== undefined && Boolean(session.currency);
+  const matchable = isPaid(session) && amounts !== undefined && Boolean(session.currency);
   // Text comparisons: a malformed id in a payload cannot fail the statement, only not match (the
   // careful path then says why).
   const clientReference = session.client_reference_id || null;
@@ -52,10 +54,15 @@ export async function completeInOneStatement(
     completed AS (
       UPDATE content_purchases
       SET status = 'completed', purchased_at = ${now}::timestamptz, updated_at = ${now}::timestamptz,
-          stripe_payment_intent_id = coalesce(${paymentIntentId}::text, stripe_payment_intent_id)
+          stripe_payment_intent_id = coalesce(${paymentIntentId}::text, stripe_payment_intent_id),
+          amount_discount_cents = ${amounts?.discount ?? null}::int,
+          amount_tax_cents = ${amounts?.tax ?? null}::int,
+          amount_total_cents = ${amounts?.total ?? null}::int,
+          refunded_at = ${refundedAtOnCompletion(amounts?.total ?? 0, now)}
       WHERE ${matchable} AND NOT EXISTS (SELECT 1 FROM seen)
         AND stripe_checkout_session_id = ${session.id} AND status = 'pending'
-        AND price_paid_cents = ${amount ?? -1} AND currency = ${(session.currency ?? '').toLowerCase()}
+        AND ${amounts ? matchesSessionAmounts(amounts) : sql`false`}
+        AND currency = ${(session.currency ?? '').toLowerCase()}
         AND (${clientReference}::text IS NULL OR id::text = ${clientReference})
         AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
         AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})

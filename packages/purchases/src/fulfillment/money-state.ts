@@ -18,7 +18,7 @@ import {
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
-import { grantsAccess, isAccessRevokingRefund } from '../access-policy';
+import { chargedCents, grantsAccess, isAccessRevokingRefund } from '../access-policy';
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { flag } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
@@ -88,6 +88,7 @@ export async function applyMoneyChange(
       contentId: contentPurchases.contentId,
       status: contentPurchases.status,
       pricePaidCents: contentPurchases.pricePaidCents,
+      amountTotalCents: contentPurchases.amountTotalCents,
       refundedAt: contentPurchases.refundedAt,
       disputeStatus: contentPurchases.disputeStatus,
       stripePaymentIntentId: contentPurchases.stripePaymentIntentId,
@@ -139,7 +140,7 @@ export async function applyMoneyChange(
     .where(eq(contentPurchases.id, purchase.id));
   const amountRefundedCents = Number(totals?.refundedCents ?? 0);
   const disputeStatus = combineDisputes(totals?.disputeStatuses ?? []);
-  let refundedAt = isAccessRevokingRefund(amountRefundedCents, purchase.pricePaidCents)
+  let refundedAt = isAccessRevokingRefund(amountRefundedCents, chargedCents(purchase))
     ? (purchase.refundedAt ?? now)
     : null;
 

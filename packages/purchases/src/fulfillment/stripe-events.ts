@@ -18,6 +18,8 @@ export const checkoutSessionSchema = z
     status: z.enum(['open', 'complete', 'expired']).nullish(),
     payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
     amount_total: cents.nullish(),
+    amount_subtotal: cents.nullish(),
+    total_details: z.object({ amount_discount: cents, amount_tax: cents }).loose().nullish(),
     currency: z.string().nullish(),
     payment_intent: reference.nullish(),
   })

@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { BuyerService } from '../buyer-service';
 import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
-import { PurchaseService } from '../purchase-service';
+import { PurchaseService, type PurchaseServiceConfig } from '../purchase-service';
 
 /**
  * A database and a Stripe stand-in of their own, and the services wired to them as a worker would:
@@ -24,7 +24,8 @@ export interface TestWorld {
   readonly db: Database;
   readonly stub: StripeStub;
   fulfillment(clock?: () => Date): FulfillmentService;
-  purchases(): PurchaseService;
+  /** The checkout service; `config` adds options to the test deployment's (`webAppUrl`). */
+  purchases(config?: Omit<PurchaseServiceConfig, 'webAppUrl'>): PurchaseService;
   /** The buyer reads, on SQL over HTTP as the checkout worker runs them. */
   buyer(): BuyerService;
   /** A published item of a new organization, and a new customer to buy it. */
@@ -55,13 +56,13 @@ export async function createTestWorld(
         logger,
         ...(clock ? { clock } : {}),
       }),
-    purchases: () =>
+    purchases: (config = {}) =>
       new PurchaseService({
         db: testDb.db,
         http: testDb.http,
         stripe: stripe(),
         logger,
-        config: { webAppUrl: 'https://app.codex.test' },
+        config: { ...config, webAppUrl: 'https://app.codex.test' },
       }),
     buyer: () => new BuyerService({ db: testDb.db, http: testDb.http }),
     async newItem(priceCents) {

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { check, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * The one Stripe Customer of each buyer, reused by every checkout. The primary key makes a second
+ * mapping for a buyer impossible: concurrent first checkouts insert `ON CONFLICT DO NOTHING` and
+ * the losers read the winner's. `email` is the address last given to Stripe for this customer (null:
+ * none), kept so a checkout updates the customer at Stripe only when the buyer's address changed.
+ * Personal data: read only to compare, never logged.
+ */
+export const stripeCustomers = pgTable(
+  'stripe_customers',
+  {
+    customerId: text('customer_id').primaryKey(),
+    stripeCustomerId: text('stripe_customer_id').notNull(),
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('stripe_customers_stripe_customer_id_unique').on(table.stripeCustomerId),
+    check(
+      'stripe_customers_customer_id_length',
+      sql`char_length(${table.customerId}) BETWEEN 1 AND 255`,
+    ),
+  ],
+);
+
+export type StripeCustomer = typeof stripeCustomers.$inferSelect;

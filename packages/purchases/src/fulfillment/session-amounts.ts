@@ -1,0 +1,105 @@
+import { type ContentPurchase, contentPurchases, type SQL, sql } from '@codex/database';
+import type { CheckoutSessionSnapshot } from './stripe-events';
+
+/** A session's money, as the amount check reads it. */
+export interface SessionAmounts {
+  /** The line items before discounts and tax (with inclusive tax: the prices, tax included). */
+  subtotal: number;
+  discount: number;
+  /** Exclusive tax is added to the total; inclusive tax is the part of it already in the prices. */
+  tax: number;
+  total: number;
+  paymentStatus: CheckoutSessionSnapshot['payment_status'];
+}
+
+/** What the purchase recorded at checkout that the amount check needs. */
+export type PurchaseTerms = Pick<
+  ContentPurchase,
+  'pricePaidCents' | 'allowPromotionCodes' | 'allowFullyDiscounted' | 'taxBehavior'
+>;
+
+/**
+ * The session's amounts, or undefined when it carries no total. A payload without
+ * `amount_subtotal` or `total_details` (older snapshots) reads as no discount and no tax, so the
+ * check is then exactly the former "total equals the price".
+ */
+export function sessionAmounts(session: CheckoutSessionSnapshot): SessionAmounts | undefined {
+  const total = session.amount_total;
+  if (total === null || total === undefined) return undefined;
+  return {
+    subtotal: session.amount_subtotal ?? total,
+    discount: session.total_details?.amount_discount ?? 0,
+    tax: session.total_details?.amount_tax ?? 0,
+    total,
+    paymentStatus: session.payment_status,
+  };
+}
+
+/**
+ * THE amount check before access is granted, in TypeScript (the careful path's diagnosis);
+ * {@link matchesSessionAmounts} is the same rule in SQL for the one-statement completions, and
+ * `checkout-options.test.ts` drives both through every combination. Undefined when the session pays
+ * for the purchase exactly; otherwise the reason, for the anomaly a person reviews:
+ * - the subtotal is the price the purchase recorded;
+ * - a discount only if the purchase was created with promotion codes allowed, never above the
+ *   subtotal;
+ * - tax only if it was created with automatic tax;
+ * - total = subtotal − discount + tax when tax is exclusive (inclusive tax is inside the subtotal
+ *   and is at most the total);
+ * - `paid` with a positive total, or `no_payment_required` only for a total of 0 from a 100 %
+ *   discount on a purchase created with `allowFullyDiscounted`.
+ */
+export function amountProblem(
+  purchase: PurchaseTerms,
+  amounts: SessionAmounts,
+): string | undefined {
+  const { subtotal, discount, tax, total, paymentStatus } = amounts;
+  if (subtotal !== purchase.pricePaidCents) return 'subtotal differs from the price';
+  if (discount > 0 && !purchase.allowPromotionCodes) {
+    return 'discount on a purchase created without promotion codes';
+  }
+  if (discount > subtotal) return 'discount exceeds the subtotal';
+  if (tax > 0 && purchase.taxBehavior === null) {
+    return 'tax on a purchase created without automatic tax';
+  }
+  const addedTax = purchase.taxBehavior === 'exclusive' ? tax : 0;
+  if (total !== subtotal - discount + addedTax) return 'total does not add up';
+  if (purchase.taxBehavior === 'inclusive' && tax > total) return 'inclusive tax exceeds the total';
+  if (paymentStatus === 'no_payment_required') {
+    if (total !== 0 || discount !== subtotal) return 'no payment required for a non-zero total';
+    if (!purchase.allowFullyDiscounted) return 'fully discounted, not allowed for this purchase';
+    return undefined;
+  }
+  if (paymentStatus !== 'paid' || total === 0) return 'not paid';
+  return undefined;
+}
+
+/**
+ * {@link amountProblem} as a SQL predicate on `content_purchases` (true when there is no problem),
+ * for the completions that must stay one statement. Keep the two in step.
+ */
+export function matchesSessionAmounts(amounts: SessionAmounts): SQL {
+  const { subtotal, discount, tax, total, paymentStatus } = amounts;
+  const table = contentPurchases;
+  return sql`(${table.pricePaidCents} = ${subtotal}
+    AND (${discount}::int = 0 OR ${table.allowPromotionCodes})
+    AND ${discount}::int <= ${subtotal}::int
+    AND (${tax}::int = 0 OR ${table.taxBehavior} IS NOT NULL)
+    AND ${total}::int = ${subtotal}::int - ${discount}::int
+      + CASE WHEN ${table.taxBehavior} = 'exclusive' THEN ${tax}::int ELSE 0 END
+    AND (${table.taxBehavior} IS DISTINCT FROM 'inclusive' OR ${tax}::int <= ${total}::int)
+    AND CASE ${paymentStatus}::text
+      WHEN 'paid' THEN ${total}::int > 0
+      WHEN 'no_payment_required' THEN ${total}::int = 0 AND ${discount}::int = ${subtotal}::int
+        AND ${table.allowFullyDiscounted}
+      ELSE false END)`;
+}
+
+/** The columns a completion sets from the session: what the buyer was actually charged. */
+export function chargedAmounts(amounts: SessionAmounts) {
+  return {
+    amountDiscountCents: amounts.discount,
+    amountTaxCents: amounts.tax,
+    amountTotalCents: amounts.total,
+  };
+}
