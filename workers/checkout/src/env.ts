@@ -6,9 +6,33 @@ import { z } from 'zod';
 export interface CheckoutBindings extends WorkerBindings {
   AUTH_JWT_SECRET?: string;
   WEB_APP_URL?: string;
+  CHECKOUT_ALLOW_PROMOTION_CODES?: string;
+  CHECKOUT_ALLOW_FULLY_DISCOUNTED?: string;
+  CHECKOUT_AUTOMATIC_TAX?: string;
+  CHECKOUT_TAX_BEHAVIOR?: string;
+  STRIPE_REUSE_CUSTOMERS?: string;
   /** Cloudflare rate-limiting binding; absent in plain local runs (an in-memory limiter stands in). */
   CHECKOUT_RATE_LIMITER?: RateLimiter;
 }
+
+/** A per-deployment switch as a var: `true` or `false`, absent meaning `fallback`. */
+const switchVar = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true'));
+
+/** Checkout options, per deployment (decision 015): the sellers' switches are off unless set; customer reuse is on. */
+export const checkoutOptionsSchema = z.object({
+  CHECKOUT_ALLOW_PROMOTION_CODES: switchVar(false),
+  CHECKOUT_ALLOW_FULLY_DISCOUNTED: switchVar(false),
+  CHECKOUT_AUTOMATIC_TAX: switchVar(false),
+  CHECKOUT_TAX_BEHAVIOR: z
+    .enum(['exclusive', 'inclusive'], { error: 'must be exclusive or inclusive' })
+    .default('exclusive'),
+  // On: one Stripe Customer per buyer across purchases, carrying the buyer's address.
+  STRIPE_REUSE_CUSTOMERS: switchVar(true),
+});
 
 /** What the `/api` routes need: the shared worker bindings, the buyer-token secret, the web app. */
 export const checkoutConfigSchema = workerConfigSchema.extend({
@@ -23,6 +47,7 @@ export const checkoutConfigSchema = workerConfigSchema.extend({
   ),
   // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.
   WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
+  ...checkoutOptionsSchema.shape,
 });
 
 /** Validated configuration of one worker instance. */

@@ -21,7 +21,14 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
         http: c.var.httpDatabase(),
         stripe: c.var.stripe(),
         logger: c.var.logger,
-        config: { webAppUrl: c.var.config.WEB_APP_URL },
+        config: {
+          webAppUrl: c.var.config.WEB_APP_URL,
+          allowPromotionCodes: c.var.config.CHECKOUT_ALLOW_PROMOTION_CODES,
+          allowFullyDiscounted: c.var.config.CHECKOUT_ALLOW_FULLY_DISCOUNTED,
+          automaticTax: c.var.config.CHECKOUT_AUTOMATIC_TAX,
+          taxBehavior: c.var.config.CHECKOUT_TAX_BEHAVIOR,
+          reuseStripeCustomers: c.var.config.STRIPE_REUSE_CUSTOMERS,
+        },
       });
       return purchases;
     });

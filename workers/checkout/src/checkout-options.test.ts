@@ -1,0 +1,83 @@
+import { eq, stripeCustomers } from '@codex/database';
+import {
+  createTestContent,
+  createTestOrganization,
+  createTestUser,
+} from '@codex/test-utils/factories';
+import { describe, expect, it } from 'vitest';
+import { authorizationFor, callWorker, stripeRequestsFor, withTestDatabase } from './test-support';
+
+// The per-deployment checkout options as the worker reads them from its bindings (decision 015).
+// What each option means for the amount check is proven in @codex/purchases.
+
+async function createItem() {
+  return withTestDatabase(async (db) => {
+    const organization = await createTestOrganization(db);
+    return createTestContent(db, { organizationId: organization.id, priceCents: 1500 });
+  });
+}
+
+async function buy(customerId: string, contentId: string, overrides: Record<string, string> = {}) {
+  return callWorker(
+    '/api/checkout',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
+      body: JSON.stringify({ contentId }),
+    },
+    overrides,
+  );
+}
+
+/** The form of the session-create request Stripe received for this item. */
+async function sessionForm(contentId: string): Promise<Record<string, string>> {
+  const requests = await stripeRequestsFor(contentId);
+  const create = requests.find((request) => request.path === '/v1/checkout/sessions');
+  if (!create) throw new Error('no session was created for this item');
+  return create.form;
+}
+
+describe('checkout options', () => {
+  it('by default: no promotion codes, no automatic tax, one Stripe Customer per buyer', async () => {
+    const item = await createItem();
+    const customerId = createTestUser();
+    expect((await buy(customerId, item.id)).status).toBe(201);
+    const form = await sessionForm(item.id);
+    expect(form).not.toHaveProperty('allow_promotion_codes');
+    expect(form).not.toHaveProperty('automatic_tax[enabled]');
+    const [mapping] = await withTestDatabase((db) =>
+      db.select().from(stripeCustomers).where(eq(stripeCustomers.customerId, customerId)),
+    );
+    expect(form.customer).toBe(mapping?.stripeCustomerId);
+    expect(form.customer).toMatch(/^cus_/);
+  });
+
+  it('sends the switches a deployment turns on', async () => {
+    const item = await createItem();
+    const response = await buy(createTestUser(), item.id, {
+      CHECKOUT_ALLOW_PROMOTION_CODES: 'true',
+      CHECKOUT_AUTOMATIC_TAX: 'true',
+      CHECKOUT_TAX_BEHAVIOR: 'inclusive',
+      STRIPE_REUSE_CUSTOMERS: 'false',
+    });
+    expect(response.status).toBe(201);
+    const form = await sessionForm(item.id);
+    expect(form).toMatchObject({
+      allow_promotion_codes: 'true',
+      'automatic_tax[enabled]': 'true',
+      'line_items[0][price_data][tax_behavior]': 'inclusive',
+    });
+    expect(form).not.toHaveProperty('customer');
+  });
+
+  it.each([
+    ['CHECKOUT_ALLOW_PROMOTION_CODES', 'yes'],
+    ['CHECKOUT_TAX_BEHAVIOR', 'sometimes'],
+    ['STRIPE_REUSE_CUSTOMERS', '1'],
+  ])('refuses %s=%s as misconfiguration (500, nothing written)', async (name, value) => {
+    const item = await createItem();
+    const response = await buy(createTestUser(), item.id, { [name]: value });
+    expect(response.status).toBe(500);
+    expect(await stripeRequestsFor(item.id)).toEqual([]);
+  });
+});
