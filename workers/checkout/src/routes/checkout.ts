@@ -124,7 +124,11 @@ export const confirmCheckoutSessionRoute = createRoute({
 export const checkoutRoutes = createApiRoutes()
   .openapi(createCheckoutRoute, async (c) => {
     const { contentId } = parseWith(createCheckoutSchema, await readJsonBody(c));
-    const result = await c.var.purchases().createCheckoutSession(c.var.customerId, contentId);
+    // The token's `email` claim, if any: stored with the purchase for its receipt and given to
+    // Stripe as `customer_email`. Never logged.
+    const result = await c.var
+      .purchases()
+      .createCheckoutSession(c.var.customerId, contentId, { customerEmail: c.var.customerEmail });
     c.header('Cache-Control', 'no-store');
     if (result.status === 'checkout_created') {
       return c.json({ data: result }, 201);
