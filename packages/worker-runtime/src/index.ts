@@ -5,6 +5,18 @@ export {
   type WorkerVariables,
 } from './create-worker-app';
 export {
+  type EmailBindings,
+  type EmailQueueMessage,
+  type EmailSettings,
+  emailConfigSchema,
+  readEmailSettings,
+} from './email-config';
+export {
+  type QueueOutboxMessagesOfOptions,
+  queueOutboxMessagesOf,
+  sendOutboxIds,
+} from './email-queue';
+export {
   type DatabaseConfig,
   type LazyDatabase,
   type LazyDatabaseOptions,
