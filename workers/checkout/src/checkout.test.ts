@@ -1,4 +1,4 @@
-import { contentPurchases, eq } from '@codex/database';
+import { contentPurchases, emailOutbox, eq } from '@codex/database';
 import { createMemoryRateLimiter } from '@codex/security';
 import {
   createTestContent,
@@ -100,6 +100,29 @@ describe('POST /api/checkout', () => {
     expect((await postCheckout(createTestUser(), { contentId: other.id })).status).toBe(201);
     const [plain] = await stripeRequestsFor(other.id);
     expect(plain?.form).not.toHaveProperty('customer_email');
+  });
+
+  it('queues the confirmation of a free item bought with an email claim to EMAIL_QUEUE', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const sent: unknown[] = [];
+    const queue = {
+      async sendBatch(messages: Iterable<{ body: unknown }>) {
+        for (const message of messages) sent.push(message.body);
+      },
+    };
+    const response = await postCheckout(
+      createTestUser(),
+      { contentId: item.id },
+      { EMAIL_QUEUE: queue },
+      { email: 'free-buyer@codex.test' },
+    );
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as { data: { purchaseId: string } };
+    const rows = await withTestDatabase((db) =>
+      db.select().from(emailOutbox).where(eq(emailOutbox.purchaseId, data.purchaseId)),
+    );
+    expect(rows).toHaveLength(1);
+    expect(sent).toEqual([{ outboxId: rows[0]?.id }]);
   });
 
   it('answers 200 free_access_granted for free content, without calling Stripe', async () => {
