@@ -7,10 +7,18 @@ export interface EmailQueueMessage {
   outboxId: string;
 }
 
+/**
+ * What the e-mail wiring uses of a Cloudflare Queue producer binding (`Queue<EmailQueueMessage>`
+ * satisfies it), written out so that code typed without the Workers globals compiles too.
+ */
+export interface EmailQueue {
+  sendBatch(messages: Iterable<{ body: EmailQueueMessage }>): Promise<unknown>;
+}
+
 /** The e-mail bindings, as Cloudflare hands them to a worker. */
 export interface EmailBindings {
   /** The `codex-emails` queue (producer binding); absent where a worker is not bound to it. */
-  EMAIL_QUEUE?: Queue<EmailQueueMessage>;
+  EMAIL_QUEUE?: EmailQueue;
   RESEND_API_KEY?: string;
   RESEND_API_BASE?: string;
   EMAIL_FROM?: string;

@@ -1,7 +1,7 @@
 import type { Queryable } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import { findQueueableOutboxMessagesOf } from '@codex/purchases';
-import type { EmailQueueMessage } from './email-config';
+import type { EmailQueue } from './email-config';
 
 // Queues accept at most 100 messages per `sendBatch`.
 const MAX_BATCH_MESSAGES = 100;
@@ -11,7 +11,7 @@ const MAX_BATCH_MESSAGES = 100;
  * queue refuses (the rows stay pending: the cron finds them).
  */
 export async function sendOutboxIds(
-  queue: Queue<EmailQueueMessage>,
+  queue: EmailQueue,
   outboxIds: readonly string[],
 ): Promise<number> {
   for (let start = 0; start < outboxIds.length; start += MAX_BATCH_MESSAGES) {
@@ -24,7 +24,7 @@ export async function sendOutboxIds(
 /** What {@link queueOutboxMessagesOf} needs. */
 export interface QueueOutboxMessagesOfOptions {
   /** The producer binding; absent: nothing is sent (the cron finds the rows). */
-  queue: Queue<EmailQueueMessage> | undefined;
+  queue: EmailQueue | undefined;
   db: Queryable;
   purchaseId: string;
   logger: Pick<ObservabilityClient, 'info' | 'warn'>;

@@ -6,6 +6,7 @@ export {
 } from './create-worker-app';
 export {
   type EmailBindings,
+  type EmailQueue,
   type EmailQueueMessage,
   type EmailSettings,
   emailConfigSchema,
