@@ -128,7 +128,12 @@ export async function startDevEnvironment(
   if (useMailbox) await assertPortFree(ports.mailbox, 'local mailbox', 'MAILBOX_PORT');
 
   const stops: Array<() => Promise<void>> = [];
+  // The dev cron: stopped first thing, so a run in flight while the workers stop is not reported.
+  let cronTimer: ReturnType<typeof setInterval> | undefined;
+  let isStopping = false;
   const stop = async () => {
+    isStopping = true;
+    clearInterval(cronTimer);
     while (stops.length > 0)
       await stops
         .pop()?.()
@@ -187,11 +192,12 @@ export async function startDevEnvironment(
     };
     const cronIntervalMs = options.cronIntervalMs ?? DEV_CRON_INTERVAL_MS;
     if (cronIntervalMs > 0) {
-      const timer = setInterval(() => {
-        fireCron().catch((error: unknown) => log(`[cron] not fired: ${String(error)}`));
+      cronTimer = setInterval(() => {
+        fireCron().catch((error: unknown) => {
+          if (!isStopping) log(`[cron] not fired: ${String(error)}`);
+        });
       }, cronIntervalMs);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
+      cronTimer.unref();
     }
     const webApp = await startDemoWebApp({
       port: ports.webApp,
