@@ -49,7 +49,7 @@ export const emailConfigSchema = z
   })
   .refine((config) => !config.RESEND_API_KEY || config.EMAIL_FROM, {
     path: ['EMAIL_FROM'],
-    error: 'missing (required when RESEND_API_KEY is set)',
+    error: 'required when RESEND_API_KEY is set',
   });
 
 /** What the e-mail bindings say: send with these settings, or do not send at all. */
