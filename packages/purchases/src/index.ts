@@ -29,6 +29,7 @@ export {
   type EmailOutboxDependencies,
   type OutboxDeliveryOutcome,
 } from './outbox/email-outbox';
+export { findQueueableOutboxMessagesOf } from './outbox/find-queueable-outbox-messages';
 export {
   isPurchaseError,
   PurchaseError,

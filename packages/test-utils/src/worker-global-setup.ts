@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase } from './create-test-database';
 import { setupTestDatabases } from './global-setup';
+import { startResendStub } from './resend-stub';
 import { startStripeStub } from './stripe-stub';
 
 /** What a worker test project receives (through `inject('workerTestEnv')`) to build its bindings. */
@@ -13,6 +14,8 @@ export interface WorkerTestEnv {
   DATABASE_HTTP_ENDPOINT: string;
   /** The Stripe stand-in, e.g. `http://127.0.0.1:41234`; its `/__stub/*` endpoints steer it. */
   STRIPE_API_BASE: string;
+  /** The Resend stand-in, e.g. `http://127.0.0.1:41235`; its `/__stub/*` endpoints steer it. */
+  RESEND_API_BASE: string;
   /** `server` or `embedded`, as for `createTestDatabase`. */
   DATABASE_MODE: 'server' | 'embedded';
 }
@@ -26,7 +29,7 @@ declare module 'vitest' {
 /**
  * Vitest global setup for projects whose tests run inside the Workers runtime, which can neither
  * start a database nor a server: here, in Node, it prepares the project's test database (a server
- * copy or an embedded PGlite, see `setupTestDatabases`) and starts the Stripe stand-in, then hands
+ * copy or an embedded PGlite, see `setupTestDatabases`) and starts the Stripe and Resend stand-ins, then hands
  * their addresses to the project's bindings. Tests isolate themselves by creating their own rows
  * (fresh customers, organizations and content per test).
  */
@@ -39,15 +42,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   );
   const stub = await startStripeStub();
+  const resend = await startResendStub();
   project.provide('workerTestEnv', {
     DATABASE_URL: database.connectionString,
     DATABASE_WS_PROXY: database.webSocketProxy ?? '',
     DATABASE_HTTP_ENDPOINT: database.httpEndpoint ?? '',
     STRIPE_API_BASE: stub.url,
+    RESEND_API_BASE: resend.url,
     DATABASE_MODE: database.mode,
   });
   return async () => {
     await stub.close();
+    await resend.close();
     await database.close();
     await databases.teardown();
   };

@@ -5,6 +5,19 @@ export {
   type WorkerVariables,
 } from './create-worker-app';
 export {
+  type EmailBindings,
+  type EmailQueue,
+  type EmailQueueMessage,
+  type EmailSettings,
+  emailConfigSchema,
+  readEmailSettings,
+} from './email-config';
+export {
+  type QueueOutboxMessagesOfOptions,
+  queueOutboxMessagesOf,
+  sendOutboxIds,
+} from './email-queue';
+export {
   type DatabaseConfig,
   type LazyDatabase,
   type LazyDatabaseOptions,

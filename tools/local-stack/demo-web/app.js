@@ -6,6 +6,8 @@
 //   /               the catalogue: per item, Buy (or "Get it free"), or Owned + Play; ownership
 //                   of every item in one call (POST /api/purchases/access)
 //   /library        what the buyer may play now (GET /api/library)
+//   /mailbox        the e-mails the local mailbox received, newest first (GET /mailbox.json of
+//                   this server, re-read every 2 s)
 //   /content/<id>   the item: Stripe's success page (?purchase=success&session_id=…) and cancel
 //                   page (?purchase=cancelled), and a player that unlocks while the buyer has access
 //
@@ -17,6 +19,7 @@
 //   [data-testid="error"]             the error line ("CODE: message"), hidden when there is none
 //   [data-testid="purchase-status"]   data-status="pending|completed|failed" (absent until answered)
 //   [data-testid="cancelled-notice"]
+//   [data-testid="mailbox-message"]   data-subject="<subject>", one per e-mail on /mailbox
 //   [data-testid="player"]            data-access="locked|unlocked" (absent until answered)
 
 const SESSION_POLL_MS = 1_500;
@@ -218,6 +221,52 @@ async function showLibrary() {
   }
 }
 
+/** The local mailbox: every e-mail the workers sent under `pnpm dev`, newest first. */
+function showMailbox() {
+  document.title = 'Mailbox · Codex demo';
+  const list = el('div', { class: 'mailbox' });
+  page.replaceChildren(
+    el('h1', {}, 'Mailbox'),
+    el('p', { class: 'muted' }, 'E-mails the workers sent to the local mailbox (.data/mailbox).'),
+    list,
+  );
+  let shown = '';
+  const refresh = async () => {
+    try {
+      const response = await fetch('/mailbox.json', { cache: 'no-store' });
+      if (!response.ok) throw new Error(`GET /mailbox.json answered ${response.status}`);
+      const { data } = await response.json();
+      const key = data.map((message) => message.id).join(',');
+      if (key === shown) return;
+      shown = key;
+      if (data.length === 0) {
+        list.replaceChildren(el('p', { class: 'muted' }, 'No e-mail yet.'));
+        return;
+      }
+      list.replaceChildren(
+        ...data.map((message) =>
+          el(
+            'article',
+            { class: 'mail', 'data-testid': 'mailbox-message', 'data-subject': message.subject },
+            el('h2', {}, message.subject),
+            el(
+              'p',
+              { class: 'muted' },
+              `To ${message.to.join(', ')} · ${new Date(message.receivedAt).toLocaleString()}`,
+            ),
+            el('pre', {}, message.text),
+          ),
+        ),
+      );
+      clearError('mailbox');
+    } catch (error) {
+      showError(new ApiError('MAILBOX_UNAVAILABLE', error.message), 'mailbox');
+    }
+  };
+  refresh();
+  setInterval(refresh, 2_000);
+}
+
 /** The success page's panel: asks how the purchase stands, every 1.5 s while it is pending. */
 function purchaseStatusPanel(sessionId, onCompleted) {
   const panel = el('p', { class: 'status', 'data-testid': 'purchase-status' }, 'Checking…');
@@ -302,10 +351,11 @@ async function start() {
     return showError(new ApiError('CONFIG_UNAVAILABLE', `Cannot load settings: ${error.message}`));
   }
   showHeader();
-  // The server serves this page for `/` and `/content/<id>` only; ids are UUIDs (no escapes).
+  // The server serves this page for `/`, `/library`, `/mailbox` and `/content/<id>` only; ids are UUIDs (no escapes).
   const match = /^\/content\/([^/]+)$/.exec(location.pathname);
   if (match) showContent(match[1]);
   else if (location.pathname === '/library') showLibrary();
+  else if (location.pathname === '/mailbox') showMailbox();
   else showCatalogue();
 }
 

@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
@@ -10,6 +9,7 @@ import { demoIds } from './demo-data';
 import { chromiumArgs, findChromium } from './find-chromium';
 import { type DevEnvironment, startDevEnvironment } from './start-dev-environment';
 import { repositoryRoot } from './start-local-stack';
+import { freePorts, startOnFreePorts } from './start-on-free-ports';
 
 // The whole paid purchase as a buyer and a seller see it, in a real headless Chromium: the demo
 // web app (through CORS, with the buyer's token), the local Stripe's checkout page and dashboard,
@@ -32,20 +32,9 @@ let browser: Browser | undefined;
 let page: Page;
 let database: TestDatabase | undefined;
 let dataDir: string | undefined;
+let mailboxDir: string | undefined;
 let step = 0;
 const logLines: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function running(): DevEnvironment {
   if (!dev) throw new Error('the dev environment did not start');
@@ -62,6 +51,24 @@ async function screenshot(name: string): Promise<void> {
 
 /** The paid demo item's card in the catalogue. */
 const paidCard = () => page.getByTestId(`item-${demoIds.paidContent}`);
+
+/**
+ * Opens the mailbox page and waits until it shows exactly `count` messages with `subject`, firing
+ * the webhook worker's cron while it waits (rows the queue did not carry are queued by the cron).
+ */
+async function mailboxShows(subject: string, count: number): Promise<void> {
+  const { webApp } = running();
+  await page.goto(`${webApp.url}/mailbox`);
+  const messages = page.locator(`[data-testid="mailbox-message"][data-subject="${subject}"]`);
+  const deadline = Date.now() + WAIT_MS;
+  while ((await messages.count()) < count && Date.now() < deadline) {
+    await running()
+      .fireCron()
+      .catch(() => undefined);
+    await page.waitForTimeout(1_000);
+  }
+  expect(await messages.count()).toBe(count);
+}
 
 async function playerShows(access: 'locked' | 'unlocked'): Promise<void> {
   await page.waitForSelector(`[data-testid="player"][data-access="${access}"]`, {
@@ -85,24 +92,35 @@ describe.skipIf(!executablePath && !isCi)(
       const serverMode = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
       if (serverMode) database = await createTestDatabase({ migrate: false });
       else dataDir = await mkdtemp(join(tmpdir(), 'codex-browser-'));
-      dev = await startDevEnvironment({
-        databaseUrl: database?.connectionString,
-        ...(dataDir ? { dataDir } : {}),
-        ports: {
-          checkout: await freePort(),
-          webhooks: await freePort(),
-          bridge: await freePort(),
-          database: await freePort(),
-          stripe: await freePort(),
-          webApp: await freePort(),
+      mailboxDir = await mkdtemp(join(tmpdir(), 'codex-mailbox-'));
+      dev = await startOnFreePorts(
+        async () => {
+          const ports = await freePorts([
+            'checkout',
+            'webhooks',
+            'bridge',
+            'database',
+            'stripe',
+            'webApp',
+            'mailbox',
+          ] as const);
+          return startDevEnvironment({
+            databaseUrl: database?.connectionString,
+            ...(dataDir ? { dataDir } : {}),
+            ports,
+            mailboxDir,
+            // The test fires the cron itself when it needs it.
+            cronIntervalMs: 0,
+            jwtSecret: JWT_SECRET,
+            environment: 'development',
+            customerId: 'user_browser_test',
+            vars: { ENVIRONMENT: 'development', AUTH_JWT_SECRET: JWT_SECRET },
+            localStripe: { delayedSettlementMs: 1_500, failingRefundMs: 1_000 },
+            log: (line) => logLines.push(line),
+          });
         },
-        jwtSecret: JWT_SECRET,
-        environment: 'development',
-        customerId: 'user_browser_test',
-        vars: { ENVIRONMENT: 'development', AUTH_JWT_SECRET: JWT_SECRET },
-        localStripe: { delayedSettlementMs: 1_500, failingRefundMs: 1_000 },
-        log: (line) => logLines.push(line),
-      });
+        { output: () => logLines },
+      );
       browser = await chromium.launch({ executablePath, args: chromiumArgs });
       page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     });
@@ -112,6 +130,7 @@ describe.skipIf(!executablePath && !isCi)(
       await dev?.stop();
       await database?.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (mailboxDir) await rm(mailboxDir, { recursive: true, force: true });
     });
 
     it('pays by card, unlocks the player, and locks it again after a refund in the dashboard', async () => {
@@ -139,6 +158,10 @@ describe.skipIf(!executablePath && !isCi)(
       await playerShows('unlocked');
       await screenshot('success-page-unlocked');
 
+      // The confirmation e-mail, once, in the local mailbox.
+      await mailboxShows('Your purchase: Mastering Sourdough (paid demo)', 1);
+      await screenshot('mailbox');
+
       await page.goto(webApp.url);
       await paidCard().getByTestId('owned-badge').waitFor({ timeout: WAIT_MS });
       await screenshot('catalogue-owned');
@@ -155,6 +178,10 @@ describe.skipIf(!executablePath && !isCi)(
       await page.goto(`${webApp.url}/content/${demoIds.paidContent}`);
       await playerShows('locked');
       await screenshot('player-locked-after-refund');
+
+      await mailboxShows('Access ended: Mastering Sourdough (paid demo)', 1);
+      await mailboxShows('Your purchase: Mastering Sourdough (paid demo)', 1);
+      await screenshot('mailbox-access-ended');
     });
 
     it('a bank debit that fails leaves the player locked and the item buyable again', async () => {

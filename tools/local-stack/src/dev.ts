@@ -1,7 +1,12 @@
 import { handledStripeEventTypes } from '@codex/purchases';
 import { demoCatalogue, demoIds } from './demo-data';
 import { ensureDevVars } from './dev-vars';
-import { type DevEnvironment, defaultDevPorts, startDevEnvironment } from './start-dev-environment';
+import {
+  DEMO_BUYER_EMAIL,
+  type DevEnvironment,
+  defaultDevPorts,
+  startDevEnvironment,
+} from './start-dev-environment';
 import { defaultPorts, LocalStackError, workerDirs } from './start-local-stack';
 
 // `pnpm dev`: the whole system on this machine. See the README's "Set up" section.
@@ -31,7 +36,9 @@ try {
       database: port('PGLITE_PORT', defaultPorts.database),
       stripe: port('STRIPE_PORT', defaultDevPorts.stripe),
       webApp: port('WEB_APP_PORT', defaultDevPorts.webApp),
+      mailbox: port('MAILBOX_PORT', defaultDevPorts.mailbox),
     },
+    resendApiKey: webhookVars.vars.RESEND_API_KEY || undefined,
     stripeSecretKey: checkoutVars.vars.STRIPE_SECRET_KEY,
     stripeApiBase: process.env.STRIPE_API_BASE || undefined,
     jwtSecret: checkoutVars.vars.AUTH_JWT_SECRET ?? '',
@@ -87,6 +94,14 @@ stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment \\
  Stripe            ${process.env.STRIPE_API_BASE} (STRIPE_API_BASE)`,
 }[dev.stripeMode];
 
+const mailboxLines = dev.mailbox
+  ? ` mailbox           ${dev.webApp.url}/mailbox   (e-mails to ${DEMO_BUYER_EMAIL}, also as files in
+                   .data/mailbox/; the local Resend on ${dev.mailbox.url})
+ cron              the webhook worker's cron fires every 30 s (wrangler dev never does):
+                   reconciliation, and e-mails queued from the checkout worker`
+  : ` e-mail            Resend (RESEND_API_KEY in workers/stripe-webhook-handler/.dev.vars)
+ cron              the webhook worker's cron fires every 30 s (wrangler dev never does)`;
+
 console.log(`
 ──────────────────────────────────────────────────────────────────────────────
  Codex commerce is running (Ctrl-C stops everything)
@@ -96,6 +111,7 @@ console.log(`
  webhook worker    ${webhooksUrl}/webhooks/stripe/payment
  database          ${dev.stack.databaseMode === 'embedded' ? 'embedded PGlite (.data/pglite)' : 'DATABASE_URL'}
 ${stripeLines}
+${mailboxLines}
 
  demo content      paid  ${demoIds.paidContent}  ($15.00)
                    free  ${demoIds.freeContent}

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signBuyerToken } from '@codex/security';
@@ -13,6 +12,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds } from './demo-data';
 import { type LocalStack, startLocalStack } from './start-local-stack';
+import { freePorts, startOnFreePorts } from './start-on-free-ports';
 
 // The stack as `pnpm dev` starts it (both workers in wrangler dev, the real database path), driven
 // only over HTTP. Stripe is the stand-in, reached by the workers through STRIPE_API_BASE.
@@ -24,18 +24,6 @@ let stub: StripeStub;
 let database: TestDatabase | undefined;
 let dataDir: string | undefined;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   stub = await startStripeStub();
   // On a Postgres server: a fresh, empty database of this run (the stack migrates and seeds it).
@@ -43,24 +31,26 @@ beforeAll(async () => {
   const serverMode = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
   if (serverMode) database = await createTestDatabase({ migrate: false });
   else dataDir = await mkdtemp(join(tmpdir(), 'codex-e2e-'));
-  stack = await startLocalStack({
-    databaseUrl: database?.connectionString,
-    ...(dataDir ? { dataDir } : {}),
-    ports: {
-      checkout: await freePort(),
-      webhooks: await freePort(),
-      bridge: await freePort(),
-      database: await freePort(),
+  const output: string[] = [];
+  stack = await startOnFreePorts(
+    async () => {
+      const ports = await freePorts(['checkout', 'webhooks', 'bridge', 'database'] as const);
+      return startLocalStack({
+        databaseUrl: database?.connectionString,
+        ...(dataDir ? { dataDir } : {}),
+        ports,
+        vars: {
+          ENVIRONMENT: 'development',
+          AUTH_JWT_SECRET: JWT_SECRET,
+          STRIPE_SECRET_KEY: 'sk_test_e2e_local_stack',
+          STRIPE_WEBHOOK_SECRET_PAYMENT: WEBHOOK_SECRET,
+          STRIPE_API_BASE: stub.url,
+        },
+        log: (line) => output.push(line),
+      });
     },
-    vars: {
-      ENVIRONMENT: 'development',
-      AUTH_JWT_SECRET: JWT_SECRET,
-      STRIPE_SECRET_KEY: 'sk_test_e2e_local_stack',
-      STRIPE_WEBHOOK_SECRET_PAYMENT: WEBHOOK_SECRET,
-      STRIPE_API_BASE: stub.url,
-    },
-    log: () => undefined,
-  });
+    { output: () => output },
+  );
 });
 
 afterAll(async () => {

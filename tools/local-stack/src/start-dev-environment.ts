@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
+import { type ResendStub, startResendStub } from '@codex/test-utils';
 import { demoCatalogue } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
 import {
@@ -11,6 +13,7 @@ import {
   assertPortFree,
   type LocalStack,
   type LocalStackPorts,
+  repositoryRoot,
   startLocalStack,
 } from './start-local-stack';
 
@@ -20,9 +23,22 @@ export interface DevPorts extends LocalStackPorts {
   stripe: number;
   /** The demo web app (`WEB_APP_URL` is `http://localhost:<webApp>`). */
   webApp: number;
+  /** The local mailbox (a Resend stand-in); unused with a `RESEND_API_KEY` of one's own. */
+  mailbox: number;
 }
 
-export const defaultDevPorts = { stripe: 12111, webApp: 3000 } as const;
+export const defaultDevPorts = { stripe: 12111, webApp: 3000, mailbox: 12112 } as const;
+
+/** The demo buyer's address (the token's `email` claim): receipts go to the local mailbox. */
+export const DEMO_BUYER_EMAIL = 'buyer@demo.codex.test';
+/** What the local mailbox accepts as a key (any bearer key) and the sender the workers use. */
+const LOCAL_RESEND_API_KEY = 're_local_mailbox';
+const LOCAL_EMAIL_FROM = 'Codex <receipts@codex.test>';
+/**
+ * How often `pnpm dev` fires the webhook worker's Cron Trigger: `wrangler dev` never does, and
+ * locally the checkout worker has no queue, so its e-mails are queued by the cron.
+ */
+export const DEV_CRON_INTERVAL_MS = 30_000;
 
 /** Which Stripe the workers talk to. */
 export type StripeMode =
@@ -62,6 +78,12 @@ export interface StartDevEnvironmentOptions {
   customerId?: string;
   /** Extra worker bindings (tests pass their secrets); they win over everything else. */
   vars?: Record<string, string>;
+  /** `RESEND_API_KEY` from the webhook worker's `.dev.vars`: real e-mail, no local mailbox. */
+  resendApiKey?: string | undefined;
+  /** The local mailbox's folder. Default `<repo>/.data/mailbox` (git-ignored). */
+  mailboxDir?: string;
+  /** Fire the cron every this many ms; 0: never (tests fire it themselves). Default 30 s. */
+  cronIntervalMs?: number;
   /** The local Stripe's timing (tests make it quick). */
   localStripe?: Pick<StartLocalStripeOptions, 'delayedSettlementMs' | 'failingRefundMs' | 'retry'>;
   log: (line: string) => void;
@@ -72,6 +94,10 @@ export interface DevEnvironment {
   stripeMode: StripeMode;
   /** Set in `local` mode. */
   stripe: LocalStripe | undefined;
+  /** The local mailbox and its folder; undefined with a `RESEND_API_KEY` of one's own. */
+  mailbox: { url: string; dir: string } | undefined;
+  /** Runs the webhook worker's scheduled handler now (what the dev cron does every 30 s). */
+  fireCron: () => Promise<void>;
   webApp: DemoWebApp;
   customerId: string;
   /** The demo buyer's token, valid 24 hours. */
@@ -83,8 +109,10 @@ export interface DevEnvironment {
 /**
  * What `pnpm dev` runs: the database, both workers, the demo web app, and, when no Stripe key is
  * configured, the local Stripe with both workers pointed at it (`STRIPE_API_BASE`, its key and
- * its webhook secret passed as `--var`, so `.dev.vars` is left as it is). Whatever started is
- * stopped again if a later part fails.
+ * its webhook secret passed as `--var`, so `.dev.vars` is left as it is). Unless the webhook
+ * worker has a `RESEND_API_KEY` of its own, the local mailbox (a Resend stand-in writing each
+ * message to `mailboxDir`) takes Resend's place the same way. The webhook worker's cron is fired
+ * every `cronIntervalMs`. Whatever started is stopped again if a later part fails.
  */
 export async function startDevEnvironment(
   options: StartDevEnvironmentOptions,
@@ -95,9 +123,17 @@ export async function startDevEnvironment(
   const webAppUrl = `http://localhost:${ports.webApp}`;
   await assertPortFree(ports.webApp, 'demo web app', 'WEB_APP_PORT');
   if (stripeMode === 'local') await assertPortFree(ports.stripe, 'local Stripe', 'STRIPE_PORT');
+  const mailboxDir = options.mailboxDir ?? join(repositoryRoot, '.data/mailbox');
+  const useMailbox = !options.resendApiKey;
+  if (useMailbox) await assertPortFree(ports.mailbox, 'local mailbox', 'MAILBOX_PORT');
 
   const stops: Array<() => Promise<void>> = [];
+  // The dev cron: stopped first thing, so a run in flight while the workers stop is not reported.
+  let cronTimer: ReturnType<typeof setInterval> | undefined;
+  let isStopping = false;
   const stop = async () => {
+    isStopping = true;
+    clearInterval(cronTimer);
     while (stops.length > 0)
       await stops
         .pop()?.()
@@ -123,6 +159,16 @@ export async function startDevEnvironment(
     } else if (stripeMode === 'external' && options.stripeApiBase) {
       vars.STRIPE_API_BASE = options.stripeApiBase;
     }
+    let mailbox: ResendStub | undefined;
+    if (useMailbox) {
+      mailbox = await startResendStub({ port: ports.mailbox, mailboxDir });
+      stops.push(() => mailbox?.close() ?? Promise.resolve());
+      Object.assign(vars, {
+        RESEND_API_BASE: mailbox.url,
+        RESEND_API_KEY: LOCAL_RESEND_API_KEY,
+        EMAIL_FROM: LOCAL_EMAIL_FROM,
+      });
+    }
     const stack = await startLocalStack({
       databaseUrl: options.databaseUrl,
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -134,8 +180,25 @@ export async function startDevEnvironment(
     const token = await signBuyerToken({
       secret: options.jwtSecret,
       customerId,
+      email: DEMO_BUYER_EMAIL,
       expiresInSeconds: 24 * 60 * 60,
     });
+    const fireCron = async () => {
+      const url = new URL('/cdn-cgi/handler/scheduled', stack.webhooksUrl);
+      url.searchParams.set('cron', '*/10 * * * *');
+      const response = await fetch(url);
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`scheduled handler answered ${response.status}`);
+    };
+    const cronIntervalMs = options.cronIntervalMs ?? DEV_CRON_INTERVAL_MS;
+    if (cronIntervalMs > 0) {
+      cronTimer = setInterval(() => {
+        fireCron().catch((error: unknown) => {
+          if (!isStopping) log(`[cron] not fired: ${String(error)}`);
+        });
+      }, cronIntervalMs);
+      cronTimer.unref();
+    }
     const webApp = await startDemoWebApp({
       port: ports.webApp,
       apiBaseUrl: stack.checkoutUrl,
@@ -144,10 +207,21 @@ export async function startDevEnvironment(
       catalogue: [...demoCatalogue],
       stripeDashboardUrl: stripe?.url ?? 'https://dashboard.stripe.com/test/payments',
       environment: options.environment,
+      ...(mailbox ? { mailboxDir } : {}),
       log,
     });
     stops.push(webApp.close);
-    return { stack, stripeMode, stripe, webApp, customerId, token, stop };
+    return {
+      stack,
+      stripeMode,
+      stripe,
+      mailbox: mailbox ? { url: mailbox.url, dir: mailboxDir } : undefined,
+      fireCron,
+      webApp,
+      customerId,
+      token,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,11 +1,12 @@
-import { contentPurchases, eq } from '@codex/database';
+import { contentPurchases, emailOutbox, eq } from '@codex/database';
 import { createMemoryRateLimiter } from '@codex/security';
 import {
   createTestContent,
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
-import { describe, expect, it } from 'vitest';
+import { captureConsole } from '@codex/worker-runtime/testing';
+import { describe, expect, it, vi } from 'vitest';
 import {
   authorizationFor,
   callWorker,
@@ -23,12 +24,20 @@ async function createItem(
   });
 }
 
-async function postCheckout(customerId: string, body: unknown, overrides = {}) {
+async function postCheckout(
+  customerId: string,
+  body: unknown,
+  overrides = {},
+  claims: { email?: string } = {},
+) {
   return callWorker(
     '/api/checkout',
     {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(await authorizationFor(customerId, claims)),
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     },
     overrides,
@@ -65,6 +74,55 @@ describe('POST /api/checkout', () => {
       id: created.data.purchaseId,
     });
     expect((await stripeRequestsFor(item.id)).filter((r) => !r.replayed)).toHaveLength(1);
+  });
+
+  it('gives the token’s email claim to Stripe as customer_email, and logs no line with it', async () => {
+    const item = await createItem({ priceCents: 1_200 });
+    const withEmail = createTestUser();
+    const email = `buyer-${crypto.randomUUID()}@codex.test`;
+    const lines = captureConsole('log');
+    const warnings = captureConsole('warn');
+    const errors = captureConsole('error');
+
+    const response = await postCheckout(withEmail, { contentId: item.id }, {}, { email });
+    expect(response.status).toBe(201);
+    const [created] = (await stripeRequestsFor(item.id)).filter(
+      (request) => request.path === '/v1/checkout/sessions',
+    );
+    expect(created?.form.customer_email).toBe(email);
+    const logged = [...lines, ...warnings, ...errors];
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((line) => line.includes(email))).toEqual([]);
+    vi.restoreAllMocks();
+
+    // Without the claim, Stripe is given no address.
+    const other = await createItem({ priceCents: 1_200 });
+    expect((await postCheckout(createTestUser(), { contentId: other.id })).status).toBe(201);
+    const [plain] = await stripeRequestsFor(other.id);
+    expect(plain?.form).not.toHaveProperty('customer_email');
+  });
+
+  it('queues the confirmation of a free item bought with an email claim to EMAIL_QUEUE', async () => {
+    const item = await createItem({ priceCents: 0 });
+    const sent: unknown[] = [];
+    const queue = {
+      async sendBatch(messages: Iterable<{ body: unknown }>) {
+        for (const message of messages) sent.push(message.body);
+      },
+    };
+    const response = await postCheckout(
+      createTestUser(),
+      { contentId: item.id },
+      { EMAIL_QUEUE: queue },
+      { email: 'free-buyer@codex.test' },
+    );
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as { data: { purchaseId: string } };
+    const rows = await withTestDatabase((db) =>
+      db.select().from(emailOutbox).where(eq(emailOutbox.purchaseId, data.purchaseId)),
+    );
+    expect(rows).toHaveLength(1);
+    expect(sent).toEqual([{ outboxId: rows[0]?.id }]);
   });
 
   it('answers 200 free_access_granted for free content, without calling Stripe', async () => {

@@ -1,4 +1,4 @@
-import { contentPurchases, eq } from '@codex/database';
+import { contentPurchases, emailOutbox, eq } from '@codex/database';
 import {
   createTestContent,
   createTestOrganization,
@@ -7,7 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { authorizationFor, callWorker, testEnv, withTestDatabase } from './test-support';
 
-async function startCheckout() {
+async function startCheckout(claims: { email?: string } = {}) {
   const item = await withTestDatabase(async (db) => {
     const organization = await createTestOrganization(db);
     return createTestContent(db, { organizationId: organization.id, priceCents: 4_200 });
@@ -15,7 +15,10 @@ async function startCheckout() {
   const customerId = createTestUser();
   const response = await callWorker('/api/checkout', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(await authorizationFor(customerId, claims)),
+    },
     body: JSON.stringify({ contentId: item.id }),
   });
   const { data } = (await response.json()) as { data: { sessionId: string; purchaseId: string } };
@@ -36,10 +39,12 @@ async function stripeCallCount() {
   return ((await response.json()) as { data: unknown[] }).data.length;
 }
 
-async function confirm(customerId: string, sessionId: string) {
-  return callWorker(`/api/checkout/sessions/${sessionId}`, {
-    headers: await authorizationFor(customerId),
-  });
+async function confirm(customerId: string, sessionId: string, overrides = {}) {
+  return callWorker(
+    `/api/checkout/sessions/${sessionId}`,
+    { headers: await authorizationFor(customerId) },
+    overrides,
+  );
 }
 
 async function hasAccess(customerId: string, contentId: string) {
@@ -83,6 +88,28 @@ describe('GET /api/checkout/sessions/:sessionId (success page)', () => {
       data: { status: 'completed', purchaseId: checkout.purchaseId, contentId: checkout.contentId },
     });
     expect(await hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
+  });
+
+  it('queues the confirmation e-mail of the purchase it completed to EMAIL_QUEUE', async () => {
+    const checkout = await startCheckout({ email: 'success-page@codex.test' });
+    await patchStripeSession(checkout.sessionId, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: `pi_${crypto.randomUUID().replaceAll('-', '')}`,
+    });
+    const sent: unknown[] = [];
+    const queue = {
+      async sendBatch(messages: Iterable<{ body: unknown }>) {
+        for (const message of messages) sent.push(message.body);
+      },
+    };
+    const answer = await confirm(checkout.customerId, checkout.sessionId, { EMAIL_QUEUE: queue });
+    expect(((await answer.json()) as { data: { status: string } }).data.status).toBe('completed');
+    const rows = await withTestDatabase((db) =>
+      db.select().from(emailOutbox).where(eq(emailOutbox.purchaseId, checkout.purchaseId)),
+    );
+    expect(rows).toHaveLength(1);
+    expect(sent).toEqual([{ outboxId: rows[0]?.id }]);
   });
 
   it('answers failed once the session expired', async () => {

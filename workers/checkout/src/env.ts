@@ -1,9 +1,14 @@
 import type { RateLimiter } from '@codex/security';
-import { refusePlaceholders, type WorkerBindings, workerConfigSchema } from '@codex/worker-runtime';
+import {
+  type EmailBindings,
+  refusePlaceholders,
+  type WorkerBindings,
+  workerConfigSchema,
+} from '@codex/worker-runtime';
 import { z } from 'zod';
 
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
-export interface CheckoutBindings extends WorkerBindings {
+export interface CheckoutBindings extends WorkerBindings, Pick<EmailBindings, 'EMAIL_QUEUE'> {
   AUTH_JWT_SECRET?: string;
   WEB_APP_URL?: string;
   CHECKOUT_ALLOW_PROMOTION_CODES?: string;

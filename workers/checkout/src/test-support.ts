@@ -13,9 +13,12 @@ export const testEnv = workerTestEnv<
 /** Sends a request through the worker with its real bindings, optionally overridden. */
 export const callWorker = createWorkerCaller<CheckoutBindings>(app);
 
-/** `Authorization` header with a valid buyer token for `customerId`. */
-export async function authorizationFor(customerId: string): Promise<{ Authorization: string }> {
-  const token = await signBuyerToken({ secret: testEnv.AUTH_JWT_SECRET, customerId });
+/** `Authorization` header with a valid buyer token for `customerId` (and an `email` claim if given). */
+export async function authorizationFor(
+  customerId: string,
+  claims: { email?: string } = {},
+): Promise<{ Authorization: string }> {
+  const token = await signBuyerToken({ secret: testEnv.AUTH_JWT_SECRET, customerId, ...claims });
   return { Authorization: `Bearer ${token}` };
 }
 

@@ -1,5 +1,6 @@
 import {
   type ConfigResult,
+  type EmailBindings,
   readConfig,
   refusePlaceholders,
   type WorkerBindings,
@@ -8,7 +9,7 @@ import {
 import { z } from 'zod';
 
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
-export interface WebhookBindings extends WorkerBindings {
+export interface WebhookBindings extends WorkerBindings, EmailBindings {
   STRIPE_WEBHOOK_SECRET_PAYMENT?: string;
   RECONCILIATION_STRIPE_CALL_BUDGET?: string;
   RECONCILIATION_TIME_BUDGET_MS?: string;
@@ -55,4 +56,23 @@ export type ReconciliationConfig = z.infer<typeof reconciliationSchema>;
  */
 export function readReconciliationConfig(env: WebhookBindings): ConfigResult<ReconciliationConfig> {
   return readConfig(reconciliationSchema, env);
+}
+
+/**
+ * What the e-mail queue's consumer needs besides the e-mail settings (`readEmailSettings`): the
+ * database only. Stripe is not involved in sending.
+ */
+const deliveryConfigSchema = workerConfigSchema.pick({
+  DATABASE_URL: true,
+  DATABASE_WS_PROXY: true,
+  DATABASE_HTTP_ENDPOINT: true,
+  ENVIRONMENT: true,
+});
+
+/** What the e-mail queue's consumer needs (database bindings). */
+export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
+
+/** Validates the consumer's database bindings (once per bindings object). */
+export function readDeliveryConfig(env: WebhookBindings): ConfigResult<DeliveryConfig> {
+  return readConfig(deliveryConfigSchema, env);
 }

@@ -8,6 +8,7 @@ import {
 import type { WebhookEnv } from './context';
 import { type WebhookBindings, webhookConfigSchema } from './env';
 import { fulfillmentServices, SERVICE } from './middleware';
+import { queue } from './queue';
 import { paymentWebhookRoutes } from './routes/payment-webhook';
 import { scheduled } from './scheduled';
 
@@ -29,8 +30,12 @@ const routes = app.route('/webhooks/stripe', paymentWebhookRoutes);
 /** The app's type (routes and their answers), e.g. for `hc<StripeWebhookApp>` in tests or tools. */
 export type StripeWebhookApp = typeof routes;
 
-/** The worker: Stripe webhooks over HTTP, reconciliation on the Cron Trigger. */
+/**
+ * The worker: Stripe webhooks over HTTP; reconciliation and the e-mail outbox's due rows on the
+ * Cron Trigger; the e-mail queue's consumer.
+ */
 export default {
   fetch: app.fetch,
   scheduled,
+  queue,
 } satisfies ExportedHandler<WebhookBindings>;

@@ -1,8 +1,21 @@
+import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, FulfillmentService } from '@codex/purchases';
-import { lazyDatabase } from '@codex/worker-runtime';
+import { createStripeClient, EmailOutbox, FulfillmentService } from '@codex/purchases';
+import {
+  type LazyDatabase,
+  lazyDatabase,
+  readEmailSettings,
+  sendOutboxIds,
+} from '@codex/worker-runtime';
 import { readReconciliationConfig, type WebhookBindings } from './env';
 import { SERVICE } from './middleware';
+
+/**
+ * Outbox rows queued again per run: rows committed but never queued (the worker died between
+ * commit and send, or the checkout worker has no queue locally), retries due and expired leases.
+ * Two subrequests (one query, one `sendBatch`) whatever the count; a backlog drains 50 per run.
+ */
+export const OUTBOX_REQUEUE_LIMIT = 50;
 
 /**
  * The Cron Trigger (`*\/10 * * * *`): runs `FulfillmentService.reconcilePendingPurchases()`, within
@@ -10,6 +23,9 @@ import { SERVICE } from './middleware';
  * database client of its own, which is closed in the same `waitUntil`. The service logs its
  * summary; a failure of the run is logged with `trackError` and not rethrown (the next run retries,
  * every change it makes is conditional). A misconfiguration is logged once and the run skipped.
+ * It also sends the e-mail outbox's due rows (`findDueOutboxMessages`, at most
+ * {@link OUTBOX_REQUEUE_LIMIT}) to the e-mail queue; with e-mail disabled it logs one warning and
+ * leaves them pending.
  */
 export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
   controller,
@@ -26,6 +42,7 @@ export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
   }
   const { config } = result;
   const database = lazyDatabase({ config, logger });
+  ctx.waitUntil(requeueDueEmails(env, database, logger));
   const fulfillment = new FulfillmentService({
     db: database.db(),
     // Every attempt is a subrequest counted against the budget: no silent retries, and a slow
@@ -50,3 +67,39 @@ export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
       .finally(() => database.close()),
   );
 };
+
+/** Sends due outbox rows to the e-mail queue. Never rejects: a failure is logged, the next run retries. */
+async function requeueDueEmails(
+  env: WebhookBindings,
+  database: LazyDatabase,
+  logger: ObservabilityClient,
+): Promise<void> {
+  const email = readEmailSettings(env);
+  if (!email.ok) {
+    logger.error('email misconfigured; emails left pending', { problems: email.problems });
+    return;
+  }
+  if (!email.config.enabled) {
+    logger.warn('email disabled (no RESEND_API_KEY); emails left pending');
+    return;
+  }
+  if (!env.EMAIL_QUEUE) {
+    logger.warn('no EMAIL_QUEUE binding; emails left pending');
+    return;
+  }
+  try {
+    const outbox = new EmailOutbox({
+      db: database.http(),
+      sender: createResendSender({ apiKey: email.config.apiKey, apiBase: email.config.apiBase }),
+      from: email.config.from,
+      logger,
+    });
+    const ids = await outbox.findDueOutboxMessages(OUTBOX_REQUEUE_LIMIT);
+    if (ids.length > 0) {
+      await sendOutboxIds(env.EMAIL_QUEUE, ids);
+      logger.info('due emails queued', { count: ids.length });
+    }
+  } catch (error) {
+    logger.trackError(error, { operation: 'queue due emails' });
+  }
+}

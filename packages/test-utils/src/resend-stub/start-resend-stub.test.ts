@@ -55,6 +55,21 @@ describe('startResendStub', () => {
     expect(stub.messages()).toHaveLength(1);
   });
 
+  it('is steered over HTTP: a rule for one idempotency key only, and the messages listed', async () => {
+    stub = await startResendStub();
+    const rule = await fetch(`${stub.url}/__stub/rules`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 500, idempotencyKey: 'mine', times: 1 }),
+    });
+    expect(rule.status).toBe(201);
+    expect((await post(stub.url, message, { 'Idempotency-Key': 'theirs' })).status).toBe(200);
+    expect((await post(stub.url, message, { 'Idempotency-Key': 'mine' })).status).toBe(500);
+    expect((await post(stub.url, message, { 'Idempotency-Key': 'mine' })).status).toBe(200);
+    const listed = await fetch(`${stub.url}/__stub/messages?idempotencyKey=mine`);
+    const { data } = (await listed.json()) as { data: Array<{ idempotencyKey: string }> };
+    expect(data.map((m) => m.idempotencyKey)).toEqual(['mine']);
+  });
+
   it('answers 404 for endpoints it does not serve', async () => {
     stub = await startResendStub();
     const response = await fetch(`${stub.url}/domains`);

@@ -30,11 +30,13 @@ export interface RecordedResendRequest {
  * What the next matching `POST /emails` meets: an error status with Resend's error body (nothing
  * is accepted), or `accept_then_hang` (the message is accepted and its idempotency key recorded,
  * then the response is held for `hangMs`, default until `close()`: a provider that times out
- * after accepting). `times` defaults to 1.
+ * after accepting). `times` defaults to 1. With `idempotencyKey`, only requests carrying that key
+ * match (tests sharing one stand-in then steer their own messages only).
  */
-export type ResendStubRule =
+export type ResendStubRule = (
   | { status: 429 | 500 | 502 | 503 | 422; name?: string; times?: number }
-  | { status: 'accept_then_hang'; hangMs?: number; times?: number };
+  | { status: 'accept_then_hang'; hangMs?: number; times?: number }
+) & { idempotencyKey?: string };
 
 export interface StartResendStubOptions {
   host?: string;
@@ -148,7 +150,7 @@ export async function startResendStub(options: StartResendStubOptions = {}): Pro
     }
     const invalid = validate(body);
     if (invalid) return invalid;
-    const rule = takeRule();
+    const rule = takeRule(key);
     if (rule && rule.status !== 'accept_then_hang') {
       const name = rule.name ?? defaultErrorName(rule.status);
       return error(rule.status, name, `Stand-in rule: ${rule.status}.`);
@@ -175,23 +177,61 @@ export async function startResendStub(options: StartResendStubOptions = {}): Pro
     return record.response;
   }
 
-  function takeRule(): ResendStubRule | undefined {
-    const active = rules[0];
+  function takeRule(key: string | undefined): ResendStubRule | undefined {
+    const index = rules.findIndex(
+      ({ rule }) => rule.idempotencyKey === undefined || rule.idempotencyKey === key,
+    );
+    const active = rules[index];
     if (!active) return undefined;
     active.remaining -= 1;
-    if (active.remaining <= 0) rules.shift();
+    if (active.remaining <= 0) rules.splice(index, 1);
     return active.rule;
+  }
+
+  /**
+   * The control endpoints, for tests that cannot hold the stub object (worker tests run inside
+   * workerd): `POST /__stub/rules` adds a rule (the JSON body), `GET /__stub/messages` lists the
+   * accepted messages, `?idempotencyKey=` only those with that key.
+   */
+  function control(method: string, url: URL, raw: string): { status: number; body: unknown } {
+    if (method === 'POST' && url.pathname === '/__stub/rules') {
+      rules.push({ rule: JSON.parse(raw) as ResendStubRule, remaining: 1 });
+      const added = rules[rules.length - 1];
+      if (added) added.remaining = added.rule.times ?? 1;
+      return { status: 201, body: { ok: true } };
+    }
+    if (method === 'GET' && url.pathname === '/__stub/messages') {
+      const key = url.searchParams.get('idempotencyKey');
+      const data = key === null ? messages : messages.filter((m) => m.idempotencyKey === key);
+      return { status: 200, body: { data } };
+    }
+    return error(404, 'not_found', 'The requested endpoint does not exist.');
   }
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://stub').pathname;
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const path = url.pathname;
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      if (path.startsWith('/__stub/')) {
+        try {
+          const answered = control(
+            req.method ?? 'GET',
+            url,
+            Buffer.concat(chunks).toString('utf8'),
+          );
+          reply(answered.status, answered.body);
+        } catch {
+          const invalid = error(400, 'validation_error', 'The control request is not valid JSON.');
+          reply(invalid.status, invalid.body);
+        }
+        return;
+      }
       if (req.method !== 'POST' || path !== '/emails') {
         const notFound = error(404, 'not_found', 'The requested endpoint does not exist.');
         reply(notFound.status, notFound.body);

@@ -10,6 +10,8 @@ export interface WorkerTestBindings {
   DATABASE_HTTP_ENDPOINT?: string;
   /** The Stripe stand-in, e.g. `http://127.0.0.1:41234`; its `/__stub/*` endpoints steer it. */
   STRIPE_API_BASE: string;
+  /** The Resend stand-in; its `/__stub/*` endpoints steer it (`/__stub/rules`, `/__stub/messages`). */
+  RESEND_API_BASE: string;
   /** `server` (a real Postgres) or `embedded` (PGlite, connections serialised). */
   DATABASE_MODE: 'server' | 'embedded';
 }

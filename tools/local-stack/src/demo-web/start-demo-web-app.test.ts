@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startResendStub } from '@codex/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type DemoWebApp,
@@ -133,6 +136,44 @@ describe('startDemoWebApp', () => {
       catalogue: baseOptions.catalogue,
       stripeDashboardUrl: baseOptions.stripeDashboardUrl,
     });
+  });
+
+  it('serves /mailbox.json: the mailbox folder’s messages, newest first; empty without a folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'codex-mailbox-test-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const stub = await startResendStub({ mailboxDir: dir });
+    cleanups.push(() => stub.close());
+    for (const subject of ['First', 'Second']) {
+      const sent = await fetch(`${stub.url}/emails`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer re_local', 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          from: 'Codex <receipts@codex.test>',
+          to: ['buyer@demo.codex.test'],
+          subject,
+          text: `${subject} body`,
+        }),
+      });
+      expect(sent.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await writeFile(join(dir, 'not-a-message.json'), '{');
+    const app = await start({ mailboxDir: dir });
+    const response = await fetch(`${app.url}/mailbox.json`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { data } = (await response.json()) as { data: Array<Record<string, unknown>> };
+    expect(data).toEqual([
+      expect.objectContaining({
+        subject: 'Second',
+        to: ['buyer@demo.codex.test'],
+        text: 'Second body',
+      }),
+      expect.objectContaining({ subject: 'First', text: 'First body' }),
+    ]);
+    expect((await fetch(`${app.url}/mailbox`)).status).toBe(200);
+
+    const without = await start();
+    expect(await (await fetch(`${without.url}/mailbox.json`)).json()).toEqual({ data: [] });
   });
 
   it('leaves stripeDashboardUrl out of /config.json when there is none', async () => {

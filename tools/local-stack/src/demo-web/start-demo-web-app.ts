@@ -5,10 +5,11 @@
  * - `/`: the catalogue, one card per item with Buy / Get it free, or Owned and Play;
  * - `/library`: what the buyer may play now (`GET /api/library`);
  * - `/content/<id>`: Stripe's success and cancel page (purchase status, polled while pending) and a
- *   player that unlocks while the buyer has access (re-checked every 2 s).
+ *   player that unlocks while the buyer has access (re-checked every 2 s);
+ * - `/mailbox`: the e-mails the local mailbox received (`GET /mailbox.json`), newest first.
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import {
   createServer,
   type IncomingMessage,
@@ -17,6 +18,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 /** One item of the catalogue the demo shows (the seeded demo content, as the API knows it). */
 export interface DemoCatalogueItem {
@@ -44,6 +46,11 @@ export interface StartDemoWebAppOptions {
   stripeDashboardUrl?: string;
   /** Must be `development`: anything else is refused. */
   environment: string;
+  /**
+   * The local mailbox folder (the Resend stand-in's `mailboxDir`): `/mailbox.json` lists its
+   * messages. Without it the list is empty.
+   */
+  mailboxDir?: string;
   /** Gets problems worth a person's attention (no IPv6 loopback). Default `console.error`. */
   log?: (line: string) => void;
 }
@@ -77,7 +84,47 @@ function isStaticPath(path: string): path is StaticPath {
 }
 
 function isPagePath(path: string): boolean {
-  return path === '/' || path === '/library' || /^\/content\/[^/]+$/.test(path);
+  return (
+    path === '/' || path === '/library' || path === '/mailbox' || /^\/content\/[^/]+$/.test(path)
+  );
+}
+
+/** One message of the local mailbox, as `/mailbox.json` lists it. */
+export interface MailboxMessage {
+  id: string;
+  to: string[];
+  subject: string;
+  text: string;
+  receivedAt: string;
+}
+
+// The page shows the latest messages; the folder keeps them all.
+const MAILBOX_LIMIT = 50;
+
+/**
+ * The messages in `dir` (one JSON file each, as the Resend stand-in writes them), newest first,
+ * at most {@link MAILBOX_LIMIT}. A missing folder is an empty mailbox; an unreadable file is skipped.
+ */
+export async function readMailbox(dir: string | undefined): Promise<MailboxMessage[]> {
+  if (!dir) return [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const messages: MailboxMessage[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    try {
+      const raw = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
+      messages.push({
+        id: String(raw.id),
+        to: Array.isArray(raw.to) ? raw.to.map(String) : [],
+        subject: String(raw.subject ?? ''),
+        text: typeof raw.text === 'string' ? raw.text : '',
+        receivedAt: String(raw.receivedAt ?? ''),
+      });
+    } catch {
+      // A file being written, or not a message: left out.
+    }
+  }
+  messages.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+  return messages.slice(0, MAILBOX_LIMIT);
 }
 
 function parseHttpUrl(value: string, what: string): URL {
@@ -136,8 +183,9 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
- * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library` and `/content/<id>` (the page), `/app.js`,
- * `/style.css` and `/config.json` (the options the page needs, `Cache-Control: no-store`); anything
+ * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox` and `/content/<id>` (the page), `/app.js`,
+ * `/style.css`, `/config.json` (the options the page needs, `Cache-Control: no-store`) and
+ * `/mailbox.json` (the local mailbox, see {@link readMailbox}); anything
  * else is 404, other methods 405. Requests whose `Host` is not this server's loopback address are
  * refused (403): a DNS-rebinding page could otherwise read the buyer token.
  *
@@ -199,6 +247,12 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
       });
     }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/mailbox.json') {
+      const body = JSON.stringify({ data: await readMailbox(options.mailboxDir) });
+      return send(response, 200, 'application/json; charset=utf-8', body, {
+        'Cache-Control': 'no-store',
+      });
+    }
     if (path === '/config.json') {
       return send(response, 200, 'application/json; charset=utf-8', config, {
         'Cache-Control': 'no-store',

@@ -1,5 +1,6 @@
 import { ApiError, parseWith, rateLimit, readJsonBody } from '@codex/security';
 import { checkoutSessionParamsSchema, createCheckoutSchema } from '@codex/validation';
+import { queueOutboxMessagesOf } from '@codex/worker-runtime';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   BUYER_API_ERRORS,
@@ -120,12 +121,30 @@ export const confirmCheckoutSessionRoute = createRoute({
 /**
  * `POST /api/checkout`: start or resume the purchase of one content item.
  * `GET /api/checkout/sessions/:sessionId`: the success page's confirmation (runs fulfillment).
+ * Both can complete a purchase (a free item; the success page settling a paid session) and so
+ * write its confirmation to the e-mail outbox: after the response, its id goes to `EMAIL_QUEUE`
+ * (`waitUntil`); without that binding (local `wrangler dev`), or if sending fails, the webhook
+ * worker's cron picks the row up.
  */
 export const checkoutRoutes = createApiRoutes()
   .openapi(createCheckoutRoute, async (c) => {
     const { contentId } = parseWith(createCheckoutSchema, await readJsonBody(c));
-    const result = await c.var.purchases().createCheckoutSession(c.var.customerId, contentId);
+    // The token's `email` claim, if any: stored with the purchase for its receipt and given to
+    // Stripe as `customer_email`. Never logged.
+    const result = await c.var
+      .purchases()
+      .createCheckoutSession(c.var.customerId, contentId, { customerEmail: c.var.customerEmail });
     c.header('Cache-Control', 'no-store');
+    if (result.status === 'free_access_granted') {
+      c.executionCtx.waitUntil(
+        queueOutboxMessagesOf({
+          queue: c.env.EMAIL_QUEUE,
+          db: c.var.httpDatabase(),
+          purchaseId: result.purchaseId,
+          logger: c.var.logger,
+        }),
+      );
+    }
     if (result.status === 'checkout_created') {
       return c.json({ data: result }, 201);
     }
@@ -136,6 +155,17 @@ export const checkoutRoutes = createApiRoutes()
     const answer = await c.var.fulfillment().confirmCheckoutSession(c.var.customerId, sessionId);
     // Another customer's session, or none: the same 404, so ids cannot be probed.
     if (!answer) throw new ApiError('NOT_FOUND', 'Checkout session not found');
+    if (answer.status === 'completed') {
+      // The page stops polling once completed; an id already queued or sent is skipped.
+      c.executionCtx.waitUntil(
+        queueOutboxMessagesOf({
+          queue: c.env.EMAIL_QUEUE,
+          db: c.var.httpDatabase(),
+          purchaseId: answer.purchaseId,
+          logger: c.var.logger,
+        }),
+      );
+    }
     c.header('Cache-Control', 'no-store');
     return c.json({ data: answer }, 200);
   });

@@ -1,3 +1,5 @@
+import type { FulfillmentResult } from '@codex/purchases';
+import { queueOutboxMessagesOf } from '@codex/worker-runtime';
 import { Hono } from 'hono';
 import type { WebhookEnv } from '../context';
 import { verifyStripeSignature } from '../verify-stripe-signature';
@@ -6,13 +8,25 @@ import { verifyStripeSignature } from '../verify-stripe-signature';
  * `POST /webhooks/stripe/payment`: Checkout Session events from Stripe. A verified event is handled
  * exactly once (`FulfillmentService.handleStripeEvent`) and acknowledged with 200, duplicates and
  * types we do not handle included, so Stripe stops sending it. A failure while handling it throws
- * (500 through the error handler) with nothing committed, so Stripe redelivers it.
+ * (500 through the error handler) with nothing committed, so Stripe redelivers it. After a
+ * completion or a revocation has committed, the purchase's new e-mail outbox rows are sent to the
+ * e-mail queue after the response (`waitUntil`); a failure there is logged and left to the cron.
  */
 export const paymentWebhookRoutes = new Hono<WebhookEnv>().post(
   '/payment',
   verifyStripeSignature({ secret: (c) => c.var.config.STRIPE_WEBHOOK_SECRET_PAYMENT }),
   async (c) => {
     const outcome = await c.var.fulfillment().handleStripeEvent(c.var.stripeEvent);
+    if (outcome.status === 'processed' && mayHaveWrittenEmail(outcome.result)) {
+      c.executionCtx.waitUntil(
+        queueOutboxMessagesOf({
+          queue: c.env.EMAIL_QUEUE,
+          db: c.var.httpDatabase(),
+          purchaseId: outcome.result.purchaseId,
+          logger: c.var.logger,
+        }),
+      );
+    }
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
@@ -24,3 +38,14 @@ export const paymentWebhookRoutes = new Hono<WebhookEnv>().post(
     );
   },
 );
+
+/**
+ * The results whose transaction may have written an outbox row: a completion (confirmation), any
+ * money change (a revocation; `access` may read `unchanged` when a lost dispute ends access an
+ * open one had suspended). One indexed query after the response, for these events only.
+ */
+function mayHaveWrittenEmail(
+  result: FulfillmentResult,
+): result is Extract<FulfillmentResult, { status: 'completed' | 'payment_event_recorded' }> {
+  return result.status === 'completed' || result.status === 'payment_event_recorded';
+}

@@ -1,0 +1,85 @@
+import { createResendSender } from '@codex/email';
+import { ObservabilityClient } from '@codex/observability';
+import { EmailOutbox, type OutboxDeliveryOutcome } from '@codex/purchases';
+import { lazyDatabase, readEmailSettings } from '@codex/worker-runtime';
+import { readDeliveryConfig, type WebhookBindings } from './env';
+import { SERVICE } from './middleware';
+
+// Cloudflare Queues accept a retry delay of at most 12 hours.
+const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
+
+/**
+ * The e-mail queue's consumer (`codex-emails`): each message names one outbox row,
+ * `{ outboxId }`, delivered with `EmailOutbox.deliverOutboxMessage`. Sent, skipped (a duplicate,
+ * not due, leased elsewhere) and dead are acknowledged; a retryable failure is retried when the
+ * row is due again (`nextAttemptAt`); a thrown error (database down) is retried with the queue's
+ * own delay. A message that names no row is acknowledged and logged (without its body). E-mail
+ * disabled or misconfigured: every message is acknowledged and the rows stay pending (one log line
+ * per batch): the outbox, not the queue, is the record, and the cron queues them again once
+ * e-mail is configured.
+ */
+export const queue: ExportedHandlerQueueHandler<WebhookBindings, unknown> = async (
+  batch,
+  env,
+  _ctx,
+) => {
+  const logger = new ObservabilityClient(SERVICE, env.ENVIRONMENT ?? 'unknown', {
+    context: { queue: batch.queue },
+  });
+  const config = readDeliveryConfig(env);
+  const email = readEmailSettings(env);
+  if (!config.ok || !email.ok) {
+    logger.error('worker misconfigured; emails left pending', {
+      problems: [...(config.ok ? [] : config.problems), ...(email.ok ? [] : email.problems)],
+    });
+    for (const message of batch.messages) message.ack();
+    return;
+  }
+  if (!email.config.enabled) {
+    logger.warn('email disabled (no RESEND_API_KEY); emails left pending', {
+      messages: batch.messages.length,
+    });
+    for (const message of batch.messages) message.ack();
+    return;
+  }
+  const database = lazyDatabase({ config: config.config, logger });
+  const outbox = new EmailOutbox({
+    // One statement per step: SQL over HTTP, nothing to close.
+    db: database.http(),
+    sender: createResendSender({ apiKey: email.config.apiKey, apiBase: email.config.apiBase }),
+    from: email.config.from,
+    logger,
+  });
+  for (const message of batch.messages) {
+    const outboxId = outboxIdOf(message.body);
+    if (!outboxId) {
+      logger.error('email queue message unreadable; dropped', { messageId: message.id });
+      message.ack();
+      continue;
+    }
+    let outcome: OutboxDeliveryOutcome;
+    try {
+      outcome = await outbox.deliverOutboxMessage(outboxId);
+    } catch (error) {
+      logger.trackError(error, { operation: 'deliver email', outboxId });
+      message.retry();
+      continue;
+    }
+    if (outcome.status === 'retry_scheduled') {
+      message.retry({ delaySeconds: delayUntil(outcome.nextAttemptAt) });
+    } else {
+      message.ack();
+    }
+  }
+};
+
+function outboxIdOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { outboxId } = body as { outboxId?: unknown };
+  return typeof outboxId === 'string' && outboxId.length > 0 ? outboxId : undefined;
+}
+
+function delayUntil(at: Date): number {
+  const seconds = Math.ceil((at.getTime() - Date.now()) / 1000);
+  return Math.min(Math.max(seconds, 0), MAX_RETRY_DELAY_SECONDS);
+}
