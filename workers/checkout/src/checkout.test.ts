@@ -11,6 +11,7 @@ import {
   authorizationFor,
   callWorker,
   failStripeFor,
+  stripeRequests,
   stripeRequestsFor,
   withTestDatabase,
 } from './test-support';
@@ -76,7 +77,7 @@ describe('POST /api/checkout', () => {
     expect((await stripeRequestsFor(item.id)).filter((r) => !r.replayed)).toHaveLength(1);
   });
 
-  it('gives the token’s email claim to Stripe as customer_email, and logs no line with it', async () => {
+  it('gives the token’s email claim to Stripe (on the buyer’s Customer), and logs no line with it', async () => {
     const item = await createItem({ priceCents: 1_200 });
     const withEmail = createTestUser();
     const email = `buyer-${crypto.randomUUID()}@codex.test`;
@@ -86,20 +87,37 @@ describe('POST /api/checkout', () => {
 
     const response = await postCheckout(withEmail, { contentId: item.id }, {}, { email });
     expect(response.status).toBe(201);
+    // Customer reuse is on by default: the address goes on the buyer's one Stripe Customer, which
+    // the session names (Stripe refuses `customer` and `customer_email` together).
+    const [customer] = await stripeRequests('/v1/customers', { 'metadata[customerId]': withEmail });
+    expect(customer?.form.email).toBe(email);
     const [created] = (await stripeRequestsFor(item.id)).filter(
       (request) => request.path === '/v1/checkout/sessions',
     );
-    expect(created?.form.customer_email).toBe(email);
+    expect(created?.form.customer).toMatch(/^cus_/);
+    expect(created?.form).not.toHaveProperty('customer_email');
     const logged = [...lines, ...warnings, ...errors];
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.filter((line) => line.includes(email))).toEqual([]);
     vi.restoreAllMocks();
 
+    // Without reuse, the session itself carries the address.
+    const single = await createItem({ priceCents: 1_200 });
+    const noReuse = { STRIPE_REUSE_CUSTOMERS: 'false' };
+    expect(
+      (await postCheckout(createTestUser(), { contentId: single.id }, noReuse, { email })).status,
+    ).toBe(201);
+    const [session] = await stripeRequestsFor(single.id);
+    expect(session?.form.customer_email).toBe(email);
+
     // Without the claim, Stripe is given no address.
     const other = await createItem({ priceCents: 1_200 });
-    expect((await postCheckout(createTestUser(), { contentId: other.id })).status).toBe(201);
+    const anonymous = createTestUser();
+    expect((await postCheckout(anonymous, { contentId: other.id })).status).toBe(201);
     const [plain] = await stripeRequestsFor(other.id);
     expect(plain?.form).not.toHaveProperty('customer_email');
+    const [bare] = await stripeRequests('/v1/customers', { 'metadata[customerId]': anonymous });
+    expect(bare?.form).not.toHaveProperty('email');
   });
 
   it('queues the confirmation of a free item bought with an email claim to EMAIL_QUEUE', async () => {

@@ -22,17 +22,24 @@ export async function authorizationFor(
   return { Authorization: `Bearer ${token}` };
 }
 
-/** Recorded Stripe requests that carried this content id in their metadata. */
-export async function stripeRequestsFor(
-  contentId: string,
-): Promise<Array<{ path: string; form: Record<string, string>; replayed: boolean }>> {
+/** A Stripe API request as the stand-in recorded it. */
+export type RecordedRequest = { path: string; form: Record<string, string>; replayed: boolean };
+
+/** Recorded Stripe requests to `path` (any, if undefined) whose flat form keys have these values. */
+export async function stripeRequests(
+  path: string | undefined,
+  form: Record<string, string>,
+): Promise<RecordedRequest[]> {
   const url = new URL('/__stub/requests', testEnv.STRIPE_API_BASE);
-  url.searchParams.set('form.metadata[contentId]', contentId);
+  if (path !== undefined) url.searchParams.set('path', path);
+  for (const [key, value] of Object.entries(form)) url.searchParams.set(`form.${key}`, value);
   const response = await fetch(url);
-  const { data } = (await response.json()) as {
-    data: Array<{ path: string; form: Record<string, string>; replayed: boolean }>;
-  };
-  return data;
+  return ((await response.json()) as { data: RecordedRequest[] }).data;
+}
+
+/** Recorded Stripe requests that carried this content id in their metadata. */
+export function stripeRequestsFor(contentId: string): Promise<RecordedRequest[]> {
+  return stripeRequests(undefined, { 'metadata[contentId]': contentId });
 }
 
 /** Makes the Stripe stand-in answer matching requests with `status` until the returned function runs. */
