@@ -187,6 +187,21 @@ describe('deliverOutboxMessage', () => {
     expect(row?.providerMessageId).toBe(t.inbox(address)[0]?.id);
   });
 
+  it('states what the buyer paid (after a discount), not the list price', async () => {
+    const address = newAddress();
+    const { outboxId, purchaseId } = await completedPurchase(address, 1_500);
+    // As a 50 %-off completion records it (packages/purchases, checkout options).
+    await t
+      .world()
+      .db.update(contentPurchases)
+      .set({ amountDiscountCents: 750, amountTotalCents: 750 })
+      .where(eq(contentPurchases.id, purchaseId));
+    expect(await t.outbox().deliverOutboxMessage(outboxId)).toMatchObject({ status: 'sent' });
+    const [message] = t.inbox(address);
+    expect(message?.text).toContain('$7.50');
+    expect(message?.text).not.toContain('$15.00');
+  });
+
   it('a provider that accepts, then times out: the retry uses the same key, one e-mail', async () => {
     const address = newAddress();
     const { outboxId } = await completedPurchase(address);

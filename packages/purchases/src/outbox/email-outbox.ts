@@ -225,7 +225,10 @@ export class EmailOutbox {
         RETURNING id, purchase_id, kind, attempts, created_at
       )
       SELECT claimed.id, claimed.purchase_id, claimed.kind, claimed.attempts, claimed.created_at,
-             contact.email, content.title, purchase.price_paid_cents, purchase.currency,
+             contact.email, content.title,
+             -- What the buyer paid: after a promotion code and with exclusive tax, not the list price.
+             COALESCE(purchase.amount_total_cents, purchase.price_paid_cents) AS price_paid_cents,
+             purchase.currency,
              purchase.purchased_at, purchase.dispute_status
       FROM claimed
       JOIN content_purchases purchase ON purchase.id = claimed.purchase_id
