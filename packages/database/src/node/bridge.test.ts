@@ -66,4 +66,32 @@ describe('startDatabaseBridge', () => {
       await new Promise<void>((resolve) => echo.close(() => resolve()));
     }
   });
+
+  it('ends the tunnel after a Terminate, as Postgres does, even when the server would not', async () => {
+    const { createServer } = await import('node:net');
+    // Like PGlite's socket server: reads everything, answers nothing, never closes by itself.
+    const received: Buffer[] = [];
+    const silent = createServer((socket) => socket.on('data', (chunk) => received.push(chunk)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const bridge = await startDatabaseBridge();
+    try {
+      const socket = new WebSocket(`ws://${bridge.webSocketProxy}?address=127.0.0.1:${port}`);
+      const closed = new Promise<void>((resolve, reject) => {
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+      await new Promise<void>((resolve) => socket.on('open', () => resolve()));
+      socket.send(Buffer.from('Q\0\0\0\x0dselect 1\0', 'latin1'));
+      socket.send(Buffer.from([0x58, 0, 0, 0, 4]));
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('open'), 2_000));
+      expect(await Promise.race([closed.then(() => 'closed'), timeout])).toBe('closed');
+      // The Terminate itself still reached the server.
+      expect(Buffer.concat(received).subarray(-5)).toEqual(Buffer.from([0x58, 0, 0, 0, 4]));
+    } finally {
+      await bridge.close();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
 });

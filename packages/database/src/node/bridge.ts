@@ -47,6 +47,8 @@ function parseTarget(requestUrl: string | undefined): { host: string; port: numb
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/** A frontend Terminate message: 'X' and its length, 4. */
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 /**
  * Starts the local stand-in for Neon's proxy, so that `@neondatabase/serverless` can reach a plain
  * Postgres server. One port serves both of the driver's transports:
@@ -82,7 +84,13 @@ export async function startDatabaseBridge(
     tcp.setNoDelay(true);
     // Bytes the driver sends before the TCP connection is up are buffered by the socket.
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      tcp.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      tcp.write(bytes);
+      // Postgres closes the connection after a Terminate ('X', length 4): the driver's
+      // `pool.end()` waits for that close. PGlite's socket server does not close, so without this
+      // the embedded database's clients never finish ending (a scheduled run never returns, and
+      // the open connections pile up until the server refuses new ones).
+      if (bytes.length >= 5 && bytes.subarray(-5).equals(TERMINATE)) tcp.end();
     });
     tcp.on('data', (chunk) => socket.send(chunk));
     socket.on('close', () => tcp.end());
