@@ -1,4 +1,9 @@
-import type { BuyerService, FulfillmentService, PurchaseService } from '@codex/purchases';
+import type {
+  BuyerService,
+  FulfillmentService,
+  PurchaseService,
+  SalesService,
+} from '@codex/purchases';
 import type { OrganizationRoles } from '@codex/security';
 import type { WorkerVariables } from '@codex/worker-runtime';
 import type { CheckoutBindings, CheckoutConfig } from './env';
@@ -17,6 +22,8 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   fulfillment: () => FulfillmentService;
   /** The buyer's reads (history, library, batch access): the one-request transport only. */
   buyer: () => BuyerService;
+  /** An organization's sales reads (list, summary, export pages): the one-request transport only. */
+  sales: () => SalesService;
 }
 
 export interface CheckoutEnv {
