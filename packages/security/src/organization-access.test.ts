@@ -77,7 +77,7 @@ describe('buyerAuth: the orgs claim', () => {
   it('ignores entries with a non-UUID id or an unknown role, keeping the rest', async () => {
     const response = await call('/roles', {
       'not-a-uuid': 'owner',
-      __proto__: 'owner',
+      ['__proto__']: 'owner',
       [OTHER_ORG]: 'superuser',
       [ORG]: 'member',
     });
