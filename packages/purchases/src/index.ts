@@ -43,3 +43,13 @@ export {
   type PurchaseServiceConfig,
   type PurchaseServiceDependencies,
 } from './purchase-service';
+export { SALES_EXPORT_PAGE_SIZE } from './sales/list-sales';
+export type { Sale } from './sales/sale';
+export type { SalesFilters } from './sales/sales-filters';
+export type {
+  DailySalesTotals,
+  SalesSummary,
+  SalesSummaryRange,
+  SalesTotals,
+} from './sales/summarize-sales';
+export { SalesService, type SalesServiceDependencies } from './sales-service';

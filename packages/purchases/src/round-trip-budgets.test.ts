@@ -21,6 +21,7 @@ import { BuyerService } from './buyer-service';
 import { createStripeClient } from './create-stripe-client';
 import { FulfillmentService } from './fulfillment-service';
 import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
+import { SalesService } from './sales-service';
 
 // The round-trip budgets of each request (README, Performance), counted where they cross the
 // network: HTTP requests to the SQL endpoint, WebSocket connections the pool opens, statements on
@@ -76,6 +77,7 @@ const purchases = (options: Omit<PurchaseServiceConfig, 'webAppUrl'> = {}) =>
     config: { webAppUrl: 'https://app.codex.test', ...options },
   });
 const buyer = () => new BuyerService({ db: pool.db, http });
+const sales = () => new SalesService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
@@ -297,6 +299,52 @@ describe('round-trip budgets', () => {
       expect(nothingToAsk.httpRequests).toBe(0);
       expect(nothingToAsk.statements).toHaveLength(0);
       expect(nothingToAsk.result).toEqual({ nope: false });
+    });
+  });
+  describe('organization sales reads: 1 HTTP request each, no connection', () => {
+    /** An organization with three completed (free) sales, made through checkout. */
+    async function organizationWithSales() {
+      const organization = await createTestOrganization(testDb.db);
+      for (let index = 0; index < 3; index++) {
+        const item = await createTestContent(testDb.db, {
+          organizationId: organization.id,
+          priceCents: 0,
+        });
+        const checkout = await purchases().createCheckoutSession(createTestUser(), item.id);
+        if (checkout.status !== 'free_access_granted') throw new Error('expected free access');
+      }
+      return organization.id;
+    }
+
+    it('sales list, first and next page (filtered)', async () => {
+      const organizationId = await organizationWithSales();
+      const filters = { status: 'completed' as const, from: new Date(Date.now() - 3_600_000) };
+      const first = await measure(() => sales().listSales(organizationId, filters, { limit: 2 }));
+      expectOneRequest(first);
+      expect(first.result.items).toHaveLength(2);
+      const next = await measure(() =>
+        sales().listSales(organizationId, filters, {
+          limit: 2,
+          cursor: first.result.nextCursor ?? '',
+        }),
+      );
+      expectOneRequest(next);
+      expect(next.result).toMatchObject({ nextCursor: null });
+    });
+
+    it('sales summary: totals and days in one statement', async () => {
+      const organizationId = await organizationWithSales();
+      const measured = await measure(() => sales().summarizeSales(organizationId));
+      expectOneRequest(measured);
+      expect(measured.result.currencies).toMatchObject([{ count: 3 }]);
+      expect(measured.result.byDay.length).toBeGreaterThan(0);
+    });
+
+    it('one export page of up to 1,000 rows', async () => {
+      const organizationId = await organizationWithSales();
+      const measured = await measure(() => sales().exportSalesPage(organizationId));
+      expectOneRequest(measured);
+      expect(measured.result.items).toHaveLength(3);
     });
   });
 });

@@ -7,6 +7,8 @@ export const apiErrorStatus = {
   /** A page cursor that is not one the list issued (malformed or altered): start from page one. */
   INVALID_CURSOR: 400,
   UNAUTHORIZED: 401,
+  /** Staff whose role in the organization does not allow the action (a role in it, but too low). */
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONTENT_NOT_FOUND: 404,
   ALREADY_PURCHASED: 409,

@@ -1,7 +1,12 @@
-import { buyerEmailSchema, customerIdSchema } from '@codex/validation';
+import { buyerEmailSchema, customerIdSchema, organizationIdSchema } from '@codex/validation';
 import type { Context, MiddlewareHandler } from 'hono';
 import { verify } from 'hono/jwt';
 import { ApiError } from './api-error';
+import {
+  type OrganizationRole,
+  type OrganizationRoles,
+  organizationRoles,
+} from './organization-access';
 
 /** Options for {@link buyerAuth}. */
 export interface BuyerAuthOptions {
@@ -31,6 +36,34 @@ function resolveSecret(secret: BuyerAuthOptions['secret'], c: Context): string {
 interface BuyerClaims {
   customerId: string;
   email: string | undefined;
+  organizationRoles: OrganizationRoles;
+}
+
+/** Most organizations one token may name; a larger `orgs` claim grants nothing (fail closed). */
+export const MAX_TOKEN_ORGANIZATIONS = 50;
+
+function isOrganizationRole(value: unknown): value is OrganizationRole {
+  return organizationRoles.some((role) => role === value);
+}
+
+/**
+ * The staff roles of the token's `orgs` claim, `{ "<orgId>": "owner" | "admin" | "member" }`, keyed
+ * by lower-case organization id. An entry whose key is not a UUID or whose role is unknown is
+ * ignored; a claim that is not a plain object, or names more than {@link MAX_TOKEN_ORGANIZATIONS}
+ * organizations, gives no roles. Never a refused token: the buyer side of the token still works.
+ */
+function organizationsClaim(payload: Record<string, unknown>): OrganizationRoles {
+  const claim = payload.orgs;
+  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return {};
+  const entries = Object.entries(claim);
+  if (entries.length > MAX_TOKEN_ORGANIZATIONS) return {};
+  // A null prototype: an id like `__proto__` can never reach the object's prototype.
+  const roles: Record<string, OrganizationRole> = Object.create(null);
+  for (const [key, role] of entries) {
+    const organizationId = organizationIdSchema.safeParse(key);
+    if (organizationId.success && isOrganizationRole(role)) roles[organizationId.data] = role;
+  }
+  return roles;
 }
 
 /**
@@ -54,7 +87,13 @@ async function verifiedClaims(token: string, secret: string): Promise<BuyerClaim
     return undefined;
   }
   const subject = customerIdSchema.safeParse(payload.sub);
-  return subject.success ? { customerId: subject.data, email: emailClaim(payload) } : undefined;
+  return subject.success
+    ? {
+        customerId: subject.data,
+        email: emailClaim(payload),
+        organizationRoles: organizationsClaim(payload),
+      }
+    : undefined;
 }
 
 /**
@@ -62,7 +101,8 @@ async function verifiedClaims(token: string, secret: string): Promise<BuyerClaim
  * token's `sub`. The token must be HS256-signed with `secret`, carry a numeric `exp` in the future,
  * honour `nbf` and `iat`, and have a `sub` that is a valid customer id (1-255 printable ASCII, no
  * spaces). `c.get('customerEmail')` is the optional `email` claim (see `emailClaim`), the address
- * receipts go to; it is personal data and must never be logged.
+ * receipts go to; it is personal data and must never be logged. `c.get('organizationRoles')` is the
+ * optional `orgs` claim (see `organizationsClaim`): the staff roles `requireOrganizationRole` checks.
  *
  * @throws Error at construction when `secret` is an empty string (or not a string or function),
  *   and per request when the secret function returns an empty value (answered 500).
@@ -73,7 +113,13 @@ async function verifiedClaims(token: string, secret: string): Promise<BuyerClaim
  */
 export const buyerAuth = (
   options: BuyerAuthOptions,
-): MiddlewareHandler<{ Variables: { customerId: string; customerEmail: string | undefined } }> => {
+): MiddlewareHandler<{
+  Variables: {
+    customerId: string;
+    customerEmail: string | undefined;
+    organizationRoles: OrganizationRoles;
+  };
+}> => {
   const { secret } = options;
   if (typeof secret === 'string' ? secret === '' : typeof secret !== 'function') {
     throw new Error('buyerAuth: a JWT secret is required');
@@ -87,6 +133,7 @@ export const buyerAuth = (
     }
     c.set('customerId', claims.customerId);
     c.set('customerEmail', claims.email);
+    c.set('organizationRoles', claims.organizationRoles);
     await next();
   };
 };

@@ -1,6 +1,6 @@
 export { ApiError, type ApiErrorOptions } from './api-error';
 export { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from './api-error-status';
-export { type BuyerAuthOptions, buyerAuth } from './buyer-auth';
+export { type BuyerAuthOptions, buyerAuth, MAX_TOKEN_ORGANIZATIONS } from './buyer-auth';
 export { clientIp } from './client-ip';
 export { type CorsForWebAppOptions, corsForWebApp } from './cors-for-web-app';
 export { createErrorHandler, type ErrorHandlerOptions } from './create-error-handler';
@@ -11,6 +11,14 @@ export {
 export type { ErrorBody } from './error-response';
 export { type LimitBodyOptions, limitBody } from './limit-body';
 export { notFoundHandler } from './not-found-handler';
+export {
+  can,
+  type OrganizationAction,
+  type OrganizationRole,
+  type OrganizationRoles,
+  organizationRoles,
+  requireOrganizationRole,
+} from './organization-access';
 export { parseWith, type ValidationSchema, validationError } from './parse-with';
 export { type RateLimiter, type RateLimitOptions, rateLimit } from './rate-limit';
 export { readJsonBody } from './read-json-body';

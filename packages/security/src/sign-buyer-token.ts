@@ -9,6 +9,8 @@ export interface SignBuyerTokenOptions {
   customerId: string;
   /** The optional `email` claim (the buyer's address for receipts). */
   email?: string;
+  /** The optional `orgs` claim: staff roles by organization id (`{ "<uuid>": "member" }`). */
+  orgs?: Record<string, string>;
   /** Lifetime in seconds. Default 3600. */
   expiresInSeconds?: number;
   /** Clock in milliseconds since the epoch, like `Date.now` (the default). */
@@ -18,7 +20,7 @@ export interface SignBuyerTokenOptions {
 const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
 /**
- * Mints an HS256 buyer token `{ sub, email?, iat, exp }` that `buyerAuth` accepts (until it expires), for
+ * Mints an HS256 buyer token `{ sub, email?, orgs?, iat, exp }` that `buyerAuth` accepts (until it expires), for
  * tests and local tooling. The identity provider issues real tokens.
  *
  * @throws Error when `secret` is empty, `customerId` is not a valid customer id, or
@@ -40,6 +42,7 @@ export async function signBuyerToken(options: SignBuyerTokenOptions): Promise<st
     {
       sub: options.customerId,
       ...(options.email === undefined ? {} : { email: options.email }),
+      ...(options.orgs === undefined ? {} : { orgs: options.orgs }),
       iat: issuedAt,
       exp: issuedAt + expiresInSeconds,
     },

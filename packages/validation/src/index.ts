@@ -33,3 +33,14 @@ export {
   uuidSchema,
 } from './ids';
 export { currencyCodeSchema, MAX_PRICE_CENTS, priceCentsSchema } from './money';
+export {
+  buyerPurchaseStatuses,
+  type OrganizationParams,
+  organizationParamsSchema,
+  type SalesExportQuery,
+  type SalesQuery,
+  type SalesSummaryQuery,
+  salesExportQuerySchema,
+  salesQuerySchema,
+  salesSummaryQuerySchema,
+} from './sales-queries';

@@ -1,4 +1,10 @@
-import type { BuyerService, FulfillmentService, PurchaseService } from '@codex/purchases';
+import type {
+  BuyerService,
+  FulfillmentService,
+  PurchaseService,
+  SalesService,
+} from '@codex/purchases';
+import type { OrganizationRoles } from '@codex/security';
 import type { WorkerVariables } from '@codex/worker-runtime';
 import type { CheckoutBindings, CheckoutConfig } from './env';
 
@@ -8,12 +14,16 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   customerId: string;
   /** Set by buyer auth: the token's `email` claim, if valid. Personal data: never logged. */
   customerEmail: string | undefined;
+  /** Set by buyer auth: the token's `orgs` claim, staff roles by organization id (often empty). */
+  organizationRoles: OrganizationRoles;
   /** Built on first use, on `database()` and `stripe()`. */
   purchases: () => PurchaseService;
   /** Same lifetime as `purchases`. */
   fulfillment: () => FulfillmentService;
   /** The buyer's reads (history, library, batch access): the one-request transport only. */
   buyer: () => BuyerService;
+  /** An organization's sales reads (list, summary, export pages): the one-request transport only. */
+  sales: () => SalesService;
 }
 
 export interface CheckoutEnv {

@@ -1,4 +1,4 @@
-import { BuyerService, FulfillmentService, PurchaseService } from '@codex/purchases';
+import { BuyerService, FulfillmentService, PurchaseService, SalesService } from '@codex/purchases';
 import type { MiddlewareHandler } from 'hono';
 import type { CheckoutEnv } from './context';
 
@@ -15,6 +15,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     let purchases: PurchaseService | undefined;
     let fulfillment: FulfillmentService | undefined;
     let buyer: BuyerService | undefined;
+    let sales: SalesService | undefined;
     c.set('purchases', () => {
       purchases ??= new PurchaseService({
         db: c.var.database(),
@@ -44,6 +45,10 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     c.set('buyer', () => {
       buyer ??= new BuyerService({ db: c.var.database(), http: c.var.httpDatabase() });
       return buyer;
+    });
+    c.set('sales', () => {
+      sales ??= new SalesService({ db: c.var.database(), http: c.var.httpDatabase() });
+      return sales;
     });
     await next();
   };

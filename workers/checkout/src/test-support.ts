@@ -13,12 +13,21 @@ export const testEnv = workerTestEnv<
 /** Sends a request through the worker with its real bindings, optionally overridden. */
 export const callWorker = createWorkerCaller<CheckoutBindings>(app);
 
-/** `Authorization` header with a valid buyer token for `customerId` (and an `email` claim if given). */
+/**
+ * `Authorization` header with a valid buyer token for `customerId` (and an `email` or `orgs` claim
+ * if given; `orgs` may be any JSON, to try malformed claims).
+ */
 export async function authorizationFor(
   customerId: string,
-  claims: { email?: string } = {},
+  claims: { email?: string; orgs?: unknown } = {},
 ): Promise<{ Authorization: string }> {
-  const token = await signBuyerToken({ secret: testEnv.AUTH_JWT_SECRET, customerId, ...claims });
+  const { orgs, ...rest } = claims;
+  const token = await signBuyerToken({
+    secret: testEnv.AUTH_JWT_SECRET,
+    customerId,
+    ...rest,
+    ...(orgs === undefined ? {} : { orgs: orgs as Record<string, string> }),
+  });
   return { Authorization: `Bearer ${token}` };
 }
 

@@ -194,7 +194,14 @@ export const contentPurchases = pgTable(
     index('content_purchases_pending_reconcile_idx')
       .on(table.lastReconciledAt.asc().nullsFirst(), table.createdAt)
       .where(sql`${table.status} = 'pending'`),
-    index('content_purchases_organization_id_idx').on(table.organizationId),
+    // An organization's sales, newest first: keyset pages (and the CSV export's 1,000-row pages)
+    // and the summary's created-at range are one ordered range of it. Its leading column also
+    // serves every lookup by organization, so the single-column index it replaces is not kept.
+    index('content_purchases_organization_sales_idx').on(
+      table.organizationId,
+      table.createdAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
   ],
 );
 

@@ -1,14 +1,10 @@
 import { contentPurchases, type SQL, sql } from '@codex/database';
+import { buyerPurchaseStatuses } from '@codex/validation';
 
+// The vocabulary lives with the API's query schemas (a sales filter takes these values); the
+// mapping from a row to one of them lives here.
+export { buyerPurchaseStatuses };
 /** A purchase's state as the buyer understands it (see {@link buyerStatus}). */
-export const buyerPurchaseStatuses = [
-  'pending',
-  'completed',
-  'refunded',
-  'partially_refunded',
-  'disputed',
-  'failed',
-] as const;
 export type BuyerPurchaseStatus = (typeof buyerPurchaseStatuses)[number];
 
 /**

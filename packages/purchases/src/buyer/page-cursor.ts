@@ -12,7 +12,7 @@ export interface Page<Item> {
 }
 
 /** Which list a cursor belongs to: one list's cursor is refused by the other. */
-export type PageCursorList = 'purchases' | 'library';
+export type PageCursorList = 'purchases' | 'library' | 'sales';
 
 /** A row's place in a list: its sort instant (as Postgres keeps it, microseconds) and its id. */
 interface PageKey {
@@ -26,7 +26,7 @@ interface PageKey {
 const INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 
 const cursorSchema = z.strictObject({
-  list: z.enum(['purchases', 'library']),
+  list: z.enum(['purchases', 'library', 'sales']),
   at: z.string().regex(INSTANT_PATTERN),
   id: uuidSchema,
 });
@@ -49,12 +49,14 @@ export interface KeysetPage {
 /**
  * The keyset of one page of `list`, ordered by `(at DESC, id DESC)`: the row comparison after the
  * cursor (which the list's index answers as a range), the order, and how many rows to fetch.
- * Throws `PurchaseError` `INVALID_CURSOR` for a cursor this list did not issue.
+ * `maxLimit` raises the page-size cap for internal walks (the sales export); the API's cap is the
+ * default. Throws `PurchaseError` `INVALID_CURSOR` for a cursor this list did not issue.
  */
 export function keysetPage(
   list: PageCursorList,
   options: PageOptions,
   columns: { at: AnyPgColumn; id: AnyPgColumn },
+  maxLimit?: number,
 ): KeysetPage {
   const key = options.cursor === undefined ? undefined : decodeCursor(list, options.cursor);
   return {
@@ -62,7 +64,7 @@ export function keysetPage(
       ? sql`(${columns.at}, ${columns.id}) < (${key.at}::timestamptz, ${key.id}::uuid)`
       : undefined,
     orderBy: [desc(columns.at), desc(columns.id)],
-    fetchLimit: pageLimit(options) + 1,
+    fetchLimit: pageLimit(options, maxLimit) + 1,
   };
 }
 
@@ -75,8 +77,9 @@ export function toPage<Row extends { cursor_at: string; id: string }, Item>(
   rows: Row[],
   options: PageOptions,
   toItem: (row: Row) => Item,
+  maxLimit?: number,
 ): Page<Item> {
-  const limit = pageLimit(options);
+  const limit = pageLimit(options, maxLimit);
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {

@@ -8,8 +8,11 @@ export interface PageOptions {
   limit?: number | undefined;
 }
 
-/** The page size {@link PageOptions} asks for, within the bounds the API promises. */
-export function pageLimit(options: PageOptions): number {
+/**
+ * The page size {@link PageOptions} asks for, within the bounds the API promises (at most
+ * `maxLimit`, {@link MAX_PAGE_LIMIT} unless an internal walk such as the sales export says more).
+ */
+export function pageLimit(options: PageOptions, maxLimit = MAX_PAGE_LIMIT): number {
   const limit = Math.trunc(options.limit ?? DEFAULT_PAGE_LIMIT);
-  return Number.isFinite(limit) ? Math.min(Math.max(limit, 1), MAX_PAGE_LIMIT) : DEFAULT_PAGE_LIMIT;
+  return Number.isFinite(limit) ? Math.min(Math.max(limit, 1), maxLimit) : DEFAULT_PAGE_LIMIT;
 }

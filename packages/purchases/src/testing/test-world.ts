@@ -14,6 +14,7 @@ import { BuyerService } from '../buyer-service';
 import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
 import { PurchaseService, type PurchaseServiceConfig } from '../purchase-service';
+import { SalesService } from '../sales-service';
 
 /**
  * A database and a Stripe stand-in of their own, and the services wired to them as a worker would:
@@ -28,6 +29,8 @@ export interface TestWorld {
   purchases(config?: Omit<PurchaseServiceConfig, 'webAppUrl'>): PurchaseService;
   /** The buyer reads, on SQL over HTTP as the checkout worker runs them. */
   buyer(): BuyerService;
+  /** The organization sales reads, on SQL over HTTP as the checkout worker runs them. */
+  sales(): SalesService;
   /** A published item of a new organization, and a new customer to buy it. */
   newItem(priceCents: number): Promise<{ contentId: string; customerId: string }>;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function createTestWorld(
         config: { ...config, webAppUrl: 'https://app.codex.test' },
       }),
     buyer: () => new BuyerService({ db: testDb.db, http: testDb.http }),
+    sales: () => new SalesService({ db: testDb.db, http: testDb.http }),
     async newItem(priceCents) {
       const organization = await createTestOrganization(testDb.db);
       const item = await createTestContent(testDb.db, {

@@ -15,6 +15,10 @@ const errorDocs: Record<ApiErrorCode, { when: string; message: string }> = {
     when: 'Token missing, malformed, expired, not yet valid, wrongly signed, without `exp`, or with a bad `sub` (one message for all). Sent with `WWW-Authenticate: Bearer`.',
     message: 'Missing or invalid credentials',
   },
+  FORBIDDEN: {
+    when: "Staff routes (`/api/organizations/{orgId}/...`): the token's role in this organization does not allow the action (a `member` asking for an owner or admin action). No role at all in the organization is a 404, like an unknown id.",
+    message: 'Your role in this organization does not allow this',
+  },
   NOT_FOUND: {
     when: "No such checkout session for this customer (another customer's session is answered the same way, so ids cannot be probed).",
     message: 'Checkout session not found',

@@ -137,3 +137,76 @@ export const accessManyAnswerSchema = z
     }),
   })
   .openapi('AccessManyAnswer');
+
+const money = (description: string, example: number) =>
+  z.number().int().openapi({ description, example });
+
+/** One of an organization's sales (`GET /api/organizations/{orgId}/sales`). */
+export const saleSchema = z
+  .object({
+    purchaseId,
+    contentId: z.uuid().openapi({ example: EXAMPLE_CONTENT_ID }),
+    contentTitle: z.string().openapi({ example: 'Mastering Sourdough' }),
+    amountCents: money(
+      "What the buyer was charged, in minor units: the checkout's recorded total (price − discount + exclusive tax), else the price paid.",
+      1500,
+    ),
+    currency: z.string().openapi({ description: 'ISO 4217, lower case.', example: 'usd' }),
+    amountRefundedCents: money('Refunded so far (pending and succeeded refunds).', 0),
+    disputeStatus: z
+      .enum(['open', 'won', 'lost'])
+      .nullable()
+      .openapi({ description: "The chargeback's state; null when there is none.", example: null }),
+    status: z.enum(buyerPurchaseStatuses).openapi({
+      description: 'The buyer status (as `GET /api/purchases` shows it); the `status` filter.',
+    }),
+    customerId: z.string().openapi({
+      description: "The buyer's customer id (the identity provider's subject). Never an e-mail.",
+      example: 'auth0|64b7f0c2e1',
+    }),
+    createdAt: isoInstant('When the checkout started (the order and the date filters).'),
+    purchasedAt: isoInstant('When the payment completed.').nullable(),
+    refundedAt: isoInstant('When refunds revoked access.').nullable(),
+  })
+  .openapi('Sale');
+
+/** `GET /api/organizations/{orgId}/sales`: one page, newest first. */
+export const salePageSchema = z
+  .object({ data: z.array(saleSchema), nextCursor })
+  .openapi('SalePage');
+
+const salesTotalsShape = {
+  currency: z.string().openapi({ description: 'ISO 4217, lower case.', example: 'usd' }),
+  count: z.number().int().openapi({ description: 'Completed sales.', example: 12 }),
+  grossCents: money('Σ amount charged of the completed sales (as `amountCents` of a sale).', 18000),
+  refundedCents: money('Σ refunded (pending and succeeded refunds).', 1500),
+  disputedCents: money('Σ amount charged of the sales whose dispute is open or lost.', 1500),
+  netCents: money(
+    'What the organization keeps: Σ (amount − refunded) over the sales not lost in a dispute. = gross − refunded − (amount − refunded of the lost ones); an open dispute is not deducted until lost.',
+    15000,
+  ),
+};
+
+/** `GET /api/organizations/{orgId}/sales/summary`. */
+export const salesSummarySchema = z
+  .object({
+    data: z.object({
+      currencies: z
+        .array(z.object(salesTotalsShape).openapi('SalesTotals'))
+        .openapi({ description: 'One entry per currency with completed sales in the range.' }),
+      byDay: z
+        .array(
+          z
+            .object({
+              day: z.iso.date().openapi({
+                description: 'The UTC day the checkout started.',
+                example: '2026-11-29',
+              }),
+              ...salesTotalsShape,
+            })
+            .openapi('DailySalesTotals'),
+        )
+        .openapi({ description: 'One entry per (UTC day, currency), by day then currency.' }),
+    }),
+  })
+  .openapi('SalesSummary');

@@ -1,0 +1,2 @@
+DROP INDEX "content_purchases_organization_id_idx";--> statement-breakpoint
+CREATE INDEX "content_purchases_organization_sales_idx" ON "content_purchases" USING btree ("organization_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);

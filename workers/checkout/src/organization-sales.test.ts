@@ -1,0 +1,304 @@
+import { contentPurchases } from '@codex/database';
+import type { ErrorBody } from '@codex/security';
+import { createTestContent, createTestOrganization } from '@codex/test-utils/factories';
+import { describe, expect, it } from 'vitest';
+import { authorizationFor, callWorker, withTestDatabase } from './test-support';
+
+// The organization staff's reads through the worker: who may call them (the orgs claim, one
+// policy), the JSON and CSV answers, filters, pagination and errors. What each query returns is
+// proven in @codex/purchases (src/sales/); the policy's table in @codex/security.
+
+type Seed = {
+  status?: 'pending' | 'completed' | 'failed';
+  createdAt: string;
+  refundedCents?: number;
+  dispute?: 'open' | 'won' | 'lost';
+  title?: string;
+  currency?: string;
+};
+
+/** An organization with one item per seed and one sale per seed, each by its own customer. */
+async function seedOrganization(seeds: Seed[]) {
+  return withTestDatabase(async (db) => {
+    const organization = await createTestOrganization(db);
+    const rows: Array<{ purchaseId: string; contentId: string; customerId: string }> = [];
+    for (const [index, seed] of seeds.entries()) {
+      const item = await createTestContent(db, {
+        organizationId: organization.id,
+        title: seed.title ?? `Item ${index}`,
+        priceCents: 1500,
+        currency: seed.currency ?? 'usd',
+      });
+      const status = seed.status ?? 'completed';
+      const createdAt = new Date(seed.createdAt);
+      const customerId = `staff-test-buyer-${crypto.randomUUID()}`;
+      const [row] = await db
+        .insert(contentPurchases)
+        .values({
+          customerId,
+          contentId: item.id,
+          organizationId: organization.id,
+          pricePaidCents: 1500,
+          currency: item.currency,
+          status,
+          purchasedAt: status === 'completed' ? createdAt : null,
+          amountRefundedCents: seed.refundedCents ?? 0,
+          refundedAt: seed.refundedCents === 1500 ? createdAt : null,
+          disputeStatus: seed.dispute ?? null,
+          createdAt,
+        })
+        .returning({ id: contentPurchases.id });
+      rows.push({ purchaseId: String(row?.id), contentId: item.id, customerId });
+    }
+    return { organizationId: organization.id, rows };
+  });
+}
+
+const STAFF = 'auth0|staff-member';
+
+async function getAs(orgs: unknown, path: string) {
+  return callWorker(path, { headers: await authorizationFor(STAFF, { orgs }) });
+}
+
+async function errorOf(response: Response) {
+  return { status: response.status, code: ((await response.json()) as ErrorBody).error.code };
+}
+
+const endpoints = ['sales', 'sales/summary', 'sales.csv'] as const;
+
+describe('who may read an organization’s sales', () => {
+  const OTHER_ORG = '7b2e4f60-1c8d-4a3b-8e5f-9d0c1a2b3c4d';
+
+  for (const endpoint of endpoints) {
+    it(`${endpoint}: member, admin and owner read; no role, another organization's role and a malformed claim are 404`, async () => {
+      const { organizationId } = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
+      const path = `/api/organizations/${organizationId}/${endpoint}`;
+      for (const role of ['member', 'admin', 'owner']) {
+        const response = await getAs({ [organizationId]: role }, path);
+        expect(response.status, role).toBe(200);
+        expect(response.headers.get('Cache-Control')).toBe('private, no-store');
+        await response.body?.cancel();
+      }
+      for (const orgs of [
+        undefined,
+        { [OTHER_ORG]: 'owner' },
+        [organizationId, 'owner'],
+        `${organizationId}:owner`,
+        { [organizationId]: 'superuser' },
+      ]) {
+        const response = await getAs(orgs, path);
+        expect(await errorOf(response), JSON.stringify(orgs)).toEqual({
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+      }
+    });
+  }
+
+  it("refuses another organization's sales exactly like an unknown organization", async () => {
+    const mine = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
+    const theirs = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
+    const orgs = { [mine.organizationId]: 'owner' };
+    const answers = await Promise.all(
+      [theirs.organizationId, crypto.randomUUID(), 'not-a-uuid'].map(async (id) => {
+        const response = await getAs(orgs, `/api/organizations/${id}/sales?status=nonsense`);
+        return { status: response.status, body: ((await response.json()) as ErrorBody).error };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer).toMatchObject({
+        status: 404,
+        body: { code: 'NOT_FOUND', message: 'Organization not found' },
+      });
+    }
+  });
+
+  it('answers 401 without a token', async () => {
+    const { organizationId } = await seedOrganization([]);
+    const response = await callWorker(`/api/organizations/${organizationId}/sales`);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('GET /api/organizations/:orgId/sales', () => {
+  it('lists the organization’s sales newest first, with the customer id and no e-mail', async () => {
+    const { organizationId, rows } = await seedOrganization([
+      { createdAt: '2026-02-01T00:00:00Z', title: 'Older' },
+      { createdAt: '2026-02-02T00:00:00Z', refundedCents: 500, dispute: 'won', title: 'Newer' },
+    ]);
+    const response = await getAs(
+      { [organizationId]: 'member' },
+      `/api/organizations/${organizationId.toUpperCase()}/sales`,
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: Record<string, unknown>[]; nextCursor: null };
+    expect(body.nextCursor).toBeNull();
+    expect(body.data).toEqual([
+      {
+        purchaseId: rows[1]?.purchaseId,
+        contentId: rows[1]?.contentId,
+        contentTitle: 'Newer',
+        amountCents: 1500,
+        currency: 'usd',
+        amountRefundedCents: 500,
+        disputeStatus: 'won',
+        status: 'partially_refunded',
+        customerId: rows[1]?.customerId,
+        createdAt: '2026-02-02T00:00:00.000Z',
+        purchasedAt: '2026-02-02T00:00:00.000Z',
+        refundedAt: null,
+      },
+      expect.objectContaining({ purchaseId: rows[0]?.purchaseId, status: 'completed' }),
+    ]);
+  });
+
+  it('filters by status, content and date range, and walks pages with the filters', async () => {
+    const { organizationId, rows } = await seedOrganization([
+      { createdAt: '2026-03-01T00:00:00Z' },
+      { createdAt: '2026-03-02T00:00:00Z', dispute: 'open' },
+      { createdAt: '2026-03-03T00:00:00Z', status: 'pending' },
+      { createdAt: '2026-03-04T00:00:00Z' },
+      { createdAt: '2026-03-05T00:00:00Z' },
+    ]);
+    const orgs = { [organizationId]: 'admin' };
+    const base = `/api/organizations/${organizationId}/sales`;
+    const ids = async (query: string) =>
+      (
+        (await (await getAs(orgs, `${base}?${query}`)).json()) as { data: { purchaseId: string }[] }
+      ).data.map((sale) => sale.purchaseId);
+    expect(await ids('status=disputed')).toEqual([rows[1]?.purchaseId]);
+    expect(await ids(`contentId=${rows[3]?.contentId}`)).toEqual([rows[3]?.purchaseId]);
+    expect(await ids('from=2026-03-02&to=2026-03-04')).toEqual([
+      rows[2]?.purchaseId,
+      rows[1]?.purchaseId,
+    ]);
+    expect(await ids('from=2026-03-02T00:00:00%2B01:00&to=2026-03-02T00:00:00Z')).toEqual([]);
+
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `status=completed&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await (await getAs(orgs, `${base}?${query}`)).json()) as {
+        data: { purchaseId: string }[];
+        nextCursor: string | null;
+      };
+      walked.push(...page.data.map((sale) => sale.purchaseId));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== null && pages < 10);
+    expect(walked).toEqual([rows[4], rows[3], rows[0]].map((row) => row?.purchaseId));
+  });
+
+  it('refuses a tampered cursor, a bad status, bad dates and `from` after `to` with 400', async () => {
+    const { organizationId } = await seedOrganization([]);
+    const orgs = { [organizationId]: 'member' };
+    const base = `/api/organizations/${organizationId}/sales`;
+    expect(await errorOf(await getAs(orgs, `${base}?cursor=bm9wZQ`))).toEqual({
+      status: 400,
+      code: 'INVALID_CURSOR',
+    });
+    for (const query of [
+      'status=shipped',
+      'from=2026-02-30',
+      'to=tomorrow',
+      'from=2026-03-01&to=2026-02-01',
+      'contentId=nope',
+      'limit=1000',
+    ]) {
+      expect(await errorOf(await getAs(orgs, `${base}?${query}`)), query).toEqual({
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      });
+    }
+    for (const path of [`${base}/summary?from=2026-03-01&to=2026-02-01`, `${base}.csv?to=x`]) {
+      expect(await errorOf(await getAs(orgs, path)), path).toEqual({
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      });
+    }
+  });
+});
+
+describe('GET /api/organizations/:orgId/sales/summary', () => {
+  it('answers per currency and per day, completed sales only, in the range', async () => {
+    const { organizationId } = await seedOrganization([
+      { createdAt: '2026-04-01T10:00:00Z', refundedCents: 500 },
+      { createdAt: '2026-04-01T11:00:00Z', dispute: 'lost' },
+      { createdAt: '2026-04-02T11:00:00Z', currency: 'eur', dispute: 'open' },
+      { createdAt: '2026-04-02T12:00:00Z', status: 'failed' },
+      { createdAt: '2026-04-03T12:00:00Z' },
+    ]);
+    const response = await getAs(
+      { [organizationId]: 'owner' },
+      `/api/organizations/${organizationId}/sales/summary?from=2026-04-01&to=2026-04-03`,
+    );
+    expect(response.status).toBe(200);
+    const totals = { count: 1, grossCents: 1500, refundedCents: 0, disputedCents: 1500 };
+    expect(await response.json()).toEqual({
+      data: {
+        currencies: [
+          {
+            ...totals,
+            currency: 'usd',
+            count: 2,
+            grossCents: 3000,
+            refundedCents: 500,
+            netCents: 1000,
+          },
+          { ...totals, currency: 'eur', netCents: 1500 },
+        ].sort((a, b) => a.currency.localeCompare(b.currency)),
+        byDay: [
+          {
+            ...totals,
+            day: '2026-04-01',
+            currency: 'usd',
+            count: 2,
+            grossCents: 3000,
+            refundedCents: 500,
+            netCents: 1000,
+          },
+          { ...totals, day: '2026-04-02', currency: 'eur', netCents: 1500 },
+        ],
+      },
+    });
+  });
+});
+
+describe('GET /api/organizations/:orgId/sales.csv', () => {
+  it('answers the filtered rows as an attachment, escaping titles and defusing formulas', async () => {
+    const { organizationId, rows } = await seedOrganization([
+      { createdAt: '2026-05-01T00:00:00Z', title: 'Bread, "the good kind"\nvol. 2' },
+      { createdAt: '2026-05-02T00:00:00Z', title: '=HYPERLINK("x")' },
+      { createdAt: '2026-05-03T00:00:00Z', status: 'failed' },
+    ]);
+    const response = await getAs(
+      { [organizationId]: 'member' },
+      `/api/organizations/${organizationId}/sales.csv?status=completed`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="sales-${organizationId}.csv"`,
+    );
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store');
+    const text = await response.text();
+    expect(text).toBe(
+      [
+        'purchaseId,contentId,contentTitle,amountCents,currency,amountRefundedCents,disputeStatus,status,customerId,createdAt,purchasedAt,refundedAt',
+        `${rows[1]?.purchaseId},${rows[1]?.contentId},"'=HYPERLINK(""x"")",1500,usd,0,,completed,${rows[1]?.customerId},2026-05-02T00:00:00.000Z,2026-05-02T00:00:00.000Z,`,
+        `${rows[0]?.purchaseId},${rows[0]?.contentId},"Bread, ""the good kind""\nvol. 2",1500,usd,0,,completed,${rows[0]?.customerId},2026-05-01T00:00:00.000Z,2026-05-01T00:00:00.000Z,`,
+        '',
+      ].join('\r\n'),
+    );
+  });
+
+  it('answers only the header for an organization without sales', async () => {
+    const { organizationId } = await seedOrganization([]);
+    const response = await getAs(
+      { [organizationId]: 'member' },
+      `/api/organizations/${organizationId}/sales.csv`,
+    );
+    expect((await response.text()).split('\r\n')).toHaveLength(2);
+  });
+});
