@@ -6,6 +6,7 @@ import {
   toDate,
   toNullableDate,
 } from '@codex/database';
+import { amountCharged } from '../amount-charged';
 import { type BuyerPurchaseStatus, buyerStatus, toBuyerPurchaseStatus } from './buyer-status';
 import { keyInstant } from './page-cursor';
 
@@ -40,7 +41,7 @@ export function selectBuyerPurchases() {
       id: contentPurchases.id,
       contentId: contentPurchases.contentId,
       title: content.title,
-      pricePaidCents: contentPurchases.pricePaidCents,
+      amountCents: amountCharged().as('amount_cents'),
       currency: contentPurchases.currency,
       amountRefundedCents: contentPurchases.amountRefundedCents,
       buyerStatus: buyerStatus().as('buyer_status'),
@@ -58,7 +59,7 @@ export interface BuyerPurchaseRow extends Record<string, unknown> {
   id: string;
   content_id: string;
   title: string;
-  price_paid_cents: number | string;
+  amount_cents: number | string;
   currency: string;
   amount_refunded_cents: number | string;
   buyer_status: string;
@@ -74,7 +75,7 @@ export function toBuyerPurchase(row: BuyerPurchaseRow): BuyerPurchase {
     purchaseId: String(row.id),
     contentId: String(row.content_id),
     contentTitle: String(row.title),
-    amountCents: Number(row.price_paid_cents),
+    amountCents: Number(row.amount_cents),
     currency: String(row.currency),
     amountRefundedCents: Number(row.amount_refunded_cents),
     status: toBuyerPurchaseStatus(row.buyer_status),

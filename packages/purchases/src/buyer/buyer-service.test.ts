@@ -10,7 +10,14 @@ const world = useTestWorld();
 type PurchaseState = Partial<
   Pick<
     NewContentPurchase,
-    'status' | 'refundedAt' | 'amountRefundedCents' | 'disputeStatus' | 'purchasedAt' | 'createdAt'
+    | 'status'
+    | 'refundedAt'
+    | 'amountRefundedCents'
+    | 'disputeStatus'
+    | 'purchasedAt'
+    | 'createdAt'
+    | 'amountDiscountCents'
+    | 'amountTotalCents'
   >
 >;
 
@@ -119,6 +126,19 @@ describe('listPurchases', () => {
       ],
       nextCursor: null,
     });
+  });
+
+  it('states what the buyer was charged: the total after a discount, else the price', async () => {
+    const customerId = createTestUser();
+    const [discounted, full] = await insertPurchases(customerId, [
+      { ...completed(), amountDiscountCents: 400, amountTotalCents: 400 },
+      completed(),
+    ]);
+    const page = await world().buyer().listPurchases(customerId);
+    const amountOf = (purchaseId: string | undefined) =>
+      page.items.find((item) => item.purchaseId === purchaseId)?.amountCents;
+    expect(amountOf(discounted?.id)).toBe(400);
+    expect(amountOf(full?.id)).toBe(800);
   });
 
   it('tells the buyer each status', async () => {

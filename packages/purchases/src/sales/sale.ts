@@ -3,11 +3,10 @@ import {
   contentPurchases,
   eq,
   QueryBuilder,
-  type SQL,
-  sql,
   toDate,
   toNullableDate,
 } from '@codex/database';
+import { amountCharged } from '../amount-charged';
 import {
   type BuyerPurchaseStatus,
   buyerStatus,
@@ -38,14 +37,8 @@ export interface Sale {
   refundedAt: Date | null;
 }
 
-/**
- * What the buyer was charged: the completed session's total (`amount_total_cents`: price − discount
- * + exclusive tax) when it was recorded, else the catalogue price paid (older purchases, and
- * purchases not completed). Refunds and disputes are against this amount.
- */
-export function saleAmount(): SQL<number> {
-  return sql<number>`coalesce(${contentPurchases.amountTotalCents}, ${contentPurchases.pricePaidCents})`;
-}
+/** What the buyer was charged ({@link amountCharged}): refunds and disputes are against it. */
+export const saleAmount = amountCharged;
 
 /**
  * The sales list's statement up to its WHERE clause: a purchase, its content's title, its buyer
