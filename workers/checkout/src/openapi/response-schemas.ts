@@ -81,14 +81,11 @@ export const buyerPurchaseSchema = z
     purchaseId,
     contentId: z.uuid().openapi({ example: EXAMPLE_CONTENT_ID }),
     contentTitle: z.string().openapi({ example: 'Mastering Sourdough' }),
-    amountCents: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          'What the buyer was charged (after a promotion code, with exclusive tax), in minor units of `currency`.',
-        example: 1500,
-      }),
+    amountCents: z.number().int().openapi({
+      description:
+        'What the buyer was charged (after a promotion code, with exclusive tax), in minor units of `currency`.',
+      example: 1500,
+    }),
     currency: z.string().openapi({ description: 'ISO 4217, lower case.', example: 'usd' }),
     amountRefundedCents: z.number().int().openapi({
       description: 'Refunded so far (pending and succeeded refunds), in minor units.',
