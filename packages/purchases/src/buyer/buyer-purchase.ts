@@ -31,25 +31,34 @@ export interface BuyerPurchase {
 }
 
 /**
- * The history's statement up to its WHERE clause: a purchase, its content's title and its buyer
- * status, from `content_purchases` joined to `content` (one statement, no second read for titles).
- * Columns are aliased so that {@link toBuyerPurchase} reads them by name.
+ * The columns every purchase list reads (the buyer's history, an organization's sales): the
+ * purchase, its content's title, what was charged ({@link amountCharged}), its buyer status and the
+ * keyset instant. Aliased so that {@link toBuyerPurchase} reads them by name. Built per call: an
+ * aliased SQL expression belongs to one statement.
+ */
+export function purchaseListColumns() {
+  return {
+    id: contentPurchases.id,
+    contentId: contentPurchases.contentId,
+    title: content.title,
+    amountCents: amountCharged().as('amount_cents'),
+    currency: contentPurchases.currency,
+    amountRefundedCents: contentPurchases.amountRefundedCents,
+    buyerStatus: buyerStatus().as('buyer_status'),
+    createdAt: contentPurchases.createdAt,
+    purchasedAt: contentPurchases.purchasedAt,
+    refundedAt: contentPurchases.refundedAt,
+    cursorAt: keyInstant(contentPurchases.createdAt).as('cursor_at'),
+  };
+}
+
+/**
+ * The history's statement up to its WHERE clause: {@link purchaseListColumns} from
+ * `content_purchases` joined to `content` (one statement, no second read for titles).
  */
 export function selectBuyerPurchases() {
   return new QueryBuilder()
-    .select({
-      id: contentPurchases.id,
-      contentId: contentPurchases.contentId,
-      title: content.title,
-      amountCents: amountCharged().as('amount_cents'),
-      currency: contentPurchases.currency,
-      amountRefundedCents: contentPurchases.amountRefundedCents,
-      buyerStatus: buyerStatus().as('buyer_status'),
-      createdAt: contentPurchases.createdAt,
-      purchasedAt: contentPurchases.purchasedAt,
-      refundedAt: contentPurchases.refundedAt,
-      cursorAt: keyInstant(contentPurchases.createdAt).as('cursor_at'),
-    })
+    .select(purchaseListColumns())
     .from(contentPurchases)
     .innerJoin(content, eq(content.id, contentPurchases.contentId));
 }

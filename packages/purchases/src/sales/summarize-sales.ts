@@ -1,5 +1,5 @@
 import { and, contentPurchases, type Queryable, queryRows, type SQL, sql } from '@codex/database';
-import { saleAmount } from './sale';
+import { amountCharged } from '../amount-charged';
 import { salesConditions } from './sales-filters';
 
 /** One currency's sales measures, over the whole range or one UTC day. Amounts in minor units. */
@@ -8,7 +8,7 @@ export interface SalesTotals {
   currency: string;
   /** Completed sales. */
   count: number;
-  /** Σ amount charged (`saleAmount()`: the session's total when recorded, else the price paid). */
+  /** Σ amount charged (`amountCharged()`: the session's total when recorded, else the price paid). */
   grossCents: number;
   /** Σ `amount_refunded_cents` (pending and succeeded refunds). */
   refundedCents: number;
@@ -61,7 +61,7 @@ export function summarizeSalesStatement(
   range: SalesSummaryRange = {},
 ): SQL {
   const columns = contentPurchases;
-  const amount = saleAmount();
+  const amount = amountCharged();
   const day = sql`(${columns.createdAt} AT TIME ZONE 'UTC')::date`;
   return sql`
     SELECT ${columns.currency} AS currency,

@@ -1,4 +1,3 @@
-import type { Sale } from '@codex/purchases';
 import { requireOrganizationRole } from '@codex/security';
 import {
   organizationParamsSchema,
@@ -14,6 +13,7 @@ import {
 } from '../openapi/create-api-routes';
 import { errorResponses, requestIdHeader } from '../openapi/error-responses';
 import { salePageSchema, salesSummarySchema } from '../openapi/response-schemas';
+import { toPurchaseJson } from './purchases';
 import { salesCsvStream } from './sales-csv';
 
 const privateNoStore = z.object({
@@ -111,16 +111,6 @@ export const exportSalesRoute = createRoute({
   },
 });
 
-/** The JSON shape of a sale: instants as ISO 8601 strings. */
-function toSaleJson(sale: Sale) {
-  return {
-    ...sale,
-    createdAt: sale.createdAt.toISOString(),
-    purchasedAt: sale.purchasedAt?.toISOString() ?? null,
-    refundedAt: sale.refundedAt?.toISOString() ?? null,
-  };
-}
-
 /**
  * The organization staff's routes, mounted at `/api/organizations`. Every route names its action
  * in `requireOrganizationRole(action)`, the one place access is decided.
@@ -131,7 +121,7 @@ export const organizationRoutes = createApiRoutes()
     const { cursor, limit, ...filters } = c.req.valid('query');
     const page = await c.var.sales().listSales(orgId, filters, { cursor, limit });
     c.header('Cache-Control', 'private, no-store');
-    return c.json({ data: page.items.map(toSaleJson), nextCursor: page.nextCursor }, 200);
+    return c.json({ data: page.items.map(toPurchaseJson), nextCursor: page.nextCursor }, 200);
   })
   .openapi(summarizeSalesRoute, async (c) => {
     const { orgId } = c.req.valid('param');

@@ -62,8 +62,8 @@ export const getPurchaseRoute = createRoute({
   },
 });
 
-/** The JSON shape of a purchase: instants as ISO 8601 strings. */
-export function toPurchaseJson(purchase: BuyerPurchase) {
+/** The JSON shape of a purchase (a buyer's, or a sale): instants as ISO 8601 strings. */
+export function toPurchaseJson<P extends BuyerPurchase>(purchase: P) {
   return {
     ...purchase,
     createdAt: purchase.createdAt.toISOString(),
