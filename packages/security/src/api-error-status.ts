@@ -4,8 +4,6 @@
  */
 export const apiErrorStatus = {
   VALIDATION_ERROR: 400,
-  /** A refund request without a valid `Idempotency-Key` header (1-255 visible ASCII characters). */
-  IDEMPOTENCY_KEY_REQUIRED: 400,
   /** A page cursor that is not one the list issued (malformed or altered): start from page one. */
   INVALID_CURSOR: 400,
   UNAUTHORIZED: 401,
