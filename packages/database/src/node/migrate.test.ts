@@ -47,6 +47,7 @@ describe('migrateDatabase', () => {
       'payment_events',
       'purchase_contacts',
       'reconciliation_cursors',
+      'refund_requests',
       'rejected_stripe_events',
       'stripe_customers',
       'stripe_disputes',
