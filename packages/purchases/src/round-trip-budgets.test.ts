@@ -21,6 +21,7 @@ import { BuyerService } from './buyer-service';
 import { createStripeClient } from './create-stripe-client';
 import { FulfillmentService } from './fulfillment-service';
 import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
+import { RefundService } from './refund-service';
 import { SalesService } from './sales-service';
 
 // The round-trip budgets of each request (README, Performance), counted where they cross the
@@ -79,6 +80,7 @@ const purchases = (options: Omit<PurchaseServiceConfig, 'webAppUrl'> = {}) =>
 const buyer = () => new BuyerService({ db: pool.db, http });
 const sales = () => new SalesService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
+const refunds = () => new RefundService({ db: pool.db, http, stripe: stripe(), logger });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
 
@@ -345,6 +347,46 @@ describe('round-trip budgets', () => {
       const measured = await measure(() => sales().exportSalesPage(organizationId));
       expectOneRequest(measured);
       expect(measured.result.items).toHaveLength(3);
+    });
+  });
+
+  // Staff refunds are rare, not the hot path: a read of the purchase and the key, the request's
+  // insert, Stripe, and the record of Stripe's answer. A repeated key is the read alone.
+  describe('refund issued from the platform', () => {
+    async function paidPurchase() {
+      const organization = await createTestOrganization(testDb.db);
+      const item = await createTestContent(testDb.db, {
+        organizationId: organization.id,
+        priceCents: 700,
+      });
+      const started = await purchases().createCheckoutSession(createTestUser(), item.id);
+      if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
+      for (const event of stub.payCheckoutSession(started.sessionId)) {
+        await fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
+      }
+      return {
+        organizationId: organization.id,
+        purchaseId: started.purchaseId,
+        requestedBy: 'auth0|budget-staff',
+        idempotencyKey: crypto.randomUUID(),
+        reason: 'requested_by_customer' as const,
+        revokeAccess: true,
+      };
+    }
+
+    it('new request: 3 HTTP requests around 1 Stripe call', async () => {
+      const request = await paidPurchase();
+      const measured = await measure(() => refunds().issueRefund(request));
+      expect(measured.result.replayed).toBe(false);
+      expectCheckoutCost(measured, { requests: 3, stripeCalls: 1 });
+    });
+
+    it('repeated key: 1 HTTP request, no Stripe call', async () => {
+      const request = await paidPurchase();
+      await refunds().issueRefund(request);
+      const measured = await measure(() => refunds().issueRefund(request));
+      expect(measured.result.replayed).toBe(true);
+      expectOneRequest(measured);
     });
   });
 });

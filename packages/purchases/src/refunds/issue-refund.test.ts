@@ -5,9 +5,11 @@ import {
   paymentEvents,
   refundRequests,
   sql,
+  refundReasons as storedRefundReasons,
   stripeDisputes,
 } from '@codex/database';
 import type { StripeStubEvent } from '@codex/test-utils';
+import { refundReasons } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import { createStripeClient } from '../create-stripe-client';
 import { isPurchaseError } from '../purchase-error';
@@ -85,6 +87,10 @@ const hasAccess = (purchase: { customerId: string; contentId: string }) =>
   world().purchases().hasAccess(purchase.customerId, purchase.contentId);
 
 describe('issuing a refund from the platform', () => {
+  it('accepts exactly the reasons the database keeps', () => {
+    expect([...refundReasons]).toEqual([...storedRefundReasons]);
+  });
+
   it('asks Stripe once, records who, when and why, and revokes access when the webhooks arrive', async () => {
     const purchase = await paidPurchase();
     const before = world().stub.events.length;
