@@ -47,18 +47,19 @@ export function refundedAtOnCompletion(chargedTotalCents: number, now: Date | st
 
 /**
  * The TypeScript mirror of `grantsAccessPredicate` (`@codex/database`), the one SQL definition of
- * the access rule that every access query evaluates: completed, not refunded past the policy, no
- * open or lost dispute. For code that already holds a row; `access-policy.test.ts` proves the two
+ * the access rule that every access query evaluates: completed, not refunded past the policy (or
+ * refunded only by refunds issued to keep access), no open or lost dispute. For code that already holds a row; `access-policy.test.ts` proves the two
  * agree on every combination in Postgres.
  */
 export function grantsAccess(purchase: {
   status: string;
   refundedAt: Date | null;
+  refundKeepsAccess: boolean;
   disputeStatus: DisputeStatus | null;
 }): boolean {
   return (
     purchase.status === 'completed' &&
-    purchase.refundedAt === null &&
+    (purchase.refundedAt === null || purchase.refundKeepsAccess) &&
     (purchase.disputeStatus === null || purchase.disputeStatus === 'won')
   );
 }

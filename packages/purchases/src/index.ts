@@ -43,6 +43,8 @@ export {
   type PurchaseServiceConfig,
   type PurchaseServiceDependencies,
 } from './purchase-service';
+export { RefundService, type RefundServiceDependencies } from './refund-service';
+export type { IssuedRefundAnswer, RefundRequestInput } from './refunds/issue-refund';
 export { SALES_EXPORT_PAGE_SIZE } from './sales/list-sales';
 export type { Sale } from './sales/sale';
 export type { SalesFilters } from './sales/sales-filters';

@@ -3,13 +3,20 @@ import { readServerUrl, type StripeStubEvent } from '@codex/test-utils';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { isPurchaseError } from './purchase-error';
-import { performHistory, type StripeHistory, stripeHistory } from './testing/stripe-history';
+import {
+  type IssuePlatformRefund,
+  performHistory,
+  platformRefundHistory,
+  type StripeHistory,
+  stripeHistory,
+} from './testing/stripe-history';
 import { useTestWorld } from './testing/test-world';
 
 // Access follows Stripe's final state, whatever order its events arrive in: histories of a
 // purchase as Stripe performs them (card or delayed payment, refunds that succeed, fail or are
-// canceled, disputes opened, won or lost), their events delivered late, out of order, twice, one
-// after the other or all at once, against the real driver and a real Postgres.
+// canceled, disputes opened, won or lost; refunds issued from the platform, keeping or revoking
+// access, each submitted once or twice at once), their events delivered late, out of order, twice,
+// one after the other or all at once, against the real driver and a real Postgres.
 // On a server the events are also delivered all at once, truly in parallel. The embedded database
 // serialises connections and is no place for races (its multiplexer loses portals under them), so
 // there the deliveries are sequential and the runs fewer.
@@ -20,14 +27,50 @@ const world = useTestWorld({ maxConnections: 20 });
 
 /** Starts a real checkout for a new item and customer; returns its ids. */
 async function startCheckout(priceCents: number) {
-  const { contentId, customerId } = await world().newItem(priceCents);
+  const { contentId, customerId, organizationId } = await world().newItem(priceCents);
   const started = await world().purchases().createCheckoutSession(customerId, contentId);
   if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
-  return { ...started, customerId, contentId, priceCents };
+  return { ...started, customerId, contentId, organizationId, priceCents };
+}
+
+/**
+ * Staff refund the purchase from the platform, `submits` times at once with one Idempotency-Key
+ * (a double click): every answer names the same refund. False when the platform refused it.
+ */
+function platformRefunds(
+  checkout: { organizationId: string; purchaseId: string },
+  submits: number,
+): IssuePlatformRefund {
+  return async (amountCents, revokeAccess) => {
+    const request = {
+      organizationId: checkout.organizationId,
+      purchaseId: checkout.purchaseId,
+      requestedBy: 'auth0|staff-owner',
+      idempotencyKey: crypto.randomUUID(),
+      amountCents,
+      reason: 'requested_by_customer' as const,
+      revokeAccess,
+    };
+    const answers = await Promise.allSettled(
+      Array.from({ length: submits }, () => world().refunds().issueRefund(request)),
+    );
+    const refundIds = new Set<string>();
+    for (const answer of answers) {
+      if (answer.status === 'fulfilled') refundIds.add(answer.value.refundId);
+      else if (!isPurchaseError(answer.reason)) throw answer.reason;
+    }
+    expect(refundIds.size).toBeLessThanOrEqual(1);
+    return refundIds.size === 1;
+  };
 }
 
 /** Performs `history` at Stripe, delivers its events as it says, and checks the final state. */
-async function checkHistory(history: StripeHistory, priceCents: number, concurrent: boolean) {
+async function checkHistory(
+  history: StripeHistory,
+  priceCents: number,
+  concurrent: boolean,
+  platformSubmits = 0,
+) {
   const checkout = await startCheckout(priceCents);
   const inFlight: Array<Promise<unknown>> = [];
   const deliver = async (event: StripeStubEvent) => {
@@ -37,14 +80,21 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
     if (concurrent) inFlight.push(handled);
     else await handled;
   };
-  const { expected } = await performHistory(
+  const { expected, refundIds } = await performHistory(
     world().stub,
     checkout.sessionId,
     priceCents,
     history,
     deliver,
+    platformSubmits > 0 ? platformRefunds(checkout, platformSubmits) : undefined,
   );
   await Promise.all(inFlight);
+
+  // One refund at Stripe per refund made, however often a platform refund was submitted.
+  const payment = world()
+    .stub.listPayments()
+    .find((candidate) => candidate.session.id === checkout.sessionId);
+  expect((payment?.refunds ?? []).map((refund) => refund.id).sort()).toEqual([...refundIds].sort());
 
   const [row] = await world()
     .db.select()
@@ -57,10 +107,9 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
     expected.hasAccess,
   );
 
-  // Buying again: allowed once the purchase is over (payment failed, fully refunded, chargeback
-  // lost); refused while it still holds the customer's slot.
-  const slotFree =
-    !expected.paid || expected.refundedCents >= priceCents || expected.disputeStatus === 'lost';
+  // Buying again: allowed once the purchase is over (payment failed, refunded in full without
+  // keeping access, chargeback lost); refused while it still holds the customer's slot.
+  const slotFree = !expected.paid || expected.refundEndsAccess || expected.disputeStatus === 'lost';
   const again = await world()
     .purchases()
     .createCheckoutSession(checkout.customerId, checkout.contentId)
@@ -84,6 +133,22 @@ describe('access follows Stripe’s final state', () => {
       await checkHistory(history, priceCents, concurrent);
     },
     // About 0.15 s a run on a server, 1 s embedded.
+    180_000,
+  );
+
+  test.prop(
+    [
+      platformRefundHistory,
+      fc.constantFrom(1_000, 999),
+      ON_SERVER ? fc.boolean() : fc.constant(false),
+      fc.constantFrom(1, 2),
+    ],
+    { numRuns: NUM_RUNS },
+  )(
+    'with refunds issued from the platform (keeping or revoking access, double-submitted) among them',
+    async (history, priceCents, concurrent, submits) => {
+      await checkHistory(history, priceCents, concurrent, submits);
+    },
     180_000,
   );
 });

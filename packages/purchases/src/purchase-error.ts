@@ -6,6 +6,16 @@ export const purchaseErrorCodes = [
   'PAYMENT_PROVIDER_NOT_CONFIGURED',
   /** A page cursor the buyer reads did not issue, or issued for another list (malformed, tampered). */
   'INVALID_CURSOR',
+  /** A purchase that is not the organization's (or does not exist): the same answer for both. */
+  'NOT_FOUND',
+  /** Refunds: the purchase is pending or failed, so there is no payment to give back. */
+  'PURCHASE_NOT_COMPLETED',
+  /** Refunds: the purchase's charge is disputed (open) or the dispute was lost; the bank has the money. */
+  'PURCHASE_DISPUTED',
+  /** Refunds: more than what is left to refund (or nothing is left). */
+  'REFUND_EXCEEDS_REMAINING',
+  /** Refunds: this `Idempotency-Key` was used for a different refund request in the organization. */
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 /**

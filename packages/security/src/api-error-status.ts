@@ -12,8 +12,16 @@ export const apiErrorStatus = {
   NOT_FOUND: 404,
   CONTENT_NOT_FOUND: 404,
   ALREADY_PURCHASED: 409,
+  /** Refund of a purchase that is pending or failed. */
+  PURCHASE_NOT_COMPLETED: 409,
+  /** Refund of a purchase whose charge is disputed (open) or lost its dispute. */
+  PURCHASE_DISPUTED: 409,
+  /** Refund of more than what is left to refund on the purchase. */
+  REFUND_EXCEEDS_REMAINING: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The `Idempotency-Key` was already used in this organization for a different refund request. */
+  IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   PAYMENT_PROVIDER_ERROR: 502,

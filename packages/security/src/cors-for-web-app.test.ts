@@ -35,7 +35,7 @@ describe('corsForWebApp', () => {
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(WEB_APP);
     expect(response.headers.get('Access-Control-Allow-Methods')).toBe('GET,POST,OPTIONS');
     expect(response.headers.get('Access-Control-Allow-Headers')).toBe(
-      'Authorization,Content-Type,X-Request-Id',
+      'Authorization,Content-Type,Idempotency-Key,X-Request-Id',
     );
     expect(response.headers.get('Access-Control-Max-Age')).toBe('600');
     expect(response.headers.has('Access-Control-Allow-Credentials')).toBe(false);

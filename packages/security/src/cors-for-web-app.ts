@@ -50,7 +50,7 @@ export const corsForWebApp = (options: CorsForWebAppOptions): MiddlewareHandler 
       return requestOrigin === allowed ? allowed : null;
     },
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
     credentials: false,

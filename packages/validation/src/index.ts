@@ -34,6 +34,16 @@ export {
 } from './ids';
 export { currencyCodeSchema, MAX_PRICE_CENTS, priceCentsSchema } from './money';
 export {
+  type CreateRefundInput,
+  createRefundSchema,
+  idempotencyKeySchema,
+  MAX_REFUND_NOTE_LENGTH,
+  type OrganizationPurchaseParams,
+  organizationPurchaseParamsSchema,
+  type RefundReasonInput,
+  refundReasons,
+} from './refunds';
+export {
   buyerPurchaseStatuses,
   type OrganizationParams,
   organizationParamsSchema,

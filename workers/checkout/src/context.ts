@@ -2,6 +2,7 @@ import type {
   BuyerService,
   FulfillmentService,
   PurchaseService,
+  RefundService,
   SalesService,
 } from '@codex/purchases';
 import type { OrganizationRoles } from '@codex/security';
@@ -24,6 +25,8 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   buyer: () => BuyerService;
   /** An organization's sales reads (list, summary, export pages): the one-request transport only. */
   sales: () => SalesService;
+  /** Refunds issued by an organization's staff: the one-request transport and Stripe. */
+  refunds: () => RefundService;
 }
 
 export interface CheckoutEnv {

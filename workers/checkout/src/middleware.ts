@@ -1,4 +1,10 @@
-import { BuyerService, FulfillmentService, PurchaseService, SalesService } from '@codex/purchases';
+import {
+  BuyerService,
+  FulfillmentService,
+  PurchaseService,
+  RefundService,
+  SalesService,
+} from '@codex/purchases';
 import type { MiddlewareHandler } from 'hono';
 import type { CheckoutEnv } from './context';
 
@@ -16,6 +22,7 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     let fulfillment: FulfillmentService | undefined;
     let buyer: BuyerService | undefined;
     let sales: SalesService | undefined;
+    let refunds: RefundService | undefined;
     c.set('purchases', () => {
       purchases ??= new PurchaseService({
         db: c.var.database(),
@@ -49,6 +56,15 @@ export const purchaseServices = (): MiddlewareHandler<CheckoutEnv> =>
     c.set('sales', () => {
       sales ??= new SalesService({ db: c.var.database(), http: c.var.httpDatabase() });
       return sales;
+    });
+    c.set('refunds', () => {
+      refunds ??= new RefundService({
+        db: c.var.database(),
+        http: c.var.httpDatabase(),
+        stripe: c.var.stripe(),
+        logger: c.var.logger,
+      });
+      return refunds;
     });
     await next();
   };

@@ -6,6 +6,7 @@ import { healthAnswerSchema } from './openapi/response-schemas';
 import { accessRoutes } from './routes/access';
 import { checkoutRoutes } from './routes/checkout';
 import { libraryRoutes } from './routes/library';
+import { organizationRefundRoutes } from './routes/organization-refunds';
 import { organizationRoutes } from './routes/organizations';
 import { purchaseRoutes } from './routes/purchases';
 
@@ -19,7 +20,8 @@ export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/purchases', accessRoutes)
   .route('/api/purchases', purchaseRoutes)
   .route('/api/library', libraryRoutes)
-  .route('/api/organizations', organizationRoutes);
+  .route('/api/organizations', organizationRoutes)
+  .route('/api/organizations', organizationRefundRoutes);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',

@@ -6,6 +6,7 @@ export * from './payment-events';
 export * from './purchase-contacts';
 export * from './purchases';
 export * from './reconciliation-cursors';
+export * from './refund-requests';
 export * from './rejected-stripe-events';
 export * from './stripe-customers';
 export * from './stripe-disputes';

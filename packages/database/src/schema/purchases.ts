@@ -28,35 +28,48 @@ export const disputeStatuses = ['open', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 
 /**
+ * True when a purchase's refunds end its access: refunded past the refund policy (`refunded_at`
+ * set) by refunds of which at least one was issued to revoke access. A refund issued from the
+ * platform with `revokeAccess: false` does not, so a purchase refunded in full only by such refunds
+ * keeps access (`refund_keeps_access`, derived from its refunds like `refunded_at`).
+ */
+const refundEndsAccess = (columns: { refundedAt: AnyPgColumn; refundKeepsAccess: AnyPgColumn }) =>
+  sql`(${columns.refundedAt} IS NOT NULL AND NOT ${columns.refundKeepsAccess})`;
+
+/**
  * True for a purchase that holds the customer's one slot for its content: pending, or completed and
- * neither refunded past the refund policy nor lost in a dispute. A fully refunded purchase or a
+ * neither refunded in a way that ends access nor lost in a dispute. A fully refunded purchase or a
  * lost chargeback gives the slot back, so the customer can buy again while the old row keeps its
- * history. The same predicate backs the unique index and every query that looks for "the active
- * purchase"; the access check's predicate implies it, so the index answers that check too.
+ * history; one refunded with access kept still owns the item. The same predicate backs the unique
+ * index and every query that looks for "the active purchase"; the access check's predicate implies
+ * it, so the index answers that check too.
  */
 export const holdsPurchaseSlot = (columns: {
   status: AnyPgColumn;
   refundedAt: AnyPgColumn;
+  refundKeepsAccess: AnyPgColumn;
   disputeStatus: AnyPgColumn;
 }) =>
-  sql`${columns.status} IN ('pending', 'completed') AND ${columns.refundedAt} IS NULL AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} IN ('open', 'won'))`;
+  sql`${columns.status} IN ('pending', 'completed') AND NOT ${refundEndsAccess(columns)} AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} IN ('open', 'won'))`;
 
 /**
- * THE access rule, in SQL: a purchase lets its customer watch its content when it is completed, not
- * refunded past the refund policy (`refunded_at` null) and has no open or lost dispute (none, or
- * won). Every query that answers "may this customer watch this?" (the access check, the batch check,
- * the library) uses this one predicate, and the library's partial index is built on it; change the
- * rule here and nowhere else (`grantsAccess` in `@codex/purchases` is its TypeScript mirror, and a
- * test proves the two agree on every combination). It implies {@link holdsPurchaseSlot}, so the
- * slot's unique index can answer a lookup by (customer, content). Parenthesised, so it composes
- * inside `and()` and `or()` alike.
+ * THE access rule, in SQL: a purchase lets its customer watch its content when it is completed, its
+ * refunds have not ended access (none past the refund policy, or only refunds issued to keep
+ * access: `refund_keeps_access`) and it has no open or lost dispute (none, or won). Every query that
+ * answers "may this customer watch this?" (the access check, the batch check, the library) uses
+ * this one predicate, and the library's partial index is built on it; change the rule here and
+ * nowhere else (`grantsAccess` in `@codex/purchases` is its TypeScript mirror, and a test proves the
+ * two agree on every combination). It implies {@link holdsPurchaseSlot}, so the slot's unique index
+ * can answer a lookup by (customer, content). Parenthesised, so it composes inside `and()` and
+ * `or()` alike.
  */
 export const grantsAccessPredicate = (columns: {
   status: AnyPgColumn;
   refundedAt: AnyPgColumn;
+  refundKeepsAccess: AnyPgColumn;
   disputeStatus: AnyPgColumn;
 }) =>
-  sql`(${columns.status} = 'completed' AND ${columns.refundedAt} IS NULL AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} = 'won'))`;
+  sql`(${columns.status} = 'completed' AND NOT ${refundEndsAccess(columns)} AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} = 'won'))`;
 
 /**
  * One attempt by a customer to buy one piece of content.
@@ -73,9 +86,9 @@ export const grantsAccessPredicate = (columns: {
  *
  * Money after the sale, derived from `stripe_refunds` and `stripe_disputes` in the transaction that
  * changes them: `amount_refunded_cents` (refunds pending or succeeded), `refunded_at` (set while
- * the refunds revoke access, see the purchases package's refund policy) and `dispute_status` (lost
- * if any dispute was lost, else open if any is open, else won). Access = completed, `refunded_at`
- * null, no open or lost dispute.
+ * the refunds reach the purchases package's refund policy), `refund_keeps_access` (every counted
+ * refund was issued with `revokeAccess: false`) and `dispute_status` (lost if any dispute was lost,
+ * else open if any is open, else won). Access: {@link grantsAccessPredicate}.
  */
 export const contentPurchases = pgTable(
   'content_purchases',
@@ -116,6 +129,12 @@ export const contentPurchases = pgTable(
     amountTotalCents: integer('amount_total_cents'),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
     amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),
+    /**
+     * True while every refund counted in `amount_refunded_cents` was issued from the platform with
+     * `revokeAccess: false` (the Stripe refund's `metadata.revokeAccess`): such refunds, even in
+     * full, keep access. One refund issued to revoke (any Dashboard refund) and the policy applies.
+     */
+    refundKeepsAccess: boolean('refund_keeps_access').notNull().default(false),
     disputeStatus: text('dispute_status', { enum: disputeStatuses }),
     disputeUpdatedAt: timestamp('dispute_updated_at', { withTimezone: true, mode: 'date' }),
     /** When reconciliation last asked Stripe about this pending purchase (it rotates through them). */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { contentPurchases } from './purchases';
 
@@ -45,6 +45,13 @@ export const stripeRefunds = pgTable(
       .references(() => contentPurchases.id, { onDelete: 'restrict' }),
     amountCents: integer('amount_cents').notNull(),
     status: text('status', { enum: refundStatuses }).notNull(),
+    /**
+     * False only for a refund issued from the platform with `revokeAccess: false` (its Stripe
+     * `metadata.revokeAccess` is `"false"`); every other refund, a Dashboard one included, counts
+     * towards revoking access. Once any snapshot says true it stays true, so snapshot order cannot
+     * matter.
+     */
+    revokesAccess: boolean('revokes_access').notNull().default(true),
     ...timestamps,
   },
   (table) => [

@@ -20,8 +20,10 @@ export type BuyerPurchaseStatus = (typeof buyerPurchaseStatuses)[number];
  * | completed, `amount_refunded_cents > 0` (a refund below the policy: access kept) | `partially_refunded` |
  * | otherwise (a dispute `won` falls through to the refund state) | `completed` |
  *
- * `completed` and `partially_refunded` are exactly the rows that grant access (a test proves it
- * against `grantsAccessPredicate`).
+ * `completed` and `partially_refunded` are exactly the rows that grant access, with one addition:
+ * `refunded` with `refund_keeps_access` (refunded in full from the platform with `revokeAccess:
+ * false`: the money went back, the buyer keeps the item). A test proves it against
+ * `grantsAccessPredicate`.
  */
 export function buyerStatus(): SQL<BuyerPurchaseStatus> {
   const columns = contentPurchases;

@@ -67,7 +67,7 @@ export async function completeInOneStatement(
         AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
         AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})
         AND (${claimedCustomer}::text IS NULL OR customer_id = ${claimedCustomer})
-      RETURNING id, content_id, refunded_at, dispute_status
+      RETURNING id, content_id, refunded_at, refund_keeps_access, dispute_status
     ),
     recorded AS (
       INSERT INTO stripe_webhook_events (id, type, processed_at)
@@ -79,7 +79,7 @@ export async function completeInOneStatement(
       ${insertConfirmationEmails(
         sql`SELECT completed.id FROM completed
             JOIN purchase_contacts contact ON contact.purchase_id = completed.id
-            WHERE completed.refunded_at IS NULL
+            WHERE (completed.refunded_at IS NULL OR completed.refund_keeps_access)
               AND (completed.dispute_status IS NULL OR completed.dispute_status <> 'lost')`,
         clock,
       )}

@@ -2,7 +2,13 @@ import type { DatabaseTransaction, PaymentEventKind } from '@codex/database';
 import { failCheckout, fulfillCheckout } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import { findMoneyPurchase } from './find-money-purchase';
-import { applyMoneyChange, type DisputeRecord, disputeStatusOf } from './money-state';
+import {
+  applyMoneyChange,
+  type DisputeRecord,
+  disputeStatusOf,
+  type RefundRecord,
+  readRefundMetadata,
+} from './money-state';
 import { requireStripe } from './require-stripe';
 import {
   type DisputeSnapshot,
@@ -74,7 +80,7 @@ const rereadChargeRefunds: EventHandler<'charge.refunded'> = async (ctx, event) 
     applyMoneyChange(ctx, tx, target, {
       refunds: refunds.flatMap((refund) =>
         isKnownRefundStatus(refund.status)
-          ? [{ id: refund.id, amountCents: refund.amount, status: refund.status }]
+          ? [refundRecord({ ...refund, status: refund.status })]
           : [],
       ),
       audit: {
@@ -145,8 +151,16 @@ export function prepareEvent(
   return handler(ctx, event);
 }
 
-function refundRecord(refund: RefundSnapshot) {
-  return { id: refund.id, amountCents: refund.amount, status: refund.status };
+/** A refund snapshot (an event's, or one read from Stripe) as the money state keeps it. */
+function refundRecord(
+  refund: Pick<RefundSnapshot, 'id' | 'amount' | 'status' | 'metadata'>,
+): RefundRecord {
+  return {
+    id: refund.id,
+    amountCents: refund.amount,
+    status: refund.status,
+    ...readRefundMetadata(refund.metadata),
+  };
 }
 
 function isKnownRefundStatus(status: string | null): status is RefundSnapshot['status'] {

@@ -20,6 +20,7 @@ import {
 } from '@codex/database';
 import { chargedCents, grantsAccess, isAccessRevokingRefund } from '../access-policy';
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
+import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import { flag } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import type { MoneyTarget } from './find-money-purchase';
@@ -29,7 +30,29 @@ export interface RefundRecord {
   id: string;
   amountCents: number;
   status: RefundStatus;
+  /** False for a refund issued from the platform with `revokeAccess: false` (its metadata says so). */
+  revokesAccess: boolean;
+  /** The platform's refund request that issued it (its metadata's `refundRequestId`), if any. */
+  refundRequestId?: string | undefined;
 }
+
+/**
+ * What a Stripe refund's metadata says about it: issued from the platform (`refundRequestId`, a
+ * UUID) and whether it revokes access (`revokeAccess: "false"` keeps it; anything else revokes,
+ * as a Dashboard refund does).
+ */
+export function readRefundMetadata(metadata: Record<string, string> | null | undefined): {
+  revokesAccess: boolean;
+  refundRequestId?: string;
+} {
+  const requestId = metadata?.refundRequestId;
+  return {
+    revokesAccess: metadata?.revokeAccess !== 'false',
+    ...(requestId && UUID.test(requestId) ? { refundRequestId: requestId } : {}),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One dispute as a snapshot shows it, with Stripe's status mapped to ours. */
 export interface DisputeRecord {
@@ -68,8 +91,8 @@ export function disputeStatusOf(stripeStatus: string): DisputeStatus {
  * 1. each refund and dispute is upserted by its Stripe id, its status moved only forward (see
  *    `refundStatusRank`, `disputeStatusRank`), so neither a late snapshot nor a duplicate can undo
  *    a later state, and a failed refund never counts again;
- * 2. the purchase's `amount_refunded_cents`, `refunded_at` and `dispute_status` are derived again
- *    from all its records;
+ * 2. the purchase's `amount_refunded_cents`, `refunded_at`, `refund_keeps_access` and
+ *    `dispute_status` are derived again from all its records;
  * 3. the event is appended to `payment_events`;
  * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail.
@@ -90,6 +113,7 @@ export async function applyMoneyChange(
       pricePaidCents: contentPurchases.pricePaidCents,
       amountTotalCents: contentPurchases.amountTotalCents,
       refundedAt: contentPurchases.refundedAt,
+      refundKeepsAccess: contentPurchases.refundKeepsAccess,
       disputeStatus: contentPurchases.disputeStatus,
       stripePaymentIntentId: contentPurchases.stripePaymentIntentId,
     })
@@ -100,14 +124,33 @@ export async function applyMoneyChange(
   const now = ctx.clock();
 
   if (change.refunds && change.refunds.length > 0) {
+    const moves = sql`${rankOf(refundStatusRank, sql`${stripeRefunds.status}`)} < ${rankOf(refundStatusRank, sql`excluded.status`)}`;
     await tx
       .insert(stripeRefunds)
-      .values(change.refunds.map((refund) => ({ ...refund, purchaseId: purchase.id })))
+      .values(
+        change.refunds.map((refund) => ({
+          id: refund.id,
+          amountCents: refund.amountCents,
+          status: refund.status,
+          revokesAccess: refund.revokesAccess,
+          purchaseId: purchase.id,
+        })),
+      )
       .onConflictDoUpdate({
         target: stripeRefunds.id,
-        set: { status: sql`excluded.status`, updatedAt: now },
-        setWhere: sql`${rankOf(refundStatusRank, sql`${stripeRefunds.status}`)} < ${rankOf(refundStatusRank, sql`excluded.status`)}`,
+        set: {
+          status: sql`CASE WHEN ${moves} THEN excluded.status ELSE ${stripeRefunds.status} END`,
+          // Once any snapshot says the refund revokes, it does: the flag only moves one way.
+          revokesAccess: sql`${stripeRefunds.revokesAccess} OR excluded.revokes_access`,
+          updatedAt: now,
+        },
+        setWhere: sql`${moves} OR (excluded.revokes_access AND NOT ${stripeRefunds.revokesAccess})`,
       });
+    for (const refund of change.refunds) {
+      if (refund.refundRequestId) {
+        await recordIssuedRefund(tx, refund.refundRequestId, purchase.id, refund);
+      }
+    }
   }
   if (change.dispute) {
     await tx
@@ -132,6 +175,7 @@ export async function applyMoneyChange(
   const [totals] = await tx
     .select({
       refundedCents: sql<number>`coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0)::int`,
+      keepsAccess: sql<boolean>`coalesce((SELECT bool_and(NOT ${stripeRefunds.revokesAccess}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), false)`,
       disputeStatuses: sql<
         DisputeStatus[] | null
       >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id})`,
@@ -140,18 +184,22 @@ export async function applyMoneyChange(
     .where(eq(contentPurchases.id, purchase.id));
   const amountRefundedCents = Number(totals?.refundedCents ?? 0);
   const disputeStatus = combineDisputes(totals?.disputeStatuses ?? []);
+  let refundKeepsAccess = totals?.keepsAccess === true;
   let refundedAt = isAccessRevokingRefund(amountRefundedCents, chargedCents(purchase))
     ? (purchase.refundedAt ?? now)
     : null;
 
   let result: FulfillmentResult | undefined;
-  const next = { status: purchase.status, refundedAt, disputeStatus };
-  if (!holdsSlot(purchase) && holdsSlot(next)) {
+  if (
+    !holdsSlot(purchase) &&
+    holdsSlot({ status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus })
+  ) {
     // A refund that had revoked the purchase failed: the buyer paid after all. If they bought the
     // item again meanwhile, only one purchase may hold the slot.
     const settled = await reclaimSlot(ctx, tx, purchase, target);
     if (settled === 'kept_revoked') {
       refundedAt = purchase.refundedAt;
+      refundKeepsAccess = purchase.refundKeepsAccess;
       result = await flag(tx, target.paymentIntentId, purchase.id, 'duplicate_payment', {
         problem: 'a refund failed after the buyer had bought this item again',
       });
@@ -163,24 +211,22 @@ export async function applyMoneyChange(
     .set({
       amountRefundedCents,
       refundedAt,
+      refundKeepsAccess,
       disputeStatus,
       ...(disputeStatus !== purchase.disputeStatus ? { disputeUpdatedAt: now } : {}),
       ...(purchase.stripePaymentIntentId ? {} : { stripePaymentIntentId: target.paymentIntentId }),
     })
     .where(eq(contentPurchases.id, purchase.id));
 
-  if (
-    purchase.status === 'completed' &&
-    !isRevoked(purchase) &&
-    isRevoked({ refundedAt, disputeStatus })
-  ) {
+  const next = { status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus };
+  if (purchase.status === 'completed' && !isRevoked(purchase) && isRevoked(next)) {
     // Revoked for good now (not merely suspended by an open dispute): tell the buyer, once.
     await enqueueAccessRevokedEmail(tx, purchase.id, now);
   }
 
   if (result) return result;
   const before = grantsAccess(purchase);
-  const after = grantsAccess({ status: purchase.status, refundedAt, disputeStatus });
+  const after = grantsAccess(next);
   return {
     status: 'payment_event_recorded',
     purchaseId: purchase.id,
@@ -190,9 +236,16 @@ export async function applyMoneyChange(
   };
 }
 
-/** True when money taken back ends the purchase's access for good: refunded past the policy, or a lost dispute. */
-function isRevoked(row: { refundedAt: Date | null; disputeStatus: DisputeStatus | null }): boolean {
-  return row.refundedAt !== null || row.disputeStatus === 'lost';
+/**
+ * True when money taken back ends the purchase's access for good: refunded past the policy (by
+ * refunds not all issued to keep access), or a lost dispute.
+ */
+function isRevoked(row: {
+  refundedAt: Date | null;
+  refundKeepsAccess: boolean;
+  disputeStatus: DisputeStatus | null;
+}): boolean {
+  return (row.refundedAt !== null && !row.refundKeepsAccess) || row.disputeStatus === 'lost';
 }
 
 /** The purchase's dispute state from all its disputes: any lost wins, then any open, then won. */
@@ -207,11 +260,12 @@ function combineDisputes(statuses: DisputeStatus[]): DisputeStatus | null {
 function holdsSlot(row: {
   status: string;
   refundedAt: Date | null;
+  refundKeepsAccess: boolean;
   disputeStatus: DisputeStatus | null;
 }): boolean {
   return (
     (row.status === 'pending' || row.status === 'completed') &&
-    row.refundedAt === null &&
+    (row.refundedAt === null || row.refundKeepsAccess) &&
     row.disputeStatus !== 'lost'
   );
 }

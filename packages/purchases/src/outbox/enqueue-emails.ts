@@ -34,7 +34,7 @@ export async function enqueueConfirmationEmail(
       sql`SELECT contact.purchase_id FROM purchase_contacts contact
           JOIN content_purchases purchase ON purchase.id = contact.purchase_id
           WHERE contact.purchase_id = ${purchaseId} AND purchase.status = 'completed'
-            AND purchase.refunded_at IS NULL
+            AND (purchase.refunded_at IS NULL OR purchase.refund_keeps_access)
             AND (purchase.dispute_status IS NULL OR purchase.dispute_status <> 'lost')`,
       now,
     ),

@@ -7,6 +7,8 @@ export type Payment = 'card' | 'delayed_succeeds' | 'delayed_fails';
 /** One thing the seller (or the card network) does at Stripe after the sale. */
 export type MoneyAction =
   | { kind: 'refund'; percent: number; status: 'pending' | 'succeeded' }
+  /** A refund issued from the platform (the refund API), keeping or revoking access. */
+  | { kind: 'platform_refund'; percent: number; revokeAccess: boolean }
   | { kind: 'refund_update'; which: number; status: 'succeeded' | 'failed' | 'canceled' }
   | { kind: 'dispute_open' }
   | {
@@ -49,22 +51,48 @@ const moneyAction: fc.Arbitrary<MoneyAction> = fc.oneof(
   }),
 );
 
-/** Histories of one purchase: a payment, up to 6 actions after it, delivery lags, order and duplicates. */
-export const stripeHistory: fc.Arbitrary<StripeHistory> = fc.record({
-  payment: fc.constantFrom<Payment>('card', 'card', 'delayed_succeeds', 'delayed_fails'),
-  actions: fc.array(moneyAction, { maxLength: 6 }),
-  delivery: fc.array(fc.record({ lag: fc.nat({ max: 3 }), order: fc.nat({ max: 1_000 }) }), {
-    minLength: 1,
-    maxLength: 24,
-  }),
-  duplicates: fc.array(fc.nat({ max: 40 }), { maxLength: 4 }),
+const platformRefund: fc.Arbitrary<MoneyAction> = fc.record({
+  kind: fc.constant('platform_refund' as const),
+  percent: fc.constantFrom(100, 60, 40),
+  revokeAccess: fc.boolean(),
 });
+
+/** Histories of one purchase: a payment, up to 6 actions after it, delivery lags, order and duplicates. */
+export const stripeHistory: fc.Arbitrary<StripeHistory> = historyOf(moneyAction);
+
+/**
+ * {@link stripeHistory} with refunds issued from the platform among the actions (about half),
+ * for {@link performHistory} given `issuePlatformRefund`.
+ */
+export const platformRefundHistory: fc.Arbitrary<StripeHistory> = historyOf(
+  fc.oneof({ arbitrary: moneyAction, weight: 1 }, { arbitrary: platformRefund, weight: 1 }),
+);
+
+function historyOf(action: fc.Arbitrary<MoneyAction>): fc.Arbitrary<StripeHistory> {
+  return fc.record({
+    payment: fc.constantFrom<Payment>('card', 'card', 'delayed_succeeds', 'delayed_fails'),
+    actions: fc.array(action, { maxLength: 6 }),
+    delivery: fc.array(fc.record({ lag: fc.nat({ max: 3 }), order: fc.nat({ max: 1_000 }) }), {
+      minLength: 1,
+      maxLength: 24,
+    }),
+    duplicates: fc.array(fc.nat({ max: 40 }), { maxLength: 4 }),
+  });
+}
+
+/**
+ * Issues a refund from the platform (the service under test, through the real Stripe client);
+ * resolves false when the platform refused it (nothing was asked of Stripe, or Stripe refused).
+ */
+export type IssuePlatformRefund = (amountCents: number, revokeAccess: boolean) => Promise<boolean>;
 
 /** What Stripe's final state implies for the purchase. */
 export interface ExpectedOutcome {
   paid: boolean;
   refundedCents: number;
   disputeStatus: 'open' | 'won' | 'lost' | null;
+  /** Refunded in full by refunds of which at least one revokes access. */
+  refundEndsAccess: boolean;
   hasAccess: boolean;
 }
 
@@ -72,6 +100,8 @@ export interface ExpectedOutcome {
 export interface PerformedHistory {
   /** Event ids in the order they were delivered, duplicates included. */
   delivered: string[];
+  /** The refunds Stripe holds for the payment, by whichever means they were made. */
+  refundIds: string[];
   expected: ExpectedOutcome;
 }
 
@@ -89,6 +119,7 @@ export async function performHistory(
   priceCents: number,
   history: StripeHistory,
   deliver: (event: StripeStubEvent) => Promise<void>,
+  issuePlatformRefund?: IssuePlatformRefund,
 ): Promise<PerformedHistory> {
   const emitted: Array<{ due: number; order: number; index: number; event: StripeStubEvent }> = [];
   const delivered: string[] = [];
@@ -100,16 +131,21 @@ export async function performHistory(
     }
   };
   const flushed = new Set<number>();
-  const flush = async (step: number) => {
-    const due = emitted
-      .filter((item) => item.due <= step && !flushed.has(item.index))
+  const deliverInOrder = async (items: typeof emitted) => {
+    const ordered = items
+      .filter((item) => !flushed.has(item.index))
       .sort((a, b) => a.order - b.order || a.index - b.index);
-    for (const item of due) {
+    for (const item of ordered) {
       flushed.add(item.index);
       await deliver(item.event);
       delivered.push(item.event.id);
     }
   };
+  /** Delivers every event due by `step`. */
+  const flush = (step: number) => deliverInOrder(emitted.filter((item) => item.due <= step));
+  /** Delivers the checkout's events now, whatever their lag. */
+  const flushCheckoutEvents = () =>
+    deliverInOrder(emitted.filter((item) => item.event.type.startsWith('checkout.session.')));
   emit(
     0,
     stub.payCheckoutSession(sessionId, { method: history.payment === 'card' ? 'card' : 'delayed' }),
@@ -130,27 +166,50 @@ export async function performHistory(
   const paymentIntentId = stub.getSession(sessionId)?.payment_intent;
   if (!paymentIntentId) throw new Error('performHistory: the paid session has no payment intent');
 
-  const refunds: Array<{ id: string; amount: number; status: string }> = [];
+  const refunds: Array<{ id: string; amount: number; status: string; revokesAccess: boolean }> = [];
+  const refundAmount = (percent: number) => {
+    const counted = refunds
+      .filter((refund) => COUNTED.has(refund.status))
+      .reduce((sum, refund) => sum + refund.amount, 0);
+    return Math.min(priceCents - counted, Math.max(1, Math.round((priceCents * percent) / 100)));
+  };
   const disputes: Array<{ id: string; status: string }> = [];
   if (paid) {
     for (const action of history.actions) {
       try {
         switch (action.kind) {
           case 'refund': {
-            const counted = refunds
-              .filter((refund) => COUNTED.has(refund.status))
-              .reduce((sum, refund) => sum + refund.amount, 0);
-            const remaining = priceCents - counted;
-            const amount = Math.min(
-              remaining,
-              Math.max(1, Math.round((priceCents * action.percent) / 100)),
-            );
+            const amount = refundAmount(action.percent);
             if (amount <= 0) continue;
             const { refund, events: emitted } = stub.createRefund(paymentIntentId, {
               amount,
               status: action.status,
             });
-            refunds.push({ id: refund.id, amount, status: action.status });
+            refunds.push({ id: refund.id, amount, status: action.status, revokesAccess: true });
+            emit(step, emitted);
+            break;
+          }
+          case 'platform_refund': {
+            if (!issuePlatformRefund) throw new Error('performHistory: no issuePlatformRefund');
+            const amount = refundAmount(action.percent);
+            if (amount <= 0) continue;
+            // Staff refund a sale they see completed: its completion arrives first (the money
+            // events before and after it keep their lag and order).
+            await flushCheckoutEvents();
+            const before = stub.events.length;
+            // The platform may refuse from its own (possibly lagging) view: then nothing happened.
+            if (!(await issuePlatformRefund(amount, action.revokeAccess))) continue;
+            const emitted = stub.events.slice(before);
+            const created = emitted.find((event) => event.type === 'refund.created')?.data.object as
+              | { id?: unknown }
+              | undefined;
+            if (typeof created?.id !== 'string') throw new Error('no refund.created emitted');
+            refunds.push({
+              id: created.id,
+              amount,
+              status: 'succeeded',
+              revokesAccess: action.revokeAccess,
+            });
             emit(step, emitted);
             break;
           }
@@ -194,9 +253,11 @@ export async function performHistory(
     delivered.push(original.event.id);
   }
 
-  const refundedCents = refunds
-    .filter((refund) => COUNTED.has(refund.status))
-    .reduce((sum, refund) => sum + refund.amount, 0);
+  const counted = refunds.filter((refund) => COUNTED.has(refund.status));
+  const refundedCents = counted.reduce((sum, refund) => sum + refund.amount, 0);
+  // Refunded in full ends access unless every counted refund was issued to keep it.
+  const refundEndsAccess =
+    refundedCents >= priceCents && counted.some((refund) => refund.revokesAccess);
   const disputeStatus = disputes.some((dispute) => dispute.status === 'lost')
     ? 'lost'
     : disputes.some((dispute) => !CLOSED.has(dispute.status))
@@ -206,12 +267,13 @@ export async function performHistory(
         : null;
   return {
     delivered,
+    refundIds: refunds.map((refund) => refund.id),
     expected: {
       paid,
       refundedCents,
       disputeStatus,
-      hasAccess:
-        paid && refundedCents < priceCents && (disputeStatus === null || disputeStatus === 'won'),
+      refundEndsAccess,
+      hasAccess: paid && !refundEndsAccess && (disputeStatus === null || disputeStatus === 'won'),
     },
   };
 }

@@ -14,6 +14,7 @@ import { BuyerService } from '../buyer-service';
 import { createStripeClient } from '../create-stripe-client';
 import { FulfillmentService } from '../fulfillment-service';
 import { PurchaseService, type PurchaseServiceConfig } from '../purchase-service';
+import { RefundService } from '../refund-service';
 import { SalesService } from '../sales-service';
 
 /**
@@ -31,8 +32,12 @@ export interface TestWorld {
   buyer(): BuyerService;
   /** The organization sales reads, on SQL over HTTP as the checkout worker runs them. */
   sales(): SalesService;
+  /** Refunds issued by staff, on SQL over HTTP and the stand-in, as the checkout worker runs them. */
+  refunds(): RefundService;
   /** A published item of a new organization, and a new customer to buy it. */
-  newItem(priceCents: number): Promise<{ contentId: string; customerId: string }>;
+  newItem(
+    priceCents: number,
+  ): Promise<{ contentId: string; customerId: string; organizationId: string }>;
   close(): Promise<void>;
 }
 
@@ -69,13 +74,15 @@ export async function createTestWorld(
       }),
     buyer: () => new BuyerService({ db: testDb.db, http: testDb.http }),
     sales: () => new SalesService({ db: testDb.db, http: testDb.http }),
+    refunds: () =>
+      new RefundService({ db: testDb.db, http: testDb.http, stripe: stripe(), logger }),
     async newItem(priceCents) {
       const organization = await createTestOrganization(testDb.db);
       const item = await createTestContent(testDb.db, {
         organizationId: organization.id,
         priceCents,
       });
-      return { contentId: item.id, customerId: createTestUser() };
+      return { contentId: item.id, customerId: createTestUser(), organizationId: organization.id };
     },
     close: async () => {
       await Promise.all([testDb.close(), stub.close()]);

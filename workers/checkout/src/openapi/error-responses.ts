@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 /** When each code is answered and an example message (the messages the code really sends). */
 const errorDocs: Record<ApiErrorCode, { when: string; message: string }> = {
   VALIDATION_ERROR: {
-    when: 'Malformed JSON, a malformed id, a missing field or unknown fields (a client-sent price or organization is refused, not ignored). The message lists the issues as `path: message`; it never repeats what the client sent.',
+    when: 'Malformed JSON, a malformed id, a missing field or unknown fields (a client-sent price or organization is refused, not ignored), or a refund request without a valid `Idempotency-Key` header. The message lists the issues as `path: message`; it never repeats what the client sent.',
     message: 'contentId: must be a UUID',
   },
   INVALID_CURSOR: {
@@ -20,7 +20,7 @@ const errorDocs: Record<ApiErrorCode, { when: string; message: string }> = {
     message: 'Your role in this organization does not allow this',
   },
   NOT_FOUND: {
-    when: "No such checkout session for this customer (another customer's session is answered the same way, so ids cannot be probed).",
+    when: "No such checkout session or purchase for this customer (another customer's is answered the same way, so ids cannot be probed); on staff routes, no role in the organization, or a purchase that is not the organization's.",
     message: 'Checkout session not found',
   },
   CONTENT_NOT_FOUND: {
@@ -30,6 +30,24 @@ const errorDocs: Record<ApiErrorCode, { when: string; message: string }> = {
   ALREADY_PURCHASED: {
     when: 'The customer owns it (including under an open dispute), or a payment for it is already under way at Stripe. After a full refund or a lost dispute the customer may buy again.',
     message: 'This content has already been purchased',
+  },
+  PURCHASE_NOT_COMPLETED: {
+    when: 'A refund of a purchase that is pending or failed: there is no payment to give back.',
+    message: 'Only a completed purchase can be refunded',
+  },
+  PURCHASE_DISPUTED: {
+    when: "A refund of a purchase whose charge is disputed (open) or lost its dispute: the card network holds the money. A won dispute's purchase can be refunded.",
+    message:
+      "The purchase's charge is disputed, or lost its dispute: the bank holds its money, it cannot be refunded",
+  },
+  REFUND_EXCEEDS_REMAINING: {
+    when: 'A refund of more than what is left to refund (the charged amount less refunds pending or succeeded), or of a purchase with nothing left; also when Stripe says so (a Dashboard refund got there first), in which case the same key answers the same refusal again.',
+    message: 'At most 400 (minor units) is left to refund on this purchase',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    when: 'The `Idempotency-Key` was already used in this organization for a refund request with other fields (another purchase, amount, reason, note or `revokeAccess`). Use a new key for a new request.',
+    message:
+      'This Idempotency-Key was already used for a different refund request in this organization',
   },
   PAYLOAD_TOO_LARGE: {
     when: 'The request body is over 8 KiB.',

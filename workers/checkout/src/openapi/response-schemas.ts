@@ -64,7 +64,7 @@ export const accessAnswerSchema = z
   .object({
     hasAccess: z.boolean().openapi({
       description:
-        'True only for a completed purchase not refunded past the policy, with no open or lost dispute.',
+        'True only for a completed purchase whose refunds have not ended access (none in full, or only refunds issued to keep it), with no open or lost dispute.',
     }),
   })
   .openapi('AccessAnswer');
@@ -93,11 +93,13 @@ export const buyerPurchaseSchema = z
     }),
     status: z.enum(buyerPurchaseStatuses).openapi({
       description:
-        '`pending`: not paid yet. `completed`: paid, playable. `partially_refunded`: part refunded, still playable. `refunded`: refunded past the policy, not playable. `disputed`: a chargeback is open or was lost, not playable (a won dispute shows the state underneath). `failed`: the payment failed or the checkout expired.',
+        '`pending`: not paid yet. `completed`: paid, playable. `partially_refunded`: part refunded, still playable. `refunded`: refunded in full, not playable (unless every refund was issued from the platform with `revokeAccess: false`). `disputed`: a chargeback is open or was lost, not playable (a won dispute shows the state underneath). `failed`: the payment failed or the checkout expired.',
     }),
     createdAt: isoInstant('When the checkout started.'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),
-    refundedAt: isoInstant('When refunds revoked access.').nullable(),
+    refundedAt: isoInstant(
+      'When refunds reached the amount charged (access ends then, unless kept).',
+    ).nullable(),
   })
   .openapi('BuyerPurchase');
 
@@ -167,7 +169,9 @@ export const saleSchema = z
     }),
     createdAt: isoInstant('When the checkout started (the order and the date filters).'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),
-    refundedAt: isoInstant('When refunds revoked access.').nullable(),
+    refundedAt: isoInstant(
+      'When refunds reached the amount charged (access ends then, unless kept).',
+    ).nullable(),
   })
   .openapi('Sale');
 
@@ -211,3 +215,34 @@ export const salesSummarySchema = z
     }),
   })
   .openapi('SalesSummary');
+
+/** 202 of `POST /api/organizations/{orgId}/purchases/{purchaseId}/refunds`. */
+export const refundIssuedSchema = z
+  .object({
+    refundId: z
+      .string()
+      .openapi({ description: "Stripe's refund id.", example: 're_3PxYz0A1b2C3d4E5' }),
+    purchaseId,
+    amountCents: z.number().int().openapi({
+      description: 'What the refund gives back, in minor units of `currency`.',
+      example: 1500,
+    }),
+    currency: z.string().openapi({ description: 'ISO 4217, lower case.', example: 'usd' }),
+    status: z.string().openapi({
+      description:
+        "Stripe's refund status when it was created (`pending`, `succeeded`, `requires_action`, ...). It moves on at Stripe; the sale's status follows through the webhooks.",
+      example: 'succeeded',
+    }),
+    revokeAccess: z.boolean().openapi({
+      description:
+        'As requested: true, a refund that completes a full refund ends access; false, the buyer keeps access.',
+    }),
+    replayed: z.boolean().openapi({
+      description:
+        'True when this repeats the answer to an earlier request with the same `Idempotency-Key` (no new refund was made).',
+    }),
+  })
+  .openapi('RefundIssued', {
+    description:
+      'The refund Stripe accepted. Access changes when its webhooks arrive, exactly as for a refund made in the Stripe Dashboard.',
+  });

@@ -1,0 +1,262 @@
+import type { ErrorBody } from '@codex/security';
+import {
+  createTestContent,
+  createTestOrganization,
+  createTestUser,
+} from '@codex/test-utils/factories';
+import { describe, expect, it } from 'vitest';
+import {
+  authorizationFor,
+  callWorker,
+  stripeRequests,
+  testEnv,
+  withTestDatabase,
+} from './test-support';
+
+// Refunds issued by an organization's staff through the worker: who may (the orgs claim, one
+// policy), the Idempotency-Key, the answers and the errors. What the service records and how access
+// follows the webhooks is proven in @codex/purchases (src/refunds/, the money-model property test).
+
+const PRICE = 1_500;
+const STAFF = 'auth0|staff-refunds';
+
+/** A purchase of a new organization's item, paid at the Stripe stand-in and confirmed by the success page. */
+async function paidPurchase() {
+  const item = await withTestDatabase(async (db) => {
+    const organization = await createTestOrganization(db);
+    return createTestContent(db, { organizationId: organization.id, priceCents: PRICE });
+  });
+  const customerId = createTestUser();
+  const started = await callWorker('/api/checkout', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
+    body: JSON.stringify({ contentId: item.id }),
+  });
+  const { data } = (await started.json()) as { data: { sessionId: string; purchaseId: string } };
+  const paid = await fetch(
+    new URL('/__stub/actions/pay-checkout-session', testEnv.STRIPE_API_BASE),
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sessionId: data.sessionId }),
+    },
+  );
+  expect(paid.status).toBe(200);
+  const confirmed = await callWorker(`/api/checkout/sessions/${data.sessionId}`, {
+    headers: await authorizationFor(customerId),
+  });
+  expect(((await confirmed.json()) as { data: { status: string } }).data.status).toBe('completed');
+  return {
+    organizationId: item.organizationId,
+    purchaseId: data.purchaseId,
+    sessionId: data.sessionId,
+    customerId,
+    contentId: item.id,
+  };
+}
+
+async function refund(
+  purchase: { organizationId: string; purchaseId: string },
+  options: {
+    orgs?: unknown;
+    key?: string | null;
+    body?: unknown;
+    contentType?: string;
+  } = {},
+) {
+  const orgs = options.orgs ?? { [purchase.organizationId]: 'owner' };
+  const key = options.key === undefined ? crypto.randomUUID() : options.key;
+  return callWorker(
+    `/api/organizations/${purchase.organizationId}/purchases/${purchase.purchaseId}/refunds`,
+    {
+      method: 'POST',
+      headers: {
+        'Content-Type': options.contentType ?? 'application/json',
+        ...(key === null ? {} : { 'Idempotency-Key': key }),
+        ...(await authorizationFor(STAFF, { orgs })),
+      },
+      body: JSON.stringify(options.body ?? { amountCents: 100, reason: 'requested_by_customer' }),
+    },
+  );
+}
+
+async function errorOf(response: Response) {
+  return { status: response.status, code: ((await response.json()) as ErrorBody).error.code };
+}
+
+type Issued = {
+  data: {
+    refundId: string;
+    purchaseId: string;
+    amountCents: number;
+    currency: string;
+    status: string;
+    revokeAccess: boolean;
+    replayed: boolean;
+  };
+};
+
+/** Refunds Stripe created for the purchase (replayed answers to a repeated key not counted). */
+async function stripeRefundsOf(purchaseId: string) {
+  const requests = await stripeRequests('/v1/refunds', { 'metadata[purchaseId]': purchaseId });
+  return requests.filter((request) => !request.replayed);
+}
+
+describe('who may refund an organization’s purchase', () => {
+  it('owner and admin refund; member is 403; no role, another organization’s role and a malformed claim are 404; nothing reaches Stripe for them', async () => {
+    const purchase = await paidPurchase();
+    const other = await paidPurchase();
+
+    for (const role of ['owner', 'admin']) {
+      const response = await refund(purchase, { orgs: { [purchase.organizationId]: role } });
+      expect(response.status, role).toBe(202);
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+    }
+    expect(
+      await errorOf(await refund(purchase, { orgs: { [purchase.organizationId]: 'member' } })),
+    ).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    for (const orgs of [
+      {},
+      { [other.organizationId]: 'owner' },
+      'owner',
+      [purchase.organizationId],
+    ]) {
+      expect(await errorOf(await refund(purchase, { orgs })), JSON.stringify(orgs)).toEqual({
+        status: 404,
+        code: 'NOT_FOUND',
+      });
+    }
+    // The organization's owner, naming another organization's purchase under its own id: 404.
+    const crossed = await callWorker(
+      `/api/organizations/${purchase.organizationId}/purchases/${other.purchaseId}/refunds`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Idempotency-Key': crypto.randomUUID(),
+          ...(await authorizationFor(STAFF, { orgs: { [purchase.organizationId]: 'owner' } })),
+        },
+        body: JSON.stringify({ reason: 'requested_by_customer' }),
+      },
+    );
+    expect(await errorOf(crossed)).toEqual({ status: 404, code: 'NOT_FOUND' });
+
+    expect(await stripeRefundsOf(purchase.purchaseId)).toHaveLength(2);
+    expect(await stripeRefundsOf(other.purchaseId)).toHaveLength(0);
+  });
+
+  it('without a token is 401', async () => {
+    const purchase = await paidPurchase();
+    const response = await callWorker(
+      `/api/organizations/${purchase.organizationId}/purchases/${purchase.purchaseId}/refunds`,
+      { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' },
+    );
+    expect(await errorOf(response)).toEqual({ status: 401, code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('POST /api/organizations/:orgId/purchases/:purchaseId/refunds', () => {
+  it('answers 202 with Stripe’s refund; the request names the organization and revokeAccess, the note stays with us', async () => {
+    const purchase = await paidPurchase();
+    const response = await refund(purchase, {
+      body: { reason: 'requested_by_customer', note: 'asked by e-mail' },
+    });
+
+    expect(response.status).toBe(202);
+    const { data } = (await response.json()) as Issued;
+    expect(data).toMatchObject({
+      purchaseId: purchase.purchaseId,
+      amountCents: PRICE,
+      currency: 'usd',
+      status: 'succeeded',
+      revokeAccess: true,
+      replayed: false,
+    });
+    expect(data.refundId).toMatch(/^re_/);
+    const [sent] = await stripeRefundsOf(purchase.purchaseId);
+    expect(sent?.form).toMatchObject({
+      reason: 'requested_by_customer',
+      'metadata[organizationId]': purchase.organizationId,
+      'metadata[revokeAccess]': 'true',
+    });
+    expect(JSON.stringify(sent?.form)).not.toContain('asked by e-mail');
+  });
+
+  it('a double-submitted request (one key, at once and again later) makes one Stripe refund and answers it each time', async () => {
+    const purchase = await paidPurchase();
+    const key = crypto.randomUUID();
+    const body = { amountCents: 500, reason: 'duplicate', revokeAccess: false };
+
+    const answers = await Promise.all([
+      refund(purchase, { key, body }),
+      refund(purchase, { key, body }),
+    ]);
+    const later = await refund(purchase, { key, body });
+
+    const issued = await Promise.all(
+      [...answers, later].map(async (r) => (await r.json()) as Issued),
+    );
+    expect([...answers, later].map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(new Set(issued.map((answer) => answer.data.refundId)).size).toBe(1);
+    expect(issued[2]?.data.replayed).toBe(true);
+    expect(await stripeRefundsOf(purchase.purchaseId)).toHaveLength(1);
+
+    const reused = await refund(purchase, { key, body: { ...body, amountCents: 501 } });
+    expect(await errorOf(reused)).toEqual({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('refuses a missing or malformed Idempotency-Key, a bad body and a non-JSON body, before Stripe', async () => {
+    const purchase = await paidPurchase();
+    for (const key of [null, '', 'has space', 'k'.repeat(256)]) {
+      const response = await refund(purchase, { key });
+      const body = (await response.json()) as ErrorBody;
+      expect(response.status, String(key)).toBe(400);
+      expect(body.error.code).toBe('VALIDATION_ERROR');
+      expect(body.error.message).toContain('idempotency-key');
+    }
+    for (const body of [
+      {},
+      { reason: 'because' },
+      { reason: 'other', amountCents: 0 },
+      { reason: 'other', customerId: 'x' },
+    ]) {
+      expect(await errorOf(await refund(purchase, { body })), JSON.stringify(body)).toEqual({
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      });
+    }
+    expect(await errorOf(await refund(purchase, { contentType: 'text/plain' }))).toEqual({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
+    expect(await stripeRefundsOf(purchase.purchaseId)).toHaveLength(0);
+  });
+
+  it('refuses more than is left, then a purchase not completed, with 409 codes', async () => {
+    const purchase = await paidPurchase();
+    const tooMuch = await refund(purchase, { body: { reason: 'other', amountCents: PRICE + 1 } });
+    expect(await errorOf(tooMuch)).toEqual({ status: 409, code: 'REFUND_EXCEEDS_REMAINING' });
+
+    const item = await withTestDatabase(async (db) => {
+      const organization = await createTestOrganization(db);
+      return createTestContent(db, { organizationId: organization.id, priceCents: PRICE });
+    });
+    const started = await callWorker('/api/checkout', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(await authorizationFor(createTestUser())),
+      },
+      body: JSON.stringify({ contentId: item.id }),
+    });
+    const { data } = (await started.json()) as { data: { purchaseId: string } };
+    const pending = await refund({
+      organizationId: item.organizationId,
+      purchaseId: data.purchaseId,
+    });
+    expect(await errorOf(pending)).toEqual({ status: 409, code: 'PURCHASE_NOT_COMPLETED' });
+  });
+});
