@@ -8,6 +8,9 @@ export const demoIds = {
   draftContent: 'c0de0000-0000-4000-8000-000000000004',
 } as const;
 
+/** The demo organization's name, as seeded. */
+export const demoOrganizationName = 'Codex Demo Studio';
+
 /** The published demo items, as the demo web app's catalogue lists them. */
 export const demoCatalogue = [
   {
@@ -33,7 +36,7 @@ export const demoCatalogue = [
 export async function seedDemoData(db: Database): Promise<void> {
   await db
     .insert(organizations)
-    .values({ id: demoIds.organization, name: 'Codex Demo Studio' })
+    .values({ id: demoIds.organization, name: demoOrganizationName })
     .onConflictDoNothing();
   await db
     .insert(content)

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
 import { createTestDatabase, type TestDatabase } from '@codex/test-utils';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { demoIds } from './demo-data';
 import { chromiumArgs, findChromium } from './find-chromium';
 import { type DevEnvironment, startDevEnvironment } from './start-dev-environment';
@@ -12,9 +12,10 @@ import { repositoryRoot } from './start-local-stack';
 import { freePorts, startOnFreePorts } from './start-on-free-ports';
 
 // The whole paid purchase as a buyer and a seller see it, in a real headless Chromium: the demo
-// web app (through CORS, with the buyer's token), the local Stripe's checkout page and dashboard,
-// both workers in wrangler dev, webhooks delivered and retried by the local Stripe. Everything is
-// what `pnpm dev` starts (startDevEnvironment), on free ports and a fresh database.
+// web app (through CORS, with the buyer's token; its /sales page with the staff's), the local
+// Stripe's checkout page and dashboard, both workers in wrangler dev, webhooks delivered and
+// retried by the local Stripe. Everything is what `pnpm dev` starts (startDevEnvironment), on free
+// ports and a fresh database.
 const JWT_SECRET = 'browser-buyer-token-secret-0123456789abcdef';
 const SCREENSHOTS = join(repositoryRoot, 'tools/local-stack/.artifacts/browser');
 const WAIT_MS = 20_000;
@@ -74,6 +75,65 @@ async function playerShows(access: 'locked' | 'unlocked'): Promise<void> {
   await page.waitForSelector(`[data-testid="player"][data-access="${access}"]`, {
     timeout: WAIT_MS,
   });
+}
+
+/** Buys the paid item by card from the catalogue; resolves, player unlocked, with the session id. */
+async function buyByCard(): Promise<string> {
+  const { webApp, stripe } = running();
+  await page.goto(webApp.url);
+  await paidCard().getByTestId('buy').click();
+  await page.waitForURL(`${stripe?.url}/c/pay/**`);
+  await page.getByRole('button', { name: /by card/ }).click();
+  await page.waitForURL(`${webApp.url}/content/${demoIds.paidContent}?purchase=success**`);
+  await playerShows('unlocked');
+  const sessionId = new URL(page.url()).searchParams.get('session_id');
+  expect(sessionId).toMatch(/^cs_test_/);
+  return String(sessionId);
+}
+
+/** Opens /sales: the one completed sale (the others refunded or failed) and its row. */
+async function completedSale() {
+  const { webApp } = running();
+  await page.goto(`${webApp.url}/sales`);
+  const completed = page.locator('[data-testid="sale"][data-status="completed"]');
+  await completed.first().waitFor({ timeout: WAIT_MS });
+  expect(await completed.count()).toBe(1);
+  const purchaseId = String(await completed.getAttribute('data-purchase-id'));
+  return { purchaseId, row: saleRow(purchaseId) };
+}
+
+function saleRow(purchaseId: string) {
+  return page.locator(`[data-testid="sale"][data-purchase-id="${purchaseId}"]`);
+}
+
+/** Waits for the row's refund answer, expects it accepted, and resolves with the refund id. */
+async function refundAccepted(row: ReturnType<typeof saleRow>): Promise<string> {
+  const result = row.locator(
+    '[data-testid="refund-result"]:is([data-outcome="accepted"], [data-outcome="error"])',
+  );
+  await result.waitFor({ timeout: WAIT_MS });
+  expect(await result.getAttribute('data-outcome'), String(await result.textContent())).toBe(
+    'accepted',
+  );
+  const refundId = String(await result.getAttribute('data-refund-id'));
+  expect(refundId).toMatch(/^re_/);
+  return refundId;
+}
+
+/** Waits until /sales shows the sale with `status` (the page reads the list again by itself). */
+async function saleShows(purchaseId: string, status: string): Promise<void> {
+  await page.waitForSelector(
+    `[data-testid="sale"][data-purchase-id="${purchaseId}"][data-status="${status}"]`,
+    { timeout: WAIT_MS },
+  );
+}
+
+/** The refunds the local Stripe holds for a checkout session's payment. */
+function refundsAtStripe(sessionId: string) {
+  const payment = running()
+    .stripe?.stub.listPayments()
+    .find((each) => each.session.id === sessionId);
+  return payment?.refunds ?? [];
 }
 
 // Outside CI a machine without Chromium skips; in CI the missing browser fails beforeAll.
@@ -211,6 +271,95 @@ describe.skipIf(!executablePath && !isCi)(
       await page.getByTestId('cancelled-notice').waitFor();
       await playerShows('locked');
       await screenshot('checkout-cancelled');
+    });
+
+    it('refunds from Codex as staff on /sales: once however often pressed, ending access or keeping it', async () => {
+      const { webApp, stripe } = running();
+      // The Idempotency-Key of each refund request the page sends.
+      const refundPosts: string[] = [];
+      const onRequest = (request: Request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/refunds')) {
+          refundPosts.push(request.headers()['idempotency-key'] ?? '');
+        }
+      };
+      page.on('request', onRequest);
+      onTestFinished(() => {
+        page.off('request', onRequest);
+      });
+
+      // In full, access ended, the Refund button pressed twice: one request, one Stripe refund.
+      const firstSession = await buyByCard();
+      const first = await completedSale();
+      expect(await first.row.getByTestId('refund-amount').inputValue()).toBe('15.00');
+      expect(await first.row.getByTestId('refund-keep-access').isChecked()).toBe(false);
+      await first.row.getByTestId('refund-submit').dblclick();
+      const firstRefundId = await refundAccepted(first.row);
+      await saleShows(first.purchaseId, 'refunded');
+      expect(refundPosts).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+      await page.goto(`${webApp.url}/content/${demoIds.paidContent}`);
+      await playerShows('locked');
+
+      const firstRefunds = refundsAtStripe(firstSession);
+      expect(firstRefunds).toEqual([
+        expect.objectContaining({
+          id: firstRefundId,
+          amount: 1_500,
+          reason: 'requested_by_customer',
+          metadata: expect.objectContaining({
+            purchaseId: first.purchaseId,
+            organizationId: demoIds.organization,
+            revokeAccess: 'true',
+          }),
+        }),
+      ]);
+      await page.goto(`${stripe?.url}/`);
+      const firstPayment = page.locator(`[data-testid="payment"][data-session="${firstSession}"]`);
+      expect(await firstPayment.getByTestId('refund').count()).toBe(1);
+      expect(await firstPayment.getByTestId('refund-origin').textContent()).toBe(
+        'issued from Codex',
+      );
+      expect(await firstPayment.getByTestId('keeps-access').count()).toBe(0);
+
+      // Bought again, refunded in full with "Keep access": the sale is refunded, the player plays.
+      const secondSession = await buyByCard();
+      const second = await completedSale();
+      await second.row.getByTestId('refund-reason').selectOption('other');
+      await second.row.getByTestId('refund-note').fill('Goodwill: the video stuttered');
+      await second.row.getByTestId('refund-keep-access').check();
+      await screenshot('sales-refund-form');
+      await second.row.getByTestId('refund-submit').click();
+      const secondRefundId = await refundAccepted(second.row);
+      await saleShows(second.purchaseId, 'refunded');
+      await screenshot('sales-refunded');
+      expect(refundPosts).toHaveLength(2);
+      expect(refundPosts[1]).not.toBe(refundPosts[0]);
+      await page.goto(`${webApp.url}/content/${demoIds.paidContent}`);
+      await playerShows('unlocked');
+      // Still unlocked after the player's next access check, two seconds later.
+      await page.waitForTimeout(2_500);
+      expect(await page.getByTestId('player').getAttribute('data-access')).toBe('unlocked');
+
+      expect(refundsAtStripe(secondSession)).toEqual([
+        expect.objectContaining({
+          id: secondRefundId,
+          amount: 1_500,
+          // "other" is not a Stripe reason: the refund has none.
+          reason: null,
+          metadata: expect.objectContaining({
+            purchaseId: second.purchaseId,
+            revokeAccess: 'false',
+          }),
+        }),
+      ]);
+      await page.goto(`${stripe?.url}/`);
+      const secondPayment = page.locator(
+        `[data-testid="payment"][data-session="${secondSession}"]`,
+      );
+      expect(await secondPayment.getByTestId('refund-origin').textContent()).toBe(
+        'issued from Codex',
+      );
+      expect(await secondPayment.getByTestId('keeps-access').textContent()).toBe('keeps access');
+      await screenshot('dashboard-refunds-from-codex');
     });
 
     it('delivered every event the endpoint subscribes to, one log line per attempt, each accepted', async () => {

@@ -1,5 +1,5 @@
 import { handledStripeEventTypes } from '@codex/purchases';
-import { demoCatalogue, demoIds } from './demo-data';
+import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { ensureDevVars } from './dev-vars';
 import {
   DEMO_BUYER_EMAIL,
@@ -66,6 +66,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const { checkoutUrl, webhooksUrl } = dev.stack;
 const paid = demoCatalogue[0];
 const auth = `-H "Authorization: Bearer $TOKEN"`;
+const staffAuth = `-H "Authorization: Bearer $STAFF_TOKEN"`;
+const organizationApi = `${checkoutUrl}/api/organizations/${dev.staff.organizationId}`;
 const stripeLines = {
   local: `
  local Stripe      ${dev.stripe?.url}   (no Stripe account needed; the dashboard is this page)
@@ -77,6 +79,8 @@ const stripeLines = {
    3. the success page confirms the purchase and the player unlocks
    4. in the local Stripe dashboard (${dev.stripe?.url}) refund it in full, in part, or with a
       refund that fails; open a dispute and close it won or lost: the player locks and unlocks
+   5. or refund it from Codex, as the organization's staff: ${dev.webApp.url}/sales (tick
+      "Keep access" and the buyer keeps the item); the dashboard marks it "issued from Codex"
  Every webhook delivery attempt prints one [stripe] line below.`,
   account: `
  Stripe            test mode (STRIPE_SECRET_KEY in workers/checkout/.dev.vars)
@@ -120,11 +124,18 @@ ${mailboxLines}
 
 export TOKEN=${dev.token}
 
+ demo staff        ${dev.staff.userId}, owner of ${demoOrganizationName}
+                   (organization ${dev.staff.organizationId}), token valid for 24 hours:
+
+export STAFF_TOKEN=${dev.staff.token}
+
  the same from a terminal:
 curl ${checkoutUrl}/health
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.freeContent}"}'
 curl ${checkoutUrl}/api/purchases/access/${demoIds.freeContent} ${auth}
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.paidContent}"}'
 curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${auth}
+curl ${organizationApi}/sales ${staffAuth}
+curl -X POST ${organizationApi}/purchases/<purchaseId from the sales>/refunds ${staffAuth} -H 'Content-Type: application/json' -H "Idempotency-Key: refund-$(date +%s)" -d '{"reason":"requested_by_customer"}'
 curl ${webhooksUrl}/health
 ──────────────────────────────────────────────────────────────────────────────`);

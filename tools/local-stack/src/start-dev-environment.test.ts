@@ -1,5 +1,12 @@
+import { can, type OrganizationRole } from '@codex/security';
 import { describe, expect, it } from 'vitest';
-import { chooseStripeMode } from './start-dev-environment';
+import { demoIds } from './demo-data';
+import {
+  chooseStripeMode,
+  DEMO_BUYER_EMAIL,
+  DEMO_STAFF_ID,
+  signDemoTokens,
+} from './start-dev-environment';
 
 describe('which Stripe pnpm dev uses', () => {
   it('starts the local Stripe when no key is configured (an empty value counts as none)', () => {
@@ -16,5 +23,51 @@ describe('which Stripe pnpm dev uses', () => {
     expect(
       chooseStripeMode({ stripeApiBase: 'http://127.0.0.1:12111', stripeSecretKey: 'sk_test_1' }),
     ).toBe('external');
+  });
+});
+
+/** The claims of a JWT (not verified: the worker does that; here only what was signed). */
+function claimsOf(token: string): Record<string, unknown> {
+  const [, payload = ''] = token.split('.');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+describe('the tokens pnpm dev hands out', () => {
+  const now = () => Date.UTC(2026, 10, 29, 12, 0, 0);
+  const issuedAt = now() / 1000;
+
+  it('a staff token: the demo organization’s owner, who may read its sales and refund, for 24 hours', async () => {
+    const { staffToken } = await signDemoTokens({
+      secret: 'dev-secret',
+      customerId: 'user_demo',
+      now,
+    });
+    const claims = claimsOf(staffToken);
+    expect(claims).toEqual({
+      sub: DEMO_STAFF_ID,
+      orgs: { [demoIds.organization]: 'owner' },
+      iat: issuedAt,
+      exp: issuedAt + 24 * 60 * 60,
+    });
+    const roles = claims.orgs as Record<string, OrganizationRole>;
+    expect(can(roles[demoIds.organization], 'refund')).toBe(true);
+  });
+
+  it('a buyer token with the demo buyer’s address and no staff role, for 24 hours', async () => {
+    const { buyerToken } = await signDemoTokens({
+      secret: 'dev-secret',
+      customerId: 'user_demo',
+      now,
+    });
+    expect(claimsOf(buyerToken)).toEqual({
+      sub: 'user_demo',
+      email: DEMO_BUYER_EMAIL,
+      iat: issuedAt,
+      exp: issuedAt + 24 * 60 * 60,
+    });
+  });
+
+  it('refuses an empty secret', async () => {
+    await expect(signDemoTokens({ secret: '', customerId: 'user_demo' })).rejects.toThrow(/secret/);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
 import { type ResendStub, startResendStub } from '@codex/test-utils';
-import { demoCatalogue } from './demo-data';
+import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
 import {
   type LocalStripe,
@@ -31,6 +31,10 @@ export const defaultDevPorts = { stripe: 12111, webApp: 3000, mailbox: 12112 } a
 
 /** The demo buyer's address (the token's `email` claim): receipts go to the local mailbox. */
 export const DEMO_BUYER_EMAIL = 'buyer@demo.codex.test';
+/** The demo organization's owner (the staff token's `sub`): the `/sales` page refunds as them. */
+export const DEMO_STAFF_ID = 'demo-creator';
+/** How long the demo tokens `pnpm dev` prints stay valid. */
+const DEMO_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** What the local mailbox accepts as a key (any bearer key) and the sender the workers use. */
 const LOCAL_RESEND_API_KEY = 're_local_mailbox';
 const LOCAL_EMAIL_FROM = 'Codex <receipts@codex.test>';
@@ -70,7 +74,7 @@ export interface StartDevEnvironmentOptions {
   stripeSecretKey?: string | undefined;
   /** `STRIPE_API_BASE` from the environment. */
   stripeApiBase?: string | undefined;
-  /** Signs the demo buyer's token (the checkout worker's `AUTH_JWT_SECRET`). */
+  /** Signs the demo buyer's and staff tokens (the checkout worker's `AUTH_JWT_SECRET`). */
   jwtSecret: string;
   /** The workers' `ENVIRONMENT`; the demo web app refuses to start unless it is `development`. */
   environment: string;
@@ -102,8 +106,47 @@ export interface DevEnvironment {
   customerId: string;
   /** The demo buyer's token, valid 24 hours. */
   token: string;
+  /** The demo organization's owner and their token, valid 24 hours (`orgs: { <id>: "owner" }`). */
+  staff: { userId: string; organizationId: string; token: string };
   /** Stops everything started. Safe to call twice. */
   stop: () => Promise<void>;
+}
+
+/** Options for {@link signDemoTokens}. */
+export interface SignDemoTokensOptions {
+  /** The checkout worker's `AUTH_JWT_SECRET`. */
+  secret: string;
+  /** The demo buyer. */
+  customerId: string;
+  /** Clock in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The two tokens `pnpm dev` hands out, both valid 24 hours: the demo buyer's (`sub` the
+ * customer, `email` {@link DEMO_BUYER_EMAIL}, no staff role) and the demo organization owner's
+ * (`sub` {@link DEMO_STAFF_ID}, `orgs: { <demo organization id>: "owner" }`, so it may read the
+ * organization's sales and refund them).
+ *
+ * @throws Error when the secret is empty or the customer id is not one (see `signBuyerToken`).
+ */
+export async function signDemoTokens(
+  options: SignDemoTokensOptions,
+): Promise<{ buyerToken: string; staffToken: string }> {
+  const common = {
+    secret: options.secret,
+    expiresInSeconds: DEMO_TOKEN_LIFETIME_SECONDS,
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const [buyerToken, staffToken] = await Promise.all([
+    signBuyerToken({ ...common, customerId: options.customerId, email: DEMO_BUYER_EMAIL }),
+    signBuyerToken({
+      ...common,
+      customerId: DEMO_STAFF_ID,
+      orgs: { [demoIds.organization]: 'owner' },
+    }),
+  ]);
+  return { buyerToken, staffToken };
 }
 
 /**
@@ -112,7 +155,9 @@ export interface DevEnvironment {
  * its webhook secret passed as `--var`, so `.dev.vars` is left as it is). Unless the webhook
  * worker has a `RESEND_API_KEY` of its own, the local mailbox (a Resend stand-in writing each
  * message to `mailboxDir`) takes Resend's place the same way. The webhook worker's cron is fired
- * every `cronIntervalMs`. Whatever started is stopped again if a later part fails.
+ * every `cronIntervalMs`. The demo web app gets both tokens of {@link signDemoTokens}: the buyer's
+ * for the shop, the demo organization owner's for its `/sales` page. Whatever started is stopped
+ * again if a later part fails.
  */
 export async function startDevEnvironment(
   options: StartDevEnvironmentOptions,
@@ -177,12 +222,15 @@ export async function startDevEnvironment(
       log,
     });
     stops.push(stack.stop);
-    const token = await signBuyerToken({
+    const { buyerToken: token, staffToken } = await signDemoTokens({
       secret: options.jwtSecret,
       customerId,
-      email: DEMO_BUYER_EMAIL,
-      expiresInSeconds: 24 * 60 * 60,
     });
+    const staff = {
+      userId: DEMO_STAFF_ID,
+      organizationId: demoIds.organization,
+      token: staffToken,
+    };
     const fireCron = async () => {
       const url = new URL('/cdn-cgi/handler/scheduled', stack.webhooksUrl);
       url.searchParams.set('cron', '*/10 * * * *');
@@ -204,6 +252,7 @@ export async function startDevEnvironment(
       apiBaseUrl: stack.checkoutUrl,
       buyerToken: token,
       customerId,
+      staff: { ...staff, organizationName: demoOrganizationName },
       catalogue: [...demoCatalogue],
       stripeDashboardUrl: stripe?.url ?? 'https://dashboard.stripe.com/test/payments',
       environment: options.environment,
@@ -220,6 +269,7 @@ export async function startDevEnvironment(
       webApp,
       customerId,
       token,
+      staff,
       stop,
     };
   } catch (error) {

@@ -17,6 +17,12 @@ const baseOptions: StartDemoWebAppOptions = {
   apiBaseUrl: 'http://127.0.0.1:18787',
   buyerToken: 'header.payload.signature',
   customerId: 'user_demo',
+  staff: {
+    token: 'staff.header.signature',
+    userId: 'demo-creator',
+    organizationId: 'c0de0000-0000-4000-8000-000000000001',
+    organizationName: 'Codex Demo Studio',
+  },
   catalogue: [
     {
       id: CONTENT_ID,
@@ -108,11 +114,13 @@ describe('startDemoWebApp', () => {
     ).rejects.toThrow(/stripeDashboardUrl/);
   });
 
-  it('serves index.html for /, /library and /content/<id>', async () => {
+  it('serves index.html for /, /library, /mailbox, /sales and /content/<id>', async () => {
     const app = await start();
     for (const path of [
       '/',
       '/library',
+      '/mailbox',
+      '/sales',
       `/content/${CONTENT_ID}`,
       `/content/${CONTENT_ID}?purchase=success`,
     ]) {
@@ -133,9 +141,17 @@ describe('startDemoWebApp', () => {
       apiBaseUrl: 'http://127.0.0.1:18787',
       token: baseOptions.buyerToken,
       customerId: 'user_demo',
+      staff: baseOptions.staff,
       catalogue: baseOptions.catalogue,
       stripeDashboardUrl: baseOptions.stripeDashboardUrl,
     });
+  });
+
+  it('leaves staff out of /config.json when there is no staff token', async () => {
+    const app = await start({ staff: undefined });
+    const config = (await (await fetch(`${app.url}/config.json`)).json()) as object;
+    expect(config).not.toHaveProperty('staff');
+    expect(config).toHaveProperty('token', baseOptions.buyerToken);
   });
 
   it('serves /mailbox.json: the mailbox folder’s messages, newest first; empty without a folder', async () => {
@@ -200,6 +216,7 @@ describe('startDemoWebApp', () => {
       '/favicon.ico',
       '/content',
       `/content/${CONTENT_ID}/more`,
+      '/sales/more',
       '/start-demo-web-app.ts',
       '/../package.json',
       '/%2e%2e/package.json',

@@ -6,7 +6,10 @@
  * - `/library`: what the buyer may play now (`GET /api/library`);
  * - `/content/<id>`: Stripe's success and cancel page (purchase status, polled while pending) and a
  *   player that unlocks while the buyer has access (re-checked every 2 s);
- * - `/mailbox`: the e-mails the local mailbox received (`GET /mailbox.json`), newest first.
+ * - `/mailbox`: the e-mails the local mailbox received (`GET /mailbox.json`), newest first;
+ * - `/sales`: the demo organization's sales as its staff sees them (`GET /api/organizations/:orgId/sales`
+ *   with the staff token), each completed one with a refund form
+ *   (`POST /api/organizations/:orgId/purchases/:purchaseId/refunds`).
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -31,6 +34,17 @@ export interface DemoCatalogueItem {
   currency: string;
 }
 
+/** A member of an organization's staff, whose token the `/sales` page uses. */
+export interface DemoStaff {
+  /** A token whose `orgs` claim gives a role in `organizationId` (`owner` or `admin` to refund). */
+  token: string;
+  /** The staff member the token names (its `sub`), shown on the page. */
+  userId: string;
+  organizationId: string;
+  /** The organization's name, shown on the page. */
+  organizationName: string;
+}
+
 /** Options for {@link startDemoWebApp}. */
 export interface StartDemoWebAppOptions {
   /** Port on the loopback addresses; 0 lets the OS choose one. */
@@ -41,6 +55,11 @@ export interface StartDemoWebAppOptions {
   buyerToken: string;
   /** The buyer the token names, shown in the header. */
   customerId: string;
+  /**
+   * A staff token and its organization, handed to every visitor through `/config.json` like the
+   * buyer token, for the `/sales` page. Without it that page says there is none.
+   */
+  staff?: DemoStaff;
   catalogue: DemoCatalogueItem[];
   /** An `http(s)` link shown in the header (a local Stripe stand-in's dashboard), if any. */
   stripeDashboardUrl?: string;
@@ -85,7 +104,11 @@ function isStaticPath(path: string): path is StaticPath {
 
 function isPagePath(path: string): boolean {
   return (
-    path === '/' || path === '/library' || path === '/mailbox' || /^\/content\/[^/]+$/.test(path)
+    path === '/' ||
+    path === '/library' ||
+    path === '/mailbox' ||
+    path === '/sales' ||
+    /^\/content\/[^/]+$/.test(path)
   );
 }
 
@@ -183,21 +206,22 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
- * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox` and `/content/<id>` (the page), `/app.js`,
- * `/style.css`, `/config.json` (the options the page needs, `Cache-Control: no-store`) and
+ * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox`, `/sales` and
+ * `/content/<id>` (the page), `/app.js`, `/style.css`, `/config.json` (the options the page
+ * needs, tokens included, `Cache-Control: no-store`) and
  * `/mailbox.json` (the local mailbox, see {@link readMailbox}); anything
  * else is 404, other methods 405. Requests whose `Host` is not this server's loopback address are
- * refused (403): a DNS-rebinding page could otherwise read the buyer token.
+ * refused (403): a DNS-rebinding page could otherwise read the tokens.
  *
  * Development only: the real web app is a separate deployable, while this server hands a buyer
- * token to any visitor. It therefore rejects unless `environment` is `development`, and also when
+ * token, and the staff token when given one, to any visitor. It therefore rejects unless `environment` is `development`, and also when
  * `apiBaseUrl` or `stripeDashboardUrl` is not an http(s) URL, or the port is taken.
  */
 export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<DemoWebApp> {
   if (options.environment !== 'development') {
     throw new Error(
       `startDemoWebApp: refused in environment "${options.environment}": the demo web app ` +
-        'hands a buyer token to every visitor and runs only in development',
+        'hands its tokens to every visitor and runs only in development',
     );
   }
   const apiOrigin = parseHttpUrl(options.apiBaseUrl, 'apiBaseUrl').origin;
@@ -210,6 +234,7 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
     apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''),
     token: options.buyerToken,
     customerId: options.customerId,
+    ...(options.staff ? { staff: options.staff } : {}),
     catalogue: options.catalogue,
     ...(options.stripeDashboardUrl ? { stripeDashboardUrl: options.stripeDashboardUrl } : {}),
   });

@@ -268,6 +268,38 @@ describe('the local dashboard', () => {
     expect(emitted.length).toBe(before);
   });
 
+  it('marks a refund issued from Codex, and one that keeps access; the Dashboard’s own stay plain', async () => {
+    const paymentIntentId = await paid();
+    await post(`/dashboard/payment_intents/${paymentIntentId}/refunds`, {
+      amount: '2.00',
+      outcome: 'succeeds',
+    });
+    // The metadata the checkout worker's refund endpoint puts on the refunds it creates.
+    const fromCodex = { purchaseId: 'purchase-1', organizationId: 'org-1' };
+    await stripe.refunds.create({
+      payment_intent: paymentIntentId,
+      amount: 300,
+      reason: 'requested_by_customer',
+      metadata: { ...fromCodex, refundRequestId: 'request-<1>', revokeAccess: 'true' },
+    });
+    await stripe.refunds.create({
+      payment_intent: paymentIntentId,
+      amount: 400,
+      metadata: { ...fromCodex, refundRequestId: 'request-2', revokeAccess: 'false' },
+    });
+
+    const text = await (await fetch(`${stub.url}/`)).text();
+    const refunds = [...text.matchAll(/<div [^>]*data-testid="refund"[^>]*>(.*?)<\/div>/g)].map(
+      ([, inner = '']) => inner.replace(/<[^>]+>/g, ''),
+    );
+    expect(refunds).toEqual([
+      'refund $4.00 succeeded · issued from Codex · keeps access',
+      'refund $3.00 succeeded · issued from Codex · requested_by_customer',
+      'refund $2.00 succeeded',
+    ]);
+    expect(text).toContain('title="refund request request-&lt;1&gt;, purchase purchase-1"');
+  });
+
   it('refuses an amount that is not one', async () => {
     const paymentIntentId = await paid();
     const path = `/dashboard/payment_intents/${paymentIntentId}/refunds`;

@@ -1,4 +1,4 @@
-import type { StripeStubPayment } from '@codex/test-utils';
+import type { StripeStubPayment, StripeStubRefund } from '@codex/test-utils';
 import { formatMoney, fractionDigits, type Html, html, page } from './html';
 
 /** What the dashboard shows above the list after an action. */
@@ -10,7 +10,9 @@ export interface DashboardNotice {
 /**
  * The local Stripe dashboard: every Checkout Session newest first, with its payment, refunds and
  * dispute, and the seller's actions that fit its state (refund in full or in part, a refund that
- * fails, open a dispute, close it won or lost, settle a bank debit now).
+ * fails, open a dispute, close it won or lost, settle a bank debit now). A refund the platform
+ * issued (its metadata has a `refundRequestId`) says "issued from Codex", with its reason, and
+ * "keeps access" when its metadata's `revokeAccess` is `"false"`.
  */
 export function renderDashboardPage(
   payments: ReadonlyArray<StripeStubPayment>,
@@ -46,7 +48,8 @@ function renderPayment({
       ? html`<div>refunded ${money(charge.amount_refunded)}</div>`
       : undefined,
     refunds.map(
-      (refund) => html`<div class="muted">refund ${money(refund.amount)} ${refund.status}</div>`,
+      (refund) =>
+        html`<div class="muted" data-testid="refund" data-refund="${refund.id}">refund ${money(refund.amount)} ${refund.status}${renderOrigin(refund)}</div>`,
     ),
     dispute ? html`<div>dispute ${dispute.status}</div>` : undefined,
   ];
@@ -57,6 +60,17 @@ function renderPayment({
 <td>${state}</td>
 <td>${renderActions({ session, paymentIntent, charge, refunds, dispute })}</td>
 </tr>`;
+}
+
+/** Who issued a refund: nothing for the Dashboard's own, the platform's request for Codex's. */
+function renderOrigin({ metadata, reason }: StripeStubRefund): Html | undefined {
+  if (!metadata.refundRequestId) return undefined;
+  const title = `refund request ${metadata.refundRequestId}, purchase ${metadata.purchaseId ?? '?'}`;
+  return html` · <span class="origin" data-testid="refund-origin" title="${title}">issued from Codex</span>${reason ? ` · ${reason}` : undefined}${
+    metadata.revokeAccess === 'false'
+      ? html` · <strong data-testid="keeps-access">keeps access</strong>`
+      : undefined
+  }`;
 }
 
 function renderActions({ session, paymentIntent, charge, dispute }: StripeStubPayment): Html {

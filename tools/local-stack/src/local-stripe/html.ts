@@ -102,4 +102,5 @@ td, th { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e3e8ee; v
 .notice { background: #d7f7c2; padding: 10px 14px; border-radius: 6px; margin-bottom: 16px; }
 .error { background: #ffe7f2; padding: 10px 14px; border-radius: 6px; margin-bottom: 16px; }
 .status { font-weight: 600; }
+.origin { color: #635bff; font-weight: 600; }
 `;
