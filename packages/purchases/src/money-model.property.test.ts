@@ -141,7 +141,8 @@ describe('access follows Stripe’s final state', () => {
       platformRefundHistory,
       fc.constantFrom(1_000, 999),
       ON_SERVER ? fc.boolean() : fc.constant(false),
-      fc.constantFrom(1, 2),
+      // A double submit races two requests: on a server only, as the deliveries above.
+      ON_SERVER ? fc.constantFrom(1, 2) : fc.constant(1),
     ],
     { numRuns: NUM_RUNS },
   )(
