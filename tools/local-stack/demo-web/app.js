@@ -24,7 +24,8 @@
 //   [data-testid="cancelled-notice"]
 //   [data-testid="mailbox-message"]   data-subject="<subject>", one per e-mail on /mailbox
 //   [data-testid="player"]            data-access="locked|unlocked" (absent until answered)
-//   [data-testid="sale"]              a row of /sales: data-purchase-id, data-status (the sale's)
+//   [data-testid="sale"]              a row of /sales: data-purchase-id, data-status (the sale's),
+//                                     data-has-access (true|false)
 //   [data-testid="refund-form"]       in a sale's row while it can be refunded, with
 //     [data-testid="refund-amount"] (major units), [data-testid="refund-reason"] (select),
 //     [data-testid="refund-note"], [data-testid="refund-keep-access"] (checkbox),
@@ -526,6 +527,8 @@ function saleRow(sale, answer, report) {
     sale.status.replace('_', ' '),
   );
   const dispute = sale.disputeStatus ? ` · dispute ${sale.disputeStatus}` : '';
+  // Refunded in full with "Keep access": the money went back, the buyer still plays it.
+  const kept = sale.status === 'refunded' && sale.hasAccess ? ' · access kept' : '';
   let result = refundAnswer(answer);
   const onReport = (next) => {
     const line = report(sale, next);
@@ -535,7 +538,12 @@ function saleRow(sale, answer, report) {
   const action = REFUNDABLE_STATUSES.has(sale.status) ? [refundForm(sale, onReport)] : [];
   return el(
     'tr',
-    { 'data-testid': 'sale', 'data-purchase-id': sale.purchaseId, 'data-status': sale.status },
+    {
+      'data-testid': 'sale',
+      'data-purchase-id': sale.purchaseId,
+      'data-status': sale.status,
+      'data-has-access': String(sale.hasAccess),
+    },
     el('td', {}, new Date(sale.createdAt).toLocaleString()),
     el('td', {}, sale.contentTitle, el('div', { class: 'muted' }, sale.customerId)),
     el('td', { class: 'amount' }, money(sale.amountCents)),
@@ -544,7 +552,7 @@ function saleRow(sale, answer, report) {
       { class: 'amount' },
       sale.amountRefundedCents > 0 ? money(sale.amountRefundedCents) : '—',
     ),
-    el('td', {}, status, dispute),
+    el('td', {}, status, dispute, kept),
     el('td', {}, ...action, result),
   );
 }

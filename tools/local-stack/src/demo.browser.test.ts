@@ -330,6 +330,11 @@ describe.skipIf(!executablePath && !isCi)(
       await second.row.getByTestId('refund-submit').click();
       const secondRefundId = await refundAccepted(second.row);
       await saleShows(second.purchaseId, 'refunded');
+      const saleRow = (purchaseId: string) =>
+        page.locator(`[data-testid="sale"][data-purchase-id="${purchaseId}"]`);
+      expect(await saleRow(second.purchaseId).getAttribute('data-has-access')).toBe('true');
+      expect(await saleRow(second.purchaseId).textContent()).toContain('access kept');
+      expect(await saleRow(first.purchaseId).getAttribute('data-has-access')).toBe('false');
       await screenshot('sales-refunded');
       expect(refundPosts).toHaveLength(2);
       expect(refundPosts[1]).not.toBe(refundPosts[0]);

@@ -89,6 +89,7 @@ describe('GET /api/purchases', () => {
       currency: 'usd',
       amountRefundedCents: 0,
       status: 'completed',
+      hasAccess: true,
       createdAt: '2026-01-01T00:00:00.000Z',
       purchasedAt: '2026-01-01T00:00:00.000Z',
       refundedAt: null,

@@ -143,6 +143,7 @@ describe('GET /api/organizations/:orgId/sales', () => {
         amountRefundedCents: 500,
         disputeStatus: 'won',
         status: 'partially_refunded',
+        hasAccess: true,
         customerId: rows[1]?.customerId,
         createdAt: '2026-02-02T00:00:00.000Z',
         purchasedAt: '2026-02-02T00:00:00.000Z',
@@ -285,9 +286,9 @@ describe('GET /api/organizations/:orgId/sales.csv', () => {
     const text = await response.text();
     expect(text).toBe(
       [
-        'purchaseId,contentId,contentTitle,amountCents,currency,amountRefundedCents,disputeStatus,status,customerId,createdAt,purchasedAt,refundedAt',
-        `${rows[1]?.purchaseId},${rows[1]?.contentId},"'=HYPERLINK(""x"")",1500,usd,0,,completed,${rows[1]?.customerId},2026-05-02T00:00:00.000Z,2026-05-02T00:00:00.000Z,`,
-        `${rows[0]?.purchaseId},${rows[0]?.contentId},"Bread, ""the good kind""\nvol. 2",1500,usd,0,,completed,${rows[0]?.customerId},2026-05-01T00:00:00.000Z,2026-05-01T00:00:00.000Z,`,
+        'purchaseId,contentId,contentTitle,amountCents,currency,amountRefundedCents,disputeStatus,status,hasAccess,customerId,createdAt,purchasedAt,refundedAt',
+        `${rows[1]?.purchaseId},${rows[1]?.contentId},"'=HYPERLINK(""x"")",1500,usd,0,,completed,true,${rows[1]?.customerId},2026-05-02T00:00:00.000Z,2026-05-02T00:00:00.000Z,`,
+        `${rows[0]?.purchaseId},${rows[0]?.contentId},"Bread, ""the good kind""\nvol. 2",1500,usd,0,,completed,true,${rows[0]?.customerId},2026-05-01T00:00:00.000Z,2026-05-01T00:00:00.000Z,`,
         '',
       ].join('\r\n'),
     );

@@ -2,7 +2,9 @@ import {
   content,
   contentPurchases,
   eq,
+  grantsAccessPredicate,
   QueryBuilder,
+  sql,
   toDate,
   toNullableDate,
 } from '@codex/database';
@@ -22,6 +24,12 @@ export interface BuyerPurchase {
   /** Refunded so far (pending and succeeded refunds), in the minor unit. */
   amountRefundedCents: number;
   status: BuyerPurchaseStatus;
+  /**
+   * Whether the purchase lets its buyer play the item now: the access check's own rule
+   * (`grantsAccessPredicate`). Follows `status` except for a purchase refunded in full by refunds
+   * issued to keep access (`refunded`, and playable).
+   */
+  hasAccess: boolean;
   /** When the checkout started (the history's order). */
   createdAt: Date;
   /** When the payment completed; null unless it did. */
@@ -45,6 +53,7 @@ export function purchaseListColumns() {
     currency: contentPurchases.currency,
     amountRefundedCents: contentPurchases.amountRefundedCents,
     buyerStatus: buyerStatus().as('buyer_status'),
+    hasAccess: sql<boolean>`${grantsAccessPredicate(contentPurchases)}`.as('has_access'),
     createdAt: contentPurchases.createdAt,
     purchasedAt: contentPurchases.purchasedAt,
     refundedAt: contentPurchases.refundedAt,
@@ -72,6 +81,7 @@ export interface BuyerPurchaseRow extends Record<string, unknown> {
   currency: string;
   amount_refunded_cents: number | string;
   buyer_status: string;
+  has_access: unknown;
   created_at: unknown;
   purchased_at: unknown;
   refunded_at: unknown;
@@ -88,6 +98,7 @@ export function toBuyerPurchase(row: BuyerPurchaseRow): BuyerPurchase {
     currency: String(row.currency),
     amountRefundedCents: Number(row.amount_refunded_cents),
     status: toBuyerPurchaseStatus(row.buyer_status),
+    hasAccess: row.has_access === true || row.has_access === 't',
     createdAt: toDate(row.created_at),
     purchasedAt: toNullableDate(row.purchased_at),
     refundedAt: toNullableDate(row.refunded_at),

@@ -172,6 +172,10 @@ describe('issuing a refund from the platform', () => {
     expect(row).toMatchObject({ amountRefundedCents: PRICE, refundKeepsAccess: true });
     expect(row?.refundedAt).not.toBeNull();
     expect(await hasAccess(purchase)).toBe(true);
+    // The buyer's history says the money went back, and that the item still plays.
+    expect(
+      await world().buyer().getPurchase(purchase.customerId, purchase.purchaseId),
+    ).toMatchObject({ status: 'refunded', hasAccess: true });
     const library = await world().buyer().listLibrary(purchase.customerId);
     expect(library.items.map((item) => item.contentId)).toContain(purchase.contentId);
     expect(

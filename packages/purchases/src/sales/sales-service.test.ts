@@ -115,6 +115,7 @@ describe('listSales', () => {
       amountRefundedCents: 0,
       disputeStatus: null,
       status: 'completed',
+      hasAccess: true,
       customerId: newer?.customerId,
       createdAt: at('2026-03-02T10:00:00Z'),
       purchasedAt: at('2026-03-02T10:00:00Z'),

@@ -95,6 +95,10 @@ export const buyerPurchaseSchema = z
       description:
         '`pending`: not paid yet. `completed`: paid, playable. `partially_refunded`: part refunded, still playable. `refunded`: refunded in full, not playable (unless every refund was issued from the platform with `revokeAccess: false`). `disputed`: a chargeback is open or was lost, not playable (a won dispute shows the state underneath). `failed`: the payment failed or the checkout expired.',
     }),
+    hasAccess: z.boolean().openapi({
+      description:
+        "Whether the buyer may play the item now, by the access check's rule: as `status` says, except that a purchase refunded in full by refunds issued with `revokeAccess: false` is `refunded` and playable.",
+    }),
     createdAt: isoInstant('When the checkout started.'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),
     refundedAt: isoInstant(
@@ -166,6 +170,10 @@ export const saleSchema = z
     customerId: z.string().openapi({
       description: "The buyer's customer id (the identity provider's subject). Never an e-mail.",
       example: 'auth0|64b7f0c2e1',
+    }),
+    hasAccess: z.boolean().openapi({
+      description:
+        "Whether the buyer may play the item now, by the access check's rule: as `status` says, except that a sale refunded in full by refunds issued with `revokeAccess: false` is `refunded` and playable.",
     }),
     createdAt: isoInstant('When the checkout started (the order and the date filters).'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),

@@ -102,7 +102,7 @@ export const exportSalesRoute = createRoute({
         'text/csv': {
           schema: z.string().openapi({
             example:
-              'purchaseId,contentId,contentTitle,amountCents,currency,amountRefundedCents,disputeStatus,status,customerId,createdAt,purchasedAt,refundedAt\r\n',
+              'purchaseId,contentId,contentTitle,amountCents,currency,amountRefundedCents,disputeStatus,status,hasAccess,customerId,createdAt,purchasedAt,refundedAt\r\n',
           }),
         },
       },

@@ -10,6 +10,7 @@ const COLUMNS = [
   'amountRefundedCents',
   'disputeStatus',
   'status',
+  'hasAccess',
   'customerId',
   'createdAt',
   'purchasedAt',
@@ -24,7 +25,7 @@ export const SALES_CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One field: text that could start a formula is defused; quoted when it holds `"`, `,`, CR or LF. */
-function csvField(value: string | number | Date | null, isText: boolean): string {
+function csvField(value: string | number | boolean | Date | null, isText: boolean): string {
   if (value === null) return '';
   if (value instanceof Date) return value.toISOString();
   let text = String(value);
