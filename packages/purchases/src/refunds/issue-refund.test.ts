@@ -407,6 +407,33 @@ describe('issuing a refund from the platform', () => {
     expect(await hasAccess(purchase)).toBe(true);
   });
 
+  it('a refund whose snapshots disagree on revokeAccess revokes, in either order', async () => {
+    for (const order of [
+      ['keeps', 'revokes'],
+      ['revokes', 'keeps'],
+    ] as const) {
+      const purchase = await paidPurchase();
+      const before = world().stub.events.length;
+      await world()
+        .refunds()
+        .issueRefund(requestFor(purchase, { revokeAccess: false }));
+      const created = eventsSince(before).find((event) => event.type === 'refund.created');
+      if (!created) throw new Error('no refund.created');
+      // The same refund's snapshot with its metadata edited in the Dashboard (`revokeAccess` gone).
+      const snapshot = (id: string, metadata: Record<string, string>) =>
+        ({
+          ...created,
+          id,
+          type: 'refund.updated',
+          data: { object: { ...(created.data.object as object), metadata } },
+        }) as StripeStubEvent;
+      const keeps = created;
+      const revokes = snapshot(`evt_edited_${crypto.randomUUID().replaceAll('-', '')}`, {});
+      await deliverAll(order.map((which) => (which === 'keeps' ? keeps : revokes)));
+      expect(await hasAccess(purchase), order.join(' then ')).toBe(false);
+    }
+  });
+
   it('refunds a purchase whose dispute was won', async () => {
     const purchase = await paidPurchase();
     const { dispute, events } = world().stub.openDispute(purchase.paymentIntentId);
