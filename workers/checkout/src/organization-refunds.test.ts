@@ -1,3 +1,4 @@
+import type { IssuedRefundAnswer } from '@codex/purchases';
 import type { ErrorBody } from '@codex/security';
 import {
   createTestContent,
@@ -84,17 +85,8 @@ async function errorOf(response: Response) {
   return { status: response.status, code: ((await response.json()) as ErrorBody).error.code };
 }
 
-type Issued = {
-  data: {
-    refundId: string;
-    purchaseId: string;
-    amountCents: number;
-    currency: string;
-    status: string;
-    revokeAccess: boolean;
-    replayed: boolean;
-  };
-};
+/** The 202 body, as JSON carries the service's answer. */
+type Issued = { data: IssuedRefundAnswer };
 
 /** Refunds Stripe created for the purchase (replayed answers to a repeated key not counted). */
 async function stripeRefundsOf(purchaseId: string) {

@@ -18,6 +18,7 @@ import {
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
+import { uuidSchema } from '@codex/validation';
 import { chargedCents, grantsAccess, isAccessRevokingRefund } from '../access-policy';
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
@@ -48,11 +49,9 @@ export function readRefundMetadata(metadata: Record<string, string> | null | und
   const requestId = metadata?.refundRequestId;
   return {
     revokesAccess: metadata?.revokeAccess !== 'false',
-    ...(requestId && UUID.test(requestId) ? { refundRequestId: requestId } : {}),
+    ...(requestId && uuidSchema.safeParse(requestId).success ? { refundRequestId: requestId } : {}),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One dispute as a snapshot shows it, with Stripe's status mapped to ours. */
 export interface DisputeRecord {

@@ -123,15 +123,7 @@ describe('issuing a refund from the platform', () => {
     // The note stays with us.
     expect(JSON.stringify(call?.form)).not.toContain('support');
 
-    const [audit] = await world()
-      .db.select()
-      .from(paymentEvents)
-      .where(
-        and(
-          eq(paymentEvents.purchaseId, purchase.purchaseId),
-          eq(paymentEvents.kind, 'refund_issued'),
-        ),
-      );
+    const [audit] = await issuedAuditsOf(purchase.purchaseId);
     expect(audit).toMatchObject({
       stripeObjectId: answer.refundId,
       stripeEventId: null,
@@ -140,10 +132,7 @@ describe('issuing a refund from the platform', () => {
       reason: 'requested_by_customer',
       note: 'Buyer wrote to support',
     });
-    const [stored] = await world()
-      .db.select()
-      .from(refundRequests)
-      .where(eq(refundRequests.purchaseId, purchase.purchaseId));
+    const [stored] = await requestsOf(purchase.purchaseId);
     expect(audit?.createdAt).toEqual(stored?.createdAt);
     expect(stored).toMatchObject({ status: 'issued', stripeRefundId: answer.refundId });
 
@@ -224,10 +213,7 @@ describe('issuing a refund from the platform', () => {
       apiBase: world().stub.url,
     }).refunds.list({ payment_intent: purchase.paymentIntentId });
     expect(refunds.data).toHaveLength(1);
-    const stored = await world()
-      .db.select()
-      .from(refundRequests)
-      .where(eq(refundRequests.purchaseId, purchase.purchaseId));
+    const stored = await requestsOf(purchase.purchaseId);
     expect(stored).toHaveLength(1);
   });
 
@@ -330,10 +316,7 @@ describe('issuing a refund from the platform', () => {
     const callsBefore = refundCalls().length;
     expect(await codeOf(world().refunds().issueRefund(request))).toBe('REFUND_EXCEEDS_REMAINING');
     expect(refundCalls()).toHaveLength(callsBefore);
-    const [stored] = await world()
-      .db.select()
-      .from(refundRequests)
-      .where(eq(refundRequests.purchaseId, purchase.purchaseId));
+    const [stored] = await requestsOf(purchase.purchaseId);
     expect(stored).toMatchObject({ status: 'refused', refusalCode: 'REFUND_EXCEEDS_REMAINING' });
   });
 
@@ -346,10 +329,7 @@ describe('issuing a refund from the platform', () => {
     });
     expect(await codeOf(world().refunds().issueRefund(request))).toBe('PAYMENT_PROVIDER_ERROR');
     remove();
-    const [waiting] = await world()
-      .db.select()
-      .from(refundRequests)
-      .where(eq(refundRequests.purchaseId, purchase.purchaseId));
+    const [waiting] = await requestsOf(purchase.purchaseId);
     expect(waiting?.status).toBe('requested');
 
     const answer = await world().refunds().issueRefund(request);
@@ -392,15 +372,7 @@ describe('issuing a refund from the platform', () => {
       .from(refundRequests)
       .where(eq(refundRequests.id, request.id));
     expect(stored).toMatchObject({ status: 'issued', stripeRefundId: refund.id });
-    const audits = await world()
-      .db.select()
-      .from(paymentEvents)
-      .where(
-        and(
-          eq(paymentEvents.purchaseId, purchase.purchaseId),
-          eq(paymentEvents.kind, 'refund_issued'),
-        ),
-      );
+    const audits = await issuedAuditsOf(purchase.purchaseId);
     expect(audits).toMatchObject([
       { actorId: STAFF, reason: 'fraudulent', stripeObjectId: refund.id },
     ]);
@@ -449,6 +421,19 @@ describe('issuing a refund from the platform', () => {
     expect(answer.status).toBe('succeeded');
   });
 });
+
+/** The purchase's refund requests. */
+function requestsOf(purchaseId: string) {
+  return world().db.select().from(refundRequests).where(eq(refundRequests.purchaseId, purchaseId));
+}
+
+/** The purchase's `refund_issued` lines in the payment events (who, when, why). */
+function issuedAuditsOf(purchaseId: string) {
+  return world()
+    .db.select()
+    .from(paymentEvents)
+    .where(and(eq(paymentEvents.purchaseId, purchaseId), eq(paymentEvents.kind, 'refund_issued')));
+}
 
 async function countRequests(): Promise<number> {
   const [row] = await world().db.select({ count: sql<number>`count(*)::int` }).from(refundRequests);

@@ -1,12 +1,15 @@
 import {
+  contentPurchases,
   type Queryable,
   queryRows,
   type RefundReason,
   type RefundRequestStatus,
+  type SQL,
   sql,
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
+import { amountCharged } from '../amount-charged';
 import { PurchaseError, type PurchaseErrorCode } from '../purchase-error';
 import { recordIssuedRefundStatement } from './record-issued-refund';
 
@@ -280,22 +283,43 @@ function isSameRequest(stored: StoredRequest, input: RefundRequestInput): boolea
   );
 }
 
+/** The request columns both statements return, aliased as {@link RequestRow} names them. */
+const REQUEST_COLUMNS = [
+  ['id', 'request_id'],
+  ['purchase_id', 'request_purchase_id'],
+  ['amount_cents', 'request_amount_cents'],
+  ['reason', 'request_reason'],
+  ['note', 'request_note'],
+  ['revoke_access', 'request_revoke_access'],
+  ['status', 'request_status'],
+  ['stripe_refund_id', 'request_refund_id'],
+  ['refunded_cents', 'request_refunded_cents'],
+  ['stripe_refund_status', 'request_refund_status'],
+  ['refusal_code', 'request_refusal_code'],
+] as const;
+
+/** {@link REQUEST_COLUMNS} as a select list, each column prefixed (`r.`, or nothing). */
+function requestColumns(prefix: string): SQL {
+  // Constants of this module, not input.
+  return sql.raw(
+    REQUEST_COLUMNS.map(([column, alias]) => `${prefix}${column} AS ${alias}`).join(', '),
+  );
+}
+
 /** One statement: the organization's purchase (if it is one) and the request with this key (if any). */
 async function readPurchaseAndRequest(hot: Queryable, input: RefundRequestInput): Promise<Found> {
+  const purchases = contentPurchases;
   const [row] = await queryRows<PurchaseRow & RequestRow & Record<string, unknown>>(
     hot,
     sql`
-      SELECT p.id AS purchase_id, p.status, p.currency, p.stripe_payment_intent_id AS payment_intent_id,
-             coalesce(p.amount_total_cents, p.price_paid_cents) AS charged_cents,
-             p.amount_refunded_cents AS refunded_cents, p.dispute_status,
-             r.id AS request_id, r.purchase_id AS request_purchase_id,
-             r.amount_cents AS request_amount_cents, r.reason AS request_reason, r.note AS request_note,
-             r.revoke_access AS request_revoke_access, r.status AS request_status,
-             r.stripe_refund_id AS request_refund_id, r.refunded_cents AS request_refunded_cents,
-             r.stripe_refund_status AS request_refund_status, r.refusal_code AS request_refusal_code
+      SELECT ${purchases.id} AS purchase_id, ${purchases.status} AS status,
+             ${purchases.currency} AS currency, ${purchases.stripePaymentIntentId} AS payment_intent_id,
+             ${amountCharged()} AS charged_cents, ${purchases.amountRefundedCents} AS refunded_cents,
+             ${purchases.disputeStatus} AS dispute_status, ${requestColumns('r.')}
       FROM (SELECT 1) AS one
-      LEFT JOIN content_purchases p
-        ON p.id = ${input.purchaseId}::uuid AND p.organization_id = ${input.organizationId}::uuid
+      LEFT JOIN ${purchases}
+        ON ${purchases.id} = ${input.purchaseId}::uuid
+       AND ${purchases.organizationId} = ${input.organizationId}::uuid
       LEFT JOIN refund_requests r
         ON r.organization_id = ${input.organizationId}::uuid AND r.idempotency_key = ${input.idempotencyKey}`,
   );
@@ -316,11 +340,7 @@ async function insertRequest(
               ${input.requestedBy}, ${input.amountCents ?? null}::int, ${input.reason},
               ${input.note ?? null}::text, ${input.revokeAccess})
       ON CONFLICT (organization_id, idempotency_key) DO NOTHING
-      RETURNING id AS request_id, purchase_id AS request_purchase_id,
-                amount_cents AS request_amount_cents, reason AS request_reason, note AS request_note,
-                revoke_access AS request_revoke_access, status AS request_status,
-                stripe_refund_id AS request_refund_id, refunded_cents AS request_refunded_cents,
-                stripe_refund_status AS request_refund_status, refusal_code AS request_refusal_code`,
+      RETURNING ${requestColumns('')}`,
   );
   return row ? toStoredRequest(row) : undefined;
 }

@@ -10,6 +10,12 @@ const EXAMPLE_PURCHASE_ID = '3f0e9d1c-7a4b-4c2e-9f61-0b8d2a5e7c19';
 const EXAMPLE_CONTENT_ID = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 const EXAMPLE_SESSION_ID = 'cs_test_a1B2c3D4e5F6';
 
+/** A purchase row's `hasAccess` (the buyer's history and the sales list alike). */
+const hasAccess = z.boolean().openapi({
+  description:
+    "Whether the buyer may play the item now, by the access check's rule: as `status` says, except that a purchase refunded in full by refunds issued with `revokeAccess: false` is `refunded` and playable.",
+});
+
 const purchaseId = z
   .uuid()
   .openapi({ description: 'The purchase this answer is about.', example: EXAMPLE_PURCHASE_ID });
@@ -95,10 +101,7 @@ export const buyerPurchaseSchema = z
       description:
         '`pending`: not paid yet. `completed`: paid, playable. `partially_refunded`: part refunded, still playable. `refunded`: refunded in full, not playable (unless every refund was issued from the platform with `revokeAccess: false`). `disputed`: a chargeback is open or was lost, not playable (a won dispute shows the state underneath). `failed`: the payment failed or the checkout expired.',
     }),
-    hasAccess: z.boolean().openapi({
-      description:
-        "Whether the buyer may play the item now, by the access check's rule: as `status` says, except that a purchase refunded in full by refunds issued with `revokeAccess: false` is `refunded` and playable.",
-    }),
+    hasAccess,
     createdAt: isoInstant('When the checkout started.'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),
     refundedAt: isoInstant(
@@ -171,10 +174,7 @@ export const saleSchema = z
       description: "The buyer's customer id (the identity provider's subject). Never an e-mail.",
       example: 'auth0|64b7f0c2e1',
     }),
-    hasAccess: z.boolean().openapi({
-      description:
-        "Whether the buyer may play the item now, by the access check's rule: as `status` says, except that a sale refunded in full by refunds issued with `revokeAccess: false` is `refunded` and playable.",
-    }),
+    hasAccess,
     createdAt: isoInstant('When the checkout started (the order and the date filters).'),
     purchasedAt: isoInstant('When the payment completed.').nullable(),
     refundedAt: isoInstant(
