@@ -1,6 +1,6 @@
+import { apiErrorStatus } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
-import { apiErrorStatus } from './api-error-status';
 
 describe('ApiError', () => {
   it('takes its status from the code table', () => {

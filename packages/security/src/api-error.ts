@@ -1,4 +1,4 @@
-import { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from './api-error-status';
+import { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from '@codex/validation';
 
 /** Options for {@link ApiError}. */
 export interface ApiErrorOptions {

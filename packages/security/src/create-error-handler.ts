@@ -1,8 +1,8 @@
 import type { ObservabilityClient } from '@codex/observability';
+import type { ApiErrorCode } from '@codex/validation';
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './api-error';
-import type { ApiErrorCode } from './api-error-status';
 import { errorResponse, readRequestId } from './error-response';
 
 /** Options for {@link createErrorHandler}. */

@@ -1,6 +1,6 @@
+import type { ApiErrorCode } from '@codex/validation';
+import { apiErrorStatus } from '@codex/validation';
 import type { Context } from 'hono';
-import type { ApiErrorCode } from './api-error-status';
-import { apiErrorStatus } from './api-error-status';
 
 /** The body of every error response. */
 export interface ErrorBody {

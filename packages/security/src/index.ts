@@ -1,5 +1,5 @@
+export { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from '@codex/validation';
 export { ApiError, type ApiErrorOptions } from './api-error';
-export { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from './api-error-status';
 export { type BuyerAuthOptions, buyerAuth, MAX_TOKEN_ORGANIZATIONS } from './buyer-auth';
 export { clientIp } from './client-ip';
 export { type CorsForWebAppOptions, corsForWebApp } from './cors-for-web-app';

@@ -1,4 +1,15 @@
 export {
+  type ApiErrorCode,
+  type ApiErrorDefinition,
+  type ApiErrorStatus,
+  apiErrorCodes,
+  apiErrorStatus,
+  apiErrors,
+  type DomainErrorCode,
+  domainErrorCodes,
+  renderApiErrorTable,
+} from './api-errors';
+export {
   type AccessManyBody,
   accessManyBodySchema,
   DEFAULT_PAGE_LIMIT,

@@ -1,0 +1,160 @@
+/** One error code of the API: its HTTP status, when it is answered, and an example message. */
+export interface ApiErrorDefinition {
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
+  /** When the code is answered, for the OpenAPI document and the READMEs. */
+  when: string;
+  /** A message the code really sends (the OpenAPI document's example). */
+  message: string;
+  /** True for a refusal the purchases package raises itself (a `PurchaseError`). */
+  domain?: true;
+}
+
+/**
+ * THE table of error codes: every error response of every worker carries one of these codes with
+ * its status here (`@codex/security` answers them, `onError` maps them), the purchases package
+ * raises the `domain` ones as `PurchaseError`, and the OpenAPI document and the error tables of
+ * the READMEs are generated from it (`pnpm --filter @codex/checkout-worker openapi`; a test fails
+ * when they are not current). Add a code here and nowhere else.
+ */
+export const apiErrors = {
+  VALIDATION_ERROR: {
+    status: 400,
+    when: 'Malformed JSON, a malformed id, a missing field or unknown fields (a client-sent price or organization is refused, not ignored), or a refund request without a valid `Idempotency-Key` header. The message lists the issues as `path: message`; it never repeats what the client sent.',
+    message: 'contentId: must be a UUID',
+  },
+  INVALID_CURSOR: {
+    status: 400,
+    when: "A `cursor` this list did not issue (tampered, truncated, or another list's). Start again without a cursor.",
+    message: 'This page link is not valid; start again from the first page',
+    domain: true,
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    when: 'Token missing, malformed, expired, not yet valid, wrongly signed, without `exp`, or with a bad `sub` (one message for all). Sent with `WWW-Authenticate: Bearer`.',
+    message: 'Missing or invalid credentials',
+  },
+  FORBIDDEN: {
+    status: 403,
+    when: "Staff routes (`/api/organizations/{orgId}/...`): the token's role in this organization does not allow the action (a `member` asking for an owner or admin action). No role at all in the organization is a 404, like an unknown id.",
+    message: 'Your role in this organization does not allow this',
+  },
+  NOT_FOUND: {
+    status: 404,
+    when: "No such route; no such checkout session or purchase for this customer (another customer's is answered the same way, so ids cannot be probed); on staff routes, no role in the organization (as for one that does not exist), or a purchase that is not the organization's.",
+    message: 'Checkout session not found',
+    domain: true,
+  },
+  CONTENT_NOT_FOUND: {
+    status: 404,
+    when: 'The content is missing, a draft or archived.',
+    message: 'Content not found',
+    domain: true,
+  },
+  ALREADY_PURCHASED: {
+    status: 409,
+    when: 'The customer owns it (including under an open dispute), or a payment for it is already under way at Stripe. After a full refund or a lost dispute the customer may buy again.',
+    message: 'This content has already been purchased',
+    domain: true,
+  },
+  PURCHASE_NOT_COMPLETED: {
+    status: 409,
+    when: 'A refund of a purchase that is pending or failed: there is no payment to give back.',
+    message: 'Only a completed purchase can be refunded',
+    domain: true,
+  },
+  PURCHASE_DISPUTED: {
+    status: 409,
+    when: "A refund of a purchase whose charge is disputed (open) or lost its dispute: the card network holds the money. A won dispute's purchase can be refunded.",
+    message:
+      "The purchase's charge is disputed, or lost its dispute: the bank holds its money, it cannot be refunded",
+    domain: true,
+  },
+  REFUND_EXCEEDS_REMAINING: {
+    status: 409,
+    when: 'A refund of more than what is left to refund (the charged amount less refunds pending or succeeded), or of a purchase with nothing left; also when Stripe says so (a Dashboard refund got there first), in which case the same key answers the same refusal again.',
+    message: 'At most 400 (minor units) is left to refund on this purchase',
+    domain: true,
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    when: 'The request body is over 8 KiB.',
+    message: 'Request body must not exceed 8192 bytes',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    when: 'The body is not `application/json` (a `charset` other than `utf-8` counts as not).',
+    message: 'Content-Type must be application/json',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    when: 'The `Idempotency-Key` was already used in this organization for a refund request with other fields (another purchase, amount, reason, note or `revokeAccess`). Use a new key for a new request.',
+    message:
+      'This Idempotency-Key was already used for a different refund request in this organization',
+    domain: true,
+  },
+  RATE_LIMITED: {
+    status: 429,
+    when: 'More than 10 checkouts a minute for one customer; `Retry-After` says when to retry.',
+    message: 'Too many requests',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    when: 'Anything unexpected, including a missing or malformed binding; never echoes internals (the cause is logged, redacted).',
+    message: 'Internal server error',
+  },
+  PAYMENT_PROVIDER_ERROR: {
+    status: 502,
+    when: 'Stripe failed or timed out: a checkout being created for it is marked failed; a refund request waits, to be retried with the same `Idempotency-Key`.',
+    message: 'The payment provider is unavailable',
+    domain: true,
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    when: 'A dependency is temporarily unavailable.',
+    message: 'Service unavailable',
+  },
+  PAYMENT_PROVIDER_NOT_CONFIGURED: {
+    status: 503,
+    when: 'Paid content while no `STRIPE_SECRET_KEY` is set (local runs); nothing is written. The message says only that payments are not available.',
+    message: 'Payments are not available right now',
+    domain: true,
+  },
+} as const satisfies Record<string, ApiErrorDefinition>;
+
+/** The closed set of error codes an API response can carry. */
+export type ApiErrorCode = keyof typeof apiErrors;
+
+/** The HTTP statuses the codes are answered with. */
+export type ApiErrorStatus = (typeof apiErrors)[ApiErrorCode]['status'];
+
+/** The codes the purchases package raises itself (`domain: true`). */
+export type DomainErrorCode = {
+  [C in ApiErrorCode]: (typeof apiErrors)[C] extends { domain: true } ? C : never;
+}[ApiErrorCode];
+
+/** Every code of {@link apiErrors}, in the table's order (by status). */
+export const apiErrorCodes = Object.keys(apiErrors) as ApiErrorCode[];
+
+/** The `domain` codes, in the table's order. */
+export const domainErrorCodes = apiErrorCodes.filter(
+  (code): code is DomainErrorCode => 'domain' in apiErrors[code],
+);
+
+/** The status of each code, as a plain table (`{ VALIDATION_ERROR: 400, … }`). */
+export const apiErrorStatus = Object.fromEntries(
+  apiErrorCodes.map((code) => [code, apiErrors[code].status]),
+) as { readonly [C in ApiErrorCode]: (typeof apiErrors)[C]['status'] };
+
+/**
+ * The error table of a README, in Markdown: `| status | code | when |`, one row per code of
+ * `codes` (default all) in the table's order. (No text holds a pipe or a line break: a test says so.)
+ */
+export function renderApiErrorTable(codes: readonly ApiErrorCode[] = apiErrorCodes): string {
+  const rows = apiErrorCodes
+    .filter((code) => codes.includes(code))
+    .map((code) => {
+      const { status, when } = apiErrors[code];
+      return `| ${status} | \`${code}\` | ${when} |`;
+    });
+  return ['| status | code | when |', '|---|---|---|', ...rows].join('\n');
+}
