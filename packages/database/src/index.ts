@@ -41,5 +41,6 @@ export {
   PostgresErrorCode,
   type PostgresErrorDetails,
 } from './errors';
+export * from './purchase-rules';
 export { type Queryable, queryRows, toDate, toNullableDate } from './query-rows';
 export * from './schema';

@@ -1,6 +1,5 @@
 import type { Database, HttpDatabase, Queryable } from '@codex/database';
 import type { BuyerPurchase } from './buyer/buyer-purchase';
-import { checkAccessMany } from './buyer/check-access-many';
 import { getPurchase } from './buyer/get-purchase';
 import { type LibraryItem, listLibrary } from './buyer/list-library';
 import { listPurchases } from './buyer/list-purchases';
@@ -15,10 +14,10 @@ export interface BuyerServiceDependencies {
 }
 
 /**
- * What a signed-in buyer reads about their own purchases: the history, one purchase, the library
- * and a batch access check. Every method is one statement, one round trip (one HTTP request on
+ * What a signed-in buyer reads about their own purchases: the history, one purchase and the
+ * library (the access checks are `AccessService`'s). Every method is one statement, one round trip (one HTTP request on
  * `http`), reads only the given customer's rows, and answers with plain objects (dates as `Date`).
- * Separate from `PurchaseService` because reads need nothing but the database: no Stripe client,
+ * Separate from `CheckoutService` because reads need nothing but the database: no Stripe client,
  * logger or checkout configuration to build per request.
  */
 export class BuyerService {
@@ -48,13 +47,5 @@ export class BuyerService {
    */
   listLibrary(customerId: string, options: PageOptions = {}): Promise<Page<LibraryItem>> {
     return listLibrary(this.#hot, customerId, options);
-  }
-
-  /** `{ [contentId]: hasAccess }` for every id asked (duplicates collapsed), in one query. */
-  checkAccessMany(
-    customerId: string,
-    contentIds: readonly string[],
-  ): Promise<Record<string, boolean>> {
-    return checkAccessMany(this.#hot, customerId, contentIds);
   }
 }

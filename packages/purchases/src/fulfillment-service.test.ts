@@ -19,10 +19,11 @@ import {
 } from '@codex/test-utils';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from './create-stripe-client';
+import { hasAccess } from './access/has-access';
+import { CheckoutService } from './checkout-service';
 import { CONFIRMATION_MIN_INTERVAL_MS } from './fulfillment/confirm-checkout-session';
 import { FulfillmentService } from './fulfillment-service';
-import { PurchaseService } from './purchase-service';
+import { testStripeClient } from './testing/test-stripe-client';
 
 let testDb: TestDatabase;
 let stub: StripeStub;
@@ -42,8 +43,7 @@ afterAll(async () => {
 const logger = new ObservabilityClient('purchases-test', 'test', {
   write: (line) => logLines.push(line),
 });
-const stripe = () =>
-  createStripeClient({ secretKey: 'sk_test_fulfillment_0123', apiBase: stub.url });
+const stripe = () => testStripeClient(stub.url, { secretKey: 'sk_test_fulfillment_0123' });
 const fulfillment = (now?: () => Date) =>
   new FulfillmentService({
     db: testDb.db,
@@ -52,7 +52,7 @@ const fulfillment = (now?: () => Date) =>
     ...(now ? { clock: now } : {}),
   });
 const purchases = () =>
-  new PurchaseService({
+  new CheckoutService({
     db: testDb.db,
     stripe: stripe(),
     logger,
@@ -126,7 +126,7 @@ describe('handleStripeEvent: checkout.session.completed', () => {
     const row = await purchaseRow(checkout.purchaseId);
     expect(row).toMatchObject({ status: 'completed', stripePaymentIntentId: 'pi_complete_1' });
     expect(row?.purchasedAt).toBeInstanceOf(Date);
-    expect(await purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
+    expect(await hasAccess(testDb.db, checkout.customerId, checkout.contentId)).toBe(true);
   });
 
   it('processes the same event delivered 20 times in parallel exactly once', async () => {
@@ -228,7 +228,7 @@ describe('handleStripeEvent: payments that do not match', () => {
 
     expect(outcome).toMatchObject({ result: { status: 'flagged', kind } });
     expect((await purchaseRow(checkout.purchaseId))?.status).toBe('pending');
-    expect(await purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(false);
+    expect(await hasAccess(testDb.db, checkout.customerId, checkout.contentId)).toBe(false);
     const anomalies = await testDb.db
       .select()
       .from(fulfillmentAnomalies)
@@ -381,7 +381,7 @@ describe('confirmCheckoutSession (success page)', () => {
       purchaseId: checkout.purchaseId,
       contentId: checkout.contentId,
     });
-    expect(await purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
+    expect(await hasAccess(testDb.db, checkout.customerId, checkout.contentId)).toBe(true);
     // The webhook that follows changes nothing.
     const late = await fulfillment().handleStripeEvent(
       eventOf('checkout.session.completed', sessionAfter(checkout.sessionId, {})),

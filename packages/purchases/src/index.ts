@@ -1,15 +1,21 @@
-export {
-  grantsAccess,
-  isAccessRevokingRefund,
-  REFUND_FRACTION_THAT_REVOKES_ACCESS,
-} from './access-policy';
+export { AccessService, type AccessServiceDependencies } from './access-service';
 export type { BuyerPurchase } from './buyer/buyer-purchase';
-export { type BuyerPurchaseStatus, buyerPurchaseStatuses } from './buyer/buyer-status';
 export type { LibraryItem } from './buyer/list-library';
 export type { Page } from './buyer/page-cursor';
 export type { PageOptions } from './buyer/page-options';
 export { BuyerService, type BuyerServiceDependencies } from './buyer-service';
-export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
+export type {
+  CheckoutServiceConfig,
+  CheckoutServiceDependencies,
+} from './checkout/checkout-context';
+export {
+  type CheckoutBuyer,
+  type CheckoutSessionParamsOptions,
+  checkoutSessionIdempotencyKey,
+  checkoutSessionParams,
+} from './checkout/checkout-session-params';
+export type { CheckoutOptions, CheckoutResult } from './checkout/create-checkout-session';
+export { CheckoutService } from './checkout-service';
 export type { CheckoutConfirmation } from './fulfillment/confirm-checkout-session';
 export type { FulfillmentResult, StripeEventOutcome } from './fulfillment/context';
 export type { ReconcileOptions, ReconciliationSummary } from './fulfillment/reconcile';
@@ -31,18 +37,18 @@ export {
 } from './outbox/email-outbox';
 export { findQueueableOutboxMessagesOf } from './outbox/find-queueable-outbox-messages';
 export {
+  type EmailQueue,
+  type EmailQueueMessage,
+  type QueueOutboxMessagesOfOptions,
+  queueOutboxMessagesOf,
+  sendOutboxIds,
+} from './outbox/queue-outbox-messages';
+export {
   isPurchaseError,
   PurchaseError,
   type PurchaseErrorCode,
   purchaseErrorCodes,
 } from './purchase-error';
-export {
-  type CheckoutOptions,
-  type CheckoutResult,
-  PurchaseService,
-  type PurchaseServiceConfig,
-  type PurchaseServiceDependencies,
-} from './purchase-service';
 export { RefundService, type RefundServiceDependencies } from './refund-service';
 export type { IssuedRefundAnswer, RefundRequestInput } from './refunds/issue-refund';
 export { SALES_EXPORT_PAGE_SIZE } from './sales/list-sales';

@@ -28,7 +28,7 @@ const world = useTestWorld({ maxConnections: 20 });
 /** Starts a real checkout for a new item and customer; returns its ids. */
 async function startCheckout(priceCents: number) {
   const { contentId, customerId, organizationId } = await world().newItem(priceCents);
-  const started = await world().purchases().createCheckoutSession(customerId, contentId);
+  const started = await world().checkout().createCheckoutSession(customerId, contentId);
   if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
   return { ...started, customerId, contentId, organizationId, priceCents };
 }
@@ -103,7 +103,7 @@ async function checkHistory(
   expect(row?.status).toBe(expected.paid ? 'completed' : 'failed');
   expect(row?.amountRefundedCents).toBe(expected.refundedCents);
   expect(row?.disputeStatus ?? null).toBe(expected.disputeStatus);
-  expect(await world().purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(
+  expect(await world().access().hasAccess(checkout.customerId, checkout.contentId)).toBe(
     expected.hasAccess,
   );
 
@@ -111,7 +111,7 @@ async function checkHistory(
   // keeping access, chargeback lost); refused while it still holds the customer's slot.
   const slotFree = !expected.paid || expected.refundEndsAccess || expected.disputeStatus === 'lost';
   const again = await world()
-    .purchases()
+    .checkout()
     .createCheckoutSession(checkout.customerId, checkout.contentId)
     .catch((error: unknown) => {
       if (isPurchaseError(error)) return { status: error.code };

@@ -21,7 +21,7 @@ const PRICE = 1_000;
 /** A purchase paid by card at Stripe and completed here; returns its ids and payment intent. */
 async function paidPurchase(item?: { contentId: string; customerId: string }) {
   const { contentId, customerId } = item ?? (await world().newItem(PRICE));
-  const checkout = await world().purchases().createCheckoutSession(customerId, contentId);
+  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
   if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
   for (const event of world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
     await deliver(event);
@@ -86,7 +86,7 @@ describe('a full refund that fails', () => {
         refunded: 0,
         refundedAt: null,
       });
-      expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+      expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(true);
     }
   });
 });
@@ -116,7 +116,7 @@ describe('a 60 % refund that fails, then a full refund', () => {
       const row = await purchaseRow(paid.purchaseId);
       expect({ order, refunded: row.amountRefundedCents }).toEqual({ order, refunded: PRICE });
       expect(row.refundedAt).toBeInstanceOf(Date);
-      expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+      expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
     }
   });
 });
@@ -126,9 +126,9 @@ describe('buying again', () => {
     const paid = await paidPurchase();
     for (const event of world().stub.createRefund(paid.paymentIntentId).events)
       await deliver(event);
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
 
-    const again = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const again = await world().checkout().createCheckoutSession(paid.customerId, paid.contentId);
 
     expect(again.status).toBe('checkout_created');
     const old = await purchaseRow(paid.purchaseId);
@@ -145,12 +145,12 @@ describe('buying again', () => {
     const opened = world().stub.openDispute(paid.paymentIntentId);
     for (const event of opened.events) await deliver(event);
     await expect(
-      world().purchases().createCheckoutSession(paid.customerId, paid.contentId),
+      world().checkout().createCheckoutSession(paid.customerId, paid.contentId),
     ).rejects.toMatchObject({ code: 'ALREADY_PURCHASED' });
 
     for (const event of world().stub.updateDispute(opened.dispute.id, 'lost')) await deliver(event);
 
-    const again = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const again = await world().checkout().createCheckoutSession(paid.customerId, paid.contentId);
     expect(again.status).toBe('checkout_created');
   });
 
@@ -158,12 +158,12 @@ describe('buying again', () => {
     const paid = await paidPurchase();
     const refund = world().stub.createRefund(paid.paymentIntentId, { status: 'pending' });
     for (const event of refund.events) await deliver(event);
-    const newer = await world().purchases().createCheckoutSession(paid.customerId, paid.contentId);
+    const newer = await world().checkout().createCheckoutSession(paid.customerId, paid.contentId);
     if (newer.status !== 'checkout_created') throw new Error(`unexpected ${newer.status}`);
 
     for (const event of world().stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
 
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(true);
     expect((await purchaseRow(newer.purchaseId)).status).toBe('failed');
     expect((await purchaseRow(paid.purchaseId)).refundedAt).toBeNull();
   });
@@ -176,7 +176,7 @@ describe('buying again', () => {
 
     for (const event of world().stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
 
-    expect(await world().purchases().hasAccess(first.customerId, first.contentId)).toBe(true);
+    expect(await world().access().hasAccess(first.customerId, first.contentId)).toBe(true);
     const anomalies = await world()
       .db.select()
       .from(fulfillmentAnomalies)
@@ -223,6 +223,6 @@ describe('a database failure in the middle of a delivery', () => {
     const outcomes = await Promise.all([deliver(refundCreated), deliver(refundCreated)]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['duplicate', 'processed']);
     expect((await purchaseRow(paid.purchaseId)).amountRefundedCents).toBe(PRICE);
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
   });
 });

@@ -17,12 +17,14 @@ import {
 } from '@codex/test-utils';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessService } from './access-service';
 import { BuyerService } from './buyer-service';
-import { createStripeClient } from './create-stripe-client';
+import type { CheckoutServiceConfig } from './checkout/checkout-context';
+import { CheckoutService } from './checkout-service';
 import { FulfillmentService } from './fulfillment-service';
-import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
 import { RefundService } from './refund-service';
 import { SalesService } from './sales-service';
+import { testStripeClient } from './testing/test-stripe-client';
 
 // The round-trip budgets of each request (README, Performance), counted where they cross the
 // network: HTTP requests to the SQL endpoint, WebSocket connections the pool opens, statements on
@@ -68,15 +70,16 @@ afterAll(async () => {
 });
 
 const logger = new ObservabilityClient('budgets', 'test', { write: () => undefined });
-const stripe = () => createStripeClient({ secretKey: 'sk_test_budgets_0123', apiBase: stub.url });
-const purchases = (options: Omit<PurchaseServiceConfig, 'webAppUrl'> = {}) =>
-  new PurchaseService({
+const stripe = () => testStripeClient(stub.url, { secretKey: 'sk_test_budgets_0123' });
+const checkoutService = (options: Omit<CheckoutServiceConfig, 'webAppUrl'> = {}) =>
+  new CheckoutService({
     db: pool.db,
     http,
     stripe: stripe(),
     logger,
     config: { webAppUrl: 'https://app.codex.test', ...options },
   });
+const access = () => new AccessService({ db: pool.db, http });
 const buyer = () => new BuyerService({ db: pool.db, http });
 const sales = () => new SalesService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
@@ -141,14 +144,14 @@ function completedEvent(session: Stripe.Checkout.Session): Stripe.Event {
 describe('round-trip budgets', () => {
   it('access check: 1 HTTP request, no connection, no Stripe call', async () => {
     const item = await createItem(500);
-    const measured = await measure(() => purchases().hasAccess(createTestUser(), item.id));
+    const measured = await measure(() => access().hasAccess(createTestUser(), item.id));
     expectOneRequest(measured);
   });
 
   it('checkout, new session: 2 HTTP requests around 1 Stripe call', async () => {
     const item = await createItem(500);
     const measured = await measure(() =>
-      purchases().createCheckoutSession(createTestUser(), item.id),
+      checkoutService().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('checkout_created');
     expectCheckoutCost(measured, { requests: 2, stripeCalls: 1 });
@@ -160,9 +163,13 @@ describe('round-trip budgets', () => {
   it('checkout reusing customers, first purchase: 3 HTTP requests around 2 Stripe calls', async () => {
     const item = await createItem(500);
     const measured = await measure(() =>
-      purchases({ reuseStripeCustomers: true }).createCheckoutSession(createTestUser(), item.id, {
-        customerEmail: 'budget@example.test',
-      }),
+      checkoutService({ reuseStripeCustomers: true }).createCheckoutSession(
+        createTestUser(),
+        item.id,
+        {
+          customerEmail: 'budget@example.test',
+        },
+      ),
     );
     expect(measured.result.status).toBe('checkout_created');
     expectCheckoutCost(measured, { requests: 3, stripeCalls: 2 });
@@ -171,14 +178,18 @@ describe('round-trip budgets', () => {
   it('checkout reusing customers, later purchase: 2 HTTP requests around 1 Stripe call', async () => {
     const customerId = createTestUser();
     const options = { customerEmail: 'budget@example.test' };
-    await purchases({ reuseStripeCustomers: true }).createCheckoutSession(
+    await checkoutService({ reuseStripeCustomers: true }).createCheckoutSession(
       customerId,
       (await createItem(500)).id,
       options,
     );
     const item = await createItem(500);
     const measured = await measure(() =>
-      purchases({ reuseStripeCustomers: true }).createCheckoutSession(customerId, item.id, options),
+      checkoutService({ reuseStripeCustomers: true }).createCheckoutSession(
+        customerId,
+        item.id,
+        options,
+      ),
     );
     expect(measured.result.status).toBe('checkout_created');
     expectCheckoutCost(measured, { requests: 2, stripeCalls: 1 });
@@ -187,8 +198,10 @@ describe('round-trip budgets', () => {
   it('checkout, open session reused: 1 HTTP request, no Stripe call', async () => {
     const item = await createItem(500);
     const customerId = createTestUser();
-    await purchases().createCheckoutSession(customerId, item.id);
-    const measured = await measure(() => purchases().createCheckoutSession(customerId, item.id));
+    await checkoutService().createCheckoutSession(customerId, item.id);
+    const measured = await measure(() =>
+      checkoutService().createCheckoutSession(customerId, item.id),
+    );
     expect(measured.result.status).toBe('checkout_reused');
     expectCheckoutCost(measured, { requests: 1, stripeCalls: 0 });
   });
@@ -196,7 +209,7 @@ describe('round-trip budgets', () => {
   it('checkout, free content: 1 HTTP request, no Stripe call', async () => {
     const item = await createItem(0);
     const measured = await measure(() =>
-      purchases().createCheckoutSession(createTestUser(), item.id),
+      checkoutService().createCheckoutSession(createTestUser(), item.id),
     );
     expect(measured.result.status).toBe('free_access_granted');
     expectCheckoutCost(measured, { requests: 1, stripeCalls: 0 });
@@ -204,7 +217,7 @@ describe('round-trip budgets', () => {
 
   it('webhook, first delivery: 1 HTTP request; duplicate: 1 HTTP request', async () => {
     const item = await createItem(500);
-    const checkout = await purchases().createCheckoutSession(createTestUser(), item.id);
+    const checkout = await checkoutService().createCheckoutSession(createTestUser(), item.id);
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
     const { payment_intent_data: _stubOnly, ...session } = stub.updateSession(checkout.sessionId, {
       status: 'complete',
@@ -233,7 +246,7 @@ describe('round-trip budgets', () => {
 
   it('webhook with a promotion code and exclusive tax: still 1 HTTP request', async () => {
     const item = await createItem(500);
-    const checkout = await purchases({
+    const checkout = await checkoutService({
       allowPromotionCodes: true,
       automaticTax: true,
     }).createCheckoutSession(createTestUser(), item.id);
@@ -254,7 +267,7 @@ describe('round-trip budgets', () => {
       const contentIds: string[] = [];
       for (let index = 0; index < 3; index++) {
         const item = await createItem(0);
-        const checkout = await purchases().createCheckoutSession(customerId, item.id);
+        const checkout = await checkoutService().createCheckoutSession(customerId, item.id);
         if (checkout.status !== 'free_access_granted') throw new Error('expected free access');
         contentIds.push(item.id);
       }
@@ -293,11 +306,11 @@ describe('round-trip budgets', () => {
     it('batch access check of 100 ids (none when no id is a UUID)', async () => {
       const { customerId, contentIds } = await customerWithPurchases();
       const asked = [...contentIds, ...Array.from({ length: 97 }, () => crypto.randomUUID())];
-      const measured = await measure(() => buyer().checkAccessMany(customerId, asked));
+      const measured = await measure(() => access().checkAccessMany(customerId, asked));
       expectOneRequest(measured);
       expect(Object.values(measured.result).filter(Boolean)).toHaveLength(3);
 
-      const nothingToAsk = await measure(() => buyer().checkAccessMany(customerId, ['nope']));
+      const nothingToAsk = await measure(() => access().checkAccessMany(customerId, ['nope']));
       expect(nothingToAsk.httpRequests).toBe(0);
       expect(nothingToAsk.statements).toHaveLength(0);
       expect(nothingToAsk.result).toEqual({ nope: false });
@@ -312,7 +325,7 @@ describe('round-trip budgets', () => {
           organizationId: organization.id,
           priceCents: 0,
         });
-        const checkout = await purchases().createCheckoutSession(createTestUser(), item.id);
+        const checkout = await checkoutService().createCheckoutSession(createTestUser(), item.id);
         if (checkout.status !== 'free_access_granted') throw new Error('expected free access');
       }
       return organization.id;
@@ -359,7 +372,7 @@ describe('round-trip budgets', () => {
         organizationId: organization.id,
         priceCents: 700,
       });
-      const started = await purchases().createCheckoutSession(createTestUser(), item.id);
+      const started = await checkoutService().createCheckoutSession(createTestUser(), item.id);
       if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
       for (const event of stub.payCheckoutSession(started.sessionId)) {
         await fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));

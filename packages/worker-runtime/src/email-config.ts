@@ -2,23 +2,11 @@ import { z } from 'zod';
 import { type ConfigResult, readConfig } from './read-config';
 import { refusePlaceholders } from './refuse-placeholders';
 
-/** The e-mail queue's message: the id of one `email_outbox` row, nothing else (no address). */
-export interface EmailQueueMessage {
-  outboxId: string;
-}
-
 /**
- * What the e-mail wiring uses of a Cloudflare Queue producer binding (`Queue<EmailQueueMessage>`
- * satisfies it), written out so that code typed without the Workers globals compiles too.
+ * The e-mail provider's bindings, as Cloudflare hands them to a worker. (The `EMAIL_QUEUE` producer
+ * binding is typed by each worker with `EmailQueue` from `@codex/purchases`, whose outbox it carries.)
  */
-export interface EmailQueue {
-  sendBatch(messages: Iterable<{ body: EmailQueueMessage }>): Promise<unknown>;
-}
-
-/** The e-mail bindings, as Cloudflare hands them to a worker. */
 export interface EmailBindings {
-  /** The `codex-emails` queue (producer binding); absent where a worker is not bound to it. */
-  EMAIL_QUEUE?: EmailQueue;
   RESEND_API_KEY?: string;
   RESEND_API_BASE?: string;
   EMAIL_FROM?: string;

@@ -1,3 +1,4 @@
+export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
 export {
   type CreateWorkerAppOptions,
   createWorkerApp,
@@ -6,23 +7,22 @@ export {
 } from './create-worker-app';
 export {
   type EmailBindings,
-  type EmailQueue,
-  type EmailQueueMessage,
   type EmailSettings,
   emailConfigSchema,
   readEmailSettings,
 } from './email-config';
-export {
-  type QueueOutboxMessagesOfOptions,
-  queueOutboxMessagesOf,
-  sendOutboxIds,
-} from './email-queue';
 export {
   type DatabaseConfig,
   type LazyDatabase,
   type LazyDatabaseOptions,
   lazyDatabase,
 } from './lazy-database';
+export {
+  lazyServices,
+  type RequestServiceDependencies,
+  requestServiceDependencies,
+  type ServiceBuilders,
+} from './lazy-services';
 export { type ConfigResult, readConfig } from './read-config';
 export { refusePlaceholders } from './refuse-placeholders';
 export { type RequestDatabaseEnv, requestDatabase } from './request-database';

@@ -1,6 +1,6 @@
-import { createStripeClient } from '@codex/purchases';
 import type { MiddlewareHandler } from 'hono';
 import type Stripe from 'stripe';
+import { createStripeClient } from './create-stripe-client';
 
 /** The bindings a Stripe client is built from. */
 export interface StripeConfig {

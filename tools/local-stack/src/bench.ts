@@ -14,9 +14,10 @@ import {
 } from '@codex/database';
 import { isLoopbackHost, startDatabaseBridge } from '@codex/database/node';
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, PurchaseService } from '@codex/purchases';
+import { CheckoutService } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
 import { type StripeStub, startStripeStub } from '@codex/test-utils';
+import { createStripeClient } from '@codex/worker-runtime';
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import ws from 'ws';
@@ -331,7 +332,7 @@ async function makeOpenCheckouts(
   count: number,
 ): Promise<Array<{ customerId: string; sessionId: string }>> {
   // The same service the worker runs, so the rows are exactly what a checkout leaves behind.
-  const purchases = new PurchaseService({
+  const purchases = new CheckoutService({
     db: db.db,
     stripe: createStripeClient({ secretKey: STRIPE_KEY, apiBase: stub.url }),
     logger: new ObservabilityClient('bench', 'development', { write: () => undefined }),

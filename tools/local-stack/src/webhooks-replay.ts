@@ -1,7 +1,8 @@
 import { createDatabaseClient, type WebSocketConstructor } from '@codex/database';
 import { isLoopbackHost, startDatabaseBridge } from '@codex/database/node';
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, FulfillmentService } from '@codex/purchases';
+import { FulfillmentService } from '@codex/purchases';
+import { createStripeClient } from '@codex/worker-runtime';
 import ws from 'ws';
 
 // `pnpm webhooks:replay [evt_…]`: runs the correctly signed Stripe events that were kept because

@@ -1,7 +1,8 @@
 import type {
+  AccessService,
   BuyerService,
+  CheckoutService,
   FulfillmentService,
-  PurchaseService,
   RefundService,
   SalesService,
 } from '@codex/purchases';
@@ -17,11 +18,13 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   customerEmail: string | undefined;
   /** Set by buyer auth: the token's `orgs` claim, staff roles by organization id (often empty). */
   organizationRoles: OrganizationRoles;
-  /** Built on first use, on `database()` and `stripe()`. */
-  purchases: () => PurchaseService;
-  /** Same lifetime as `purchases`. */
+  /** Checkout. Each service is built on first use, on `database()` and `stripe()`. */
+  checkout: () => CheckoutService;
+  /** The access checks (single and batch): the one-request transport only. */
+  access: () => AccessService;
+  /** The success page's confirmation (fulfillment, as the webhook runs it). */
   fulfillment: () => FulfillmentService;
-  /** The buyer's reads (history, library, batch access): the one-request transport only. */
+  /** The buyer's reads (history, one purchase, library): the one-request transport only. */
   buyer: () => BuyerService;
   /** An organization's sales reads (list, summary, export pages): the one-request transport only. */
   sales: () => SalesService;

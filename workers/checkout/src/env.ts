@@ -1,14 +1,12 @@
+import type { EmailQueue } from '@codex/purchases';
 import type { RateLimiter } from '@codex/security';
-import {
-  type EmailBindings,
-  refusePlaceholders,
-  type WorkerBindings,
-  workerConfigSchema,
-} from '@codex/worker-runtime';
+import { refusePlaceholders, type WorkerBindings, workerConfigSchema } from '@codex/worker-runtime';
 import { z } from 'zod';
 
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
-export interface CheckoutBindings extends WorkerBindings, Pick<EmailBindings, 'EMAIL_QUEUE'> {
+export interface CheckoutBindings extends WorkerBindings {
+  /** The `codex-emails` queue (producer binding); absent where not bound (locally). */
+  EMAIL_QUEUE?: EmailQueue;
   AUTH_JWT_SECRET?: string;
   WEB_APP_URL?: string;
   CHECKOUT_ALLOW_PROMOTION_CODES?: string;

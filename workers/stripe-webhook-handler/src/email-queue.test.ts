@@ -6,7 +6,7 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test';
 import { type EmailOutboxRow, emailOutbox, eq, purchaseContacts } from '@codex/database';
-import type { EmailQueueMessage } from '@codex/worker-runtime';
+import type { EmailQueueMessage } from '@codex/purchases';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookBindings } from './env';
 import worker from './index';

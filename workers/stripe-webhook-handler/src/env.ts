@@ -1,3 +1,4 @@
+import type { EmailQueue } from '@codex/purchases';
 import {
   type ConfigResult,
   type EmailBindings,
@@ -10,6 +11,8 @@ import { z } from 'zod';
 
 /** Bindings as Cloudflare hands them to the worker (strings unvalidated). */
 export interface WebhookBindings extends WorkerBindings, EmailBindings {
+  /** The `codex-emails` queue (producer and consumer binding); absent where not bound (locally). */
+  EMAIL_QUEUE?: EmailQueue;
   STRIPE_WEBHOOK_SECRET_PAYMENT?: string;
   RECONCILIATION_STRIPE_CALL_BUDGET?: string;
   RECONCILIATION_TIME_BUDGET_MS?: string;

@@ -1,5 +1,5 @@
 import { FulfillmentService } from '@codex/purchases';
-import type { MiddlewareHandler } from 'hono';
+import { lazyServices, requestServiceDependencies } from '@codex/worker-runtime';
 import type { WebhookEnv } from './context';
 
 /** The `service` of every log line this worker writes. */
@@ -11,17 +11,7 @@ export const SERVICE = 'stripe-webhook-handler';
  * is opened only when the service is first asked for, so a request refused before that (e.g. on
  * its signature) never connects.
  */
-export const fulfillmentServices = (): MiddlewareHandler<WebhookEnv> =>
-  async function fulfillmentServices(c, next) {
-    let service: FulfillmentService | undefined;
-    c.set('fulfillment', () => {
-      service ??= new FulfillmentService({
-        db: c.var.database(),
-        http: c.var.httpDatabase(),
-        stripe: c.var.stripe(),
-        logger: c.var.logger,
-      });
-      return service;
-    });
-    await next();
-  };
+export const fulfillmentServices = () =>
+  lazyServices<WebhookEnv>({
+    fulfillment: (c) => new FulfillmentService(requestServiceDependencies(c)),
+  });

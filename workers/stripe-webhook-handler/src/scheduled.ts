@@ -1,11 +1,11 @@
 import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, EmailOutbox, FulfillmentService } from '@codex/purchases';
+import { EmailOutbox, FulfillmentService, sendOutboxIds } from '@codex/purchases';
 import {
+  createStripeClient,
   type LazyDatabase,
   lazyDatabase,
   readEmailSettings,
-  sendOutboxIds,
 } from '@codex/worker-runtime';
 import { readReconciliationConfig, type WebhookBindings } from './env';
 import { SERVICE } from './middleware';

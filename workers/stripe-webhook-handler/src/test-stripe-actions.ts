@@ -1,5 +1,5 @@
 import { ObservabilityClient } from '@codex/observability';
-import { PurchaseService } from '@codex/purchases';
+import { CheckoutService } from '@codex/purchases';
 import type { StripeStubEvent } from '@codex/test-utils';
 import { expect } from 'vitest';
 import {
@@ -67,7 +67,7 @@ export async function startPurchase(
 ): Promise<StartedPurchase> {
   const item = await createItem(options);
   const started = await withTestDatabase((db) =>
-    new PurchaseService({
+    new CheckoutService({
       db,
       stripe: testStripeClient(),
       logger: new ObservabilityClient('test', 'test', { write: () => undefined }),

@@ -7,13 +7,13 @@ import {
   type StripeWebhookEvent,
   stripeWebhookEvents,
 } from '@codex/database';
-import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, PurchaseService } from '@codex/purchases';
+import { AccessService } from '@codex/purchases';
 import {
   createTestContent,
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
+import { createStripeClient } from '@codex/worker-runtime';
 import { createWorkerCaller, withTestDatabase, workerTestEnv } from '@codex/worker-runtime/testing';
 import Stripe from 'stripe';
 import type { WebhookBindings } from './env';
@@ -256,15 +256,10 @@ export async function anomaliesOf(purchaseId: string): Promise<FulfillmentAnomal
   );
 }
 
-/** The access rule buyers are served by (`PurchaseService.hasAccess`), on the test database. */
+/** The access rule buyers are served by (`AccessService.hasAccess`), on the test database. */
 export async function hasAccess(purchase: TestItem): Promise<boolean> {
   return withTestDatabase((db) =>
-    new PurchaseService({
-      db,
-      stripe: testStripeClient(),
-      logger: new ObservabilityClient('test', 'test', { write: () => undefined }),
-      config: { webAppUrl: testEnv.WEB_APP_URL },
-    }).hasAccess(purchase.customerId, purchase.contentId),
+    new AccessService({ db }).hasAccess(purchase.customerId, purchase.contentId),
   );
 }
 

@@ -8,11 +8,10 @@ import {
   type TestDatabase,
 } from '@codex/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, getPostgresError, PostgresErrorCode, sql } from '../index';
+import { and, eq, getPostgresError, grantsAccessSql, PostgresErrorCode, sql } from '../index';
 import {
   content,
   contentPurchases,
-  grantsAccessPredicate,
   type NewContentPurchase,
   stripeRefunds,
   stripeWebhookEvents,
@@ -381,7 +380,7 @@ describe('the access check', () => {
     // check (the slot index; the buyer-history and library indexes, which lead with customer_id
     // too) as it would in production, where on an empty table they all tie.
     await seedPurchaseVolume(testDb.db);
-    // The same statement as PurchaseService.hasAccess.
+    // The same statement as the access check (`hasAccess` in @codex/purchases).
     const accessQuery = testDb.db
       .select({ id: contentPurchases.id })
       .from(contentPurchases)
@@ -389,7 +388,7 @@ describe('the access check', () => {
         and(
           eq(contentPurchases.customerId, customerId),
           eq(contentPurchases.contentId, item.id),
-          grantsAccessPredicate(contentPurchases),
+          grantsAccessSql(contentPurchases),
         ),
       )
       .limit(1);

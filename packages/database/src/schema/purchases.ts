@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn,
   boolean,
   check,
   foreignKey,
@@ -12,6 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { grantsAccessSql, holdsPurchaseSlotSql } from '../purchase-rules';
 import { isLowerCaseCurrencyCode, timestamps } from './columns';
 import { content } from './content';
 import { organizations } from './organizations';
@@ -28,56 +28,12 @@ export const disputeStatuses = ['open', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 
 /**
- * True when a purchase's refunds end its access: refunded past the refund policy (`refunded_at`
- * set) by refunds of which at least one was issued to revoke access. A refund issued from the
- * platform with `revokeAccess: false` does not, so a purchase refunded in full only by such refunds
- * keeps access (`refund_keeps_access`, derived from its refunds like `refunded_at`).
- */
-const refundEndsAccess = (columns: { refundedAt: AnyPgColumn; refundKeepsAccess: AnyPgColumn }) =>
-  sql`(${columns.refundedAt} IS NOT NULL AND NOT ${columns.refundKeepsAccess})`;
-
-/**
- * True for a purchase that holds the customer's one slot for its content: pending, or completed and
- * neither refunded in a way that ends access nor lost in a dispute. A fully refunded purchase or a
- * lost chargeback gives the slot back, so the customer can buy again while the old row keeps its
- * history; one refunded with access kept still owns the item. The same predicate backs the unique
- * index and every query that looks for "the active purchase"; the access check's predicate implies
- * it, so the index answers that check too.
- */
-export const holdsPurchaseSlot = (columns: {
-  status: AnyPgColumn;
-  refundedAt: AnyPgColumn;
-  refundKeepsAccess: AnyPgColumn;
-  disputeStatus: AnyPgColumn;
-}) =>
-  sql`${columns.status} IN ('pending', 'completed') AND NOT ${refundEndsAccess(columns)} AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} IN ('open', 'won'))`;
-
-/**
- * THE access rule, in SQL: a purchase lets its customer watch its content when it is completed, its
- * refunds have not ended access (none past the refund policy, or only refunds issued to keep
- * access: `refund_keeps_access`) and it has no open or lost dispute (none, or won). Every query that
- * answers "may this customer watch this?" (the access check, the batch check, the library) uses
- * this one predicate, and the library's partial index is built on it; change the rule here and
- * nowhere else (`grantsAccess` in `@codex/purchases` is its TypeScript mirror, and a test proves the
- * two agree on every combination). It implies {@link holdsPurchaseSlot}, so the slot's unique index
- * can answer a lookup by (customer, content). Parenthesised, so it composes inside `and()` and
- * `or()` alike.
- */
-export const grantsAccessPredicate = (columns: {
-  status: AnyPgColumn;
-  refundedAt: AnyPgColumn;
-  refundKeepsAccess: AnyPgColumn;
-  disputeStatus: AnyPgColumn;
-}) =>
-  sql`(${columns.status} = 'completed' AND NOT ${refundEndsAccess(columns)} AND (${columns.disputeStatus} IS NULL OR ${columns.disputeStatus} = 'won'))`;
-
-/**
  * One attempt by a customer to buy one piece of content.
  *
  * Guarantees held by Postgres, not only by code:
- * - at most one row per (customer, content) holds the purchase slot ({@link holdsPurchaseSlot}:
- *   pending, or completed and not fully refunded or lost in a dispute): a second checkout cannot
- *   race past the first (`content_purchases_one_active_per_customer_content`);
+ * - at most one row per (customer, content) holds the purchase slot (`holdsPurchaseSlotSql` in
+ *   `purchase-rules.ts`: pending, or completed and not fully refunded or lost in a dispute): a
+ *   second checkout cannot race past the first (`content_purchases_one_active_per_customer_content`);
  * - a Stripe Checkout Session or PaymentIntent belongs to at most one purchase;
  * - the price paid is never negative, the currency is a lower-case ISO 4217 code;
  * - `organization_id` always equals the content's organization (composite foreign key);
@@ -86,9 +42,10 @@ export const grantsAccessPredicate = (columns: {
  *
  * Money after the sale, derived from `stripe_refunds` and `stripe_disputes` in the transaction that
  * changes them: `amount_refunded_cents` (refunds pending or succeeded), `refunded_at` (set while
- * the refunds reach the purchases package's refund policy), `refund_keeps_access` (every counted
+ * the refunds reach the refund policy of `purchase-rules.ts`), `refund_keeps_access` (every counted
  * refund was issued with `revokeAccess: false`) and `dispute_status` (lost if any dispute was lost,
- * else open if any is open, else won). Access: {@link grantsAccessPredicate}.
+ * else open if any is open, else won). Access: `grantsAccessSql` in `purchase-rules.ts`, where every
+ * purchase rule is written in SQL and TypeScript side by side.
  */
 export const contentPurchases = pgTable(
   'content_purchases',
@@ -187,7 +144,7 @@ export const contentPurchases = pgTable(
     // duplicate it and also carry the failed and refunded rows.
     uniqueIndex('content_purchases_one_active_per_customer_content')
       .on(table.customerId, table.contentId)
-      .where(holdsPurchaseSlot(table)),
+      .where(holdsPurchaseSlotSql(table)),
     uniqueIndex('content_purchases_stripe_checkout_session_id_unique')
       .on(table.stripeCheckoutSessionId)
       .where(sql`${table.stripeCheckoutSessionId} IS NOT NULL`),
@@ -208,7 +165,7 @@ export const contentPurchases = pgTable(
     // keyed by content, so every active row of the customer would be read and sorted per page.
     index('content_purchases_library_idx')
       .on(table.customerId, table.purchasedAt.desc().nullsFirst(), table.id.desc().nullsFirst())
-      .where(grantsAccessPredicate(table)),
+      .where(grantsAccessSql(table)),
     // Reconciliation's scan: pending purchases never checked first, then the least recently checked.
     index('content_purchases_pending_reconcile_idx')
       .on(table.lastReconciledAt.asc().nullsFirst(), table.createdAt)

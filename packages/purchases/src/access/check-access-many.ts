@@ -2,7 +2,7 @@ import {
   and,
   contentPurchases,
   eq,
-  grantsAccessPredicate,
+  grantsAccessSql,
   inArray,
   type Queryable,
   QueryBuilder,
@@ -13,7 +13,7 @@ import { uuidSchema } from '@codex/validation';
 
 /**
  * The statement of {@link checkAccessMany}: which of `contentIds` (distinct, lower-case UUIDs) the
- * customer holds a purchase of that grants access (`grantsAccessPredicate`). One probe per id of
+ * customer holds a purchase of that grants access (`grantsAccessSql`). One probe per id of
  * the slot index `content_purchases_one_active_per_customer_content`, whose predicate the access
  * rule implies; that index also makes each content id appear at most once.
  */
@@ -25,7 +25,7 @@ export function checkAccessManyStatement(customerId: string, contentIds: string[
       and(
         eq(contentPurchases.customerId, customerId),
         inArray(contentPurchases.contentId, contentIds),
-        grantsAccessPredicate(contentPurchases),
+        grantsAccessSql(contentPurchases),
       ),
     )
     .getSQL();

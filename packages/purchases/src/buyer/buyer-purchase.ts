@@ -1,15 +1,17 @@
 import {
+  amountChargedSql,
+  type BuyerPurchaseStatus,
+  buyerStatusSql,
   content,
   contentPurchases,
   eq,
-  grantsAccessPredicate,
+  grantsAccessSql,
   QueryBuilder,
   sql,
+  toBuyerPurchaseStatus,
   toDate,
   toNullableDate,
 } from '@codex/database';
-import { amountCharged } from '../amount-charged';
-import { type BuyerPurchaseStatus, buyerStatus, toBuyerPurchaseStatus } from './buyer-status';
 import { keyInstant } from './page-cursor';
 
 /** One of the buyer's purchases, as `GET /api/purchases` lists it. */
@@ -26,7 +28,7 @@ export interface BuyerPurchase {
   status: BuyerPurchaseStatus;
   /**
    * Whether the purchase lets its buyer play the item now: the access check's own rule
-   * (`grantsAccessPredicate`). Follows `status` except for a purchase refunded in full by refunds
+   * (`grantsAccessSql`). Follows `status` except for a purchase refunded in full by refunds
    * issued to keep access (`refunded`, and playable).
    */
   hasAccess: boolean;
@@ -40,7 +42,7 @@ export interface BuyerPurchase {
 
 /**
  * The columns every purchase list reads (the buyer's history, an organization's sales): the
- * purchase, its content's title, what was charged ({@link amountCharged}), its buyer status and the
+ * purchase, its content's title, what was charged (`amountChargedSql`), its buyer status and the
  * keyset instant. Aliased so that {@link toBuyerPurchase} reads them by name. Built per call: an
  * aliased SQL expression belongs to one statement.
  */
@@ -49,11 +51,11 @@ export function purchaseListColumns() {
     id: contentPurchases.id,
     contentId: contentPurchases.contentId,
     title: content.title,
-    amountCents: amountCharged().as('amount_cents'),
+    amountCents: amountChargedSql(contentPurchases).as('amount_cents'),
     currency: contentPurchases.currency,
     amountRefundedCents: contentPurchases.amountRefundedCents,
-    buyerStatus: buyerStatus().as('buyer_status'),
-    hasAccess: sql<boolean>`${grantsAccessPredicate(contentPurchases)}`.as('has_access'),
+    buyerStatus: buyerStatusSql(contentPurchases).as('buyer_status'),
+    hasAccess: sql<boolean>`${grantsAccessSql(contentPurchases)}`.as('has_access'),
     createdAt: contentPurchases.createdAt,
     purchasedAt: contentPurchases.purchasedAt,
     refundedAt: contentPurchases.refundedAt,

@@ -1,61 +1,12 @@
-import { contentPurchases, type NewContentPurchase, sql } from '@codex/database';
-import { createTestContent, createTestOrganization, createTestUser } from '@codex/test-utils';
+import { sql } from '@codex/database';
+import { createTestUser } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
+import { completed, insertPurchases, type PurchaseState } from '../testing/insert-purchases';
 import { useTestWorld } from '../testing/test-world';
 import type { PageOptions } from './page-options';
 
 const world = useTestWorld();
-
-type PurchaseState = Partial<
-  Pick<
-    NewContentPurchase,
-    | 'status'
-    | 'refundedAt'
-    | 'amountRefundedCents'
-    | 'disputeStatus'
-    | 'purchasedAt'
-    | 'createdAt'
-    | 'amountDiscountCents'
-    | 'amountTotalCents'
-  >
->;
-
-const completed = (purchasedAt = new Date()): PurchaseState => ({
-  status: 'completed',
-  purchasedAt,
-});
-
-/**
- * Inserts purchases of `customerId` in the given states, each of a new item (so none competes for
- * another's purchase slot), in one statement: rows without their own `createdAt` share one.
- */
-async function insertPurchases(customerId: string, states: PurchaseState[]) {
-  const organization = await createTestOrganization(world().db);
-  const items = await Promise.all(
-    states.map((_, index) =>
-      createTestContent(world().db, {
-        organizationId: organization.id,
-        priceCents: 800,
-        title: `Item ${index}`,
-      }),
-    ),
-  );
-  const rows = await world()
-    .db.insert(contentPurchases)
-    .values(
-      states.map((state, index) => ({
-        customerId,
-        contentId: items[index]?.id ?? '',
-        organizationId: organization.id,
-        pricePaidCents: 800,
-        currency: 'eur',
-        ...state,
-      })),
-    )
-    .returning();
-  return rows.map((row, index) => ({ ...row, title: items[index]?.title ?? '' }));
-}
 
 /** Every page of a list, following `nextCursor`, with the limit given. */
 async function walk<Item>(
@@ -85,16 +36,16 @@ async function expectInvalidCursor(promise: Promise<unknown>) {
 describe('listPurchases', () => {
   it('lists only the buyer’s own purchases, newest first, with title, amount and dates', async () => {
     const customerId = createTestUser();
-    const [older] = await insertPurchases(customerId, [
+    const [older] = await insertPurchases(world(), customerId, [
       {
         ...completed(new Date('2026-01-02T00:00:00Z')),
         createdAt: new Date('2026-01-01T00:00:00Z'),
       },
     ]);
-    const [newer] = await insertPurchases(customerId, [
+    const [newer] = await insertPurchases(world(), customerId, [
       { createdAt: new Date('2026-02-01T00:00:00Z') },
     ]);
-    await insertPurchases(createTestUser(), [completed(), {}]);
+    await insertPurchases(world(), createTestUser(), [completed(), {}]);
 
     const page = await world().buyer().listPurchases(customerId);
     expect(page).toEqual({
@@ -132,7 +83,7 @@ describe('listPurchases', () => {
 
   it('states what the buyer was charged: the total after a discount, else the price', async () => {
     const customerId = createTestUser();
-    const [discounted, full] = await insertPurchases(customerId, [
+    const [discounted, full] = await insertPurchases(world(), customerId, [
       { ...completed(), amountDiscountCents: 400, amountTotalCents: 400 },
       completed(),
     ]);
@@ -159,6 +110,7 @@ describe('listPurchases', () => {
       [{ ...completed(), disputeStatus: 'lost', amountRefundedCents: 800, refundedAt }, 'disputed'],
     ];
     const rows = await insertPurchases(
+      world(),
       customerId,
       states.map(([state]) => state),
     );
@@ -174,12 +126,13 @@ describe('listPurchases', () => {
     // Seven rows inserted by one statement share created_at (the order falls back to the id); three
     // differ only in microseconds, within one millisecond, which a JavaScript Date cannot tell apart.
     const tied = await insertPurchases(
+      world(),
       customerId,
       Array.from({ length: 7 }, () => ({})),
     );
     const micro = await Promise.all(
       ['100', '200', '300'].map(async (microseconds) => {
-        const [row] = await insertPurchases(customerId, [{}]);
+        const [row] = await insertPurchases(world(), customerId, [{}]);
         await world().db.execute(
           sql`UPDATE content_purchases SET created_at = ${`2026-01-01T00:00:00.000${microseconds}Z`}::timestamptz WHERE id = ${row?.id ?? ''}`,
         );
@@ -206,12 +159,15 @@ describe('listPurchases', () => {
   it('keeps a walk stable while the buyer buys more: each existing row once, none skipped', async () => {
     const customerId = createTestUser();
     const existing = await Promise.all(
-      Array.from({ length: 5 }, async () => (await insertPurchases(customerId, [{}]))[0]?.id),
+      Array.from(
+        { length: 5 },
+        async () => (await insertPurchases(world(), customerId, [{}]))[0]?.id,
+      ),
     );
     const pages = await walk(
       (options) => world().buyer().listPurchases(customerId, options),
       2,
-      () => insertPurchases(customerId, [{ status: 'failed' }]),
+      () => insertPurchases(world(), customerId, [{ status: 'failed' }]),
     );
     const seen = pages.flat().map((item) => item.purchaseId);
     expect(new Set(seen).size).toBe(seen.length);
@@ -220,7 +176,7 @@ describe('listPurchases', () => {
 
   it('returns 20 rows by default and at most 100', async () => {
     const customerId = createTestUser();
-    const [row] = await insertPurchases(customerId, [{ status: 'failed' }]);
+    const [row] = await insertPurchases(world(), customerId, [{ status: 'failed' }]);
     // 100 more failed attempts at the same item (failed rows hold no slot), in one statement.
     await world().db.execute(sql`
       INSERT INTO content_purchases (customer_id, content_id, organization_id, price_paid_cents, currency, status)
@@ -241,7 +197,7 @@ describe('listPurchases', () => {
 
   it('refuses a cursor it did not issue as INVALID_CURSOR', async () => {
     const customerId = createTestUser();
-    await insertPurchases(customerId, [completed(), completed()]);
+    await insertPurchases(world(), customerId, [completed(), completed()]);
     const genuine =
       (await world().buyer().listPurchases(customerId, { limit: 1 })).nextCursor ?? '';
     const libraryCursor =
@@ -275,7 +231,9 @@ describe('listPurchases', () => {
 describe('getPurchase', () => {
   it('answers the buyer’s own purchase as the list shows it', async () => {
     const customerId = createTestUser();
-    const [row] = await insertPurchases(customerId, [{ ...completed(), amountRefundedCents: 100 }]);
+    const [row] = await insertPurchases(world(), customerId, [
+      { ...completed(), amountRefundedCents: 100 },
+    ]);
     const { items } = await world().buyer().listPurchases(customerId);
     const found = await world()
       .buyer()
@@ -290,7 +248,7 @@ describe('getPurchase', () => {
   });
 
   it('answers another buyer’s purchase, an unknown id and a malformed one alike: undefined', async () => {
-    const [foreign] = await insertPurchases(createTestUser(), [completed()]);
+    const [foreign] = await insertPurchases(world(), createTestUser(), [completed()]);
     const customerId = createTestUser();
     expect(
       await world()
@@ -307,7 +265,7 @@ describe('listLibrary', () => {
     const customerId = createTestUser();
     const refundedAt = new Date();
     const day = (n: number) => new Date(`2026-01-${String(n).padStart(2, '0')}T00:00:00Z`);
-    const rows = await insertPurchases(customerId, [
+    const rows = await insertPurchases(world(), customerId, [
       completed(day(1)),
       { ...completed(day(3)), disputeStatus: 'won' },
       { ...completed(day(2)), amountRefundedCents: 100 },
@@ -317,7 +275,7 @@ describe('listLibrary', () => {
       { ...completed(day(5)), disputeStatus: 'open' },
       { ...completed(day(6)), disputeStatus: 'lost' },
     ]);
-    await insertPurchases(createTestUser(), [completed(day(7))]);
+    await insertPurchases(world(), createTestUser(), [completed(day(7))]);
 
     const { items, nextCursor } = await world().buyer().listLibrary(customerId);
     expect(nextCursor).toBeNull();
@@ -329,17 +287,17 @@ describe('listLibrary', () => {
         purchasedAt: row?.purchasedAt,
       })),
     );
-    const purchases = world().purchases();
+    const access = world().access();
     for (const row of rows) {
       const listed = items.some((item) => item.contentId === row.contentId);
-      expect(await purchases.hasAccess(customerId, row.contentId)).toBe(listed);
+      expect(await access.hasAccess(customerId, row.contentId)).toBe(listed);
     }
   });
 
   it('walks every item once with small pages', async () => {
     const customerId = createTestUser();
     const same = new Date('2026-04-01T00:00:00Z');
-    const rows = await insertPurchases(customerId, [
+    const rows = await insertPurchases(world(), customerId, [
       completed(same),
       completed(same),
       completed(same),
@@ -351,54 +309,5 @@ describe('listLibrary', () => {
     const seen = pages.flat().map((item) => item.purchaseId);
     expect(seen[0]).toBe(rows[3]?.id);
     expect(new Set(seen)).toEqual(new Set(rows.slice(0, 4).map((row) => row.id)));
-  });
-});
-
-describe('checkAccessMany', () => {
-  it('answers every id asked, as hasAccess would, collapsing duplicates', async () => {
-    const customerId = createTestUser();
-    const [granted, refunded, pending] = await insertPurchases(customerId, [
-      completed(),
-      { ...completed(), amountRefundedCents: 800, refundedAt: new Date() },
-      { status: 'pending' },
-    ]);
-    const [othersPurchase] = await insertPurchases(createTestUser(), [completed()]);
-    const unknown = crypto.randomUUID();
-    const ids = [
-      granted?.contentId ?? '',
-      refunded?.contentId ?? '',
-      pending?.contentId ?? '',
-      othersPurchase?.contentId ?? '',
-      unknown,
-      granted?.contentId ?? '',
-    ];
-    const answer = await world().buyer().checkAccessMany(customerId, ids);
-    expect(answer).toEqual({
-      [granted?.contentId ?? '']: true,
-      [refunded?.contentId ?? '']: false,
-      [pending?.contentId ?? '']: false,
-      [othersPurchase?.contentId ?? '']: false,
-      [unknown]: false,
-    });
-    expect(Object.keys(answer)).toHaveLength(5);
-  });
-
-  it('keys each id as asked, matches it in any case, and answers false for a non-UUID', async () => {
-    const customerId = createTestUser();
-    const [row] = await insertPurchases(customerId, [completed()]);
-    const upper = (row?.contentId ?? '').toUpperCase();
-    const answer = await world()
-      .buyer()
-      .checkAccessMany(customerId, [upper, '__proto__', "x' OR 1=1"]);
-    // An own key `__proto__`, not a prototype: fromEntries builds the expected object the same way.
-    expect(answer).toEqual(
-      Object.fromEntries([
-        [upper, true],
-        ['__proto__', false],
-        ["x' OR 1=1", false],
-      ]),
-    );
-    expect(Object.getPrototypeOf(answer)).toBe(Object.prototype);
-    expect(await world().buyer().checkAccessMany(customerId, [])).toEqual({});
   });
 });

@@ -3,7 +3,7 @@ import {
   content,
   contentPurchases,
   eq,
-  grantsAccessPredicate,
+  grantsAccessSql,
   type Queryable,
   QueryBuilder,
   queryRows,
@@ -31,7 +31,7 @@ interface LibraryRow extends Record<string, unknown> {
 
 /**
  * The statement of {@link listLibrary}: the customer's purchases that grant access
- * (`grantsAccessPredicate`, the access check's own rule) in `(purchased_at DESC, id DESC)` order
+ * (`grantsAccessSql`, the access check's own rule) in `(purchased_at DESC, id DESC)` order
  * after the cursor, `limit + 1` rows, with their content's title. Read from
  * `content_purchases_library_idx`, whose predicate is the access rule, as one range with no filter.
  */
@@ -53,7 +53,7 @@ export function listLibraryStatement(customerId: string, options: PageOptions = 
     .where(
       and(
         eq(contentPurchases.customerId, customerId),
-        grantsAccessPredicate(contentPurchases),
+        grantsAccessSql(contentPurchases),
         page.after,
       ),
     )

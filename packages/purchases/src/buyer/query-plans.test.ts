@@ -1,10 +1,10 @@
 import { sql } from '@codex/database';
 import { explainPlan, seedPurchaseVolume } from '@codex/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessManyStatement } from '../access/check-access-many';
 import { listSalesStatement } from '../sales/list-sales';
 import { summarizeSalesStatement } from '../sales/summarize-sales';
 import { useTestWorld } from '../testing/test-world';
-import { checkAccessManyStatement } from './check-access-many';
 import { getPurchaseStatement } from './get-purchase';
 import { listLibraryStatement } from './list-library';
 import { listPurchasesStatement } from './list-purchases';

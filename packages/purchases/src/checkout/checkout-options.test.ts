@@ -2,13 +2,13 @@ import { contentPurchases, eq, fulfillmentAnomalies } from '@codex/database';
 import { ObservabilityClient } from '@codex/observability';
 import type { StripeStubEvent, StripeStubPromotionCode } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createStripeClient } from '../create-stripe-client';
 import { fulfillCheckout } from '../fulfillment/checkout-sessions';
 import { completeInOneStatement } from '../fulfillment/complete-in-one-statement';
 import type { FulfillmentContext } from '../fulfillment/context';
 import { checkoutSessionSchema } from '../fulfillment/stripe-events';
-import type { PurchaseServiceConfig } from '../purchase-service';
+import { testStripeClient } from '../testing/test-stripe-client';
 import { useTestWorld } from '../testing/test-world';
+import type { CheckoutServiceConfig } from './checkout-context';
 
 // Promotion codes, automatic tax and 100 % discounts: every combination of the deployment's
 // switches and what the buyer redeems, completed through each of the three completion paths (the
@@ -31,7 +31,7 @@ function context(): FulfillmentContext {
   return {
     db,
     hot: http ?? db,
-    stripe: createStripeClient({ secretKey: 'sk_test_options_0123', apiBase: world().stub.url }),
+    stripe: testStripeClient(world().stub.url, { secretKey: 'sk_test_options_0123' }),
     logger,
     clock: () => new Date(),
   };
@@ -41,7 +41,7 @@ function configOf(
   codesOn: boolean,
   tax: Tax,
   allowFull: boolean,
-): Omit<PurchaseServiceConfig, 'webAppUrl'> {
+): Omit<CheckoutServiceConfig, 'webAppUrl'> {
   return {
     allowPromotionCodes: codesOn,
     allowFullyDiscounted: allowFull,
@@ -76,7 +76,7 @@ async function paidPurchase(codesOn: boolean, tax: Tax, code: Code, allowFull: b
   const { contentId, customerId } = await world().newItem(PRICE);
   const forged = !codesOn && code !== 'none';
   const checkout = await world()
-    .purchases(configOf(codesOn || forged, tax, allowFull))
+    .checkout(configOf(codesOn || forged, tax, allowFull))
     .createCheckoutSession(customerId, contentId);
   if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
   if (forged) {
@@ -151,7 +151,7 @@ describe('the amount check under each combination of checkout options', () => {
 
       for (const [index, purchase] of [viaStatement, viaFastPath, viaCareful].entries()) {
         const stored = await row(purchase.purchaseId);
-        const access = await world().purchases().hasAccess(purchase.customerId, purchase.contentId);
+        const access = await world().access().hasAccess(purchase.customerId, purchase.contentId);
         expect(sessionOf(purchase.event)).toMatchObject({
           amount_subtotal: PRICE,
           amount_total: charge.total,
@@ -186,7 +186,7 @@ describe('the amount check under each combination of checkout options', () => {
 describe('sessions under the switches', () => {
   it('sends nothing new when every switch is off', async () => {
     const { contentId, customerId } = await world().newItem(PRICE);
-    const checkout = await world().purchases().createCheckoutSession(customerId, contentId);
+    const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
     const request = world().stub.requests.find(
       (candidate) =>
@@ -204,7 +204,7 @@ describe('sessions under the switches', () => {
   it('sends codes, automatic tax and the tax behavior when switched on', async () => {
     const { contentId, customerId } = await world().newItem(PRICE);
     const checkout = await world()
-      .purchases({ allowPromotionCodes: true, automaticTax: true, taxBehavior: 'inclusive' })
+      .checkout({ allowPromotionCodes: true, automaticTax: true, taxBehavior: 'inclusive' })
       .createCheckoutSession(customerId, contentId);
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
     const session = world().stub.getSession(checkout.sessionId);
@@ -223,7 +223,7 @@ describe('sessions under the switches', () => {
     const paid = await paidPurchase(true, 'off', 'partial', false);
     const outcome = await world().fulfillment().handleStripeEvent(paid.event);
     expect(outcome).toMatchObject({ result: { status: 'completed' } });
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(true);
   });
 });
 
@@ -235,7 +235,7 @@ describe('sessions that do not add up', () => {
     const outcome = await world().fulfillment().handleStripeEvent(event);
     expect(outcome).toMatchObject({ result: { status: 'flagged', kind: 'amount_mismatch' } });
     expect((await anomalies(paid.purchaseId))[0]?.details.problem).toBe('total does not add up');
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
   });
 
   it('does not complete tax on a purchase created without automatic tax', async () => {
@@ -277,7 +277,7 @@ describe('refunds against what was charged', () => {
     for (const event of refund.events) await world().fulfillment().handleStripeEvent(event);
     expect(await row(paid.purchaseId)).toMatchObject({ amountRefundedCents: PRICE / 2 });
     expect((await row(paid.purchaseId))?.refundedAt).not.toBeNull();
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
   });
 
   it('keeps access after a partial refund of a 50 %-off purchase', async () => {
@@ -286,7 +286,7 @@ describe('refunds against what was charged', () => {
     const paymentIntent = String(world().stub.getSession(paid.sessionId)?.payment_intent);
     const refund = world().stub.createRefund(paymentIntent, { amount: 100 });
     for (const event of refund.events) await world().fulfillment().handleStripeEvent(event);
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(true);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(true);
   });
 
   it('grants no access when the full refund of a discounted purchase arrives before its completion', async () => {
@@ -299,6 +299,6 @@ describe('refunds against what was charged', () => {
       status: 'completed',
       amountTotalCents: 500,
     });
-    expect(await world().purchases().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
   });
 });

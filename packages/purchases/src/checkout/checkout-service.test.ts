@@ -11,9 +11,11 @@ import {
   type TestDatabase,
 } from '@codex/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStripeClient } from './create-stripe-client';
-import { PurchaseError } from './purchase-error';
-import { PurchaseService, type PurchaseServiceConfig } from './purchase-service';
+import { hasAccess } from '../access/has-access';
+import { CheckoutService } from '../checkout-service';
+import { PurchaseError } from '../purchase-error';
+import { testStripeClient } from '../testing/test-stripe-client';
+import type { CheckoutServiceConfig } from './checkout-context';
 
 const SECRET_KEY = 'sk_test_service_0123456789abcdef';
 const WEB_APP_URL = 'https://app.codex.test';
@@ -36,13 +38,12 @@ afterAll(async () => {
 });
 
 function createService(
-  options: { now?: () => Date; timeoutMs?: number; config?: Partial<PurchaseServiceConfig> } = {},
+  options: { now?: () => Date; timeoutMs?: number; config?: Partial<CheckoutServiceConfig> } = {},
 ) {
-  return new PurchaseService({
+  return new CheckoutService({
     db: testDb.db,
-    stripe: createStripeClient({
+    stripe: testStripeClient(stub.url, {
       secretKey: SECRET_KEY,
-      apiBase: stub.url,
       timeoutMs: options.timeoutMs ?? 5_000,
       maxNetworkRetries: 1,
     }),
@@ -383,7 +384,7 @@ describe('createCheckoutSession for free content', () => {
     });
     expect(purchase?.purchasedAt).toBeInstanceOf(Date);
     expect(sessionCreationsFor(item.id)).toEqual([]);
-    expect(await service.hasAccess(customerId, item.id)).toBe(true);
+    expect(await hasAccess(testDb.db, customerId, item.id)).toBe(true);
     await expectPurchaseError(
       service.createCheckoutSession(customerId, item.id),
       'ALREADY_PURCHASED',
@@ -462,53 +463,5 @@ describe('racing checkouts', () => {
         expect(result.reason).toMatchObject({ code: 'ALREADY_PURCHASED' });
     }
     expect(await purchasesOf(customerId)).toHaveLength(1);
-  });
-});
-
-describe('hasAccess', () => {
-  it('is true only for a completed purchase of that content by that customer, not fully refunded, without an open or lost dispute', async () => {
-    const item = await createItem();
-    const otherItem = await createItem();
-    const [buyer, pendingBuyer, failedBuyer, refundedBuyer] = Array.from({ length: 4 }, () =>
-      createTestUser(),
-    ) as [string, string, string, string];
-    const [partlyRefunded, disputeOpen, disputeWon, disputeLost] = Array.from({ length: 4 }, () =>
-      createTestUser(),
-    ) as [string, string, string, string];
-    const base = {
-      contentId: item.id,
-      organizationId: item.organizationId,
-      pricePaidCents: item.priceCents,
-      currency: item.currency,
-    };
-    const completed = { ...base, status: 'completed' as const, purchasedAt: new Date() };
-    await testDb.db.insert(contentPurchases).values([
-      { ...base, customerId: buyer, status: 'completed', purchasedAt: new Date() },
-      { ...base, customerId: pendingBuyer, status: 'pending' },
-      { ...base, customerId: failedBuyer, status: 'failed' },
-      {
-        ...base,
-        customerId: refundedBuyer,
-        status: 'completed',
-        purchasedAt: new Date(),
-        refundedAt: new Date(),
-      },
-      { ...completed, customerId: partlyRefunded, amountRefundedCents: 100 },
-      { ...completed, customerId: disputeOpen, disputeStatus: 'open' },
-      { ...completed, customerId: disputeWon, disputeStatus: 'won' },
-      { ...completed, customerId: disputeLost, disputeStatus: 'lost' },
-    ]);
-    const service = createService();
-
-    expect(await service.hasAccess(buyer, item.id)).toBe(true);
-    expect(await service.hasAccess(buyer, otherItem.id)).toBe(false);
-    expect(await service.hasAccess(pendingBuyer, item.id)).toBe(false);
-    expect(await service.hasAccess(failedBuyer, item.id)).toBe(false);
-    expect(await service.hasAccess(refundedBuyer, item.id)).toBe(false);
-    expect(await service.hasAccess(createTestUser(), item.id)).toBe(false);
-    expect(await service.hasAccess(partlyRefunded, item.id)).toBe(true);
-    expect(await service.hasAccess(disputeOpen, item.id)).toBe(false);
-    expect(await service.hasAccess(disputeWon, item.id)).toBe(true);
-    expect(await service.hasAccess(disputeLost, item.id)).toBe(false);
   });
 });

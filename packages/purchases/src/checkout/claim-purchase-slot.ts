@@ -2,7 +2,7 @@ import {
   type Content,
   type ContentPurchase,
   contentPurchases,
-  holdsPurchaseSlot,
+  holdsPurchaseSlotSql,
   type Queryable,
   queryRows,
   sql,
@@ -88,7 +88,7 @@ export async function claimPurchaseSlot(
              stripe_checkout_expires_at, created_at
       FROM content_purchases
       WHERE customer_id = ${customerId} AND content_id = ${contentId}
-        AND ${holdsPurchaseSlot(contentPurchases)}
+        AND ${holdsPurchaseSlotSql(contentPurchases)}
       LIMIT 1
     ),
     mapping AS (

@@ -7,7 +7,7 @@ import { useTestWorld } from '../testing/test-world';
 // One Stripe Customer per buyer, reused across purchases (`reuseStripeCustomers`).
 const RACERS = 8;
 const world = useTestWorld({ maxConnections: RACERS * 2 });
-const reusing = () => world().purchases({ reuseStripeCustomers: true });
+const reusing = () => world().checkout({ reuseStripeCustomers: true });
 
 async function newItems(count: number) {
   const items: string[] = [];

@@ -1,45 +1,16 @@
-import {
-  and,
-  type ContentPurchase,
-  contentPurchases,
-  eq,
-  type FulfillmentAnomalyKind,
-  fulfillmentAnomalies,
-  isUniqueViolation,
-  or,
-} from '@codex/database';
-import { refundedAtOnCompletion } from '../access-policy';
+import { and, contentPurchases, eq, isUniqueViolation } from '@codex/database';
 import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
+import { findSessionPurchase, linkageProblem } from './find-session-purchase';
+import { flagAnomaly } from './flag-anomaly';
 import {
   amountProblem,
-  chargedAmounts,
+  completionAmounts,
+  isPaid,
   matchesSessionAmounts,
-  type SessionAmounts,
   sessionAmounts,
 } from './session-amounts';
 import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
-
-type PurchaseRow = Pick<
-  ContentPurchase,
-  | 'id'
-  | 'customerId'
-  | 'contentId'
-  | 'status'
-  | 'pricePaidCents'
-  | 'currency'
-  | 'stripeCheckoutSessionId'
-  | 'allowPromotionCodes'
-  | 'allowFullyDiscounted'
-  | 'taxBehavior'
->;
-
-const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
-
-/** True when the session's payment went through (card, or a delayed method that settled). */
-export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>): boolean {
-  return PAID_STATUSES.has(session.payment_status);
-}
 
 /**
  * Completes the purchase behind a paid session if it is still pending and the session matches what
@@ -76,17 +47,18 @@ export async function fulfillCheckout(
       if (!(isCollision && db === ctx.db)) throw error;
     }
   }
-  const purchase = await findPurchase(db, session);
+  const purchase = await findSessionPurchase(db, session);
   if (!purchase) return { status: 'unknown_purchase' };
   const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
 
   const linkage = linkageProblem(purchase, session);
-  if (linkage) return flag(db, session.id, purchase.id, 'linkage_mismatch', { problem: linkage });
+  if (linkage)
+    return flagAnomaly(db, session.id, purchase.id, 'linkage_mismatch', { problem: linkage });
   if (purchase.status === 'completed') return { status: 'already_completed', ...ids };
   if (purchase.status !== 'pending') {
     // Money taken for a purchase we already gave up on: a person must refund or grant it.
     if (isPaid(session) && purchase.pricePaidCents > 0) {
-      return flag(db, session.id, purchase.id, 'paid_after_failure', {
+      return flagAnomaly(db, session.id, purchase.id, 'paid_after_failure', {
         purchaseStatus: purchase.status,
       });
     }
@@ -104,7 +76,7 @@ export async function fulfillCheckout(
     return { status: 'awaiting_payment', ...ids };
   }
   if (session.currency?.toLowerCase() !== purchase.currency) {
-    return flag(db, session.id, purchase.id, 'currency_mismatch', {
+    return flagAnomaly(db, session.id, purchase.id, 'currency_mismatch', {
       expected: purchase.currency,
       received: session.currency ?? null,
     });
@@ -114,7 +86,7 @@ export async function fulfillCheckout(
   if (problem || !amounts) {
     // Stays pending, no access: a person reads the problem, what was sold and what Stripe showed.
     // `expected` / `received` keep their meaning from before discounts and tax (price, total).
-    return flag(db, session.id, purchase.id, 'amount_mismatch', {
+    return flagAnomaly(db, session.id, purchase.id, 'amount_mismatch', {
       problem,
       expected: purchase.pricePaidCents,
       received: session.amount_total ?? null,
@@ -149,7 +121,7 @@ export async function fulfillCheckout(
     if (completed.length > 0) return { status: 'completed', ...ids };
   } catch (error) {
     if (isUniqueViolation(error)) {
-      return flag(db, session.id, purchase.id, 'linkage_mismatch', {
+      return flagAnomaly(db, session.id, purchase.id, 'linkage_mismatch', {
         problem: 'payment intent or session already belongs to another purchase',
       });
     }
@@ -168,7 +140,7 @@ export async function failCheckout(
   db: Executor,
   session: CheckoutSessionSnapshot,
 ): Promise<FulfillmentResult> {
-  const purchase = await findPurchase(db, session);
+  const purchase = await findSessionPurchase(db, session);
   if (!purchase) return { status: 'unknown_purchase' };
   const ids = { purchaseId: purchase.id, contentId: purchase.contentId };
   if (purchase.stripeCheckoutSessionId !== session.id) {
@@ -181,21 +153,6 @@ export async function failCheckout(
     .returning({ id: contentPurchases.id });
   if (failed.length > 0) return { status: 'failed', ...ids };
   return settledResult(db, ids);
-}
-
-/** Records a payment that does not match its purchase, once per (Stripe object, kind). */
-export async function flag(
-  db: Executor,
-  stripeObjectId: string,
-  purchaseId: string | undefined,
-  kind: FulfillmentAnomalyKind,
-  details: Record<string, unknown>,
-): Promise<FulfillmentResult> {
-  await db
-    .insert(fulfillmentAnomalies)
-    .values({ purchaseId: purchaseId ?? null, stripeObjectId, kind, details })
-    .onConflictDoNothing();
-  return { status: 'flagged', purchaseId, kind };
 }
 
 /**
@@ -240,65 +197,6 @@ async function completeIfEverythingMatches(
     )
     .returning({ purchaseId: contentPurchases.id, contentId: contentPurchases.contentId });
   return row;
-}
-
-/** The purchase a session belongs to: by session id, else by the purchase id it carries. */
-async function findPurchase(
-  db: Executor,
-  session: CheckoutSessionSnapshot,
-): Promise<PurchaseRow | undefined> {
-  const claimedId = session.client_reference_id ?? session.metadata?.purchaseId;
-  const byClaimedId =
-    claimedId && isUuid(claimedId) ? eq(contentPurchases.id, claimedId) : undefined;
-  const rows = await db
-    .select({
-      id: contentPurchases.id,
-      customerId: contentPurchases.customerId,
-      contentId: contentPurchases.contentId,
-      status: contentPurchases.status,
-      pricePaidCents: contentPurchases.pricePaidCents,
-      currency: contentPurchases.currency,
-      stripeCheckoutSessionId: contentPurchases.stripeCheckoutSessionId,
-      allowPromotionCodes: contentPurchases.allowPromotionCodes,
-      allowFullyDiscounted: contentPurchases.allowFullyDiscounted,
-      taxBehavior: contentPurchases.taxBehavior,
-    })
-    .from(contentPurchases)
-    .where(
-      byClaimedId
-        ? or(eq(contentPurchases.stripeCheckoutSessionId, session.id), byClaimedId)
-        : eq(contentPurchases.stripeCheckoutSessionId, session.id),
-    )
-    .limit(2);
-  return rows.find((row) => row.stripeCheckoutSessionId === session.id) ?? rows[0];
-}
-
-/** What a completion sets besides its status: the charged amounts, and refunds measured against them. */
-function completionAmounts(amounts: SessionAmounts, now: Date) {
-  return { ...chargedAmounts(amounts), refundedAt: refundedAtOnCompletion(amounts.total, now) };
-}
-
-/** Which id of the session disagrees with the purchase, if any. */
-function linkageProblem(
-  purchase: PurchaseRow,
-  session: CheckoutSessionSnapshot,
-): string | undefined {
-  if (purchase.stripeCheckoutSessionId && purchase.stripeCheckoutSessionId !== session.id) {
-    return 'purchase is linked to another checkout session';
-  }
-  if (session.client_reference_id && session.client_reference_id !== purchase.id) {
-    return 'client_reference_id names another purchase';
-  }
-  const metadata = session.metadata ?? {};
-  if (metadata.purchaseId && metadata.purchaseId !== purchase.id)
-    return 'metadata.purchaseId differs';
-  if (metadata.contentId && metadata.contentId !== purchase.contentId) {
-    return 'metadata.contentId differs';
-  }
-  if (metadata.customerId && metadata.customerId !== purchase.customerId) {
-    return 'metadata.customerId differs';
-  }
-  return undefined;
 }
 
 async function settledResult(db: Executor, ids: PurchaseIds): Promise<FulfillmentResult> {

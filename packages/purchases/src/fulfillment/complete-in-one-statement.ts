@@ -1,9 +1,12 @@
-import { queryRows, sql } from '@codex/database';
-import { refundedAtOnCompletion } from '../access-policy';
+import { holdsPurchaseSlotSql, purchaseRuleColumnsOf, queryRows, sql } from '@codex/database';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
-import { isPaid } from './checkout-sessions';
 import type { FulfillmentContext, PurchaseIds } from './context';
-import { matchesSessionAmounts, sessionAmounts } from './session-amounts';
+import {
+  isPaid,
+  matchesSessionAmounts,
+  refundedAtOnCompletion,
+  sessionAmounts,
+} from './session-amounts';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
 
 /** What the one statement found: a delivery seen before, the purchase it completed, or neither. */
@@ -67,7 +70,7 @@ export async function completeInOneStatement(
         AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
         AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})
         AND (${claimedCustomer}::text IS NULL OR customer_id = ${claimedCustomer})
-      RETURNING id, content_id, refunded_at, refund_keeps_access, dispute_status
+      RETURNING id, content_id, status, refunded_at, refund_keeps_access, dispute_status
     ),
     recorded AS (
       INSERT INTO stripe_webhook_events (id, type, processed_at)
@@ -79,8 +82,7 @@ export async function completeInOneStatement(
       ${insertConfirmationEmails(
         sql`SELECT completed.id FROM completed
             JOIN purchase_contacts contact ON contact.purchase_id = completed.id
-            WHERE (completed.refunded_at IS NULL OR completed.refund_keeps_access)
-              AND (completed.dispute_status IS NULL OR completed.dispute_status <> 'lost')`,
+            WHERE ${holdsPurchaseSlotSql(purchaseRuleColumnsOf('completed'))}`,
         clock,
       )}
     )

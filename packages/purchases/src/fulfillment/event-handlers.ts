@@ -3,12 +3,12 @@ import { failCheckout, fulfillCheckout } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import { findMoneyPurchase } from './find-money-purchase';
 import {
-  applyMoneyChange,
   type DisputeRecord,
   disputeStatusOf,
   type RefundRecord,
   readRefundMetadata,
-} from './money-state';
+} from './money-records';
+import { applyMoneyChange } from './money-state';
 import { requireStripe } from './require-stripe';
 import {
   type DisputeSnapshot,

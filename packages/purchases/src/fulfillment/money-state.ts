@@ -1,4 +1,5 @@
 import {
+  amountCharged,
   and,
   contentPurchases,
   countedRefundStatuses,
@@ -6,83 +7,25 @@ import {
   type DisputeStatus,
   disputeStatusRank,
   eq,
+  grantsAccess,
   holdsPurchaseSlot,
+  holdsPurchaseSlotSql,
   inArray,
+  isAccessRevokingRefund,
   ne,
-  type PaymentEventKind,
   paymentEvents,
-  type RefundStatus,
   refundStatusRank,
-  type SQL,
   sql,
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
-import { uuidSchema } from '@codex/validation';
-import { chargedCents, grantsAccess, isAccessRevokingRefund } from '../access-policy';
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
-import { flag } from './checkout-sessions';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import type { MoneyTarget } from './find-money-purchase';
-
-/** One refund as a snapshot shows it. */
-export interface RefundRecord {
-  id: string;
-  amountCents: number;
-  status: RefundStatus;
-  /** False for a refund issued from the platform with `revokeAccess: false` (its metadata says so). */
-  revokesAccess: boolean;
-  /** The platform's refund request that issued it (its metadata's `refundRequestId`), if any. */
-  refundRequestId?: string | undefined;
-}
-
-/**
- * What a Stripe refund's metadata says about it: issued from the platform (`refundRequestId`, a
- * UUID) and whether it revokes access (`revokeAccess: "false"` keeps it; anything else revokes,
- * as a Dashboard refund does).
- */
-export function readRefundMetadata(metadata: Record<string, string> | null | undefined): {
-  revokesAccess: boolean;
-  refundRequestId?: string;
-} {
-  const requestId = metadata?.refundRequestId;
-  return {
-    revokesAccess: metadata?.revokeAccess !== 'false',
-    ...(requestId && uuidSchema.safeParse(requestId).success ? { refundRequestId: requestId } : {}),
-  };
-}
-
-/** One dispute as a snapshot shows it, with Stripe's status mapped to ours. */
-export interface DisputeRecord {
-  id: string;
-  amountCents: number;
-  status: DisputeStatus;
-  stripeStatus: string;
-}
-
-/** What one money event brings: the snapshots it carries, and its line in the audit trail. */
-export interface MoneyChange {
-  refunds?: RefundRecord[];
-  dispute?: DisputeRecord;
-  audit: {
-    stripeEventId: string;
-    stripeObjectId: string;
-    kind: PaymentEventKind;
-    amountCents: number;
-  };
-}
-
-/** Stripe's dispute statuses, as far as access is concerned. */
-export function disputeStatusOf(stripeStatus: string): DisputeStatus {
-  if (stripeStatus === 'lost') return 'lost';
-  // warning_closed: an inquiry that ended without a chargeback; prevented: stopped before it
-  // became one. The money stays either way.
-  if (stripeStatus === 'won' || stripeStatus === 'warning_closed' || stripeStatus === 'prevented') {
-    return 'won';
-  }
-  return 'open';
-}
+import { flagAnomaly } from './flag-anomaly';
+import { combineDisputes, type MoneyChange, rankOf } from './money-records';
+import { purchaseRowColumns } from './purchase-row';
 
 /**
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
@@ -104,18 +47,7 @@ export async function applyMoneyChange(
   change: MoneyChange,
 ): Promise<FulfillmentResult> {
   const [purchase] = await tx
-    .select({
-      id: contentPurchases.id,
-      customerId: contentPurchases.customerId,
-      contentId: contentPurchases.contentId,
-      status: contentPurchases.status,
-      pricePaidCents: contentPurchases.pricePaidCents,
-      amountTotalCents: contentPurchases.amountTotalCents,
-      refundedAt: contentPurchases.refundedAt,
-      refundKeepsAccess: contentPurchases.refundKeepsAccess,
-      disputeStatus: contentPurchases.disputeStatus,
-      stripePaymentIntentId: contentPurchases.stripePaymentIntentId,
-    })
+    .select(purchaseRowColumns)
     .from(contentPurchases)
     .where(eq(contentPurchases.id, target.purchaseId))
     .for('update');
@@ -184,14 +116,14 @@ export async function applyMoneyChange(
   const amountRefundedCents = Number(totals?.refundedCents ?? 0);
   const disputeStatus = combineDisputes(totals?.disputeStatuses ?? []);
   let refundKeepsAccess = totals?.keepsAccess === true;
-  let refundedAt = isAccessRevokingRefund(amountRefundedCents, chargedCents(purchase))
+  let refundedAt = isAccessRevokingRefund(amountRefundedCents, amountCharged(purchase))
     ? (purchase.refundedAt ?? now)
     : null;
 
   let result: FulfillmentResult | undefined;
   if (
-    !holdsSlot(purchase) &&
-    holdsSlot({ status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus })
+    !holdsPurchaseSlot(purchase) &&
+    holdsPurchaseSlot({ status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus })
   ) {
     // A refund that had revoked the purchase failed: the buyer paid after all. If they bought the
     // item again meanwhile, only one purchase may hold the slot.
@@ -199,7 +131,7 @@ export async function applyMoneyChange(
     if (settled === 'kept_revoked') {
       refundedAt = purchase.refundedAt;
       refundKeepsAccess = purchase.refundKeepsAccess;
-      result = await flag(tx, target.paymentIntentId, purchase.id, 'duplicate_payment', {
+      result = await flagAnomaly(tx, target.paymentIntentId, purchase.id, 'duplicate_payment', {
         problem: 'a refund failed after the buyer had bought this item again',
       });
     }
@@ -218,8 +150,9 @@ export async function applyMoneyChange(
     .where(eq(contentPurchases.id, purchase.id));
 
   const next = { status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus };
-  if (purchase.status === 'completed' && !isRevoked(purchase) && isRevoked(next)) {
-    // Revoked for good now (not merely suspended by an open dispute): tell the buyer, once.
+  if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
+    // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
+    // open dispute, which keeps the slot): tell the buyer, once.
     await enqueueAccessRevokedEmail(tx, purchase.id, now);
   }
 
@@ -233,40 +166,6 @@ export async function applyMoneyChange(
     kind: change.audit.kind,
     access: before === after ? 'unchanged' : after ? 'granted' : 'revoked',
   };
-}
-
-/**
- * True when money taken back ends the purchase's access for good: refunded past the policy (by
- * refunds not all issued to keep access), or a lost dispute.
- */
-function isRevoked(row: {
-  refundedAt: Date | null;
-  refundKeepsAccess: boolean;
-  disputeStatus: DisputeStatus | null;
-}): boolean {
-  return (row.refundedAt !== null && !row.refundKeepsAccess) || row.disputeStatus === 'lost';
-}
-
-/** The purchase's dispute state from all its disputes: any lost wins, then any open, then won. */
-function combineDisputes(statuses: DisputeStatus[]): DisputeStatus | null {
-  if (statuses.includes('lost')) return 'lost';
-  if (statuses.includes('open')) return 'open';
-  if (statuses.includes('won')) return 'won';
-  return null;
-}
-
-/** `holdsPurchaseSlot` (the unique index's predicate) as a function of a row. */
-function holdsSlot(row: {
-  status: string;
-  refundedAt: Date | null;
-  refundKeepsAccess: boolean;
-  disputeStatus: DisputeStatus | null;
-}): boolean {
-  return (
-    (row.status === 'pending' || row.status === 'completed') &&
-    (row.refundedAt === null || row.refundKeepsAccess) &&
-    row.disputeStatus !== 'lost'
-  );
 }
 
 /**
@@ -288,7 +187,7 @@ async function reclaimSlot(
         eq(contentPurchases.customerId, purchase.customerId),
         eq(contentPurchases.contentId, purchase.contentId),
         ne(contentPurchases.id, purchase.id),
-        holdsPurchaseSlot(contentPurchases),
+        holdsPurchaseSlotSql(contentPurchases),
       ),
     )
     .for('update');
@@ -306,12 +205,4 @@ async function reclaimSlot(
     return 'reclaimed';
   }
   return 'kept_revoked';
-}
-
-function rankOf(ranks: Record<string, number>, column: SQL): SQL {
-  const cases = Object.entries(ranks).map(
-    // Constants of this module, not input: inlined so the planner sees literals.
-    ([status, rank]) => sql.raw(`WHEN '${status}' THEN ${rank}`),
-  );
-  return sql`(CASE ${column} ${sql.join(cases, sql` `)} ELSE -1 END)`;
 }

@@ -25,7 +25,7 @@ async function newWorld() {
   /** A checkout whose pending purchase is old enough for reconciliation to look at. */
   async function oldCheckout() {
     const { contentId, customerId } = await world.newItem(PRICE);
-    const checkout = await world.purchases().createCheckoutSession(customerId, contentId);
+    const checkout = await world.checkout().createCheckoutSession(customerId, contentId);
     if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
     await db
       .update(contentPurchases)
@@ -53,7 +53,8 @@ async function newWorld() {
     db,
     stub,
     fulfillment: () => world.fulfillment(),
-    purchases: () => world.purchases(),
+    checkout: () => world.checkout(),
+    access: () => world.access(),
     deliver,
     oldCheckout,
     statusOf,
@@ -70,7 +71,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     const summary = await world.fulfillment().reconcilePendingPurchases();
 
     expect(await world.statusOf(checkout.purchaseId)).toBe('completed');
-    expect(await world.purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
+    expect(await world.access().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
     expect(summary).toMatchObject({ errors: 0, stoppedBy: 'done' });
   });
 
@@ -87,7 +88,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
 
     expect(await world.statusOf(checkout.purchaseId)).toBe('failed');
     const again = await world
-      .purchases()
+      .checkout()
       .createCheckoutSession(checkout.customerId, checkout.contentId);
     expect(again.status).toBe('checkout_created');
   });
@@ -101,7 +102,7 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     world.stub.settleDelayedPayment(checkout.sessionId, 'failed');
 
     const again = await world
-      .purchases()
+      .checkout()
       .createCheckoutSession(checkout.customerId, checkout.contentId);
 
     expect(again.status).toBe('checkout_created');
@@ -117,12 +118,12 @@ describe('reconcilePendingPurchases after a webhook outage', () => {
     }
     const paymentIntentId = world.stub.getSession(checkout.sessionId)?.payment_intent ?? '';
     world.stub.createRefund(paymentIntentId); // refund.created and charge.refunded are lost
-    expect(await world.purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
+    expect(await world.access().hasAccess(checkout.customerId, checkout.contentId)).toBe(true);
 
     const summary = await world.fulfillment().reconcilePendingPurchases();
 
     expect(summary.eventsRecovered).toBeGreaterThanOrEqual(1);
-    expect(await world.purchases().hasAccess(checkout.customerId, checkout.contentId)).toBe(false);
+    expect(await world.access().hasAccess(checkout.customerId, checkout.contentId)).toBe(false);
   });
 
   it('stays within its Stripe-call budget and a second run finishes the backlog', async () => {

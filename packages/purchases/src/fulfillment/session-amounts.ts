@@ -1,5 +1,18 @@
-import { type ContentPurchase, contentPurchases, type SQL, sql } from '@codex/database';
+import {
+  type ContentPurchase,
+  contentPurchases,
+  isAccessRevokingRefundSql,
+  type SQL,
+  sql,
+} from '@codex/database';
 import type { CheckoutSessionSnapshot } from './stripe-events';
+
+const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
+
+/** True when the session's payment went through (card, or a delayed method that settled). */
+export function isPaid(session: Pick<CheckoutSessionSnapshot, 'payment_status'>): boolean {
+  return PAID_STATUSES.has(session.payment_status);
+}
 
 /** A session's money, as the amount check reads it. */
 export interface SessionAmounts {
@@ -102,4 +115,23 @@ export function chargedAmounts(amounts: SessionAmounts) {
     amountTaxCents: amounts.tax,
     amountTotalCents: amounts.total,
   };
+}
+
+/**
+ * `refunded_at` for a pending purchase being completed now with `chargedTotalCents` charged, as SQL
+ * for the completion's own UPDATE: refunds that arrived before the completion were measured against
+ * the price (the charged total was not known yet); measured against what was charged they may
+ * already reach the refund policy (`isAccessRevokingRefundSql`).
+ */
+export function refundedAtOnCompletion(chargedTotalCents: number, now: Date | string): SQL {
+  const { refundedAt, amountRefundedCents } = contentPurchases;
+  const at = typeof now === 'string' ? now : now.toISOString();
+  return sql`CASE WHEN ${refundedAt} IS NULL
+    AND ${isAccessRevokingRefundSql(amountRefundedCents, chargedTotalCents)}
+    THEN ${at}::timestamptz ELSE ${refundedAt} END`;
+}
+
+/** What a completion sets besides its status: the charged amounts, and refunds measured against them. */
+export function completionAmounts(amounts: SessionAmounts, now: Date) {
+  return { ...chargedAmounts(amounts), refundedAt: refundedAtOnCompletion(amounts.total, now) };
 }

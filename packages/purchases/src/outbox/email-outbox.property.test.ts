@@ -38,7 +38,7 @@ async function observe(purchaseId: string): Promise<Observed> {
 
 async function checkHistory(history: StripeHistory, priceCents: number, concurrent: boolean) {
   const address = newAddress();
-  const checkout = await t.checkout(priceCents, address);
+  const checkout = await t.paidCheckout(priceCents, address);
   const inFlight: Array<Promise<unknown>> = [];
   const events = { confirmations: 0, revocations: 0 };
   let before: Observed = { status: 'pending', revoked: false };

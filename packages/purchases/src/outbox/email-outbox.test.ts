@@ -11,7 +11,7 @@ const t = useOutboxWorld({ maxConnections: 30 });
 
 /** A paid, completed purchase whose buyer gave `address`; its outbox row id. */
 async function completedPurchase(address: string, priceCents = 1_500) {
-  const checkout = await t.checkout(priceCents, address);
+  const checkout = await t.paidCheckout(priceCents, address);
   for (const event of t.world().stub.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
   const [row] = await t.rowsOf(checkout.purchaseId);
   if (!row) throw new Error('no outbox row');
@@ -39,7 +39,7 @@ function paymentIntentOf(sessionId: string): string {
 describe('the outbox row is written with the state change', () => {
   it('stores the address at checkout and gives it to Stripe as customer_email', async () => {
     const address = newAddress();
-    const checkout = await t.checkout(900, address);
+    const checkout = await t.paidCheckout(900, address);
     const [contact] = await t
       .world()
       .db.select()
@@ -51,7 +51,7 @@ describe('the outbox row is written with the state change', () => {
   });
 
   it('no email claim: no contact, and no outbox row when the purchase completes', async () => {
-    const checkout = await t.checkout(900);
+    const checkout = await t.paidCheckout(900);
     for (const event of t.world().stub.payCheckoutSession(checkout.sessionId)) {
       await t.deliver(event);
     }
@@ -61,7 +61,7 @@ describe('the outbox row is written with the state change', () => {
 
   it('duplicate webhook deliveries (in parallel and again later): one row, one e-mail', async () => {
     const address = newAddress();
-    const checkout = await t.checkout(1_999, address);
+    const checkout = await t.paidCheckout(1_999, address);
     const events = t.world().stub.payCheckoutSession(checkout.sessionId);
     await Promise.all(events.flatMap((event) => Array.from({ length: 8 }, () => t.deliver(event))));
     for (const event of events) await t.deliver(event);
@@ -80,7 +80,7 @@ describe('the outbox row is written with the state change', () => {
     const buyers = await Promise.all(
       Array.from({ length: 6 }, async () => {
         const address = newAddress();
-        return { address, ...(await t.checkout(1_000, address)) };
+        return { address, ...(await t.paidCheckout(1_000, address)) };
       }),
     );
     await Promise.all(
@@ -103,7 +103,7 @@ describe('the outbox row is written with the state change', () => {
 
   it('the careful path (a purchase never linked to its session) writes the row in its transaction', async () => {
     const address = newAddress();
-    const checkout = await t.checkout(1_000, address);
+    const checkout = await t.paidCheckout(1_000, address);
     // As if the checkout request died between Stripe's answer and the link: the one statement
     // cannot match it, the careful path finds it by client_reference_id.
     await t
@@ -119,7 +119,7 @@ describe('the outbox row is written with the state change', () => {
 
   it('the success page alone (outside any webhook transaction) writes the row too', async () => {
     const address = newAddress();
-    const checkout = await t.checkout(1_000, address);
+    const checkout = await t.paidCheckout(1_000, address);
     t.world().stub.payCheckoutSession(checkout.sessionId);
     await t.fulfillment().confirmCheckoutSession(checkout.customerId, checkout.sessionId);
     expect(await t.rowsOf(checkout.purchaseId)).toMatchObject([{ kind: 'purchase_confirmation' }]);
@@ -128,7 +128,7 @@ describe('the outbox row is written with the state change', () => {
   it('a free item is confirmed from the checkout statement itself', async () => {
     const address = newAddress();
     const { contentId, customerId } = await t.world().newItem(0);
-    const free = await t.purchases().createCheckoutSession(customerId, contentId, {
+    const free = await t.checkout().createCheckoutSession(customerId, contentId, {
       customerEmail: address,
     });
     if (free.status !== 'free_access_granted') throw new Error(free.status);
@@ -161,7 +161,7 @@ describe('the dedupe key', () => {
       `access_revoked:${purchaseId}:2`,
       `purchase_confirmation:${purchaseId}`,
     ]);
-    const anonymous = await t.checkout(700);
+    const anonymous = await t.paidCheckout(700);
     await enqueueAccessRevokedEmail(t.world().db, anonymous.purchaseId, new Date());
     expect(await t.rowsOf(anonymous.purchaseId)).toEqual([]);
   });
@@ -358,7 +358,7 @@ describe('access revoked', () => {
     expect(
       await t
         .world()
-        .purchases()
+        .access()
         .hasAccess(...(await buyerOf(purchaseId))),
     ).toBe(true);
     const second = stripe.createRefund(paymentIntentOf(sessionId));

@@ -1,4 +1,4 @@
-import { type SQL, sql } from '@codex/database';
+import { holdsPurchaseSlotSql, purchaseRuleColumnsOf, type SQL, sql } from '@codex/database';
 import type { Executor } from '../fulfillment/context';
 
 /**
@@ -21,8 +21,8 @@ export function insertConfirmationEmails(purchaseIds: SQL, now: Date): SQL {
 /**
  * Queues the confirmation of a purchase that was just completed in the caller's transaction (or
  * statement), if its buyer left an address and the money has not already been taken back (a full
- * refund or a lost dispute that arrived before the completion: the buyer is not told "purchase
- * complete" for a purchase that gives no access).
+ * refund or a lost dispute that arrived before the completion, so that the purchase no longer
+ * holds its slot: the buyer is not told "purchase complete" for a purchase that gives no access).
  */
 export async function enqueueConfirmationEmail(
   db: Executor,
@@ -34,8 +34,7 @@ export async function enqueueConfirmationEmail(
       sql`SELECT contact.purchase_id FROM purchase_contacts contact
           JOIN content_purchases purchase ON purchase.id = contact.purchase_id
           WHERE contact.purchase_id = ${purchaseId} AND purchase.status = 'completed'
-            AND (purchase.refunded_at IS NULL OR purchase.refund_keeps_access)
-            AND (purchase.dispute_status IS NULL OR purchase.dispute_status <> 'lost')`,
+            AND ${holdsPurchaseSlotSql(purchaseRuleColumnsOf('purchase'))}`,
       now,
     ),
   );

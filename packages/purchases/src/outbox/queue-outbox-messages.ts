@@ -1,7 +1,19 @@
 import type { Queryable } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
-import { findQueueableOutboxMessagesOf } from '@codex/purchases';
-import type { EmailQueue } from './email-config';
+import { findQueueableOutboxMessagesOf } from './find-queueable-outbox-messages';
+
+/** The e-mail queue's message: the id of one `email_outbox` row, nothing else (no address). */
+export interface EmailQueueMessage {
+  outboxId: string;
+}
+
+/**
+ * What the e-mail wiring uses of a Cloudflare Queue producer binding (`Queue<EmailQueueMessage>`
+ * satisfies it), written out so that code typed without the Workers globals compiles too.
+ */
+export interface EmailQueue {
+  sendBatch(messages: Iterable<{ body: EmailQueueMessage }>): Promise<unknown>;
+}
 
 // Queues accept at most 100 messages per `sendBatch`.
 const MAX_BATCH_MESSAGES = 100;

@@ -11,7 +11,6 @@ import {
 import type { StripeStubEvent } from '@codex/test-utils';
 import { refundReasons } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
-import { createStripeClient } from '../create-stripe-client';
 import { isPurchaseError } from '../purchase-error';
 import { useTestWorld } from '../testing/test-world';
 import { type RefundRequestInput, stripeRefundIdempotencyKey } from './issue-refund';
@@ -28,7 +27,7 @@ const STAFF = 'auth0|staff-owner';
 /** A purchase paid by card at Stripe and completed here. */
 async function paidPurchase() {
   const { contentId, customerId, organizationId } = await world().newItem(PRICE);
-  const checkout = await world().purchases().createCheckoutSession(customerId, contentId);
+  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
   if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
   await deliverAll(world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' }));
   const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
@@ -84,7 +83,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 const hasAccess = (purchase: { customerId: string; contentId: string }) =>
-  world().purchases().hasAccess(purchase.customerId, purchase.contentId);
+  world().access().hasAccess(purchase.customerId, purchase.contentId);
 
 describe('issuing a refund from the platform', () => {
   it('accepts exactly the reasons the database keeps', () => {
@@ -169,7 +168,7 @@ describe('issuing a refund from the platform', () => {
     expect(library.items.map((item) => item.contentId)).toContain(purchase.contentId);
     expect(
       await codeOf(
-        world().purchases().createCheckoutSession(purchase.customerId, purchase.contentId),
+        world().checkout().createCheckoutSession(purchase.customerId, purchase.contentId),
       ),
     ).toBe('ALREADY_PURCHASED');
   });
@@ -208,10 +207,9 @@ describe('issuing a refund from the platform', () => {
     );
 
     expect(new Set(answers.map((answer) => answer.refundId)).size).toBe(1);
-    const refunds = await createStripeClient({
-      secretKey: 'sk_test_purchases_0123',
-      apiBase: world().stub.url,
-    }).refunds.list({ payment_intent: purchase.paymentIntentId });
+    const refunds = await world()
+      .stripe()
+      .refunds.list({ payment_intent: purchase.paymentIntentId });
     expect(refunds.data).toHaveLength(1);
     const stored = await requestsOf(purchase.purchaseId);
     expect(stored).toHaveLength(1);
@@ -252,11 +250,11 @@ describe('issuing a refund from the platform', () => {
     const paid = await paidPurchase();
     const other = await paidPurchase();
     const { contentId, customerId, organizationId } = await world().newItem(PRICE);
-    const pending = await world().purchases().createCheckoutSession(customerId, contentId);
+    const pending = await world().checkout().createCheckoutSession(customerId, contentId);
     if (pending.status !== 'checkout_created') throw new Error('no checkout');
     const failedItem = await world().newItem(PRICE);
     const failed = await world()
-      .purchases()
+      .checkout()
       .createCheckoutSession(failedItem.customerId, failedItem.contentId);
     if (failed.status !== 'checkout_created') throw new Error('no checkout');
     await deliverAll([
@@ -356,13 +354,12 @@ describe('issuing a refund from the platform', () => {
     if (!request) throw new Error('no request');
     // Stripe made the refund; the worker stopped before recording it.
     const before = world().stub.events.length;
-    const refund = await createStripeClient({
-      secretKey: 'sk_test_purchases_0123',
-      apiBase: world().stub.url,
-    }).refunds.create({
-      payment_intent: purchase.paymentIntentId,
-      metadata: { refundRequestId: request.id, revokeAccess: 'false' },
-    });
+    const refund = await world()
+      .stripe()
+      .refunds.create({
+        payment_intent: purchase.paymentIntentId,
+        metadata: { refundRequestId: request.id, revokeAccess: 'false' },
+      });
 
     await deliverAll(eventsSince(before));
     await deliverAll(eventsSince(before));

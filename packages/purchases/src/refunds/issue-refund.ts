@@ -1,4 +1,5 @@
 import {
+  amountChargedSql,
   contentPurchases,
   type Queryable,
   queryRows,
@@ -9,7 +10,6 @@ import {
 } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import Stripe from 'stripe';
-import { amountCharged } from '../amount-charged';
 import { PurchaseError, type PurchaseErrorCode } from '../purchase-error';
 import { recordIssuedRefundStatement } from './record-issued-refund';
 
@@ -314,7 +314,7 @@ async function readPurchaseAndRequest(hot: Queryable, input: RefundRequestInput)
     sql`
       SELECT ${purchases.id} AS purchase_id, ${purchases.status} AS status,
              ${purchases.currency} AS currency, ${purchases.stripePaymentIntentId} AS payment_intent_id,
-             ${amountCharged()} AS charged_cents, ${purchases.amountRefundedCents} AS refunded_cents,
+             ${amountChargedSql(purchases)} AS charged_cents, ${purchases.amountRefundedCents} AS refunded_cents,
              ${purchases.disputeStatus} AS dispute_status, ${requestColumns('r.')}
       FROM (SELECT 1) AS one
       LEFT JOIN ${purchases}

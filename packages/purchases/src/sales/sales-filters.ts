@@ -1,10 +1,16 @@
-import { and, contentPurchases, eq, type SQL, sql } from '@codex/database';
-import type { BuyerPurchaseStatus } from '../buyer/buyer-status';
-import { buyerStatus } from '../buyer/buyer-status';
+import {
+  and,
+  type BuyerPurchaseStatus,
+  buyerStatusSql,
+  contentPurchases,
+  eq,
+  type SQL,
+  sql,
+} from '@codex/database';
 
 /** Which of an organization's sales to read. Every filter is optional. */
 export interface SalesFilters {
-  /** Only sales in this buyer status (`buyerStatus()`). */
+  /** Only sales in this buyer status (`buyerStatusSql`). */
   status?: BuyerPurchaseStatus | undefined;
   /** Only sales of this content item. */
   contentId?: string | undefined;
@@ -30,6 +36,6 @@ export function salesConditions(organizationId: string, filters: SalesFilters): 
       ? undefined
       : sql`${columns.createdAt} < ${filters.to.toISOString()}::timestamptz`,
     filters.contentId === undefined ? undefined : eq(columns.contentId, filters.contentId),
-    filters.status === undefined ? undefined : sql`${buyerStatus()} = ${filters.status}`,
+    filters.status === undefined ? undefined : sql`${buyerStatusSql(columns)} = ${filters.status}`,
   );
 }

@@ -1,5 +1,12 @@
-import { and, contentPurchases, type Queryable, queryRows, type SQL, sql } from '@codex/database';
-import { amountCharged } from '../amount-charged';
+import {
+  amountChargedSql,
+  and,
+  contentPurchases,
+  type Queryable,
+  queryRows,
+  type SQL,
+  sql,
+} from '@codex/database';
 import { salesConditions } from './sales-filters';
 
 /** One currency's sales measures, over the whole range or one UTC day. Amounts in minor units. */
@@ -8,7 +15,7 @@ export interface SalesTotals {
   currency: string;
   /** Completed sales. */
   count: number;
-  /** Σ amount charged (`amountCharged()`: the session's total when recorded, else the price paid). */
+  /** Σ amount charged (`amountChargedSql(contentPurchases)`: the session's total when recorded, else the price paid). */
   grossCents: number;
   /** Σ `amount_refunded_cents` (pending and succeeded refunds). */
   refundedCents: number;
@@ -61,7 +68,7 @@ export function summarizeSalesStatement(
   range: SalesSummaryRange = {},
 ): SQL {
   const columns = contentPurchases;
-  const amount = amountCharged();
+  const amount = amountChargedSql(contentPurchases);
   const day = sql`(${columns.createdAt} AT TIME ZONE 'UTC')::date`;
   return sql`
     SELECT ${columns.currency} AS currency,

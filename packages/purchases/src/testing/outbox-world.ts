@@ -3,10 +3,9 @@ import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
 import { type ResendStub, type StripeStubEvent, startResendStub } from '@codex/test-utils';
 import { afterAll, beforeAll } from 'vitest';
-import { createStripeClient } from '../create-stripe-client';
+import { CheckoutService } from '../checkout-service';
 import { FulfillmentService } from '../fulfillment-service';
 import { EmailOutbox, type EmailOutboxDependencies } from '../outbox/email-outbox';
-import { PurchaseService } from '../purchase-service';
 import { type TestWorld, useTestWorld } from './test-world';
 
 /** A {@link TestWorld} with a Resend stand-in at the e-mail provider's HTTP edge. */
@@ -16,7 +15,7 @@ export interface OutboxWorld {
   /** Every line the services and the outbox logged in this file. */
   readonly logLines: string[];
   /** The checkout worker's service, logging into {@link OutboxWorld.logLines}. */
-  purchases(): PurchaseService;
+  checkout(): CheckoutService;
   /** The webhook worker's service: hot statements over SQL over HTTP, as deployed. */
   fulfillment(): FulfillmentService;
   /** The outbox with the Resend adapter; its clock runs `shiftMs()` ahead of the real one. */
@@ -26,7 +25,7 @@ export interface OutboxWorld {
   /** The outbox's clock. */
   now(): Date;
   /** A paid checkout by a new customer (with `email` as the token's claim, if given). */
-  checkout(
+  paidCheckout(
     priceCents: number,
     email?: string,
   ): Promise<{ purchaseId: string; sessionId: string; customerId: string; contentId: string }>;
@@ -64,8 +63,7 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
     if (!resend) throw new Error('useOutboxWorld: only inside tests');
     return resend;
   };
-  const stripe = () =>
-    createStripeClient({ secretKey: 'sk_test_outbox_0123', apiBase: world().stub.url });
+  const stripe = () => world().stripe();
   const fulfillment = () =>
     new FulfillmentService({
       db: world().db,
@@ -73,8 +71,8 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
       stripe: stripe(),
       logger,
     });
-  const purchases = () =>
-    new PurchaseService({
+  const checkout = () =>
+    new CheckoutService({
       db: world().db,
       http: world().testDb.http,
       stripe: stripe(),
@@ -101,15 +99,15 @@ export function useOutboxWorld(options: { maxConnections?: number } = {}): Outbo
     resend: stub,
     logLines,
     fulfillment,
-    purchases,
+    checkout,
     outbox,
     advance(ms) {
       shiftMs += ms;
     },
     now: () => new Date(Date.now() + shiftMs),
-    async checkout(priceCents, email) {
+    async paidCheckout(priceCents, email) {
       const { contentId, customerId } = await world().newItem(priceCents);
-      const started = await purchases().createCheckoutSession(
+      const started = await checkout().createCheckoutSession(
         customerId,
         contentId,
         email ? { customerEmail: email } : {},

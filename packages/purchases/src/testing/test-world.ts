@@ -9,13 +9,16 @@ import {
   startStripeStub,
   type TestDatabase,
 } from '@codex/test-utils';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll } from 'vitest';
+import { AccessService } from '../access-service';
 import { BuyerService } from '../buyer-service';
-import { createStripeClient } from '../create-stripe-client';
+import type { CheckoutServiceConfig } from '../checkout/checkout-context';
+import { CheckoutService } from '../checkout-service';
 import { FulfillmentService } from '../fulfillment-service';
-import { PurchaseService, type PurchaseServiceConfig } from '../purchase-service';
 import { RefundService } from '../refund-service';
 import { SalesService } from '../sales-service';
+import { testStripeClient } from './test-stripe-client';
 
 /**
  * A database and a Stripe stand-in of their own, and the services wired to them as a worker would:
@@ -26,8 +29,12 @@ export interface TestWorld {
   readonly db: Database;
   readonly stub: StripeStub;
   fulfillment(clock?: () => Date): FulfillmentService;
+  /** A Stripe client on the stand-in, as the workers build theirs. */
+  stripe(): Stripe;
   /** The checkout service; `config` adds options to the test deployment's (`webAppUrl`). */
-  purchases(config?: Omit<PurchaseServiceConfig, 'webAppUrl'>): PurchaseService;
+  checkout(config?: Omit<CheckoutServiceConfig, 'webAppUrl'>): CheckoutService;
+  /** The access checks, on SQL over HTTP as the checkout worker runs them. */
+  access(): AccessService;
   /** The buyer reads, on SQL over HTTP as the checkout worker runs them. */
   buyer(): BuyerService;
   /** The organization sales reads, on SQL over HTTP as the checkout worker runs them. */
@@ -51,12 +58,12 @@ export async function createTestWorld(
     createTestDatabase(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     startStripeStub(),
   ]);
-  const stripe = () =>
-    createStripeClient({ secretKey: 'sk_test_purchases_0123', apiBase: stub.url });
+  const stripe = () => testStripeClient(stub.url);
   return {
     testDb,
     db: testDb.db,
     stub,
+    stripe,
     fulfillment: (clock) =>
       new FulfillmentService({
         db: testDb.db,
@@ -64,14 +71,15 @@ export async function createTestWorld(
         logger,
         ...(clock ? { clock } : {}),
       }),
-    purchases: (config = {}) =>
-      new PurchaseService({
+    checkout: (config = {}) =>
+      new CheckoutService({
         db: testDb.db,
         http: testDb.http,
         stripe: stripe(),
         logger,
         config: { ...config, webAppUrl: 'https://app.codex.test' },
       }),
+    access: () => new AccessService({ db: testDb.db, http: testDb.http }),
     buyer: () => new BuyerService({ db: testDb.db, http: testDb.http }),
     sales: () => new SalesService({ db: testDb.db, http: testDb.http }),
     refunds: () =>

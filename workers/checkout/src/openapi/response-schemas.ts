@@ -1,5 +1,4 @@
-import { purchaseStatuses } from '@codex/database';
-import { buyerPurchaseStatuses } from '@codex/purchases';
+import { buyerPurchaseStatuses, purchaseStatuses } from '@codex/database';
 import { z } from '@hono/zod-openapi';
 
 // The bodies the public routes answer with. Handlers return them through `c.json(body, status)`,

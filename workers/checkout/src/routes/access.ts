@@ -78,13 +78,13 @@ export const accessManyRoute = createRoute({
 export const accessRoutes = createApiRoutes()
   .openapi(accessRoute, async (c) => {
     const { contentId } = c.req.valid('param');
-    const hasAccess = await c.var.purchases().hasAccess(c.var.customerId, contentId);
+    const hasAccess = await c.var.access().hasAccess(c.var.customerId, contentId);
     c.header('Cache-Control', 'private, no-store');
     return c.json({ hasAccess }, 200);
   })
   .openapi(accessManyRoute, async (c) => {
     const { contentIds } = parseWith(accessManyBodySchema, await readJsonBody(c));
-    const access = await c.var.buyer().checkAccessMany(c.var.customerId, contentIds);
+    const access = await c.var.access().checkAccessMany(c.var.customerId, contentIds);
     c.header('Cache-Control', 'private, no-store');
     return c.json({ access }, 200);
   });

@@ -1,5 +1,5 @@
 import { sql } from '@codex/database';
-import { PurchaseService } from '@codex/purchases';
+import { AccessService } from '@codex/purchases';
 import { ApiError, parseWith } from '@codex/security';
 import { contentAccessParamsSchema } from '@codex/validation';
 import type { Environment } from '@codex/worker-runtime';
@@ -34,11 +34,9 @@ export const benchRoutes = new Hono<CheckoutEnv>()
   // The access check on the previous transport (a per-request WebSocket pool), for comparison.
   .get('/access-over-websocket/:contentId', async (c) => {
     const { contentId } = parseWith(contentAccessParamsSchema, c.req.param());
-    const hasAccess = await new PurchaseService({
-      db: c.var.database(),
-      stripe: undefined,
-      logger: c.var.logger,
-      config: { webAppUrl: c.var.config.WEB_APP_URL },
-    }).hasAccess(c.var.customerId, contentId);
+    const hasAccess = await new AccessService({ db: c.var.database() }).hasAccess(
+      c.var.customerId,
+      contentId,
+    );
     return c.json({ hasAccess }, 200);
   });

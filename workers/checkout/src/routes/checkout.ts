@@ -1,6 +1,6 @@
+import { queueOutboxMessagesOf } from '@codex/purchases';
 import { ApiError, parseWith, rateLimit, readJsonBody } from '@codex/security';
 import { checkoutSessionParamsSchema, createCheckoutSchema } from '@codex/validation';
-import { queueOutboxMessagesOf } from '@codex/worker-runtime';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
   BUYER_API_ERRORS,
@@ -132,7 +132,7 @@ export const checkoutRoutes = createApiRoutes()
     // The token's `email` claim, if any: stored with the purchase for its receipt and given to
     // Stripe as `customer_email`. Never logged.
     const result = await c.var
-      .purchases()
+      .checkout()
       .createCheckoutSession(c.var.customerId, contentId, { customerEmail: c.var.customerEmail });
     c.header('Cache-Control', 'no-store');
     if (result.status === 'free_access_granted') {

@@ -1,5 +1,5 @@
 import type { FulfillmentResult } from '@codex/purchases';
-import { queueOutboxMessagesOf } from '@codex/worker-runtime';
+import { queueOutboxMessagesOf } from '@codex/purchases';
 import { Hono } from 'hono';
 import type { WebhookEnv } from '../context';
 import { verifyStripeSignature } from '../verify-stripe-signature';

@@ -1,0 +1,83 @@
+import {
+  type DisputeStatus,
+  type PaymentEventKind,
+  type RefundStatus,
+  type SQL,
+  sql,
+} from '@codex/database';
+import { uuidSchema } from '@codex/validation';
+
+/** One refund as a snapshot shows it. */
+export interface RefundRecord {
+  id: string;
+  amountCents: number;
+  status: RefundStatus;
+  /** False for a refund issued from the platform with `revokeAccess: false` (its metadata says so). */
+  revokesAccess: boolean;
+  /** The platform's refund request that issued it (its metadata's `refundRequestId`), if any. */
+  refundRequestId?: string | undefined;
+}
+
+/**
+ * What a Stripe refund's metadata says about it: issued from the platform (`refundRequestId`, a
+ * UUID) and whether it revokes access (`revokeAccess: "false"` keeps it; anything else revokes,
+ * as a Dashboard refund does).
+ */
+export function readRefundMetadata(metadata: Record<string, string> | null | undefined): {
+  revokesAccess: boolean;
+  refundRequestId?: string;
+} {
+  const requestId = metadata?.refundRequestId;
+  return {
+    revokesAccess: metadata?.revokeAccess !== 'false',
+    ...(requestId && uuidSchema.safeParse(requestId).success ? { refundRequestId: requestId } : {}),
+  };
+}
+
+/** One dispute as a snapshot shows it, with Stripe's status mapped to ours. */
+export interface DisputeRecord {
+  id: string;
+  amountCents: number;
+  status: DisputeStatus;
+  stripeStatus: string;
+}
+
+/** What one money event brings: the snapshots it carries, and its line in the audit trail. */
+export interface MoneyChange {
+  refunds?: RefundRecord[];
+  dispute?: DisputeRecord;
+  audit: {
+    stripeEventId: string;
+    stripeObjectId: string;
+    kind: PaymentEventKind;
+    amountCents: number;
+  };
+}
+
+/** Stripe's dispute statuses, as far as access is concerned. */
+export function disputeStatusOf(stripeStatus: string): DisputeStatus {
+  if (stripeStatus === 'lost') return 'lost';
+  // warning_closed: an inquiry that ended without a chargeback; prevented: stopped before it
+  // became one. The money stays either way.
+  if (stripeStatus === 'won' || stripeStatus === 'warning_closed' || stripeStatus === 'prevented') {
+    return 'won';
+  }
+  return 'open';
+}
+
+/** The purchase's dispute state from all its disputes: any lost wins, then any open, then won. */
+export function combineDisputes(statuses: DisputeStatus[]): DisputeStatus | null {
+  if (statuses.includes('lost')) return 'lost';
+  if (statuses.includes('open')) return 'open';
+  if (statuses.includes('won')) return 'won';
+  return null;
+}
+
+/** A status's rank (`refundStatusRank`, `disputeStatusRank`) as SQL, for forward-only upserts. */
+export function rankOf(ranks: Record<string, number>, column: SQL): SQL {
+  const cases = Object.entries(ranks).map(
+    // Constants of this module, not input: inlined so the planner sees literals.
+    ([status, rank]) => sql.raw(`WHEN '${status}' THEN ${rank}`),
+  );
+  return sql`(CASE ${column} ${sql.join(cases, sql` `)} ELSE -1 END)`;
+}
