@@ -8,7 +8,22 @@ export interface DemoWebFile {
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 /** The page's ES modules: `app.js` and what it imports. A module missing here is a 404. */
-const MODULES = ['app.js'];
+const MODULES = [
+  'app.js',
+  'buy-button.js',
+  'call-api.js',
+  'content-path.js',
+  'dom.js',
+  'format-price.js',
+  'load-config.js',
+  'refund-form.js',
+  'show-catalogue.js',
+  'show-content.js',
+  'show-error.js',
+  'show-library.js',
+  'show-mailbox.js',
+  'show-sales.js',
+];
 
 /** The served files: a fixed list, so no request path is ever joined to a file system path. */
 const STATIC_FILES: ReadonlyMap<string, { file: string; contentType: string }> = new Map([
