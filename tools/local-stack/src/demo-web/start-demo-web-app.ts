@@ -12,16 +12,10 @@
  *   (`POST /api/organizations/:orgId/purchases/:purchaseId/refunds`).
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import {
-  createServer,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './listen-on-loopback';
+import { readDemoWebFile } from './read-demo-web-file';
+import { readMailbox } from './read-mailbox';
 
 /** One item of the catalogue the demo shows (the seeded demo content, as the API knows it). */
 export interface DemoCatalogueItem {
@@ -83,73 +77,6 @@ export interface DemoWebApp {
   close: () => Promise<void>;
 }
 
-/** The served files: a fixed list, so no request path is ever joined to a file system path. */
-const STATIC_FILES = {
-  '/app.js': { file: 'app.js', contentType: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', contentType: 'text/css; charset=utf-8' },
-} as const;
-const INDEX_FILE = 'index.html';
-const STATIC_DIR = new URL('../../demo-web/', import.meta.url);
-
-// Attempts when port 0 was asked for and the port the OS gave 127.0.0.1 is taken on ::1.
-const PORT_ATTEMPTS = 5;
-// Without IPv6 (containers, some CI), listening on ::1 fails with one of these: 127.0.0.1 suffices.
-const IPV6_UNAVAILABLE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
-
-type StaticPath = keyof typeof STATIC_FILES;
-
-function isStaticPath(path: string): path is StaticPath {
-  return Object.hasOwn(STATIC_FILES, path);
-}
-
-function isPagePath(path: string): boolean {
-  return (
-    path === '/' ||
-    path === '/library' ||
-    path === '/mailbox' ||
-    path === '/sales' ||
-    /^\/content\/[^/]+$/.test(path)
-  );
-}
-
-/** One message of the local mailbox, as `/mailbox.json` lists it. */
-export interface MailboxMessage {
-  id: string;
-  to: string[];
-  subject: string;
-  text: string;
-  receivedAt: string;
-}
-
-// The page shows the latest messages; the folder keeps them all.
-const MAILBOX_LIMIT = 50;
-
-/**
- * The messages in `dir` (one JSON file each, as the Resend stand-in writes them), newest first,
- * at most {@link MAILBOX_LIMIT}. A missing folder is an empty mailbox; an unreadable file is skipped.
- */
-export async function readMailbox(dir: string | undefined): Promise<MailboxMessage[]> {
-  if (!dir) return [];
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const messages: MailboxMessage[] = [];
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    try {
-      const raw = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
-      messages.push({
-        id: String(raw.id),
-        to: Array.isArray(raw.to) ? raw.to.map(String) : [],
-        subject: String(raw.subject ?? ''),
-        text: typeof raw.text === 'string' ? raw.text : '',
-        receivedAt: String(raw.receivedAt ?? ''),
-      });
-    } catch {
-      // A file being written, or not a message: left out.
-    }
-  }
-  messages.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
-  return messages.slice(0, MAILBOX_LIMIT);
-}
-
 function parseHttpUrl(value: string, what: string): URL {
   let url: URL;
   try {
@@ -177,45 +104,20 @@ function contentSecurityPolicy(apiOrigin: string): string {
   ].join('; ');
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen({ port, host }, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // close() ends idle keep-alive connections itself; this also ends a client stalled mid-request.
-    server.closeAllConnections();
-  });
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
-}
-
 /**
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
  * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox`, `/sales` and
- * `/content/<id>` (the page), `/app.js`, `/style.css`, `/config.json` (the options the page
- * needs, tokens included, `Cache-Control: no-store`) and
- * `/mailbox.json` (the local mailbox, see {@link readMailbox}); anything
- * else is 404, other methods 405. Requests whose `Host` is not this server's loopback address are
- * refused (403): a DNS-rebinding page could otherwise read the tokens.
+ * `/content/<id>` (the page), its ES modules (`/app.js` and those it imports) and `/style.css`
+ * (see {@link readDemoWebFile}), `/config.json` (the options the page needs, tokens included,
+ * `Cache-Control: no-store`) and `/mailbox.json` (the local mailbox, see {@link readMailbox});
+ * anything else is 404, other methods 405. Requests whose `Host` is not this server's loopback
+ * address are refused (403): a DNS-rebinding page could otherwise read the tokens.
  *
  * Development only: the real web app is a separate deployable, while this server hands a buyer
- * token, and the staff token when given one, to any visitor. It therefore rejects unless `environment` is `development`, and also when
- * `apiBaseUrl` or `stripeDashboardUrl` is not an http(s) URL, or the port is taken.
+ * token, and the staff token when given one, to any visitor. It therefore rejects unless
+ * `environment` is `development`, and also when `apiBaseUrl` or `stripeDashboardUrl` is not an
+ * http(s) URL, or the port is taken.
  */
 export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<DemoWebApp> {
   if (options.environment !== 'development') {
@@ -283,16 +185,9 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
         'Cache-Control': 'no-store',
       });
     }
-    // Read on every request, so edits to the demo's files show on reload without a restart.
-    if (isStaticPath(path)) {
-      const { file, contentType } = STATIC_FILES[path];
-      return send(response, 200, contentType, await readFile(new URL(file, STATIC_DIR)), {
-        'Cache-Control': 'no-cache',
-      });
-    }
-    if (isPagePath(path)) {
-      const page = await readFile(new URL(INDEX_FILE, STATIC_DIR));
-      return send(response, 200, 'text/html; charset=utf-8', page, { 'Cache-Control': 'no-cache' });
+    const file = await readDemoWebFile(path);
+    if (file) {
+      return send(response, 200, file.contentType, file.body, { 'Cache-Control': 'no-cache' });
     }
     return send(response, 404, 'text/plain; charset=utf-8', 'Not Found\n');
   };
@@ -304,33 +199,7 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
     });
   };
 
-  for (let attempt = 1; ; attempt += 1) {
-    const ipv4 = createServer(onRequest);
-    const ipv6 = createServer(onRequest);
-    const port = await listen(ipv4, options.port, '127.0.0.1');
-    try {
-      await listen(ipv6, port, '::1');
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'EADDRINUSE' && options.port === 0 && attempt < PORT_ATTEMPTS) {
-        await closeServer(ipv4);
-        continue;
-      }
-      if (!IPV6_UNAVAILABLE.has(code ?? '')) {
-        await closeServer(ipv4);
-        throw error;
-      }
-      log(`demo web app: IPv6 loopback unavailable (${code}); listening on 127.0.0.1 only`);
-    }
-    allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
-    let closing: Promise<void> | undefined;
-    return {
-      url: `http://localhost:${port}`,
-      port,
-      close: () => {
-        closing ??= Promise.all([closeServer(ipv4), closeServer(ipv6)]).then(() => undefined);
-        return closing;
-      },
-    };
-  }
+  const { port, close } = await listenOnLoopback({ port: options.port, onRequest, log });
+  allowedHosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+  return { url: `http://localhost:${port}`, port, close };
 }
