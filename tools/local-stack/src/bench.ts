@@ -13,10 +13,10 @@ import {
   type WebSocketConstructor,
 } from '@codex/database';
 import { isLoopbackHost, startDatabaseBridge } from '@codex/database/node';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import { createStripeClient, PurchaseService } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
-import { type StripeStub, startStripeStub } from '@codex/test-utils';
 import autocannon from 'autocannon';
 import Stripe from 'stripe';
 import ws from 'ws';

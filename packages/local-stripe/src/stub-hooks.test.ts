@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StripeStubEvent } from './event-store';
+import type { StripeStubEvent } from './api/event-store';
 import type { StripeStub } from './start-stripe-stub';
-import { createSession, payByCard, types, useStripeStub } from './stub-test-support';
+import { createSession, payByCard, types, useStripeStub } from './testing/stub-test-support';
 
 // The hooks the local Stripe of `pnpm dev` is built on: its own checkout page URL, a listener told
 // of every event, pages beside the API, and a list of payments for its dashboard.

@@ -1,14 +1,14 @@
-import { controlError, isRecord, parseJson } from './control-json';
-import type { StripeStubCheckoutSession } from './create-checkout-session';
-import { handleActionRequest } from './handle-action-request';
-import { randomId } from './random-id';
-import type { StubResponse } from './stripe-error';
+import type { StripeStubCheckoutSession } from '../api/create-checkout-session';
+import { randomId } from '../api/random-id';
+import type { StubResponse } from '../api/stripe-error';
 import type {
   RecordedStripeRequest,
   StripeStub,
   StripeStubRule,
   StripeStubRuleResponse,
-} from './stripe-stub-types';
+} from '../stripe-stub-types';
+import { controlError, isRecord, parseJson } from './control-json';
+import { handleActionRequest } from './handle-action-request';
 
 /** A request to one of the stub's `/__stub/*` control endpoints. */
 export interface ControlRequest {

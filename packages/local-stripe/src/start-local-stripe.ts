@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type StripeStub, startStripeStub } from '@codex/test-utils';
-import { createLocalStripePages } from './create-local-stripe-pages';
-import { createWebhookDelivery, type WebhookDeliveryOptions } from './create-webhook-delivery';
+import { createLocalStripePages } from './pages/create-local-stripe-pages';
+import { type StripeStub, startStripeStub } from './start-stripe-stub';
+import {
+  createWebhookDelivery,
+  type WebhookDeliveryOptions,
+} from './webhooks/create-webhook-delivery';
 
 /** Where the local Stripe listens and where it sends webhooks. */
 export interface StartLocalStripeOptions {

@@ -1,11 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
-import { createApiRouter } from './create-api-router';
-import { createControlHandler } from './create-control-handler';
-import { createStubState } from './create-stub-state';
-import { parseForm } from './parse-form';
-import { randomId } from './random-id';
+import { createApiRouter } from './api/create-api-router';
+import { createStubState } from './api/create-stub-state';
+import { parseForm } from './api/parse-form';
+import { randomId } from './api/random-id';
 import {
   isStripeFailure,
   noSuch,
@@ -13,7 +12,8 @@ import {
   StripeStubError,
   type StubResponse,
   stripeError,
-} from './stripe-error';
+} from './api/stripe-error';
+import { createControlHandler } from './control/create-control-handler';
 import type {
   RecordedStripeRequest,
   StartStripeStubOptions,

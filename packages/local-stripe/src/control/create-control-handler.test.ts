@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { RecordedStripeRequest } from './start-stripe-stub';
-import { useStripeStub } from './stub-test-support';
+import type { RecordedStripeRequest } from '../start-stripe-stub';
+import { useStripeStub } from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 

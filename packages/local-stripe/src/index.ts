@@ -1,12 +1,12 @@
-export type { TaxBehavior as StripeStubTaxBehavior } from './compute-session-totals';
+export type { TaxBehavior as StripeStubTaxBehavior } from './api/compute-session-totals';
 export type {
   StripeStubCheckoutSession,
   StripeStubCustomerDetails,
   StripeStubLineItem,
-} from './create-checkout-session';
-export type { StripeStubPayment } from './create-stub-state';
-export type { StripeStubCustomer } from './customer-store';
-export type { StripeStubEvent } from './event-store';
+} from './api/create-checkout-session';
+export type { StripeStubPayment } from './api/create-stub-state';
+export type { StripeStubCustomer } from './api/customer-store';
+export type { StripeStubEvent } from './api/event-store';
 export type {
   StripeStubCharge,
   StripeStubDispute,
@@ -15,7 +15,13 @@ export type {
   StripeStubPaymentIntent,
   StripeStubRefund,
   StripeStubRefundStatus,
-} from './money-types';
+} from './api/money-types';
+export { StripeStubError } from './api/stripe-error';
+export {
+  type LocalStripe,
+  type StartLocalStripeOptions,
+  startLocalStripe,
+} from './start-local-stripe';
 export {
   type CreateRefundOptions,
   type OpenDisputeOptions,
@@ -31,4 +37,3 @@ export {
   type StubPageResponse,
   startStripeStub,
 } from './start-stripe-stub';
-export { StripeStubError } from './stripe-error';

@@ -1,4 +1,4 @@
-import type { StubResponse } from './stripe-error';
+import type { StubResponse } from '../api/stripe-error';
 
 /** The JSON value of a control request body, or undefined if it is not JSON. */
 export function parseJson(text: string): unknown {

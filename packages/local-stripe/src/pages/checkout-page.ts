@@ -1,4 +1,5 @@
-import type { StripeStubCheckoutSession, StripeStubPromotionCode } from '@codex/test-utils';
+import type { StripeStubCheckoutSession } from '../api/create-checkout-session';
+import type { StripeStubPromotionCode } from '../stripe-stub-types';
 import { formatMoney, fractionDigits, html, page } from './html';
 
 /** What the buyer can do on the local checkout page (the form's `choice`). */

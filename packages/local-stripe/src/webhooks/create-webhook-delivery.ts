@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '../api/event-store';
 import { signWebhookPayload } from './sign-webhook-payload';
 
 /** How failed attempts are retried: `firstDelayMs × 2^(attempt − 1)`, capped, no jitter. */

@@ -7,7 +7,7 @@ import {
   thrownBy,
   types,
   useStripeStub,
-} from './stub-test-support';
+} from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 

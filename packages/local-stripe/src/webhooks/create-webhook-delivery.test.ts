@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { StripeStubEvent } from '@codex/test-utils';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { StripeStubEvent } from '../api/event-store';
 import {
   createWebhookDelivery,
   type WebhookDelivery,

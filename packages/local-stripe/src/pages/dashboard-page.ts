@@ -1,4 +1,5 @@
-import type { StripeStubPayment, StripeStubRefund } from '@codex/test-utils';
+import type { StripeStubPayment } from '../api/create-stub-state';
+import type { StripeStubRefund } from '../api/money-types';
 import { formatMoney, fractionDigits, type Html, html, page } from './html';
 
 /** What the dashboard shows above the list after an action. */

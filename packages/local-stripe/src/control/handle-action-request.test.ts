@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StripeStubEvent } from './event-store';
-import { createSession, useStripeStub } from './stub-test-support';
+import type { StripeStubEvent } from '../api/event-store';
+import { createSession, useStripeStub } from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 

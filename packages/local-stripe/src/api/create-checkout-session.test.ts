@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createSession, rejectionOf, useStripeStub } from './stub-test-support';
+import { createSession, rejectionOf, useStripeStub } from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 

@@ -1,7 +1,11 @@
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { StripeStubEvent } from './event-store';
-import { type StartStripeStubOptions, type StripeStub, startStripeStub } from './start-stripe-stub';
+import type { StripeStubEvent } from '../api/event-store';
+import {
+  type StartStripeStubOptions,
+  type StripeStub,
+  startStripeStub,
+} from '../start-stripe-stub';
 
 // Test-only helpers of the stand-in's own suites (not exported from the package): one stub per
 // test file, reset after each test, and the real SDK pointed at it.

@@ -1,3 +1,4 @@
+import type { PayCheckoutSessionOptions, StripeStubPromotionCode } from '../stripe-stub-types';
 import { computeSessionTotals } from './compute-session-totals';
 import {
   createCheckoutSession,
@@ -19,7 +20,6 @@ import type {
 } from './money-types';
 import { randomId } from './random-id';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
-import type { PayCheckoutSessionOptions, StripeStubPromotionCode } from './stripe-stub-types';
 
 /** A result of an action: a value, or Stripe's refusal. */
 type Outcome<T> = T | StripeFailure;

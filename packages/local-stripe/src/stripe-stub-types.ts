@@ -1,13 +1,13 @@
-import type { StripeStubCheckoutSession } from './create-checkout-session';
-import type { StripeStubPayment } from './create-stub-state';
-import type { StripeStubCustomer } from './customer-store';
-import type { StripeStubEvent } from './event-store';
+import type { StripeStubCheckoutSession } from './api/create-checkout-session';
+import type { StripeStubPayment } from './api/create-stub-state';
+import type { StripeStubCustomer } from './api/customer-store';
+import type { StripeStubEvent } from './api/event-store';
 import type {
   StripeStubDispute,
   StripeStubDisputeUpdate,
   StripeStubRefund,
   StripeStubRefundStatus,
-} from './money-types';
+} from './api/money-types';
 
 /** Where the stub listens and which clock it reads. */
 export interface StartStripeStubOptions {

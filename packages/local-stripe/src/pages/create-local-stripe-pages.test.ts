@@ -1,6 +1,7 @@
-import { type StripeStub, type StripeStubEvent, startStripeStub } from '@codex/test-utils';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StripeStubEvent } from '../api/event-store';
+import { type StripeStub, startStripeStub } from '../start-stripe-stub';
 import { createLocalStripePages, type LocalStripePages } from './create-local-stripe-pages';
 
 // The local Stripe's checkout page and dashboard over HTTP, as a browser uses them (form posts,

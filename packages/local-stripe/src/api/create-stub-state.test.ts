@@ -1,8 +1,14 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { startStripeStub } from './start-stripe-stub';
+import { startStripeStub } from '../start-stripe-stub';
+import {
+  createSession,
+  rejectionOf,
+  thrownBy,
+  types,
+  useStripeStub,
+} from '../testing/stub-test-support';
 import { StripeStubError } from './stripe-error';
-import { createSession, rejectionOf, thrownBy, types, useStripeStub } from './stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 

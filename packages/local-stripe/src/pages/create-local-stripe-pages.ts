@@ -1,9 +1,5 @@
-import {
-  type StripeStub,
-  StripeStubError,
-  type StubPageRequest,
-  type StubPageResponse,
-} from '@codex/test-utils';
+import { StripeStubError } from '../api/stripe-error';
+import type { StripeStub, StubPageRequest, StubPageResponse } from '../stripe-stub-types';
 import { findDemoPromotionCode, renderCheckoutPage, successUrl } from './checkout-page';
 import { type DashboardNotice, renderDashboardPage } from './dashboard-page';
 import { escapeHtml, parseMajorAmount } from './html';

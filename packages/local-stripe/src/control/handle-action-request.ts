@@ -1,7 +1,7 @@
+import { StripeStubError, type StubResponse } from '../api/stripe-error';
+import type { StripeStub, StripeStubPromotionCode } from '../stripe-stub-types';
 import { controlError, isRecord, parseJson } from './control-json';
 import type { ControlRequest } from './create-control-handler';
-import { StripeStubError, type StubResponse } from './stripe-error';
-import type { StripeStub, StripeStubPromotionCode } from './stripe-stub-types';
 
 type Body = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createSession, payByCard, useStripeStub } from './stub-test-support';
+import { createSession, payByCard, useStripeStub } from '../testing/stub-test-support';
 
 /** The stub's clock: tests move it to spread events over seconds. */
 let nowMs = Date.UTC(2026, 0, 15, 12);
