@@ -1,12 +1,12 @@
-export type { TaxBehavior as StripeStubTaxBehavior } from './api/compute-session-totals';
 export type {
   StripeStubCheckoutSession,
   StripeStubCustomerDetails,
   StripeStubLineItem,
-} from './api/create-checkout-session';
-export type { StripeStubPayment } from './api/create-stub-state';
+} from './api/checkout-session-types';
+export type { TaxBehavior as StripeStubTaxBehavior } from './api/compute-session-totals';
 export type { StripeStubCustomer } from './api/customer-store';
 export type { StripeStubEvent } from './api/event-store';
+export type { StripeStubPayment } from './api/list-payments';
 export type {
   StripeStubCharge,
   StripeStubDispute,

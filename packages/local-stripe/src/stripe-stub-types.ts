@@ -1,7 +1,7 @@
-import type { StripeStubCheckoutSession } from './api/create-checkout-session';
-import type { StripeStubPayment } from './api/create-stub-state';
+import type { StripeStubCheckoutSession } from './api/checkout-session-types';
 import type { StripeStubCustomer } from './api/customer-store';
 import type { StripeStubEvent } from './api/event-store';
+import type { StripeStubPayment } from './api/list-payments';
 import type {
   StripeStubDispute,
   StripeStubDisputeUpdate,

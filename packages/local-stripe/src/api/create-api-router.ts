@@ -1,4 +1,5 @@
-import { type StubState, toStripeObject } from './create-stub-state';
+import { toStripeObject } from './create-checkout-session';
+import type { StubState } from './create-stub-state';
 import type { StripeStubEventRequest } from './event-store';
 import { paginate, parseListParams } from './list-params';
 import type { RefundRequest, StripeStubRefund } from './money-types';

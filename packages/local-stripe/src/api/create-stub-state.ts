@@ -1,24 +1,24 @@
-import type { PayCheckoutSessionOptions, StripeStubPromotionCode } from '../stripe-stub-types';
+import type { PayCheckoutSessionOptions } from '../stripe-stub-types';
+import type {
+  StripeStubCheckoutSession,
+  StripeStubCustomerDetails,
+} from './checkout-session-types';
 import { computeSessionTotals } from './compute-session-totals';
-import {
-  createCheckoutSession,
-  type StripeStubCheckoutSession,
-  type StripeStubCustomerDetails,
-} from './create-checkout-session';
+import { createCheckoutSession, toStripeObject } from './create-checkout-session';
+import { createPromotionCodes } from './create-promotion-codes';
+import { createSessionStore } from './create-session-store';
 import { createCustomerStore } from './customer-store';
 import { createEventStore, type StripeStubEvent, type StripeStubEventRequest } from './event-store';
+import { listPayments, type StripeStubPayment } from './list-payments';
 import { createMoneyObjects } from './money-objects';
 import type {
   Emission,
   RefundRequest,
-  StripeStubCharge,
   StripeStubDispute,
   StripeStubDisputeUpdate,
-  StripeStubPaymentIntent,
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './money-types';
-import { randomId } from './random-id';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
 
 /** A result of an action: a value, or Stripe's refusal. */
@@ -58,12 +58,14 @@ export function createStubState({
     throw new Error(`Stripe stub: taxRatePercent must be 0 to 100, not ${defaultTaxRate}`);
   }
   const nowSeconds = () => Math.floor(nowMs() / 1000);
-  const sessions = new Map<string, StripeStubCheckoutSession>();
+  const sessions = createSessionStore({
+    nowMs,
+    onExpired: (expired) => emitSession('checkout.session.expired', expired),
+  });
   const money = createMoneyObjects(nowSeconds);
   const events = createEventStore(nowSeconds, apiVersion);
   const customers = createCustomerStore(nowSeconds);
-  /** One promotion code (and its coupon) per code a buyer typed, as a Dashboard would hold them. */
-  const promotionCodes = new Map<string, { coupon: string; promotion_code: string }>();
+  const promotionCodes = createPromotionCodes();
 
   function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
     const recorded = emissions.map(({ type, object }) => events.record(type, object, request));
@@ -77,83 +79,6 @@ export function createStubState({
     request?: StripeStubEventRequest,
   ) {
     return emit([{ type, object: toStripeObject(session) }], request);
-  }
-
-  /** A stored session; an open one past `expires_at` expires now, emitting as Stripe does. */
-  function readSession(id: string): StripeStubCheckoutSession | undefined {
-    const session = sessions.get(id);
-    if (session?.status !== 'open' || session.expires_at > nowMs() / 1000) return session;
-    const expired = { ...session, status: 'expired' as const, url: null };
-    sessions.set(id, expired);
-    emitSession('checkout.session.expired', expired);
-    return expired;
-  }
-
-  /** The session if it is open; else Stripe's refusal to `action` it. */
-  function openSession(id: string, action: string): StripeStubCheckoutSession | StripeFailure {
-    const session = readSession(id);
-    if (!session) return noSuch('checkout.session', id, 'session');
-    if (session.status === 'open') return session;
-    return invalidRequest(
-      `Only Checkout Sessions with a status in ["open"] can be ${action}. This Checkout Session has a status of "${session.status}".`,
-    );
-  }
-
-  function updateSession(
-    id: string,
-    patch: Partial<StripeStubCheckoutSession>,
-  ): StripeStubCheckoutSession | undefined {
-    const session = readSession(id);
-    if (!session) return undefined;
-    const updated = { ...session, ...patch, id };
-    if (updated.status !== 'open' && !('url' in patch)) updated.url = null;
-    sessions.set(id, updated);
-    return updated;
-  }
-
-  /** The redeemed code's discount on `session`, or the refusal the hosted page would show. */
-  function readDiscount(
-    session: StripeStubCheckoutSession,
-    promotionCode: StripeStubPromotionCode | undefined,
-  ):
-    | { amount: number; redeemed: { coupon: string; promotion_code: string } | null }
-    | StripeFailure {
-    if (promotionCode === undefined) return { amount: 0, redeemed: null };
-    const { code, percentOff, amountOff } = promotionCode;
-    if (typeof code !== 'string' || code.trim() === '') {
-      return invalidRequest('A promotion code needs a non-empty `code`.');
-    }
-    // Stripe's hosted page shows no code field then; one typed anyway is simply not accepted.
-    if (session.allow_promotion_codes !== true) {
-      return invalidRequest('This code is invalid.', { param: 'promotion_code' });
-    }
-    if ((percentOff === undefined) === (amountOff === undefined)) {
-      return invalidRequest('A promotion code needs exactly one of `percentOff` and `amountOff`.');
-    }
-    if (
-      percentOff !== undefined &&
-      !(Number.isFinite(percentOff) && percentOff >= 1 && percentOff <= 100)
-    ) {
-      return invalidRequest(`\`percentOff\` must be 1 to 100, not ${percentOff}.`);
-    }
-    if (amountOff !== undefined && !(Number.isSafeInteger(amountOff) && amountOff >= 1)) {
-      return invalidRequest(
-        `\`amountOff\` must be a positive integer (minor units), not ${amountOff}.`,
-      );
-    }
-    const subtotal = session.amount_subtotal;
-    const amount =
-      percentOff === undefined
-        ? Math.min(amountOff ?? 0, subtotal)
-        : Math.round((subtotal * percentOff) / 100);
-    // Customer-facing codes are case-insensitive on Stripe.
-    const key = code.trim().toUpperCase();
-    let redeemed = promotionCodes.get(key);
-    if (!redeemed) {
-      redeemed = { coupon: randomId('', 8), promotion_code: randomId('promo_', 24) };
-      promotionCodes.set(key, redeemed);
-    }
-    return { amount, redeemed: { ...redeemed } };
   }
 
   /** The buyer as a completed session names them: its customer's email, else `customer_email`. */
@@ -182,12 +107,10 @@ export function createStubState({
     money,
     events,
     customers,
-    readSession,
-    updateSession,
+    readSession: sessions.read,
+    updateSession: sessions.update,
     /** Ends (expires) every open session past its `expires_at`, so their events exist. */
-    sweepExpiredSessions(): void {
-      for (const id of sessions.keys()) readSession(id);
-    },
+    sweepExpiredSessions: sessions.sweepExpired,
 
     /** `POST /v1/checkout/sessions`. */
     createSession(form: Record<string, string>): Outcome<StripeStubCheckoutSession> {
@@ -197,7 +120,7 @@ export function createStubState({
         hasCustomer: (id) => customers.retrieve(id) !== undefined,
       });
       if ('error' in result) return { status: 400, error: result.error };
-      sessions.set(result.session.id, result.session);
+      sessions.add(result.session);
       return result.session;
     },
 
@@ -210,9 +133,9 @@ export function createStubState({
       id: string,
       { method = 'card', promotionCode, taxRatePercent }: PayCheckoutSessionOptions = {},
     ): Outcome<StripeStubEvent[]> {
-      const session = openSession(id, 'paid');
+      const session = sessions.open(id, 'paid');
       if (isStripeFailure(session)) return session;
-      const discount = readDiscount(session, promotionCode);
+      const discount = promotionCodes.readDiscount(session, promotionCode);
       if (isStripeFailure(discount)) return discount;
       const rate = taxRatePercent ?? defaultTaxRate;
       if (!isTaxRate(rate)) {
@@ -241,7 +164,7 @@ export function createStubState({
       };
       if (totals.amount_total === 0) {
         // Stripe completes a free session without a PaymentIntent, whatever the method.
-        const free = updateSession(id, {
+        const free = sessions.update(id, {
           ...paid,
           payment_status: 'no_payment_required',
           payment_intent: null,
@@ -255,7 +178,7 @@ export function createStubState({
         metadata: session.payment_intent_data.metadata,
         isDelayed,
       });
-      const completed = updateSession(id, {
+      const completed = sessions.update(id, {
         ...paid,
         payment_status: isDelayed ? 'unpaid' : 'paid',
         payment_intent: intent.id,
@@ -265,7 +188,7 @@ export function createStubState({
 
     /** A bank debit paid with a completed session succeeds or fails. */
     settleDelayedPayment(id: string, outcome: 'succeeded' | 'failed'): Outcome<StripeStubEvent[]> {
-      const session = readSession(id);
+      const session = sessions.read(id);
       if (!session) return noSuch('checkout.session', id, 'session');
       const intentId = session.payment_intent;
       if (session.status !== 'complete' || intentId === null || !money.paymentIntent(intentId)) {
@@ -276,7 +199,7 @@ export function createStubState({
       if (outcome === 'failed') {
         return emitSession('checkout.session.async_payment_failed', session);
       }
-      const paid = updateSession(id, { payment_status: 'paid' }) ?? session;
+      const paid = sessions.update(id, { payment_status: 'paid' }) ?? session;
       return emitSession('checkout.session.async_payment_succeeded', paid);
     },
 
@@ -285,9 +208,9 @@ export function createStubState({
       id: string,
       request?: StripeStubEventRequest,
     ): Outcome<{ session: StripeStubCheckoutSession; events: StripeStubEvent[] }> {
-      const session = openSession(id, 'expired');
+      const session = sessions.open(id, 'expired');
       if (isStripeFailure(session)) return session;
-      const expired = updateSession(id, { status: 'expired' }) ?? session;
+      const expired = sessions.update(id, { status: 'expired' }) ?? session;
       return {
         session: expired,
         events: emitSession('checkout.session.expired', expired, request),
@@ -320,7 +243,7 @@ export function createStubState({
     readPaymentIntent(id: string): Record<string, unknown> | undefined {
       const stored = money.paymentIntent(id);
       if (stored) return structuredClone(stored);
-      const session = [...sessions.values()].find((candidate) => candidate.payment_intent === id);
+      const session = sessions.findByPaymentIntent(id);
       if (!session) return undefined;
       return {
         id,
@@ -336,38 +259,14 @@ export function createStubState({
     },
 
     /** Every session with what was paid through it, newest first (copies). */
-    listPayments(): StripeStubPayment[] {
-      const newestFirst = [...sessions.keys()].reverse().flatMap((id) => {
-        const session = readSession(id);
-        return session ? [session] : [];
-      });
-      return newestFirst
-        .sort((a, b) => b.created - a.created)
-        .map((session) => {
-          const paymentIntent =
-            session.payment_intent === null
-              ? undefined
-              : money.paymentIntent(session.payment_intent);
-          const charge =
-            paymentIntent?.latest_charge == null
-              ? undefined
-              : money.charge(paymentIntent.latest_charge);
-          return structuredClone({
-            session,
-            paymentIntent,
-            charge,
-            refunds: charge ? money.refundsOf(charge.id) : [],
-            dispute: charge ? money.disputeOf(charge.id) : undefined,
-          });
-        });
-    },
+    listPayments: (): StripeStubPayment[] => listPayments(sessions, money),
 
     reset(): void {
-      sessions.clear();
+      sessions.reset();
       money.reset();
       events.reset();
       customers.reset();
-      promotionCodes.clear();
+      promotionCodes.reset();
     },
   };
 }
@@ -378,19 +277,3 @@ function isTaxRate(rate: number): boolean {
 
 /** The stub's whole state; see {@link createStubState}. */
 export type StubState = ReturnType<typeof createStubState>;
-
-/** A Checkout Session and the money objects behind it, as a dashboard lists them. */
-export interface StripeStubPayment {
-  session: StripeStubCheckoutSession;
-  paymentIntent: StripeStubPaymentIntent | undefined;
-  charge: StripeStubCharge | undefined;
-  /** The charge's refunds, newest first. */
-  refunds: StripeStubRefund[];
-  dispute: StripeStubDispute | undefined;
-}
-
-/** The session as Stripe's API returns it, without the stub-only fields. */
-export function toStripeObject(session: StripeStubCheckoutSession): Record<string, unknown> {
-  const { payment_intent_data: _stubOnly, line_items: _served, ...object } = session;
-  return object;
-}

@@ -1,72 +1,34 @@
+import { createRefund, updateRefund } from './create-refund';
 import type {
-  Emission,
   MoneyOutcome,
+  MoneyStore,
   RefundRequest,
   StripeStubCharge,
   StripeStubDispute,
-  StripeStubDisputeStatus,
   StripeStubDisputeUpdate,
   StripeStubPaymentIntent,
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './money-types';
+import { disputeOf, openDispute, updateDispute } from './open-dispute';
 import { randomId } from './random-id';
 import { invalidRequest, noSuch, type StripeFailure } from './stripe-error';
 
-const REFUND_TRANSITIONS: Record<StripeStubRefundStatus, StripeStubRefundStatus[]> = {
-  pending: ['succeeded', 'failed', 'canceled'],
-  // Stripe lets a succeeded refund fail later (the card was closed, the bank returned it).
-  succeeded: ['failed'],
-  failed: [],
-  canceled: [],
-};
-const CLOSED_DISPUTE: ReadonlyArray<StripeStubDisputeStatus> = ['won', 'lost', 'warning_closed'];
-const REFUND_FAILURE_REASON = 'expired_or_canceled_card';
-
 /**
  * The money side of a sale on Stripe after checkout: PaymentIntents, Charges, Refunds and
- * Disputes, with the transitions Stripe allows. Pure state, no HTTP. Each transition returns the
+ * Disputes, with the transitions Stripe allows (payments here, refunds in `create-refund.ts`,
+ * disputes in `open-dispute.ts`). Pure state, no HTTP. Each transition returns the
  * events it emits (with live objects, to snapshot at once) or Stripe's refusal; it never throws.
  */
 export function createMoneyObjects(nowSeconds: () => number) {
-  const paymentIntents = new Map<string, StripeStubPaymentIntent>();
-  const charges = new Map<string, StripeStubCharge>();
-  const refunds = new Map<string, StripeStubRefund>();
-  const disputes = new Map<string, StripeStubDispute>();
-
-  /** The succeeded charge a refund names (directly or through its PaymentIntent), or why not. */
-  function refundableCharge({
-    paymentIntentId,
-    chargeId,
-  }: RefundRequest): StripeStubCharge | StripeFailure {
-    if (chargeId !== undefined) {
-      const charge = charges.get(chargeId);
-      if (!charge) return noSuch('charge', chargeId);
-      if (charge.status === 'succeeded') return charge;
-      return invalidRequest(`Charge ${chargeId} has not succeeded; it cannot be refunded.`);
-    }
-    if (paymentIntentId === undefined) {
-      return invalidRequest(
-        'You must pass exactly one of these parameters: charge, payment_intent.',
-      );
-    }
-    const intent = paymentIntents.get(paymentIntentId);
-    if (!intent) return noSuch('payment_intent', paymentIntentId);
-    const charge = intent.latest_charge === null ? undefined : charges.get(intent.latest_charge);
-    if (charge?.status === 'succeeded') return charge;
-    return invalidRequest('This PaymentIntent does not have a successful charge to refund.', {
-      param: 'payment_intent',
-    });
-  }
-
-  function disputeOf(charge: StripeStubCharge): StripeStubDispute | undefined {
-    return [...disputes.values()].find((dispute) => dispute.charge === charge.id);
-  }
-
-  function changeRefunded(charge: StripeStubCharge, delta: number): void {
-    charge.amount_refunded += delta;
-    charge.refunded = charge.amount_refunded === charge.amount;
-  }
+  const store: MoneyStore = {
+    paymentIntents: new Map(),
+    charges: new Map(),
+    refunds: new Map(),
+    disputes: new Map(),
+    nowSeconds,
+  };
+  const { paymentIntents, charges, refunds, disputes } = store;
 
   return {
     paymentIntent: (id: string) => paymentIntents.get(id),
@@ -80,8 +42,7 @@ export function createMoneyObjects(nowSeconds: () => number) {
         .filter((refund) => refund.charge === chargeId)
         .sort((a, b) => b.created - a.created),
     /** A charge's dispute (Stripe allows one per charge). */
-    disputeOf: (chargeId: string) =>
-      [...disputes.values()].find((dispute) => dispute.charge === chargeId),
+    disputeOf: (chargeId: string) => disputeOf(store, chargeId),
     /** Every refund, newest first (later created first within a second). */
     refundsNewestFirst: () => [...refunds.values()].reverse().sort((a, b) => b.created - a.created),
 
@@ -166,142 +127,17 @@ export function createMoneyObjects(nowSeconds: () => number) {
     },
 
     /** Refunds a succeeded charge, within what is left of it. Emits refund.created, charge.refunded. */
-    createRefund(request: RefundRequest): MoneyOutcome<StripeStubRefund> {
-      const charge = refundableCharge(request);
-      if ('error' in charge) return charge;
-      const dispute = disputeOf(charge);
-      // A chargeback holds the funds: refunds wait until it is won (or was only an inquiry).
-      if (dispute && dispute.status !== 'won' && dispute.status !== 'warning_closed') {
-        return invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, {
-          code: 'charge_disputed',
-        });
-      }
-      const remaining = charge.amount - charge.amount_refunded;
-      if (remaining === 0) {
-        return invalidRequest(`Charge ${charge.id} has already been refunded.`, {
-          code: 'charge_already_refunded',
-        });
-      }
-      const amount = request.amount ?? remaining;
-      if (!Number.isSafeInteger(amount) || amount < 1) {
-        return invalidRequest(`Invalid positive integer: ${amount}`, { param: 'amount' });
-      }
-      if (amount > remaining) {
-        const format = (value: number) => formatAmount(value, charge.currency);
-        return invalidRequest(
-          `Refund amount (${format(amount)}) is greater than unrefunded amount on charge (${format(remaining)})`,
-          { code: 'amount_too_large', param: 'amount' },
-        );
-      }
-      const refund: StripeStubRefund = {
-        id: randomId('re_', 24),
-        object: 'refund',
-        amount,
-        charge: charge.id,
-        currency: charge.currency,
-        payment_intent: charge.payment_intent,
-        status: request.status,
-        metadata: { ...request.metadata },
-        reason: request.reason ?? null,
-        created: nowSeconds(),
-        failure_reason: null,
-      };
-      refunds.set(refund.id, refund);
-      changeRefunded(charge, amount);
-      return {
-        value: refund,
-        emitted: [
-          { type: 'refund.created', object: refund },
-          { type: 'charge.refunded', object: charge },
-        ],
-      };
-    },
-
+    createRefund: (request: RefundRequest): MoneyOutcome<StripeStubRefund> =>
+      createRefund(store, request),
     /** pending → succeeded | failed | canceled, succeeded → failed; failed and canceled are final. */
-    updateRefund(id: string, status: StripeStubRefundStatus): MoneyOutcome<StripeStubRefund> {
-      const refund = refunds.get(id);
-      const charge = refund && charges.get(refund.charge);
-      if (!refund || !charge) return noSuch('refund', id);
-      if (!REFUND_TRANSITIONS[refund.status].includes(status)) {
-        return invalidRequest(
-          `Refund ${id} has status '${refund.status}' and cannot become '${status}'.`,
-        );
-      }
-      refund.status = status;
-      const updated = [
-        { type: 'refund.updated', object: refund },
-        { type: 'charge.refund.updated', object: refund },
-      ];
-      if (status === 'succeeded') return { value: refund, emitted: updated };
-      // A failed or canceled refund stops counting against the charge.
-      changeRefunded(charge, -refund.amount);
-      if (status === 'canceled') return { value: refund, emitted: updated };
-      refund.failure_reason = REFUND_FAILURE_REASON;
-      return { value: refund, emitted: [{ type: 'refund.failed', object: refund }, ...updated] };
-    },
-
+    updateRefund: (id: string, status: StripeStubRefundStatus): MoneyOutcome<StripeStubRefund> =>
+      updateRefund(store, id, status),
     /** A chargeback on a succeeded charge (one per charge). Emits created, funds_withdrawn. */
-    openDispute(paymentIntentId: string, amount?: number): MoneyOutcome<StripeStubDispute> {
-      const intent = paymentIntents.get(paymentIntentId);
-      if (!intent) return noSuch('payment_intent', paymentIntentId);
-      const charge = intent.latest_charge ? charges.get(intent.latest_charge) : undefined;
-      if (charge?.status !== 'succeeded') {
-        return invalidRequest(
-          `PaymentIntent ${paymentIntentId} has no succeeded charge to dispute.`,
-        );
-      }
-      if (disputeOf(charge)) return invalidRequest(`Charge ${charge.id} already has a dispute.`);
-      const disputed = amount ?? charge.amount;
-      if (!Number.isSafeInteger(disputed) || disputed < 1 || disputed > charge.amount) {
-        return invalidRequest(`A dispute amount must be 1 to ${charge.amount}, not ${disputed}.`, {
-          param: 'amount',
-        });
-      }
-      const dispute: StripeStubDispute = {
-        id: randomId('du_', 24),
-        object: 'dispute',
-        amount: disputed,
-        charge: charge.id,
-        currency: charge.currency,
-        payment_intent: intent.id,
-        status: 'needs_response',
-        reason: 'fraudulent',
-        metadata: {},
-        created: nowSeconds(),
-        is_charge_refundable: false,
-        livemode: false,
-      };
-      disputes.set(dispute.id, dispute);
-      charge.disputed = true;
-      return {
-        value: dispute,
-        emitted: [
-          { type: 'charge.dispute.created', object: dispute },
-          { type: 'charge.dispute.funds_withdrawn', object: dispute },
-        ],
-      };
-    },
-
+    openDispute: (paymentIntentId: string, amount?: number): MoneyOutcome<StripeStubDispute> =>
+      openDispute(store, paymentIntentId, amount),
     /** Moves an open dispute on; won, lost and warning_closed are final. */
-    updateDispute(id: string, status: StripeStubDisputeUpdate): MoneyOutcome<StripeStubDispute> {
-      const dispute = disputes.get(id);
-      if (!dispute) return noSuch('dispute', id);
-      if (CLOSED_DISPUTE.includes(dispute.status) || dispute.status === status) {
-        return invalidRequest(
-          `Dispute ${id} has status '${dispute.status}' and cannot become '${status}'.`,
-        );
-      }
-      dispute.status = status;
-      const emitted: Emission[] =
-        status === 'under_review'
-          ? [{ type: 'charge.dispute.updated', object: dispute }]
-          : [{ type: 'charge.dispute.closed', object: dispute }];
-      // Winning returns the withdrawn funds; losing keeps them withdrawn.
-      if (status === 'won') {
-        emitted.push({ type: 'charge.dispute.funds_reinstated', object: dispute });
-      }
-      return { value: dispute, emitted };
-    },
+    updateDispute: (id: string, status: StripeStubDisputeUpdate): MoneyOutcome<StripeStubDispute> =>
+      updateDispute(store, id, status),
 
     reset(): void {
       for (const map of [paymentIntents, charges, refunds, disputes]) map.clear();
@@ -311,13 +147,3 @@ export function createMoneyObjects(nowSeconds: () => number) {
 
 /** The stub's money state; see {@link createMoneyObjects}. */
 export type MoneyObjects = ReturnType<typeof createMoneyObjects>;
-
-/** An amount in minor units as Stripe writes it in messages, e.g. `$12.50`, `€3.00`, `¥500`. */
-function formatAmount(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
-}

@@ -100,3 +100,13 @@ export interface RefundRequest {
   metadata?: Record<string, string>;
   reason?: StripeStubRefund['reason'];
 }
+
+/** Where the money objects are kept; the transitions of payments, refunds and disputes share it. */
+export interface MoneyStore {
+  paymentIntents: Map<string, StripeStubPaymentIntent>;
+  charges: Map<string, StripeStubCharge>;
+  refunds: Map<string, StripeStubRefund>;
+  disputes: Map<string, StripeStubDispute>;
+  /** The clock in unix seconds, stamped as `created`. */
+  nowSeconds: () => number;
+}

@@ -1,4 +1,4 @@
-import type { StripeStubCheckoutSession } from '../api/create-checkout-session';
+import type { StripeStubCheckoutSession } from '../api/checkout-session-types';
 import { randomId } from '../api/random-id';
 import type { StubResponse } from '../api/stripe-error';
 import type {

@@ -1,6 +1,7 @@
-import type { StripeStubCheckoutSession } from '../api/create-checkout-session';
+import type { StripeStubCheckoutSession } from '../api/checkout-session-types';
+import { formatMoney, fractionDigits } from '../api/format-money';
 import type { StripeStubPromotionCode } from '../stripe-stub-types';
-import { formatMoney, fractionDigits, html, page } from './html';
+import { html, page } from './html';
 
 /** What the buyer can do on the local checkout page (the form's `choice`). */
 export const checkoutChoices = [

@@ -1,6 +1,7 @@
-import type { StripeStubPayment } from '../api/create-stub-state';
+import { formatMoney, fractionDigits } from '../api/format-money';
+import type { StripeStubPayment } from '../api/list-payments';
 import type { StripeStubRefund } from '../api/money-types';
-import { formatMoney, fractionDigits, type Html, html, page } from './html';
+import { type Html, html, page } from './html';
 
 /** What the dashboard shows above the list after an action. */
 export interface DashboardNotice {

@@ -1,3 +1,5 @@
+import { fractionDigits } from '../api/format-money';
+
 /** Text that is already HTML (the result of {@link html}); everything else is escaped. */
 export class Html {
   constructor(readonly value: string) {}
@@ -36,25 +38,6 @@ function render(value: unknown): string {
   if (value instanceof Html) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   return escapeHtml(String(value));
-}
-
-/** An amount in minor units as a price, e.g. `$15.00`, `€3.50`, `¥500`. */
-export function formatMoney(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-  });
-  return format.format(amount / 10 ** fractionDigits(currency));
-}
-
-/** How many minor units a currency's major unit has, as a power of ten (2 for usd, 0 for jpy). */
-export function fractionDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-    }).resolvedOptions().maximumFractionDigits ?? 2
-  );
 }
 
 /** `12.5` (major units, as a person types it) → 1250 minor units; undefined if it is not an amount. */
