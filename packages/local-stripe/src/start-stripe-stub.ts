@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
 import { createApiRouter } from './api/create-api-router';
+import { createIdempotencyStore } from './api/create-idempotency-store';
 import { createStubState } from './api/create-stub-state';
 import { parseForm } from './api/parse-form';
 import { randomId } from './api/random-id';
@@ -14,12 +15,11 @@ import {
   stripeError,
 } from './api/stripe-error';
 import { createControlHandler } from './control/create-control-handler';
+import { createRuleSet, ruleResponse } from './control/create-rule-set';
 import type {
   RecordedStripeRequest,
   StartStripeStubOptions,
   StripeStub,
-  StripeStubRule,
-  StripeStubRuleResponse,
   StubPageResponse,
 } from './stripe-stub-types';
 
@@ -38,16 +38,6 @@ export type {
   StubPageResponse,
 } from './stripe-stub-types';
 
-interface ActiveRule {
-  rule: StripeStubRule;
-  remaining: number;
-}
-
-interface IdempotencyRecord {
-  fingerprint: string;
-  response: StubResponse;
-}
-
 const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
 
 /**
@@ -63,8 +53,8 @@ const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
 export async function startStripeStub(options: StartStripeStubOptions = {}): Promise<StripeStub> {
   const host = options.host ?? '127.0.0.1';
   let requests: RecordedStripeRequest[] = [];
-  let rules: ActiveRule[] = [];
-  const idempotency = new Map<string, IdempotencyRecord>();
+  const rules = createRuleSet();
+  const idempotency = createIdempotencyStore();
   // Events name the API version the SDK in this repository pins, as an account on it would.
   let stubUrl = '';
   const { checkoutUrl, onEvent, handlePage, taxRatePercent } = options;
@@ -138,48 +128,11 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       replayed: false,
     };
     requests.push(record);
-    const respond = takeRule(record);
+    const respond = rules.take(record);
     if (respond && 'hang' in respond) return undefined;
     if (respond && 'delayMs' in respond) await sleep(respond.delayMs, undefined, { ref: false });
     else if (respond) return ruleResponse(respond);
-    return answerIdempotently(record);
-  }
-
-  function takeRule(request: RecordedStripeRequest): StripeStubRuleResponse | undefined {
-    const active = rules.find(({ rule, remaining }) => remaining > 0 && matches(rule, request));
-    if (!active) return undefined;
-    active.remaining -= 1;
-    return active.rule.respond;
-  }
-
-  function answerIdempotently(request: RecordedStripeRequest): StubResponse {
-    const key = request.idempotencyKey;
-    // Stripe applies idempotency to POST only; GET and DELETE are idempotent anyway.
-    if (request.method !== 'POST' || key === undefined) return routeRequest(request);
-    const form = Object.entries(request.form).sort(([a], [b]) => a.localeCompare(b));
-    const fingerprint = JSON.stringify([request.method, request.path, form]);
-    // On Stripe a second request with a key whose first is still running gets 409
-    // `idempotency_error` (the SDK retries it) and then the replay. Here everything from this
-    // lookup to storing the answer runs synchronously, so concurrent requests with one key are
-    // answered one after the other and the later ones are replays: one object, never two.
-    const stored = idempotency.get(key);
-    if (stored && stored.fingerprint !== fingerprint) {
-      return stripeError(400, {
-        type: 'idempotency_error',
-        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-      });
-    }
-    if (stored) {
-      request.replayed = true;
-      return {
-        ...stored.response,
-        headers: { ...stored.response.headers, 'Idempotent-Replayed': 'true' },
-      };
-    }
-    const response = routeRequest(request);
-    // Stripe saves a result only once the endpoint ran: failed validation may be retried with the key.
-    if (response.status < 400) idempotency.set(key, { fingerprint, response });
-    return response;
+    return idempotency.answer(record, routeRequest);
   }
 
   function routeRequest(request: RecordedStripeRequest): StubResponse {
@@ -197,13 +150,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     get requests() {
       return requests;
     },
-    addRule(rule) {
-      const active: ActiveRule = { rule, remaining: rule.times ?? Number.POSITIVE_INFINITY };
-      rules.push(active);
-      return () => {
-        rules = rules.filter((candidate) => candidate !== active);
-      };
-    },
+    addRule: rules.add,
     getSession: state.readSession,
     updateSession(id, patch) {
       const updated = state.updateSession(id, patch);
@@ -239,7 +186,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     },
     reset() {
       requests = [];
-      rules = [];
+      rules.clear();
       idempotency.clear();
       state.reset();
     },
@@ -259,24 +206,6 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
 function orThrow<T>(outcome: T | StripeFailure): T {
   if (isStripeFailure(outcome)) throw new StripeStubError(outcome);
   return outcome;
-}
-
-function matches({ match }: StripeStubRule, request: RecordedStripeRequest): boolean {
-  const { method, path, form = {} } = match;
-  if (method !== undefined && method.toUpperCase() !== request.method) return false;
-  if (typeof path === 'string' && path !== request.path) return false;
-  // `search` ignores `lastIndex`, so a pattern with the g flag matches every time.
-  if (path instanceof RegExp && request.path.search(path) === -1) return false;
-  return Object.entries(form).every(([key, value]) => request.form[key] === value);
-}
-
-function ruleResponse({ status, body }: { status: number; body?: unknown }): StubResponse {
-  if (body !== undefined) return { status, body };
-  if (status < 400) return { status, body: {} };
-  return stripeError(status, {
-    type: 'api_error',
-    message: `Simulated failure: a Stripe stub rule answered ${status}.`,
-  });
 }
 
 async function readBody(request: AsyncIterable<unknown>): Promise<string> {
