@@ -1,11 +1,12 @@
 import { formatMoney } from './format-money';
-import type {
-  MoneyOutcome,
-  MoneyStore,
-  RefundRequest,
-  StripeStubCharge,
-  StripeStubRefund,
-  StripeStubRefundStatus,
+import {
+  emitting,
+  type MoneyOutcome,
+  type MoneyStore,
+  type RefundRequest,
+  type StripeStubCharge,
+  type StripeStubRefund,
+  type StripeStubRefundStatus,
 } from './money-types';
 import { disputeOf } from './open-dispute';
 import { randomId } from './random-id';
@@ -66,13 +67,7 @@ export function createRefund(
   };
   store.refunds.set(refund.id, refund);
   changeRefunded(charge, amount);
-  return {
-    value: refund,
-    emitted: [
-      { type: 'refund.created', object: refund },
-      { type: 'charge.refunded', object: charge },
-    ],
-  };
+  return emitting(refund, ['refund.created', refund], ['charge.refunded', charge]);
 }
 
 /** pending → succeeded | failed | canceled, succeeded → failed; failed and canceled are final. */

@@ -90,6 +90,14 @@ export interface Emission {
 /** A changed object and the events the change emits, in order. */
 export type MoneyOutcome<T> = { value: T; emitted: Emission[] } | StripeFailure;
 
+/** A changed object and the events its change emits, given in order as `[type, object]` pairs. */
+export function emitting<T>(
+  value: T,
+  ...events: Array<[type: string, object: object]>
+): { value: T; emitted: Emission[] } {
+  return { value, emitted: events.map(([type, object]) => ({ type, object })) };
+}
+
 /** What a refund is asked for: a PaymentIntent or a Charge, and what the API or a test gives. */
 export interface RefundRequest {
   paymentIntentId?: string;

@@ -1,10 +1,11 @@
-import type {
-  Emission,
-  MoneyOutcome,
-  MoneyStore,
-  StripeStubDispute,
-  StripeStubDisputeStatus,
-  StripeStubDisputeUpdate,
+import {
+  type Emission,
+  emitting,
+  type MoneyOutcome,
+  type MoneyStore,
+  type StripeStubDispute,
+  type StripeStubDisputeStatus,
+  type StripeStubDisputeUpdate,
 } from './money-types';
 import { randomId } from './random-id';
 import { invalidRequest, noSuch } from './stripe-error';
@@ -48,13 +49,11 @@ export function openDispute(
   };
   store.disputes.set(dispute.id, dispute);
   charge.disputed = true;
-  return {
-    value: dispute,
-    emitted: [
-      { type: 'charge.dispute.created', object: dispute },
-      { type: 'charge.dispute.funds_withdrawn', object: dispute },
-    ],
-  };
+  return emitting(
+    dispute,
+    ['charge.dispute.created', dispute],
+    ['charge.dispute.funds_withdrawn', dispute],
+  );
 }
 
 /** Moves an open dispute on; won, lost and warning_closed are final. */
