@@ -6,6 +6,7 @@
 export default [
   'packages/database',
   'packages/email',
+  'packages/local-stripe',
   'packages/observability',
   'packages/purchases',
   'packages/security',

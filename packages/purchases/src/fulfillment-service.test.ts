@@ -6,15 +6,17 @@ import {
   sql,
   stripeWebhookEvents,
 } from '@codex/database';
+import {
+  type StripeStub,
+  type StripeStubCheckoutSession,
+  startStripeStub,
+} from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
   createTestContent,
   createTestDatabase,
   createTestOrganization,
   createTestUser,
-  type StripeStub,
-  type StripeStubCheckoutSession,
-  startStripeStub,
   type TestDatabase,
 } from '@codex/test-utils';
 import type Stripe from 'stripe';

@@ -7,7 +7,7 @@ import {
   stripeRefunds,
   stripeWebhookEvents,
 } from '@codex/database';
-import type { StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
 import { useTestWorld } from './testing/test-world';
 

@@ -4,6 +4,7 @@ import {
   type DatabaseClient,
   type HttpDatabase,
 } from '@codex/database';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
   createTestContent,
@@ -11,8 +12,6 @@ import {
   createTestOrganization,
   createTestUser,
   nodeWebSocket,
-  type StripeStub,
-  startStripeStub,
   type TestDatabase,
 } from '@codex/test-utils';
 import type Stripe from 'stripe';

@@ -79,29 +79,19 @@ export async function createTestDatabase(
       await admin.close();
       throw error;
     }
-    const connectionString = withDatabaseName(adminUrl, name);
-    const client = createDatabaseClient({
-      connectionString,
-      webSocketConstructor: nodeWebSocket,
-      maxConnections,
-      ...proxy,
-    });
-    return {
-      db: client.db,
-      http: httpClient(connectionString, httpEndpoint),
-      connectionString,
+    return connectTestDatabase(withDatabaseName(adminUrl, name), {
+      mode: 'server',
       webSocketProxy,
       httpEndpoint,
-      mode: 'server',
-      close: async () => {
-        await client.close();
+      maxConnections,
+      release: async () => {
         try {
           await admin.db.execute(sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
         } finally {
           await admin.close();
         }
       },
-    };
+    });
   }
 
   const pglite = await PGlite.create();
@@ -127,11 +117,38 @@ export async function createTestDatabase(
     await pglite.close();
     throw error;
   }
+  return connectTestDatabase(connectionString, {
+    mode: 'embedded',
+    webSocketProxy,
+    httpEndpoint,
+    maxConnections,
+    release: async () => {
+      await server.stop();
+      await pglite.close();
+    },
+  });
+}
+
+/** How {@link connectTestDatabase} reaches a database and what it releases on `close`. */
+interface ConnectTestDatabaseOptions {
+  mode: TestDatabase['mode'];
+  webSocketProxy: string | undefined;
+  httpEndpoint: string | undefined;
+  maxConnections: number;
+  /** Drops or stops the database, after the pool has closed. */
+  release: () => Promise<void>;
+}
+
+/** The clients of a created database; `close` ends the pool, then releases the database. */
+function connectTestDatabase(
+  connectionString: string,
+  { mode, webSocketProxy, httpEndpoint, maxConnections, release }: ConnectTestDatabaseOptions,
+): TestDatabase {
   const client = createDatabaseClient({
     connectionString,
-    webSocketProxy,
     webSocketConstructor: nodeWebSocket,
     maxConnections,
+    ...(webSocketProxy ? { webSocketProxy } : {}),
   });
   return {
     db: client.db,
@@ -139,11 +156,10 @@ export async function createTestDatabase(
     connectionString,
     webSocketProxy,
     httpEndpoint,
-    mode: 'embedded',
+    mode,
     close: async () => {
       await client.close();
-      await server.stop();
-      await pglite.close();
+      await release();
     },
   };
 }

@@ -1,8 +1,8 @@
+import { startStripeStub } from '@codex/local-stripe';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase } from './create-test-database';
 import { setupTestDatabases } from './global-setup';
 import { startResendStub } from './resend-stub';
-import { startStripeStub } from './stripe-stub';
 
 /** What a worker test project receives (through `inject('workerTestEnv')`) to build its bindings. */
 export interface WorkerTestEnv {

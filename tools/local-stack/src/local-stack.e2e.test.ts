@@ -1,13 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { signBuyerToken } from '@codex/security';
-import {
-  createTestDatabase,
-  type StripeStub,
-  startStripeStub,
-  type TestDatabase,
-} from '@codex/test-utils';
+import { createTestDatabase, type TestDatabase } from '@codex/test-utils';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds } from './demo-data';

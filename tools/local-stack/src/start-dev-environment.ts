@@ -1,14 +1,14 @@
 import { join } from 'node:path';
+import {
+  type LocalStripe,
+  type StartLocalStripeOptions,
+  startLocalStripe,
+} from '@codex/local-stripe';
 import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
 import { type ResendStub, startResendStub } from '@codex/test-utils';
 import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
-import {
-  type LocalStripe,
-  type StartLocalStripeOptions,
-  startLocalStripe,
-} from './local-stripe/start-local-stripe';
 import {
   assertPortFree,
   type LocalStack,

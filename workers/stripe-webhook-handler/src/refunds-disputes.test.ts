@@ -1,5 +1,5 @@
 import { eq, paymentEvents } from '@codex/database';
-import type { StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   deliverAll,

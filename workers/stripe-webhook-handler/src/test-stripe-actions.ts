@@ -1,6 +1,6 @@
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import { CheckoutService } from '@codex/purchases';
-import type { StripeStubEvent } from '@codex/test-utils';
 import { expect } from 'vitest';
 import {
   createItem,

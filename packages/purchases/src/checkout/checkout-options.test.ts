@@ -1,6 +1,6 @@
 import { contentPurchases, eq, fulfillmentAnomalies } from '@codex/database';
+import type { StripeStubEvent, StripeStubPromotionCode } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
-import type { StripeStubEvent, StripeStubPromotionCode } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fulfillCheckout } from '../fulfillment/checkout-sessions';
 import { completeInOneStatement } from '../fulfillment/complete-in-one-statement';

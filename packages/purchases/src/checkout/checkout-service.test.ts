@@ -1,4 +1,5 @@
 import { content, contentPurchases, eq } from '@codex/database';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
   type CreateTestContentOptions,
@@ -6,8 +7,6 @@ import {
   createTestDatabase,
   createTestOrganization,
   createTestUser,
-  type StripeStub,
-  startStripeStub,
   type TestDatabase,
 } from '@codex/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

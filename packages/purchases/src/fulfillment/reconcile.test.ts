@@ -1,5 +1,5 @@
 import { contentPurchases, eq, fulfillmentAnomalies, inArray } from '@codex/database';
-import type { StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestWorld, type TestWorld } from '../testing/test-world';
 

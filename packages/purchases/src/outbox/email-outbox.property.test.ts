@@ -1,5 +1,6 @@
 import { contentPurchases, eq } from '@codex/database';
-import { readServerUrl, type StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/local-stripe';
+import { readServerUrl } from '@codex/test-utils';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';

@@ -8,7 +8,7 @@ import {
   refundReasons as storedRefundReasons,
   stripeDisputes,
 } from '@codex/database';
-import type { StripeStubEvent } from '@codex/test-utils';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { refundReasons } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';

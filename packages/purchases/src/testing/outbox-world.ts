@@ -1,7 +1,8 @@
 import { type EmailOutboxRow, emailOutbox, eq } from '@codex/database';
 import { createResendSender } from '@codex/email';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
-import { type ResendStub, type StripeStubEvent, startResendStub } from '@codex/test-utils';
+import { type ResendStub, startResendStub } from '@codex/test-utils';
 import { afterAll, beforeAll } from 'vitest';
 import { CheckoutService } from '../checkout-service';
 import { FulfillmentService } from '../fulfillment-service';

@@ -1,4 +1,4 @@
-import { type StripeStub, StripeStubError, type StripeStubEvent } from '@codex/test-utils';
+import { type StripeStub, StripeStubError, type StripeStubEvent } from '@codex/local-stripe';
 import { fc } from '@fast-check/vitest';
 
 /** How the buyer pays at Stripe. */

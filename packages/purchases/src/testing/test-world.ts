@@ -1,12 +1,11 @@
 import type { Database } from '@codex/database';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
   createTestContent,
   createTestDatabase,
   createTestOrganization,
   createTestUser,
-  type StripeStub,
-  startStripeStub,
   type TestDatabase,
 } from '@codex/test-utils';
 import type Stripe from 'stripe';

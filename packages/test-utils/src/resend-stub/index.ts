@@ -1,8 +1,8 @@
-export {
-  type RecordedResendRequest,
-  type ResendStub,
-  type ResendStubMessage,
-  type ResendStubRule,
-  type StartResendStubOptions,
-  startResendStub,
-} from './start-resend-stub';
+export type {
+  RecordedResendRequest,
+  ResendStub,
+  ResendStubMessage,
+  ResendStubRule,
+  StartResendStubOptions,
+} from './resend-stub-types';
+export { startResendStub } from './start-resend-stub';

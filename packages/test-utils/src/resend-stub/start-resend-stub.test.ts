@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ResendStub, startResendStub } from './start-resend-stub';
+import type { ResendStub } from './resend-stub-types';
+import { startResendStub } from './start-resend-stub';
 
 const message = { from: 'a@codex.test', to: ['b@codex.test'], subject: 's', text: 't' };
 let stub: ResendStub | undefined;

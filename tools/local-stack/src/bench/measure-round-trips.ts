@@ -1,5 +1,6 @@
 import { ObservabilityClient } from '@codex/observability';
-import { createStripeClient, PurchaseService } from '@codex/purchases';
+import { CheckoutService } from '@codex/purchases';
+import { createStripeClient } from '@codex/worker-runtime';
 import { demoIds } from '../demo-data';
 import { measureSequentialLatency, type PreparedRequest } from '../measure-sequential-latency';
 import {
@@ -66,7 +67,7 @@ async function makeOpenCheckouts(
   count: number,
 ): Promise<Array<{ customerId: string; sessionId: string }>> {
   // The same service the worker runs, so the rows are exactly what a checkout leaves behind.
-  const purchases = new PurchaseService({
+  const purchases = new CheckoutService({
     db: db.db,
     stripe: createStripeClient({ secretKey: STRIPE_KEY, apiBase: stub.url }),
     logger: new ObservabilityClient('bench', 'development', { write: () => undefined }),

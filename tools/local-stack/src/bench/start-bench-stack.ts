@@ -6,8 +6,8 @@ import {
   type WebSocketConstructor,
 } from '@codex/database';
 import { isLoopbackHost, startDatabaseBridge } from '@codex/database/node';
+import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { signBuyerToken } from '@codex/security';
-import { type StripeStub, startStripeStub } from '@codex/test-utils';
 import Stripe from 'stripe';
 import ws from 'ws';
 import { demoIds } from '../demo-data';

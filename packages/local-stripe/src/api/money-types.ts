@@ -1,0 +1,120 @@
+import type { StripeFailure } from './stripe-error';
+
+/** A PaymentIntent as the stub stores and serves it. */
+export type StripeStubPaymentIntent = {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_received: number;
+  currency: string;
+  /** `requires_payment_method` is what Stripe shows after a failed attempt. */
+  status: 'processing' | 'succeeded' | 'requires_payment_method';
+  metadata: Record<string, string>;
+  latest_charge: string | null;
+  last_payment_error: { type: string; code: string; message: string; doc_url: string } | null;
+  created: number;
+  livemode: false;
+};
+
+/** A Charge as the stub stores and serves it (without `refunds`, as since API 2022-11-15). */
+export type StripeStubCharge = {
+  id: string;
+  object: 'charge';
+  amount: number;
+  amount_captured: number;
+  /** Counts pending and succeeded refunds, as on Stripe. */
+  amount_refunded: number;
+  captured: boolean;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  paid: boolean;
+  refunded: boolean;
+  disputed: boolean;
+  payment_intent: string;
+  metadata: Record<string, string>;
+  failure_code: string | null;
+  failure_message: string | null;
+  created: number;
+  livemode: false;
+};
+
+export type StripeStubRefundStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+/** A Refund as the stub stores and serves it. */
+export type StripeStubRefund = {
+  id: string;
+  object: 'refund';
+  amount: number;
+  charge: string;
+  currency: string;
+  payment_intent: string;
+  status: StripeStubRefundStatus;
+  metadata: Record<string, string>;
+  reason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | null;
+  created: number;
+  failure_reason: string | null;
+};
+
+export type StripeStubDisputeStatus =
+  | 'needs_response'
+  | 'under_review'
+  | 'won'
+  | 'lost'
+  | 'warning_closed';
+
+/** What a dispute can move to: under review, or closed (won, lost, or an inquiry closed). */
+export type StripeStubDisputeUpdate = Exclude<StripeStubDisputeStatus, 'needs_response'>;
+
+/** A Dispute as the stub stores and serves it. */
+export type StripeStubDispute = {
+  id: string;
+  object: 'dispute';
+  amount: number;
+  charge: string;
+  currency: string;
+  payment_intent: string;
+  status: StripeStubDisputeStatus;
+  reason: 'fraudulent';
+  metadata: Record<string, string>;
+  created: number;
+  is_charge_refundable: false;
+  livemode: false;
+};
+
+/** An event to emit: its type and the live object, which the caller snapshots at once. */
+export interface Emission {
+  type: string;
+  object: object;
+}
+
+/** A changed object and the events the change emits, in order. */
+export type MoneyOutcome<T> = { value: T; emitted: Emission[] } | StripeFailure;
+
+/** A changed object and the events its change emits, given in order as `[type, object]` pairs. */
+export function emitting<T>(
+  value: T,
+  ...events: Array<[type: string, object: object]>
+): { value: T; emitted: Emission[] } {
+  return { value, emitted: events.map(([type, object]) => ({ type, object })) };
+}
+
+/** What a refund is asked for: a PaymentIntent or a Charge, and what the API or a test gives. */
+export interface RefundRequest {
+  paymentIntentId?: string;
+  chargeId?: string;
+  /** Default: what is left to refund on the charge. */
+  amount?: number;
+  status: 'pending' | 'succeeded';
+  metadata?: Record<string, string>;
+  reason?: StripeStubRefund['reason'];
+}
+
+/** Where the money objects are kept; the transitions of payments, refunds and disputes share it. */
+export interface MoneyStore {
+  paymentIntents: Map<string, StripeStubPaymentIntent>;
+  charges: Map<string, StripeStubCharge>;
+  refunds: Map<string, StripeStubRefund>;
+  disputes: Map<string, StripeStubDispute>;
+  /** The clock in unix seconds, stamped as `created`. */
+  nowSeconds: () => number;
+}
