@@ -13,7 +13,8 @@ import { refundReasons } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
 import { useTestWorld } from '../testing/test-world';
-import { type RefundRequestInput, stripeRefundIdempotencyKey } from './issue-refund';
+import { stripeRefundIdempotencyKey } from './create-stripe-refund';
+import type { RefundRequestInput } from './issue-refund';
 
 // Refunds issued by staff from the platform, against a real Postgres and the Stripe stand-in
 // through the real client: what Stripe is asked, what is recorded (who, when, why), the refusals,
