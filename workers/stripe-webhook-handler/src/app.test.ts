@@ -12,7 +12,7 @@ import {
   seedPendingPurchase,
   stripeEvent,
   testEnv,
-} from './test-support';
+} from './testing/test-support';
 
 afterEach(() => {
   vi.restoreAllMocks();

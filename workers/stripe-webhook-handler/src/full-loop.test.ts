@@ -12,7 +12,7 @@ import {
   testEnv,
   updateStubSession,
   type WebhookAnswer,
-} from './test-support';
+} from './testing/test-support';
 
 /** A request through the checkout worker's app, on the same database and Stripe stand-in. */
 async function callCheckout(path: string, customerId: string, init: RequestInit = {}) {

@@ -9,7 +9,7 @@ import type { WebhookEnv } from './context';
 import { type WebhookBindings, webhookConfigSchema } from './env';
 import { fulfillmentServices, SERVICE } from './middleware';
 import { queue } from './queue';
-import { paymentWebhookRoutes } from './routes/payment-webhook';
+import { paymentWebhookRoutes } from './routes/payment-webhook/payment-webhook';
 import { scheduled } from './scheduled';
 
 // Checkout Session events are a few KiB; this leaves room and stops floods early.

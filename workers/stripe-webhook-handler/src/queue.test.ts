@@ -19,7 +19,7 @@ import {
   type TestPurchase,
   testEnv,
   withTestDatabase,
-} from './test-support';
+} from './testing/test-support';
 
 afterEach(() => {
   vi.restoreAllMocks();

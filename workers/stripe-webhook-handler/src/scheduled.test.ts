@@ -16,7 +16,7 @@ import {
   testEnv,
   testStripeClient,
   updateStubSession,
-} from './test-support';
+} from './testing/test-support';
 
 const CRON = '*/10 * * * *';
 

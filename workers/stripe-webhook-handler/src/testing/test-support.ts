@@ -16,8 +16,8 @@ import {
 import { createStripeClient } from '@codex/worker-runtime';
 import { createWorkerCaller, withTestDatabase, workerTestEnv } from '@codex/worker-runtime/testing';
 import Stripe from 'stripe';
-import type { WebhookBindings } from './env';
-import worker from './index';
+import type { WebhookBindings } from '../env';
+import worker from '../index';
 
 export { captureConsole, withTestDatabase } from '@codex/worker-runtime/testing';
 

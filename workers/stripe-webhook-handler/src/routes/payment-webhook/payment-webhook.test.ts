@@ -14,7 +14,7 @@ import {
   stripeId,
   type WebhookAnswer,
   withTestDatabase,
-} from './test-support';
+} from '../../testing/test-support';
 
 afterEach(() => {
   vi.restoreAllMocks();

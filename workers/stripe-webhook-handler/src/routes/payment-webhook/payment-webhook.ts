@@ -1,8 +1,8 @@
 import type { FulfillmentResult } from '@codex/purchases';
 import { queueOutboxMessagesOf } from '@codex/purchases';
 import { Hono } from 'hono';
-import type { WebhookEnv } from '../context';
-import { verifyStripeSignature } from '../verify-stripe-signature';
+import type { WebhookEnv } from '../../context';
+import { verifyStripeSignature } from './verify-stripe-signature';
 
 /**
  * `POST /webhooks/stripe/payment`: Checkout Session events from Stripe. A verified event is handled

@@ -8,7 +8,7 @@ import {
   type StartedPurchase,
   startPurchase,
   stripeAction,
-} from './test-stripe-actions';
+} from '../../testing/test-stripe-actions';
 import {
   captureConsole,
   deliver,
@@ -18,7 +18,7 @@ import {
   stripeId,
   type WebhookAnswer,
   withTestDatabase,
-} from './test-support';
+} from '../../testing/test-support';
 
 // Refunds and disputes through the worker in workerd, with the events the Stripe stand-in emits
 // for real actions (and reads back when the worker asks). The general case, every order and

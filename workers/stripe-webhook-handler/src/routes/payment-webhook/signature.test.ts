@@ -14,7 +14,7 @@ import {
   stripeEvent,
   type TestEvent,
   type WebhookAnswer,
-} from './test-support';
+} from '../../testing/test-support';
 
 const UNREACHABLE_DATABASE = 'postgres://postgres@127.0.0.1:1/nowhere';
 

@@ -1,7 +1,7 @@
 import { ApiError } from '@codex/security';
 import type { Context, MiddlewareHandler } from 'hono';
 import Stripe from 'stripe';
-import type { WebhookEnv } from './context';
+import type { WebhookEnv } from '../../context';
 
 /** Options for {@link verifyStripeSignature}. */
 export interface VerifyStripeSignatureOptions {

@@ -16,7 +16,7 @@ import {
   testEnv,
   type WebhookAnswer,
   withTestDatabase,
-} from './test-support';
+} from '../../testing/test-support';
 
 // Correctly signed events that are not the shape we handle must never answer 5xx (Stripe would
 // retry them for days, then disable the endpoint): each is acknowledged, kept for replay, and
