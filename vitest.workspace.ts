@@ -13,6 +13,7 @@ export default [
   'packages/test-utils',
   'packages/validation',
   'packages/worker-runtime',
+  'tools/house-rules',
   'tools/local-stack',
   'workers/checkout',
   'workers/stripe-webhook-handler',

@@ -1,34 +1,16 @@
-import {
-  and,
-  contentPurchases,
-  eq,
-  grantsAccessSql,
-  inArray,
-  type Queryable,
-  QueryBuilder,
-  queryRows,
-  type SQL,
-} from '@codex/database';
+import { contentPurchases, inArray, type Queryable, queryRows, type SQL } from '@codex/database';
 import { uuidSchema } from '@codex/validation';
+import { accessGrantingPurchases } from './access-granting-purchases';
 
 /**
  * The statement of {@link checkAccessMany}: which of `contentIds` (distinct, lower-case UUIDs) the
- * customer holds a purchase of that grants access (`grantsAccessSql`). One probe per id of
- * the slot index `content_purchases_one_active_per_customer_content`, whose predicate the access
- * rule implies; that index also makes each content id appear at most once.
+ * customer holds a purchase of that grants access.
  */
 export function checkAccessManyStatement(customerId: string, contentIds: string[]): SQL {
-  return new QueryBuilder()
-    .select({ contentId: contentPurchases.contentId })
-    .from(contentPurchases)
-    .where(
-      and(
-        eq(contentPurchases.customerId, customerId),
-        inArray(contentPurchases.contentId, contentIds),
-        grantsAccessSql(contentPurchases),
-      ),
-    )
-    .getSQL();
+  return accessGrantingPurchases(
+    customerId,
+    inArray(contentPurchases.contentId, contentIds),
+  ).getSQL();
 }
 
 /**

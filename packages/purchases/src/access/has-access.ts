@@ -1,30 +1,9 @@
-import {
-  and,
-  contentPurchases,
-  eq,
-  grantsAccessSql,
-  type Queryable,
-  QueryBuilder,
-  queryRows,
-  type SQL,
-} from '@codex/database';
+import { contentPurchases, eq, type Queryable, queryRows, type SQL } from '@codex/database';
+import { accessGrantingPurchases } from './access-granting-purchases';
 
-/**
- * The statement of {@link hasAccess}: the customer's purchase of the content that grants access
- * (`grantsAccessSql`, the one access rule), if any. One probe of the slot index
- * `content_purchases_one_active_per_customer_content`, whose predicate the access rule implies.
- */
+/** The statement of {@link hasAccess}: the customer's purchase of the content that grants access, if any. */
 export function hasAccessStatement(customerId: string, contentId: string): SQL {
-  return new QueryBuilder()
-    .select({ id: contentPurchases.id })
-    .from(contentPurchases)
-    .where(
-      and(
-        eq(contentPurchases.customerId, customerId),
-        eq(contentPurchases.contentId, contentId),
-        grantsAccessSql(contentPurchases),
-      ),
-    )
+  return accessGrantingPurchases(customerId, eq(contentPurchases.contentId, contentId))
     .limit(1)
     .getSQL();
 }
