@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@codex/test-utils';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHttpDatabaseClient } from '../client';
 import { getPostgresError, isUniqueViolation, PostgresErrorCode } from '../errors';
 import { content, eq, organizations, sql } from '../index';
@@ -150,6 +150,27 @@ describe('POST /sql: connections', () => {
     // Seen from another connection (the WebSocket driver's): the insert was committed.
     const { rows } = await testDb.db.execute(sql`SELECT 1 FROM organizations WHERE name = ${name}`);
     expect(rows).toHaveLength(1);
+  });
+
+  it('survives a connection dropped while in use: that request fails, the next ones are served', async () => {
+    // The backend ends itself in the middle of a batch, as a Postgres restart would end it: the
+    // checked-out `pg` client then emits 'error', which used to be unhandled and kill the process
+    // (and `pnpm dev` with it).
+    const killed = await post(
+      JSON.stringify({
+        queries: [
+          { query: 'SELECT pg_terminate_backend(pg_backend_pid())', params: [] },
+          { query: 'SELECT 1', params: [] },
+        ],
+      }),
+    );
+    // The embedded database has one backend and does not end it: there the request succeeds.
+    const onServer = inject('codexTestDatabase').mode === 'server';
+    expect(killed.status >= 400, JSON.stringify(killed.body)).toBe(onServer);
+    for (const value of ['2', '3']) {
+      const after = await post(JSON.stringify({ query: `SELECT ${value}::int AS n`, params: [] }));
+      expect(after).toMatchObject({ status: 200, body: { rows: [[value]] } });
+    }
   });
 });
 

@@ -165,6 +165,14 @@ export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlO
   const execute = async (request: SqlOverHttpRequest) => {
     const client = await poolFor(request.connection).connect();
     let broken = false;
+    // A connection that drops while checked out (Postgres restarted, the backend terminated) emits
+    // 'error' on the client, not the pool: without a listener that event kills the process, and
+    // with it `pnpm dev`. The query in flight fails on its own; the client is not reused.
+    const onConnectionError = (error: Error) => {
+      broken = true;
+      options.onError?.(error);
+    };
+    client.on('error', onConnectionError);
     try {
       if (request.kind === 'single') return await runQuery(client, request.query);
       await client.query(request.begin);
@@ -180,7 +188,9 @@ export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlO
         throw error;
       }
     } finally {
-      // A connection left inside a transaction (a lone `BEGIN`, a failed rollback) is not reused.
+      client.off('error', onConnectionError);
+      // A connection left inside a transaction (a lone `BEGIN`, a failed rollback) or dropped is
+      // not reused.
       client.release(broken || client.getTransactionStatus() !== 'I');
     }
   };
