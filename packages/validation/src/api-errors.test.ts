@@ -32,6 +32,7 @@ describe('the error table', () => {
       'PURCHASE_DISPUTED',
       'REFUND_EXCEEDS_REMAINING',
       'IDEMPOTENCY_KEY_REUSED',
+      'REFUND_REFUSED_BY_PROVIDER',
       'PAYMENT_PROVIDER_ERROR',
       'PAYMENT_PROVIDER_NOT_CONFIGURED',
     ]);

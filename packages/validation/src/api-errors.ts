@@ -92,6 +92,13 @@ export const apiErrors = {
       'This Idempotency-Key was already used for a different refund request in this organization',
     domain: true,
   },
+  REFUND_REFUSED_BY_PROVIDER: {
+    status: 422,
+    when: 'Stripe refused the refund for good (an invalid-request answer other than the two above, e.g. a payment method that no longer takes refunds). Recorded: the same `Idempotency-Key` answers it again; a new request needs a new key.',
+    message:
+      'The payment provider refused this refund for good; sending it again will not change that',
+    domain: true,
+  },
   RATE_LIMITED: {
     status: 429,
     when: 'More than 10 checkouts a minute for one customer; `Retry-After` says when to retry.',

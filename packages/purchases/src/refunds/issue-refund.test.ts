@@ -339,6 +339,77 @@ describe('issuing a refund from the platform', () => {
     expect(payment?.refunds.map((refund) => refund.id)).toEqual([answer.refundId]);
   });
 
+  it('records any other invalid-request answer of Stripe as final, and answers it again without asking', async () => {
+    const purchase = await paidPurchase();
+    const request = requestFor(purchase);
+    const remove = world().stub.addRule({
+      match: { method: 'POST', path: '/v1/refunds' },
+      respond: {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'charge_not_refundable',
+            message: 'This charge cannot be refunded.',
+          },
+        },
+      },
+    });
+    try {
+      expect(await codeOf(world().refunds().issueRefund(request))).toBe(
+        'REFUND_REFUSED_BY_PROVIDER',
+      );
+      const callsBefore = refundCalls().length;
+      expect(await codeOf(world().refunds().issueRefund(request))).toBe(
+        'REFUND_REFUSED_BY_PROVIDER',
+      );
+      expect(refundCalls()).toHaveLength(callsBefore);
+    } finally {
+      remove();
+    }
+    const [stored] = await requestsOf(purchase.purchaseId);
+    expect(stored).toMatchObject({ status: 'refused', refusalCode: 'REFUND_REFUSED_BY_PROVIDER' });
+  });
+
+  it('a retry older than Stripe’s key window finds the refund Stripe already made instead of making another', async () => {
+    const purchase = await paidPurchase();
+    const request = requestFor(purchase, { revokeAccess: false });
+    // The first attempt, a day ago, reached Stripe but its answer was lost: the request stayed
+    // `requested` and Stripe holds the refund, its metadata naming the request.
+    const [recorded] = await world()
+      .db.insert(refundRequests)
+      .values({
+        organizationId: purchase.organizationId,
+        idempotencyKey: request.idempotencyKey,
+        purchaseId: purchase.purchaseId,
+        requestedBy: STAFF,
+        reason: request.reason,
+        revokeAccess: false,
+        createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000),
+      })
+      .returning();
+    if (!recorded) throw new Error('no request');
+    const made = await world()
+      .stripe()
+      .refunds.create({
+        payment_intent: purchase.paymentIntentId,
+        metadata: { refundRequestId: recorded.id, revokeAccess: 'false' },
+      });
+    const callsBefore = refundCalls().length;
+
+    // A day later Stripe may have forgotten the key: the retry finds the refund by its metadata.
+    const answer = await world().refunds().issueRefund(request);
+
+    expect(answer).toMatchObject({ refundId: made.id, amountCents: PRICE, replayed: false });
+    expect(refundCalls()).toHaveLength(callsBefore);
+    const refunds = await world()
+      .stripe()
+      .refunds.list({ payment_intent: purchase.paymentIntentId });
+    expect(refunds.data.map((refund) => refund.id)).toEqual([made.id]);
+    const [stored] = await requestsOf(purchase.purchaseId);
+    expect(stored).toMatchObject({ status: 'issued', stripeRefundId: made.id });
+  });
+
   it('the refund’s webhook records the request when the request’s own write was lost', async () => {
     const purchase = await paidPurchase();
     const [request] = await world()

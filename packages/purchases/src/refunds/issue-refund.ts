@@ -1,7 +1,7 @@
 import { type Queryable, queryRows, type RefundReason } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 import type Stripe from 'stripe';
-import { createStripeRefund } from './create-stripe-refund';
+import { createStripeRefund, findStripeRefundOfRequest } from './create-stripe-refund';
 import { recordIssuedRefundStatement } from './record-issued-refund';
 import { asRefusalCode, refuse, refuseUnlessRefundable } from './refund-refusals';
 import { insertRequest, isSameRequest, readPurchaseAndRequest } from './refund-request-store';
@@ -40,7 +40,16 @@ export interface IssueRefundDependencies {
   hot: Queryable;
   stripe: Stripe;
   logger: ObservabilityClient;
+  /** Default `() => new Date()`. */
+  clock?: () => Date;
 }
+
+/**
+ * Stripe keeps an idempotency key for at least 24 hours, then may prune it
+ * (https://docs.stripe.com/api/idempotent_requests). A retry of a request older than this first
+ * asks Stripe for the refund it may already hold, instead of trusting the key. An hour's margin.
+ */
+const IDEMPOTENCY_KEY_TRUSTED_MS = 23 * 60 * 60 * 1000;
 
 /**
  * Issues a refund of an organization's purchase at Stripe, once per `Idempotency-Key`:
@@ -52,19 +61,23 @@ export interface IssueRefundDependencies {
  *    refused answers as it did the first time, without Stripe;
  * 4. asks Stripe for the refund with an idempotency key derived from the organization and the
  *    client's key, so a retry after a lost answer, or two racing requests, make one refund; its
- *    metadata names the request and `revokeAccess`, which the refund's webhooks carry;
+ *    metadata names the request and `revokeAccess`, which the refund's webhooks carry. A retry of
+ *    a request older than Stripe's key window first looks for that refund by its metadata;
  * 5. records Stripe's refund on the request and appends who, when and why to `payment_events`
  *    (1 statement; the webhook does the same if this write is lost).
  * Access is not touched here: it follows the refund's webhooks, as for a Dashboard refund.
  * Stripe stays the judge of what is left to refund (a Dashboard refund may be in flight): its
- * refusals are recorded and answered with the same codes. A Stripe failure (network, 5xx) leaves the
- * request `requested` and throws `PAYMENT_PROVIDER_ERROR`: retrying with the same key is safe.
+ * refusals (every invalid-request answer: `REFUND_EXCEEDS_REMAINING`, `PURCHASE_DISPUTED`, else
+ * `REFUND_REFUSED_BY_PROVIDER`) are recorded and answered again for the same key. A Stripe failure
+ * (network, 5xx) leaves the request `requested` and throws `PAYMENT_PROVIDER_ERROR`: retrying with
+ * the same key is safe, at any age.
  */
 export async function issueRefund(
   deps: IssueRefundDependencies,
   input: RefundRequestInput,
 ): Promise<IssuedRefundAnswer> {
   let { purchase, request } = await readPurchaseAndRequest(deps.hot, input);
+  const isRetry = request !== undefined;
   if (!request) {
     refuseUnlessRefundable(purchase, input.amountCents);
     request = await insertRequest(deps.hot, input);
@@ -103,7 +116,13 @@ export async function issueRefund(
     throw new Error(`purchase ${input.purchaseId} has no PaymentIntent to refund`);
   }
 
-  const refund = await createStripeRefund(deps, input, request.id, purchase.payment_intent_id);
+  const now = (deps.clock ?? (() => new Date()))();
+  const keyMayBeForgotten =
+    isRetry && now.getTime() - request.createdAt.getTime() >= IDEMPOTENCY_KEY_TRUSTED_MS;
+  const refund =
+    (keyMayBeForgotten &&
+      (await findStripeRefundOfRequest(deps, purchase.payment_intent_id, request.id))) ||
+    (await createStripeRefund(deps, input, request.id, purchase.payment_intent_id));
   const issued = { id: refund.id, amountCents: refund.amount, status: refund.status ?? 'pending' };
   await queryRows(deps.hot, recordIssuedRefundStatement(request.id, input.purchaseId, issued));
   deps.logger.info('refund issued', {

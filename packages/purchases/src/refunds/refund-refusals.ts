@@ -10,6 +10,8 @@ export const REFUSAL_MESSAGES = {
   REFUND_EXCEEDS_REMAINING: 'The refund is more than what is left to refund on this purchase',
   IDEMPOTENCY_KEY_REUSED:
     'This Idempotency-Key was already used for a different refund request in this organization',
+  REFUND_REFUSED_BY_PROVIDER:
+    'The payment provider refused this refund for good; sending it again will not change that',
 } as const satisfies Partial<Record<PurchaseErrorCode, string>>;
 
 export type RefusalCode = keyof typeof REFUSAL_MESSAGES;

@@ -6,6 +6,7 @@ import {
   type RefundRequestStatus,
   type SQL,
   sql,
+  toDate,
 } from '@codex/database';
 import type { RefundRequestInput } from './issue-refund';
 
@@ -32,6 +33,7 @@ export interface RequestRow {
   request_refunded_cents: number | null;
   request_refund_status: string | null;
   request_refusal_code: string | null;
+  request_created_at: unknown;
 }
 
 /** What the lookup found: the purchase, and the request with the same key if any. */
@@ -50,6 +52,8 @@ export interface StoredRequest {
   refundedCents: number | null;
   refundStatus: string | null;
   refusalCode: string | null;
+  /** When the request was first recorded: how old Stripe's memory of its key may be. */
+  createdAt: Date;
 }
 
 /** True when a stored request has exactly the fields of `input`: the same request again. */
@@ -76,6 +80,7 @@ const REQUEST_COLUMNS = [
   ['refunded_cents', 'request_refunded_cents'],
   ['stripe_refund_status', 'request_refund_status'],
   ['refusal_code', 'request_refusal_code'],
+  ['created_at', 'request_created_at'],
 ] as const;
 
 /** {@link REQUEST_COLUMNS} as a select list, each column prefixed (`r.`, or nothing). */
@@ -144,6 +149,7 @@ function toStoredRequest(row: RequestRow): StoredRequest | undefined {
     refundedCents: row.request_refunded_cents === null ? null : Number(row.request_refunded_cents),
     refundStatus: row.request_refund_status,
     refusalCode: row.request_refusal_code,
+    createdAt: toDate(row.request_created_at),
   };
 }
 
