@@ -18,8 +18,12 @@ import {
   holdsPurchaseSlotSql,
   isAccessRevokingRefund,
   isAccessRevokingRefundSql,
+  isChargeablePrice,
+  isChargeablePriceSql,
+  MINIMUM_CHARGE_CENTS,
   refundEndsAccess,
   refundEndsAccessSql,
+  THREE_DECIMAL_CURRENCIES,
   toBuyerPurchaseStatus,
 } from './purchase-rules';
 import { contentPurchases, disputeStatuses, purchaseStatuses } from './schema';
@@ -124,6 +128,48 @@ describe('each purchase rule, in SQL and in TypeScript, evaluated by Postgres on
           (row.buyerStatus === 'refunded' && row.refundKeepsAccess),
         label,
       ).toBe(row.grantsAccess);
+    }
+  });
+});
+
+describe('what can be charged', () => {
+  it('refuses prices below Stripe’s minimum, and three-decimal prices that are not multiples of 10', () => {
+    expect(isChargeablePrice(0, 'usd')).toBe(true);
+    expect(isChargeablePrice(10, 'usd')).toBe(false);
+    expect(isChargeablePrice(49, 'usd')).toBe(false);
+    expect(isChargeablePrice(50, 'usd')).toBe(true);
+    expect(isChargeablePrice(29, 'gbp')).toBe(false);
+    expect(isChargeablePrice(30, 'gbp')).toBe(true);
+    expect(isChargeablePrice(49, 'jpy')).toBe(false);
+    expect(isChargeablePrice(17_499, 'huf')).toBe(false);
+    expect(isChargeablePrice(1_005, 'kwd')).toBe(false);
+    expect(isChargeablePrice(1_010, 'kwd')).toBe(true);
+    // Not in Stripe's table: Stripe converts and decides.
+    expect(isChargeablePrice(1, 'krw')).toBe(true);
+  });
+
+  it('agrees with its SQL half on every currency of the tables and around each minimum', async () => {
+    const currencies = [...Object.keys(MINIMUM_CHARGE_CENTS), ...THREE_DECIMAL_CURRENCIES, 'krw'];
+    const cases = currencies.flatMap((currency) => {
+      const minimum = MINIMUM_CHARGE_CENTS[currency] ?? 10;
+      return [0, 1, minimum - 1, minimum, minimum + 1, minimum + 5, minimum + 10].map((price) => ({
+        price,
+        currency,
+      }));
+    });
+    const values = sql.join(
+      cases.map(({ price, currency }) => sql`(${price}::int, ${currency}::text)`),
+      sql`, `,
+    );
+    const { rows } = await testDb.db.execute<{ price: number; currency: string; ok: boolean }>(
+      sql`SELECT price, currency, ${isChargeablePriceSql(sql`price`, sql`currency`)} AS ok
+          FROM (VALUES ${values}) AS priced (price, currency)`,
+    );
+    expect(rows).toHaveLength(cases.length);
+    for (const row of rows) {
+      expect(row.ok, `${row.price} ${row.currency}`).toBe(
+        isChargeablePrice(Number(row.price), row.currency),
+      );
     }
   });
 });

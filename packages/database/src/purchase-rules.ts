@@ -93,6 +93,72 @@ export function isAccessRevokingRefund(refundedCents: number, chargedCents: numb
 }
 
 // ---------------------------------------------------------------------------------------------
+// Whether a price can be charged at all.
+
+/**
+ * Stripe's minimum charge per currency, in the currency's smallest unit (cents; whole yen): a
+ * payment below it is refused (`amount_too_small`), so content priced below it can never be paid.
+ * From https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts. For a currency not
+ * listed Stripe converts to the account's settlement currency; it decides, and its refusal is
+ * answered the same way.
+ */
+export const MINIMUM_CHARGE_CENTS: Readonly<Record<string, number>> = {
+  usd: 50,
+  aed: 200,
+  aud: 50,
+  bgn: 100,
+  brl: 50,
+  cad: 50,
+  chf: 50,
+  czk: 1500,
+  dkk: 250,
+  eur: 50,
+  gbp: 30,
+  hkd: 400,
+  huf: 17500,
+  inr: 50,
+  jpy: 50,
+  mxn: 1000,
+  myr: 200,
+  nok: 300,
+  nzd: 50,
+  pln: 200,
+  ron: 200,
+  sek: 300,
+  sgd: 50,
+  thb: 1000,
+};
+
+/**
+ * Three-decimal currencies: Stripe takes amounts in thousandths but only multiples of 10
+ * (https://docs.stripe.com/currencies#three-decimal).
+ */
+export const THREE_DECIMAL_CURRENCIES: readonly string[] = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
+
+/**
+ * True for a price a buyer can be charged: free (0, no payment at all), or at least Stripe's
+ * minimum charge for its currency and, in a three-decimal currency, a multiple of 10.
+ */
+export function isChargeablePriceSql(priceCents: Column, currency: Column): SQL<boolean> {
+  const minimums = Object.entries(MINIMUM_CHARGE_CENTS).map(([code, cents]) =>
+    // Constants of this module, not input: inlined so a CHECK or an index may use the rule.
+    sql.raw(`WHEN '${code}' THEN ${cents}`),
+  );
+  const threeDecimal = sql.raw(THREE_DECIMAL_CURRENCIES.map((code) => `'${code}'`).join(', '));
+  return sql<boolean>`(${priceCents} = 0 OR (${priceCents} >= (CASE ${currency} ${sql.join(minimums, sql` `)} ELSE 1 END)
+    AND (${currency} NOT IN (${threeDecimal}) OR ${priceCents} % 10 = 0)))`;
+}
+
+/** {@link isChargeablePriceSql} in TypeScript. */
+export function isChargeablePrice(priceCents: number, currency: string): boolean {
+  if (priceCents === 0) return true;
+  return (
+    priceCents >= (MINIMUM_CHARGE_CENTS[currency] ?? 1) &&
+    (!THREE_DECIMAL_CURRENCIES.includes(currency) || priceCents % 10 === 0)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Whether a purchase's refunds end its access.
 
 /**

@@ -17,6 +17,16 @@ export const paymentProviderNotConfigured = () =>
   new PurchaseError('PAYMENT_PROVIDER_NOT_CONFIGURED', 'Payments are not available right now');
 
 /**
+ * The refusal of content whose price Stripe would never charge (below its minimum for the
+ * currency, or a three-decimal amount not a multiple of 10): the organization must reprice it.
+ */
+export const priceNotChargeable = () =>
+  new PurchaseError(
+    'PRICE_NOT_CHARGEABLE',
+    'This content cannot be bought at its current price; the seller has to change it',
+  );
+
+/**
  * An expected refusal of the purchase service, with a stable code the HTTP layer maps to a status.
  * The message is safe to show to the buyer; the cause (for example a Stripe error) is for logs only.
  */

@@ -33,6 +33,7 @@ describe('the error table', () => {
       'REFUND_EXCEEDS_REMAINING',
       'IDEMPOTENCY_KEY_REUSED',
       'REFUND_REFUSED_BY_PROVIDER',
+      'PRICE_NOT_CHARGEABLE',
       'PAYMENT_PROVIDER_ERROR',
       'PAYMENT_PROVIDER_NOT_CONFIGURED',
     ]);

@@ -99,6 +99,12 @@ export const apiErrors = {
       'The payment provider refused this refund for good; sending it again will not change that',
     domain: true,
   },
+  PRICE_NOT_CHARGEABLE: {
+    status: 422,
+    when: 'A checkout of content whose price Stripe would refuse to charge: below its minimum for the currency (50 cents in USD, 30 pence in GBP, ¥50, …; `MINIMUM_CHARGE_CENTS` in the purchase rules) or, in a three-decimal currency, not a multiple of 10. Nothing is written; the organization must change the price.',
+    message: 'This content cannot be bought at its current price; the seller has to change it',
+    domain: true,
+  },
   RATE_LIMITED: {
     status: 429,
     when: 'More than 10 checkouts a minute for one customer; `Retry-After` says when to retry.',

@@ -293,6 +293,54 @@ describe('createCheckoutSession refusals', () => {
     expect(sessionCreationsFor(item.id)).toEqual([]);
   });
 
+  it.each([
+    [10, 'usd'],
+    [29, 'gbp'],
+    [49, 'jpy'],
+    [1_005, 'kwd'],
+  ] as const)(
+    'refuses a price Stripe cannot charge (%i %s), writing nothing and asking nothing',
+    async (priceCents, currency) => {
+      const item = await createItem({ priceCents, currency });
+      const customerId = createTestUser();
+      await expectPurchaseError(
+        createService().createCheckoutSession(customerId, item.id),
+        'PRICE_NOT_CHARGEABLE',
+      );
+      expect(await purchasesOf(customerId)).toEqual([]);
+      expect(sessionCreationsFor(item.id)).toEqual([]);
+    },
+  );
+
+  it('fails the purchase and answers PRICE_NOT_CHARGEABLE when Stripe says the amount is too small', async () => {
+    // A currency our table does not list: Stripe converts it and decides.
+    const item = await createItem({ priceCents: 5, currency: 'krw' });
+    const customerId = createTestUser();
+    const remove = stub.addRule({
+      match: { method: 'POST', path: '/v1/checkout/sessions' },
+      respond: {
+        status: 400,
+        body: {
+          error: {
+            type: 'invalid_request_error',
+            code: 'amount_too_small',
+            param: 'line_items[0][price_data][unit_amount]',
+            message: 'Amount must be at least ₩100 krw',
+          },
+        },
+      },
+    });
+    try {
+      await expectPurchaseError(
+        createService().createCheckoutSession(customerId, item.id),
+        'PRICE_NOT_CHARGEABLE',
+      );
+    } finally {
+      remove();
+    }
+    expect((await purchasesOf(customerId)).map((purchase) => purchase.status)).toEqual(['failed']);
+  });
+
   it('refuses content that does not exist', async () => {
     await expectPurchaseError(
       createService().createCheckoutSession(

@@ -3,6 +3,7 @@ import {
   type ContentPurchase,
   contentPurchases,
   holdsPurchaseSlotSql,
+  isChargeablePriceSql,
   type Queryable,
   queryRows,
   sql,
@@ -46,6 +47,11 @@ export interface PurchaseCheckoutTerms {
 /** What one claim found and did. */
 export interface SlotClaim {
   item: PurchasableContent | undefined;
+  /**
+   * False when the item's price cannot be charged (`isChargeablePriceSql`: below Stripe's minimum
+   * for its currency): nothing is inserted for it.
+   */
+  chargeable: boolean;
   active: ActivePurchase | undefined;
   /** The purchase inserted now: completed at 0 for free content, pending for paid content. */
   insertedId: string | undefined;
@@ -56,9 +62,9 @@ export interface SlotClaim {
 /**
  * One statement, one round trip: reads the content and the customer's purchase holding its slot
  * and, when the content is published, the slot is free and (for paid content) payments are
- * possible, inserts the new purchase: completed at once for free content, pending for paid. The
- * partial unique index settles a race (`ON CONFLICT DO NOTHING`: the loser inserts nothing and
- * sees the winner on its next read). All parts see one snapshot. With `customerEmail`, the new
+ * possible, and its price can be charged, inserts the new purchase: completed at once for free
+ * content, pending for paid. The partial unique index settles a race (`ON CONFLICT DO NOTHING`:
+ * the loser inserts nothing and sees the winner on its next read). All parts see one snapshot. With `customerEmail`, the new
  * purchase's contact is stored in the same statement, and a free purchase (completed at once)
  * queues its confirmation e-mail. A new paid purchase records `terms`. The buyer's Stripe Customer
  * mapping is read in the same statement (a LEFT JOIN: no extra round trip).
@@ -80,7 +86,8 @@ export async function claimPurchaseSlot(
     db,
     sql`
     WITH item AS (
-      SELECT id, organization_id, title, description, price_cents, currency, status
+      SELECT id, organization_id, title, description, price_cents, currency, status,
+             ${isChargeablePriceSql(sql`price_cents`, sql`currency`)} AS chargeable
       FROM content WHERE id = ${contentId}
     ),
     active AS (
@@ -106,7 +113,7 @@ export async function claimPurchaseSlot(
              CASE WHEN item.price_cents > 0 THEN ${terms.taxBehavior}::text END
       FROM item
       WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
-        AND (item.price_cents = 0 OR ${canPay})
+        AND (item.price_cents = 0 OR ${canPay}) AND item.chargeable
       ON CONFLICT DO NOTHING
       RETURNING id, status
     ),
@@ -118,7 +125,7 @@ export async function claimPurchaseSlot(
       ${insertConfirmationEmails(sql`SELECT id FROM inserted WHERE status = 'completed' AND ${email}::text IS NOT NULL`, now)}
     )
     SELECT item.id AS item_id, item.organization_id, item.title, item.description,
-           item.price_cents, item.currency, item.status AS item_status,
+           item.price_cents, item.currency, item.status AS item_status, item.chargeable,
            active.id AS active_id, active.status AS active_status,
            active.stripe_checkout_session_id, active.stripe_checkout_url,
            active.stripe_checkout_expires_at, active.created_at AS active_created_at,
@@ -129,7 +136,13 @@ export async function claimPurchaseSlot(
   );
   const row = rows[0];
   if (!row) {
-    return { item: undefined, active: undefined, insertedId: undefined, stripeCustomer: undefined };
+    return {
+      item: undefined,
+      chargeable: false,
+      active: undefined,
+      insertedId: undefined,
+      stripeCustomer: undefined,
+    };
   }
   const stripeCustomerId = nullableString(row.stripe_customer_id);
   return {
@@ -142,6 +155,7 @@ export async function claimPurchaseSlot(
       currency: String(row.currency),
       status: row.item_status as PurchasableContent['status'],
     },
+    chargeable: row.chargeable === true || row.chargeable === 't',
     active:
       row.active_id === null || row.active_id === undefined
         ? undefined

@@ -1,4 +1,4 @@
-import { PurchaseError, paymentProviderNotConfigured } from '../purchase-error';
+import { PurchaseError, paymentProviderNotConfigured, priceNotChargeable } from '../purchase-error';
 import type { CheckoutContext } from './checkout-context';
 import { claimPurchaseSlot } from './claim-purchase-slot';
 import { resumePendingCheckout } from './resume-pending-checkout';
@@ -41,20 +41,25 @@ export async function createCheckoutSession(
     // One round trip: the content, the customer's active purchase, and the new purchase when
     // the slot is free (completed at once when free, pending when paid and Stripe is there).
     // With customer reuse, the buyer's Stripe Customer comes in the same statement.
-    const { item, active, insertedId, stripeCustomer } = await claimPurchaseSlot(ctx.hot, {
-      customerId,
-      contentId,
-      canPay,
-      now: ctx.clock(),
-      customerEmail: options.customerEmail,
-      terms: ctx.terms,
-    });
+    const { item, chargeable, active, insertedId, stripeCustomer } = await claimPurchaseSlot(
+      ctx.hot,
+      {
+        customerId,
+        contentId,
+        canPay,
+        now: ctx.clock(),
+        customerEmail: options.customerEmail,
+        terms: ctx.terms,
+      },
+    );
     if (item?.status !== 'published') {
       throw new PurchaseError('CONTENT_NOT_FOUND', 'Content not found');
     }
     if (active?.status === 'completed') {
       throw new PurchaseError('ALREADY_PURCHASED', 'This content has already been purchased');
     }
+    // Nothing was written: Stripe would refuse every payment of this price.
+    if (!active && !chargeable) throw priceNotChargeable();
     // Nothing was written: without Stripe a paid checkout cannot start (or resume).
     if (item.priceCents > 0 && !canPay) throw paymentProviderNotConfigured();
     if (active) {

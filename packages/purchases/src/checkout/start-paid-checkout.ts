@@ -1,5 +1,6 @@
 import { and, contentPurchases, eq, queryRows } from '@codex/database';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
+import { priceNotChargeable } from '../purchase-error';
 import {
   type CheckoutContext,
   failPending,
@@ -51,6 +52,14 @@ export async function startPaidCheckout(
     );
   } catch (error) {
     await failPending(ctx, purchaseId, 'checkout session creation failed');
+    // Below the minimum of a currency our table does not list: final, not an outage.
+    if (
+      error instanceof Stripe.errors.StripeInvalidRequestError &&
+      error.code === 'amount_too_small'
+    ) {
+      ctx.logger.warn('price below Stripe minimum charge', { purchaseId, contentId: item.id });
+      throw priceNotChargeable();
+    }
     throw providerError(ctx, error, 'create checkout session', purchaseId);
   }
   if (!session.url) {
