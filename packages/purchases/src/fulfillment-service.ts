@@ -12,6 +12,7 @@ import {
   logOutcome,
   type StripeEventOutcome,
 } from './fulfillment/context';
+import { refundForeignDiscounts } from './fulfillment/foreign-discount';
 import { handleStripeEvent } from './fulfillment/handle-stripe-event';
 import {
   type ReconcileOptions,
@@ -24,6 +25,9 @@ import {
   replayRejectedEvents,
 } from './fulfillment/replay-rejected-events';
 import type { CheckoutSessionSnapshot } from './fulfillment/stripe-events';
+
+/** Foreign-discount refunds one reconciliation run may make (one Stripe call each). */
+const FOREIGN_DISCOUNT_REFUNDS_PER_RUN = 5;
 
 export interface FulfillmentServiceDependencies {
   /** The WebSocket pool: interactive transactions (the careful paths). Connects on first use. */
@@ -61,9 +65,18 @@ export class FulfillmentService {
     };
   }
 
-  /** See `handleStripeEvent` in `./fulfillment/handle-stripe-event.ts`. `event` is the verified, parsed JSON. */
-  handleStripeEvent(event: unknown): Promise<StripeEventOutcome> {
-    return handleStripeEvent(this.#ctx, event);
+  /**
+   * See `handleStripeEvent` in `./fulfillment/handle-stripe-event.ts`. `event` is the verified,
+   * parsed JSON. A payment it found paid with a foreign discount is refunded right after the
+   * commit (`refundForeignDiscounts`; should that fail, the reconciliation cron does it).
+   */
+  async handleStripeEvent(event: unknown): Promise<StripeEventOutcome> {
+    const outcome = await handleStripeEvent(this.#ctx, event);
+    const result = outcome.status === 'processed' ? outcome.result : undefined;
+    if (result?.status === 'flagged' && result.kind === 'foreign_discount' && result.purchaseId) {
+      await this.#refundIfForeignDiscount(result.purchaseId);
+    }
+    return outcome;
   }
 
   /**
@@ -77,11 +90,16 @@ export class FulfillmentService {
   }
 
   /** See `confirmCheckoutSession` in `./fulfillment/confirm-checkout-session.ts`. */
-  confirmCheckoutSession(
+  async confirmCheckoutSession(
     customerId: string,
     sessionId: string,
   ): Promise<CheckoutConfirmation | undefined> {
-    return confirmCheckoutSession(this.#ctx, customerId, sessionId);
+    const confirmation = await confirmCheckoutSession(this.#ctx, customerId, sessionId);
+    // The success page may be what found it (its read of Stripe settles the session).
+    if (confirmation?.status === 'failed') {
+      await this.#refundIfForeignDiscount(confirmation.purchaseId);
+    }
+    return confirmation;
   }
 
   /** See `replayRejectedEvents` in `./fulfillment/replay-rejected-events.ts` (`pnpm webhooks:replay`). */
@@ -89,8 +107,21 @@ export class FulfillmentService {
     return replayRejectedEvents(this.#ctx, (event) => this.handleStripeEvent(event), options);
   }
 
-  /** See `reconcile` in `./fulfillment/reconcile.ts`. Throws without a Stripe client. */
-  reconcilePendingPurchases(options: ReconcileOptions = {}): Promise<ReconciliationSummary> {
-    return reconcile(this.#ctx, (event) => this.handleStripeEvent(event), options);
+  /**
+   * See `reconcile` in `./fulfillment/reconcile.ts`, after which the payments with a foreign
+   * discount that are not refunded yet are (at most 5 a run: each is one Stripe call). Throws
+   * without a Stripe client.
+   */
+  async reconcilePendingPurchases(options: ReconcileOptions = {}): Promise<ReconciliationSummary> {
+    const summary = await reconcile(this.#ctx, (event) => this.handleStripeEvent(event), options);
+    await refundForeignDiscounts(this.#ctx, { limit: FOREIGN_DISCOUNT_REFUNDS_PER_RUN });
+    return summary;
+  }
+
+  /** Refunds the payment of a purchase failed for a foreign discount, if it is one; never throws. */
+  async #refundIfForeignDiscount(purchaseId: string): Promise<void> {
+    await refundForeignDiscounts(this.#ctx, { purchaseId }).catch((error: unknown) => {
+      this.#ctx.logger.trackError(error, { operation: 'refund foreign discount' });
+    });
   }
 }

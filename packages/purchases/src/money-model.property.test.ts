@@ -123,7 +123,8 @@ async function checkHistory(
 
 describe('access follows Stripe’s final state', () => {
   test.prop(
-    [stripeHistory, fc.constantFrom(1_000, 999, 1), ON_SERVER ? fc.boolean() : fc.constant(false)],
+    // 50: the smallest price Stripe charges in USD, where partial refunds round hardest.
+    [stripeHistory, fc.constantFrom(1_000, 999, 50), ON_SERVER ? fc.boolean() : fc.constant(false)],
     {
       // A failure prints the shrunk history: add it to money-model.test.ts as a plain test.
       numRuns: NUM_RUNS,

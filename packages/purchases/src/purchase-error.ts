@@ -27,6 +27,14 @@ export const priceNotChargeable = () =>
   );
 
 /**
+ * The refusal of a promotion code that cannot discount this item: unknown or inactive at Stripe,
+ * another organization's, or codes are not accepted here. One answer for all, so a buyer cannot
+ * learn which codes other organizations have.
+ */
+export const promotionCodeInvalid = () =>
+  new PurchaseError('PROMOTION_CODE_INVALID', 'This promotion code cannot be used for this item');
+
+/**
  * An expected refusal of the purchase service, with a stable code the HTTP layer maps to a status.
  * The message is safe to show to the buyer; the cause (for example a Stripe error) is for logs only.
  */

@@ -99,6 +99,12 @@ export const apiErrors = {
       'The payment provider refused this refund for good; sending it again will not change that',
     domain: true,
   },
+  PROMOTION_CODE_INVALID: {
+    status: 422,
+    when: "A checkout with a `promotionCode` that cannot discount this item: unknown or inactive at Stripe, another organization's (a code belongs to the organization in its `metadata.organizationId`), or promotion codes are off in this deployment. One answer for all; nothing is written.",
+    message: 'This promotion code cannot be used for this item',
+    domain: true,
+  },
   PRICE_NOT_CHARGEABLE: {
     status: 422,
     when: 'A checkout of content whose price Stripe would refuse to charge: below its minimum for the currency (50 cents in USD, 30 pence in GBP, ¥50, …; `MINIMUM_CHARGE_CENTS` in the purchase rules) or, in a three-decimal currency, not a multiple of 10. Nothing is written; the organization must change the price.',

@@ -17,14 +17,17 @@ export const fulfillmentAnomalyKinds = [
   'linkage_mismatch',
   'paid_after_failure',
   'duplicate_payment',
+  'foreign_discount',
 ] as const;
 export type FulfillmentAnomalyKind = (typeof fulfillmentAnomalyKinds)[number];
 
 /**
  * Payments that arrived but could not be matched safely to what was sold (wrong amount or
  * currency, a session whose ids disagree with the purchase, money taken for a purchase already
- * failed, a refund that failed after the buyer had bought the item again). Access is never granted for them;
- * each is kept here once per (Stripe object, kind) for a person to review.
+ * failed, a refund that failed after the buyer had bought the item again, a discount that is not
+ * the purchase's own organization's code). Access is never granted for them; each is kept here once
+ * per (Stripe object, kind) for a person to review, except `foreign_discount`, which is made right
+ * automatically (the payment refunded in full, `resolved_at` set).
  */
 export const fulfillmentAnomalies = pgTable(
   'fulfillment_anomalies',
@@ -42,7 +45,7 @@ export const fulfillmentAnomalies = pgTable(
   (table) => [
     check(
       'fulfillment_anomalies_kind_valid',
-      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment')`,
+      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment', 'foreign_discount')`,
     ),
     uniqueIndex('fulfillment_anomalies_object_kind_unique').on(table.stripeObjectId, table.kind),
     index('fulfillment_anomalies_purchase_id_idx').on(table.purchaseId),

@@ -74,6 +74,11 @@ export const contentPurchases = pgTable(
      * promotion codes allowed, a 100 % discount accepted as payment, and automatic tax (null: off).
      */
     allowPromotionCodes: boolean('allow_promotion_codes').notNull().default(false),
+    /**
+     * The promotion code (`promo_…`) checkout verified as the item's organization's and attached to
+     * the session: the only discount the completion accepts (null: none may lower the price).
+     */
+    promotionCodeId: text('promotion_code_id'),
     allowFullyDiscounted: boolean('allow_fully_discounted').notNull().default(false),
     taxBehavior: text('tax_behavior', { enum: taxBehaviors }),
     /**

@@ -2,11 +2,13 @@ import { sql } from 'drizzle-orm';
 import { check, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
- * The one Stripe Customer of each buyer, reused by every checkout. The primary key makes a second
- * mapping for a buyer impossible: concurrent first checkouts insert `ON CONFLICT DO NOTHING` and
- * the losers read the winner's. `email` is the address last given to Stripe for this customer (null:
- * none), kept so a checkout updates the customer at Stripe only when the buyer's address changed.
- * Personal data: read only to compare, never logged.
+ * The one Stripe Customer of each buyer, reused by every checkout after the first. Checkout creates
+ * it on the buyer's first paid checkout (`customer_creation: always`) and the completion records it
+ * here; the primary key makes a second mapping for a buyer impossible: the completion of another
+ * first checkout paid meanwhile inserts `ON CONFLICT DO NOTHING`, and its Customer stays unused.
+ * `email` is the address last given to Stripe for this customer (null: none), kept so a checkout
+ * updates the customer at Stripe only when the buyer's address changed. Personal data: read only to
+ * compare, never logged.
  */
 export const stripeCustomers = pgTable(
   'stripe_customers',

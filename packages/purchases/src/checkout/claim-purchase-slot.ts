@@ -11,6 +11,7 @@ import {
   toNullableDate,
 } from '@codex/database';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
+import type { OrganizationPromotionCode } from './find-promotion-code';
 
 /** The content row a checkout needs. */
 export type PurchasableContent = Pick<
@@ -26,6 +27,7 @@ export type ActivePurchase = Pick<
   | 'stripeCheckoutSessionId'
   | 'stripeCheckoutUrl'
   | 'stripeCheckoutExpiresAt'
+  | 'promotionCodeId'
   | 'createdAt'
 >;
 
@@ -38,6 +40,7 @@ export interface StripeCustomerMapping {
 
 /** The checkout options a new paid purchase records (they decide its amount check later). */
 export interface PurchaseCheckoutTerms {
+  /** Buyers may give a promotion code of the item's organization (recorded per purchase as its code). */
   allowPromotionCodes: boolean;
   allowFullyDiscounted: boolean;
   /** Automatic tax and how prices relate to it; null: automatic tax off. */
@@ -52,6 +55,11 @@ export interface SlotClaim {
    * for its currency): nothing is inserted for it.
    */
   chargeable: boolean;
+  /**
+   * False when a promotion code was given and belongs to another organization than the item's:
+   * nothing is inserted (a code never lowers another organization's price).
+   */
+  promotionMatches: boolean;
   active: ActivePurchase | undefined;
   /** The purchase inserted now: completed at 0 for free content, pending for paid content. */
   insertedId: string | undefined;
@@ -78,21 +86,27 @@ export async function claimPurchaseSlot(
     now: Date;
     customerEmail?: string | undefined;
     terms: PurchaseCheckoutTerms;
+    /** A promotion code the buyer gave, verified at Stripe: recorded on a new paid purchase. */
+    promotionCode?: OrganizationPromotionCode | undefined;
   },
 ): Promise<SlotClaim> {
   const { customerId, contentId, canPay, now, terms } = options;
   const email = options.customerEmail ?? null;
+  const promotionCodeId = options.promotionCode?.id ?? null;
+  const promotionOrganizationId = options.promotionCode?.organizationId ?? null;
   const rows = await queryRows(
     db,
     sql`
     WITH item AS (
       SELECT id, organization_id, title, description, price_cents, currency, status,
-             ${isChargeablePriceSql(sql`price_cents`, sql`currency`)} AS chargeable
+             ${isChargeablePriceSql(sql`price_cents`, sql`currency`)} AS chargeable,
+             (${promotionOrganizationId}::text IS NULL OR price_cents = 0
+               OR organization_id::text = ${promotionOrganizationId}::text) AS promotion_matches
       FROM content WHERE id = ${contentId}
     ),
     active AS (
       SELECT id, status, stripe_checkout_session_id, stripe_checkout_url,
-             stripe_checkout_expires_at, created_at
+             stripe_checkout_expires_at, promotion_code_id, created_at
       FROM content_purchases
       WHERE customer_id = ${customerId} AND content_id = ${contentId}
         AND ${holdsPurchaseSlotSql(contentPurchases)}
@@ -104,16 +118,17 @@ export async function claimPurchaseSlot(
     inserted AS (
       INSERT INTO content_purchases
         (customer_id, content_id, organization_id, price_paid_cents, currency, status, purchased_at,
-         allow_promotion_codes, allow_fully_discounted, tax_behavior)
+         allow_promotion_codes, allow_fully_discounted, tax_behavior, promotion_code_id)
       SELECT ${customerId}, item.id, item.organization_id, item.price_cents, item.currency,
              CASE WHEN item.price_cents = 0 THEN 'completed' ELSE 'pending' END,
              CASE WHEN item.price_cents = 0 THEN ${now.toISOString()}::timestamptz END,
-             item.price_cents > 0 AND ${terms.allowPromotionCodes}::boolean,
+             item.price_cents > 0 AND ${promotionCodeId}::text IS NOT NULL,
              item.price_cents > 0 AND ${terms.allowFullyDiscounted}::boolean,
-             CASE WHEN item.price_cents > 0 THEN ${terms.taxBehavior}::text END
+             CASE WHEN item.price_cents > 0 THEN ${terms.taxBehavior}::text END,
+             CASE WHEN item.price_cents > 0 THEN ${promotionCodeId}::text END
       FROM item
       WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
-        AND (item.price_cents = 0 OR ${canPay}) AND item.chargeable
+        AND (item.price_cents = 0 OR ${canPay}) AND item.chargeable AND item.promotion_matches
       ON CONFLICT DO NOTHING
       RETURNING id, status
     ),
@@ -126,9 +141,11 @@ export async function claimPurchaseSlot(
     )
     SELECT item.id AS item_id, item.organization_id, item.title, item.description,
            item.price_cents, item.currency, item.status AS item_status, item.chargeable,
+           item.promotion_matches,
            active.id AS active_id, active.status AS active_status,
            active.stripe_checkout_session_id, active.stripe_checkout_url,
-           active.stripe_checkout_expires_at, active.created_at AS active_created_at,
+           active.stripe_checkout_expires_at, active.promotion_code_id AS active_promotion_code_id,
+           active.created_at AS active_created_at,
            inserted.id AS inserted_id,
            mapping.stripe_customer_id, mapping.email AS stripe_customer_email
     FROM item LEFT JOIN active ON true LEFT JOIN inserted ON true LEFT JOIN mapping ON true
@@ -139,6 +156,7 @@ export async function claimPurchaseSlot(
     return {
       item: undefined,
       chargeable: false,
+      promotionMatches: false,
       active: undefined,
       insertedId: undefined,
       stripeCustomer: undefined,
@@ -156,6 +174,7 @@ export async function claimPurchaseSlot(
       status: row.item_status as PurchasableContent['status'],
     },
     chargeable: row.chargeable === true || row.chargeable === 't',
+    promotionMatches: row.promotion_matches === true || row.promotion_matches === 't',
     active:
       row.active_id === null || row.active_id === undefined
         ? undefined
@@ -165,6 +184,7 @@ export async function claimPurchaseSlot(
             stripeCheckoutSessionId: nullableString(row.stripe_checkout_session_id),
             stripeCheckoutUrl: nullableString(row.stripe_checkout_url),
             stripeCheckoutExpiresAt: toNullableDate(row.stripe_checkout_expires_at),
+            promotionCodeId: nullableString(row.active_promotion_code_id),
             createdAt: toNullableDate(row.active_created_at) ?? new Date(0),
           },
     insertedId: nullableString(row.inserted_id) ?? undefined,

@@ -23,21 +23,29 @@ const alreadyBeingPaid = () =>
 /**
  * Decides what the customer's pending purchase of `item` means now: its open session handed out
  * again (`checkout_reused`), or `start_over` after retiring it (expired, abandoned, unknown to
- * Stripe, its delayed payment failed, or the content became free) or after waiting for a concurrent
- * request to link it. Throws `ALREADY_PURCHASED` when its session is already paid at Stripe.
+ * Stripe, its delayed payment failed, the content became free, or another promotion code is asked
+ * for) or after waiting for a concurrent request to link it. Throws `ALREADY_PURCHASED` when its session is already paid at Stripe.
  */
 export async function resumePendingCheckout(
   ctx: CheckoutContext,
   pending: ActivePurchase,
   item: PurchasableContent,
+  promotionCodeId: string | null,
 ): Promise<CheckoutResult | 'start_over'> {
-  if (item.priceCents === 0) {
-    // Became free while a paid checkout was open: the free grant replaces it, and the old session
-    // is closed at Stripe so nobody pays for what is now free.
+  // Became free while a paid checkout was open (the free grant replaces it), or asked again with
+  // another promotion code (a session carries exactly the code it was created with): the old
+  // session is closed at Stripe first, so nobody pays it at the old price.
+  const replacedBy =
+    item.priceCents === 0
+      ? 'content is now free'
+      : (pending.promotionCodeId ?? null) !== promotionCodeId
+        ? 'another promotion code'
+        : undefined;
+  if (replacedBy) {
     if (pending.stripeCheckoutSessionId && ctx.stripe) {
       await expireUnpaidSession(ctx, pending.id, pending.stripeCheckoutSessionId);
     }
-    await failPending(ctx, pending.id, 'content is now free');
+    await failPending(ctx, pending.id, replacedBy);
     return 'start_over';
   }
 

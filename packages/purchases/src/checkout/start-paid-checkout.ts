@@ -1,6 +1,7 @@
 import { and, contentPurchases, eq, queryRows } from '@codex/database';
 import Stripe from 'stripe';
-import { priceNotChargeable } from '../purchase-error';
+import { priceNotChargeable, promotionCodeInvalid } from '../purchase-error';
+import { checkoutBuyer } from './checkout-buyer';
 import {
   type CheckoutContext,
   failPending,
@@ -10,7 +11,6 @@ import {
 import { checkoutSessionIdempotencyKey, checkoutSessionParams } from './checkout-session-params';
 import type { PurchasableContent, StripeCustomerMapping } from './claim-purchase-slot';
 import type { CheckoutResult } from './create-checkout-session';
-import { checkoutBuyer } from './reuse-stripe-customer';
 
 /** The purchase just inserted, and what its session needs besides the content. */
 export interface PaidCheckoutStart {
@@ -20,13 +20,16 @@ export interface PaidCheckoutStart {
   customerEmail: string | undefined;
   /** The buyer's Stripe Customer, if the claim found one mapped. */
   stripeCustomer: StripeCustomerMapping | undefined;
+  /** The verified promotion code the purchase recorded, attached as the session's discount. */
+  promotionCodeId?: string | undefined;
 }
 
 /**
  * Creates the Stripe session of a pending purchase just inserted (the row comes first: audit
  * trail, and the unique index settles races) and links it. Undefined when the purchase was
  * retired meanwhile (the caller starts over). A Stripe failure fails the purchase and throws
- * `PAYMENT_PROVIDER_ERROR`.
+ * `PAYMENT_PROVIDER_ERROR`, or the final refusal it stands for (`PRICE_NOT_CHARGEABLE`,
+ * `PROMOTION_CODE_INVALID`).
  */
 export async function startPaidCheckout(
   ctx: CheckoutContext,
@@ -44,6 +47,7 @@ export async function startPaidCheckout(
         item,
         buyer,
         terms: ctx.terms,
+        promotionCodeId: start.promotionCodeId,
         webAppUrl: ctx.webAppUrl,
         now: ctx.clock(),
         ttlMinutes: ctx.ttlMinutes,
@@ -52,13 +56,16 @@ export async function startPaidCheckout(
     );
   } catch (error) {
     await failPending(ctx, purchaseId, 'checkout session creation failed');
-    // Below the minimum of a currency our table does not list: final, not an outage.
-    if (
-      error instanceof Stripe.errors.StripeInvalidRequestError &&
-      error.code === 'amount_too_small'
-    ) {
-      ctx.logger.warn('price below Stripe minimum charge', { purchaseId, contentId: item.id });
-      throw priceNotChargeable();
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+      // Below the minimum of a currency our table does not list: final, not an outage.
+      if (error.code === 'amount_too_small') {
+        ctx.logger.warn('price below Stripe minimum charge', { purchaseId, contentId: item.id });
+        throw priceNotChargeable();
+      }
+      // The code expired or ran out of redemptions since it was looked up.
+      if (start.promotionCodeId && error.param?.startsWith('discounts')) {
+        throw promotionCodeInvalid();
+      }
     }
     throw providerError(ctx, error, 'create checkout session', purchaseId);
   }

@@ -1,13 +1,15 @@
-import { contentPurchases, eq, stripeCustomers } from '@codex/database';
+import { eq, stripeCustomers } from '@codex/database';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { createTestUser } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
-import { isPurchaseError } from '../purchase-error';
 import { useTestWorld } from '../testing/test-world';
 
-// One Stripe Customer per buyer, reused across purchases (`reuseStripeCustomers`).
+// One Stripe Customer per buyer, reused across purchases (`reuseStripeCustomers`): Checkout
+// creates it on the buyer's first paid checkout, the completion records it, later checkouts name it.
 const RACERS = 8;
 const world = useTestWorld({ maxConnections: RACERS * 2 });
-const reusing = () => world().checkout({ reuseStripeCustomers: true });
+const reusing = (options: { automaticTax?: boolean } = {}) =>
+  world().checkout({ reuseStripeCustomers: true, ...options });
 
 async function newItems(count: number) {
   const items: string[] = [];
@@ -29,50 +31,81 @@ function callsSince(from: number, method: string, path: RegExp) {
     .filter((request) => request.method === method && path.test(request.path));
 }
 
-async function checkOut(customerId: string, contentId: string, customerEmail?: string) {
-  const result = await reusing().createCheckoutSession(
+async function checkOut(
+  customerId: string,
+  contentId: string,
+  customerEmail?: string,
+  options: { automaticTax?: boolean } = {},
+) {
+  const result = await reusing(options).createCheckoutSession(
     customerId,
     contentId,
     customerEmail ? { customerEmail } : {},
   );
   if (result.status !== 'checkout_created') throw new Error(`unexpected ${result.status}`);
-  return { ...result, session: world().stub.getSession(result.sessionId) };
+  const [request] = callsSince(0, 'POST', /^\/v1\/checkout\/sessions$/).filter(
+    (candidate) => candidate.form.client_reference_id === result.purchaseId,
+  );
+  return { ...result, form: request?.form ?? {} };
+}
+
+async function deliver(events: readonly StripeStubEvent[]) {
+  for (const event of events) {
+    await world()
+      .fulfillment()
+      .handleStripeEvent(JSON.parse(JSON.stringify(event)));
+  }
+}
+
+/** Pays the session by card at the stand-in and delivers what Stripe sends. */
+async function pay(sessionId: string) {
+  await deliver(world().stub.payCheckoutSession(sessionId, { method: 'card' }));
+  return world().stub.getSession(sessionId);
 }
 
 describe('one Stripe Customer per buyer', () => {
-  it('creates it on the first paid checkout and reuses it, with no Stripe call, on the next', async () => {
+  it('is created by Checkout on the first paid checkout, recorded by its completion, and named by the next', async () => {
     const [first, second] = await newItems(2);
     const customerId = createTestUser();
     const before = world().stub.requests.length;
     const one = await checkOut(customerId, first ?? '', 'buyer@example.test');
-    expect(callsSince(before, 'POST', /^\/v1\/customers$/)).toHaveLength(1);
+    // No Customer call before the session: one Stripe call for a first checkout.
+    expect(callsSince(before, 'POST', /^\/v1\/customers/)).toHaveLength(0);
+    expect(one.form).toMatchObject({
+      customer_creation: 'always',
+      customer_email: 'buyer@example.test',
+    });
+    expect(one.form.customer).toBeUndefined();
+    expect(await mappingsOf(customerId)).toHaveLength(0);
+
+    const paid = await pay(one.sessionId);
+    const [mapping] = await mappingsOf(customerId);
+    expect(paid?.customer).toMatch(/^cus_/);
+    expect(mapping).toMatchObject({
+      stripeCustomerId: paid?.customer,
+      email: 'buyer@example.test',
+    });
 
     const middle = world().stub.requests.length;
     const two = await checkOut(customerId, second ?? '', 'buyer@example.test');
-    // The mapping came with the claim; same address: no customers call at all.
+    // The mapping came with the claim; same address: no Customer call at all.
     expect(callsSince(middle, 'POST', /^\/v1\/customers/)).toHaveLength(0);
-
-    const [mapping] = await mappingsOf(customerId);
-    expect(one.session?.customer).toBe(mapping?.stripeCustomerId);
-    expect(two.session?.customer).toBe(mapping?.stripeCustomerId);
-    // `customer` replaces `customer_email`: Stripe's receipt goes to the customer's e-mail.
-    expect(one.session?.customer_email).toBeNull();
-    expect(world().stub.getCustomer(mapping?.stripeCustomerId ?? '')).toMatchObject({
-      email: 'buyer@example.test',
-      metadata: { customerId },
-    });
+    expect(two.form.customer).toBe(mapping?.stripeCustomerId);
+    // `customer` excludes `customer_email` and `customer_creation` at Stripe.
+    expect(two.form.customer_email).toBeUndefined();
+    expect(two.form.customer_creation).toBeUndefined();
   });
 
-  it('reuses the customer without an address, and gives it the address once one arrives', async () => {
+  it('gives a reused Customer the buyer’s address once one arrives, and only when it changes', async () => {
     const [first, second, third] = await newItems(3);
     const customerId = createTestUser();
     const one = await checkOut(customerId, first ?? '');
-    const customer = one.session?.customer ?? '';
+    const customer = (await pay(one.sessionId))?.customer ?? '';
     expect(world().stub.getCustomer(customer)?.email).toBeNull();
 
     const before = world().stub.requests.length;
     const two = await checkOut(customerId, second ?? '', 'new@example.test');
-    expect(two.session?.customer).toBe(customer);
+    expect(two.form.customer).toBe(customer);
     expect(callsSince(before, 'POST', /^\/v1\/customers\//)).toHaveLength(1);
     expect(world().stub.getCustomer(customer)?.email).toBe('new@example.test');
     expect((await mappingsOf(customerId))[0]?.email).toBe('new@example.test');
@@ -83,60 +116,48 @@ describe('one Stripe Customer per buyer', () => {
     expect(callsSince(after, 'POST', /^\/v1\/customers/)).toHaveLength(0);
   });
 
-  it('fails the checkout cleanly when the customer cannot be created, and recovers next time', async () => {
-    const [contentId] = await newItems(1);
+  it('asks Checkout to save the buyer’s address on a reused Customer when automatic tax needs it', async () => {
+    const [first, second] = await newItems(2);
     const customerId = createTestUser();
-    const removeRule = world().stub.addRule({
-      match: {
-        method: 'POST',
-        path: '/v1/customers',
-        form: { 'metadata[customerId]': customerId },
-      },
-      respond: { status: 503 },
-    });
-    try {
-      const failure = await reusing()
-        .createCheckoutSession(customerId, contentId ?? '')
-        .catch((error: unknown) => error);
-      expect(isPurchaseError(failure) && failure.code).toBe('PAYMENT_PROVIDER_ERROR');
-    } finally {
-      removeRule();
-    }
-    const rows = await world()
-      .db.select({ status: contentPurchases.status })
-      .from(contentPurchases)
-      .where(eq(contentPurchases.customerId, customerId));
-    expect(rows.map((row) => row.status)).toEqual(['failed']);
-    expect(await mappingsOf(customerId)).toHaveLength(0);
+    const one = await checkOut(customerId, first ?? '', undefined, { automaticTax: true });
+    expect(one.form['customer_update[address]']).toBeUndefined();
+    const customer = (await pay(one.sessionId))?.customer;
 
-    const retried = await checkOut(customerId, contentId ?? '');
-    expect(retried.session?.customer).toBe((await mappingsOf(customerId))[0]?.stripeCustomerId);
+    // The stand-in, as Stripe, refuses automatic tax with a Customer that has no address unless
+    // Checkout may save one: this checkout succeeding is the proof.
+    const two = await checkOut(customerId, second ?? '', undefined, { automaticTax: true });
+    expect(two.form).toMatchObject({ customer, 'customer_update[address]': 'auto' });
   });
 
-  it(`maps exactly one customer when ${RACERS} first checkouts of different items race`, async () => {
-    const items = await newItems(RACERS);
+  it('serves a buyer whose id is 250 characters long', async () => {
+    const [first, second] = await newItems(2);
+    const customerId = `auth0|${'x'.repeat(244)}`;
+    expect(customerId).toHaveLength(250);
+    const one = await checkOut(customerId, first ?? '', 'long@example.test');
+    const customer = (await pay(one.sessionId))?.customer;
+    expect((await mappingsOf(customerId))[0]?.stripeCustomerId).toBe(customer);
+    expect((await checkOut(customerId, second ?? '')).form.customer).toBe(customer);
+  });
+
+  it(`maps exactly one Customer when ${RACERS} first checkouts are paid and completed at once`, async () => {
+    const items = await newItems(RACERS + 1);
     const customerId = createTestUser();
-    const before = world().stub.requests.length;
-    const results = await Promise.all(
-      items.map((contentId) => checkOut(customerId, contentId, 'racer@example.test')),
+    const started = await Promise.all(
+      items.slice(0, RACERS).map((contentId) => checkOut(customerId, contentId, 'r@example.test')),
     );
+    const paidEvents = started.map((checkout) =>
+      world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' }),
+    );
+    await Promise.all(paidEvents.map((events) => deliver(events)));
 
     const mappings = await mappingsOf(customerId);
     expect(mappings).toHaveLength(1);
-    const customers = new Set(results.map((result) => result.session?.customer));
-    expect([...customers]).toEqual([mappings[0]?.stripeCustomerId]);
-    // Every racer that saw no mapping asked Stripe, with the buyer's one idempotency key: Stripe
-    // (the stand-in) made one customer for all of them.
-    const created = callsSince(before, 'POST', /^\/v1\/customers$/);
-    expect(new Set(created.map((request) => request.idempotencyKey))).toEqual(
-      new Set([`customer:${customerId}`]),
+    const created = new Set(
+      started.map((checkout) => world().stub.getSession(checkout.sessionId)?.customer),
     );
-    expect(
-      world().stub.customers.filter((customer) => customer.metadata.customerId === customerId),
-    ).toHaveLength(1);
-    if (world().testDb.mode === 'server') {
-      // On a server the checkouts truly overlap: more than one reached the insert.
-      expect(created.length).toBeGreaterThan(1);
-    }
+    // Checkout made one Customer per paid session; the first completion's is the buyer's.
+    expect(created).toContain(mappings[0]?.stripeCustomerId);
+    const next = await checkOut(customerId, items[RACERS] ?? '');
+    expect(next.form.customer).toBe(mappings[0]?.stripeCustomerId);
   });
 });

@@ -3,9 +3,12 @@ import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
 import { findSessionPurchase, linkageProblem } from './find-session-purchase';
 import { flagAnomaly } from './flag-anomaly';
+import { failForeignDiscount, isForeignDiscount } from './foreign-discount';
+import { recordStripeCustomer } from './record-stripe-customer';
 import {
   amountProblem,
   completionAmounts,
+  FOREIGN_DISCOUNT,
   isPaid,
   matchesSessionAmounts,
   sessionAmounts,
@@ -17,8 +20,8 @@ import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
  * was sold (currency, every id it carries, and the amounts: `amountProblem` in session-amounts.ts),
  * recording what was charged; otherwise changes nothing, flags a mismatch
  * for review, or (an unpaid session of a delayed method) stops offering its checkout URL again.
- * The completion queues the buyer's confirmation e-mail in the same transaction (see
- * `enqueueConfirmationEmail`). Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
+ * The completion queues the buyer's confirmation e-mail and records the session's Stripe Customer
+ * as the buyer's in the same transaction ({@link recordCompletion}). Idempotent. `fastPath` tries the common case in one statement first; inside a transaction a
  * payment intent collision there aborts the transaction, so the caller retries without it.
  */
 export async function fulfillCheckout(
@@ -33,7 +36,7 @@ export async function fulfillCheckout(
       // e-mail commit together even when the success page calls this outside one.
       const completed = await db.transaction(async (tx) => {
         const ids = await completeIfEverythingMatches(ctx, tx, session);
-        if (ids) await enqueueConfirmationEmail(tx, ids.purchaseId, ctx.clock());
+        if (ids) await recordCompletion(ctx, tx, ids.purchaseId, session);
         return ids;
       });
       if (completed) return { status: 'completed', ...completed };
@@ -56,8 +59,10 @@ export async function fulfillCheckout(
     return flagAnomaly(db, session.id, purchase.id, 'linkage_mismatch', { problem: linkage });
   if (purchase.status === 'completed') return { status: 'already_completed', ...ids };
   if (purchase.status !== 'pending') {
-    // Money taken for a purchase we already gave up on: a person must refund or grant it.
-    if (isPaid(session) && purchase.pricePaidCents > 0) {
+    // Money taken for a purchase we already gave up on: a person must refund or grant it (unless
+    // it was failed for a foreign discount, which is refunded automatically).
+    const amounts = sessionAmounts(session);
+    if (isPaid(session) && purchase.pricePaidCents > 0 && !isForeignDiscount(purchase, amounts)) {
       return flagAnomaly(db, session.id, purchase.id, 'paid_after_failure', {
         purchaseStatus: purchase.status,
       });
@@ -83,6 +88,9 @@ export async function fulfillCheckout(
   }
   const amounts = sessionAmounts(session);
   const problem = amounts ? amountProblem(purchase, amounts) : 'no amount_total';
+  if (problem === FOREIGN_DISCOUNT && amounts) {
+    return failForeignDiscount(db, session, purchase, amounts);
+  }
   if (problem || !amounts) {
     // Stays pending, no access: a person reads the problem, what was sold and what Stripe showed.
     // `expected` / `received` keep their meaning from before discounts and tax (price, total).
@@ -91,7 +99,7 @@ export async function fulfillCheckout(
       expected: purchase.pricePaidCents,
       received: session.amount_total ?? null,
       terms: {
-        allowPromotionCodes: purchase.allowPromotionCodes,
+        promotionCodeId: purchase.promotionCodeId,
         allowFullyDiscounted: purchase.allowFullyDiscounted,
         taxBehavior: purchase.taxBehavior,
       },
@@ -115,7 +123,7 @@ export async function fulfillCheckout(
         })
         .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
         .returning({ id: contentPurchases.id });
-      if (rows.length > 0) await enqueueConfirmationEmail(savepoint, purchase.id, ctx.clock());
+      if (rows.length > 0) await recordCompletion(ctx, savepoint, purchase.id, session);
       return rows;
     });
     if (completed.length > 0) return { status: 'completed', ...ids };
@@ -208,4 +216,19 @@ async function settledResult(db: Executor, ids: PurchaseIds): Promise<Fulfillmen
   return purchaseStatus === 'completed'
     ? { status: 'already_completed', ...ids }
     : { status: 'unchanged', ...ids, purchaseStatus };
+}
+
+/**
+ * What a completion writes beside the purchase, in its transaction: the buyer's confirmation
+ * e-mail (`enqueueConfirmationEmail`) and the session's Stripe Customer as the buyer's
+ * (`recordStripeCustomer`: the one Checkout created on a first checkout).
+ */
+async function recordCompletion(
+  ctx: FulfillmentContext,
+  db: Executor,
+  purchaseId: string,
+  session: CheckoutSessionSnapshot,
+): Promise<void> {
+  await enqueueConfirmationEmail(db, purchaseId, ctx.clock());
+  await recordStripeCustomer(db, purchaseId, idOf(session.customer));
 }

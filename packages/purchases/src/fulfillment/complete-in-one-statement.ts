@@ -1,6 +1,7 @@
 import { holdsPurchaseSlotSql, purchaseRuleColumnsOf, queryRows, sql } from '@codex/database';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
 import type { FulfillmentContext, PurchaseIds } from './context';
+import { recordStripeCustomerSql } from './record-stripe-customer';
 import {
   isPaid,
   matchesSessionAmounts,
@@ -20,8 +21,9 @@ export type OneStatementOutcome =
  * The common webhook in one statement, one round trip: a completion event whose paid session
  * matches its pending purchase exactly (linked session, currency, every id it carries, and the
  * amount check of `matchesSessionAmounts`: subtotal, discount, tax, total, payment status against
- * the options the purchase was created with) completes it, records what was charged, enters the inbox and queues the buyer's confirmation e-mail (when the checkout
- * stored an address) together; an event id already in the inbox is a duplicate and
+ * the options the purchase was created with) completes it, records what was charged, enters the
+ * inbox, queues the buyer's confirmation e-mail (when the checkout stored an address) and records
+ * the session's Stripe Customer as the buyer's (`recordStripeCustomerSql`) together; an event id already in the inbox is a duplicate and
  * changes nothing. Every other case (a mismatch to flag, an unpaid session, a purchase no longer
  * pending, money events) is `undecided` and writes nothing, so the careful path still records the
  * event exactly once. Two deliveries racing: the row lock makes the second see the purchase
@@ -70,7 +72,10 @@ export async function completeInOneStatement(
         AND (${claimedPurchase}::text IS NULL OR id::text = ${claimedPurchase})
         AND (${claimedContent}::text IS NULL OR content_id::text = ${claimedContent})
         AND (${claimedCustomer}::text IS NULL OR customer_id = ${claimedCustomer})
-      RETURNING id, content_id, status, refunded_at, refund_keeps_access, dispute_status
+      RETURNING id, content_id, customer_id, status, refunded_at, refund_keeps_access, dispute_status
+    ),
+    customer AS (
+      ${recordStripeCustomerSql(sql`SELECT id, customer_id FROM completed`, idOf(session.customer) ?? null)}
     ),
     recorded AS (
       INSERT INTO stripe_webhook_events (id, type, processed_at)

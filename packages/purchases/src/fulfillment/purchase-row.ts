@@ -14,6 +14,7 @@ export const purchaseRowColumns = {
   pricePaidCents: contentPurchases.pricePaidCents,
   currency: contentPurchases.currency,
   allowPromotionCodes: contentPurchases.allowPromotionCodes,
+  promotionCodeId: contentPurchases.promotionCodeId,
   allowFullyDiscounted: contentPurchases.allowFullyDiscounted,
   taxBehavior: contentPurchases.taxBehavior,
   amountTotalCents: contentPurchases.amountTotalCents,

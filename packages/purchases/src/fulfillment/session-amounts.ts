@@ -5,7 +5,7 @@ import {
   type SQL,
   sql,
 } from '@codex/database';
-import type { CheckoutSessionSnapshot } from './stripe-events';
+import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
 
 const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
 
@@ -23,13 +23,22 @@ export interface SessionAmounts {
   tax: number;
   total: number;
   paymentStatus: CheckoutSessionSnapshot['payment_status'];
+  /** The promotion code (`promo_…`) of the session's discount, if a code made it. */
+  promotionCodeId: string | null;
 }
 
 /** What the purchase recorded at checkout that the amount check needs. */
 export type PurchaseTerms = Pick<
   ContentPurchase,
-  'pricePaidCents' | 'allowPromotionCodes' | 'allowFullyDiscounted' | 'taxBehavior'
+  'pricePaidCents' | 'promotionCodeId' | 'allowFullyDiscounted' | 'taxBehavior'
 >;
+
+/**
+ * The amount check's problem when a discount did not come from the purchase's own promotion code
+ * (the one checkout verified as the item's organization's): the purchase is then not granted and
+ * the payment refunded (`foreign-discount.ts`), never left waiting.
+ */
+export const FOREIGN_DISCOUNT = 'discount not made by the purchase’s own promotion code';
 
 /**
  * The session's amounts, or undefined when it carries no total. A payload without
@@ -45,6 +54,8 @@ export function sessionAmounts(session: CheckoutSessionSnapshot): SessionAmounts
     tax: session.total_details?.amount_tax ?? 0,
     total,
     paymentStatus: session.payment_status,
+    promotionCodeId:
+      session.discounts?.map((discount) => idOf(discount.promotion_code)).find(Boolean) ?? null,
   };
 }
 
@@ -54,8 +65,8 @@ export function sessionAmounts(session: CheckoutSessionSnapshot): SessionAmounts
  * `checkout-options.test.ts` drives both through every combination. Undefined when the session pays
  * for the purchase exactly; otherwise the reason, for the anomaly a person reviews:
  * - the subtotal is the price the purchase recorded;
- * - a discount only if the purchase was created with promotion codes allowed, never above the
- *   subtotal;
+ * - a discount only from the promotion code the purchase recorded (checkout verified it as the
+ *   item's organization's), never above the subtotal;
  * - tax only if it was created with automatic tax;
  * - total = subtotal − discount + tax when tax is exclusive (inclusive tax is inside the subtotal
  *   and is at most the total);
@@ -68,9 +79,7 @@ export function amountProblem(
 ): string | undefined {
   const { subtotal, discount, tax, total, paymentStatus } = amounts;
   if (subtotal !== purchase.pricePaidCents) return 'subtotal differs from the price';
-  if (discount > 0 && !purchase.allowPromotionCodes) {
-    return 'discount on a purchase created without promotion codes';
-  }
+  if (discount > 0 && !isOwnPromotionCode(purchase, amounts)) return FOREIGN_DISCOUNT;
   if (discount > subtotal) return 'discount exceeds the subtotal';
   if (tax > 0 && purchase.taxBehavior === null) {
     return 'tax on a purchase created without automatic tax';
@@ -95,7 +104,7 @@ export function matchesSessionAmounts(amounts: SessionAmounts): SQL {
   const { subtotal, discount, tax, total, paymentStatus } = amounts;
   const table = contentPurchases;
   return sql`(${table.pricePaidCents} = ${subtotal}
-    AND (${discount}::int = 0 OR ${table.allowPromotionCodes})
+    AND (${discount}::int = 0 OR ${table.promotionCodeId} = ${amounts.promotionCodeId}::text)
     AND ${discount}::int <= ${subtotal}::int
     AND (${tax}::int = 0 OR ${table.taxBehavior} IS NOT NULL)
     AND ${total}::int = ${subtotal}::int - ${discount}::int
@@ -134,4 +143,12 @@ export function refundedAtOnCompletion(chargedTotalCents: number, now: Date | st
 /** What a completion sets besides its status: the charged amounts, and refunds measured against them. */
 export function completionAmounts(amounts: SessionAmounts, now: Date) {
   return { ...chargedAmounts(amounts), refundedAt: refundedAtOnCompletion(amounts.total, now) };
+}
+
+/** True when the session's discount came from the promotion code the purchase recorded. */
+function isOwnPromotionCode(
+  purchase: Pick<PurchaseTerms, 'promotionCodeId'>,
+  amounts: Pick<SessionAmounts, 'promotionCodeId'>,
+): boolean {
+  return purchase.promotionCodeId !== null && purchase.promotionCodeId === amounts.promotionCodeId;
 }

@@ -22,6 +22,10 @@ export const checkoutSessionSchema = z
     total_details: z.object({ amount_discount: cents, amount_tax: cents }).loose().nullish(),
     currency: z.string().nullish(),
     payment_intent: reference.nullish(),
+    /** The session's Customer: the one it named, or the one Checkout created (`customer_creation`). */
+    customer: reference.nullish(),
+    /** The discounts applied: in Checkout at most one, by a coupon or a promotion code. */
+    discounts: z.array(z.object({ promotion_code: reference.nullish() }).loose()).nullish(),
   })
   .loose();
 

@@ -1,0 +1,3 @@
+ALTER TABLE "fulfillment_anomalies" DROP CONSTRAINT "fulfillment_anomalies_kind_valid";--> statement-breakpoint
+ALTER TABLE "content_purchases" ADD COLUMN "promotion_code_id" text;--> statement-breakpoint
+ALTER TABLE "fulfillment_anomalies" ADD CONSTRAINT "fulfillment_anomalies_kind_valid" CHECK ("fulfillment_anomalies"."kind" IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment', 'foreign_discount'));
