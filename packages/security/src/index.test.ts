@@ -1,7 +1,8 @@
 import { ObservabilityClient } from '@codex/observability';
-import { createCheckoutSchema } from '@codex/validation';
+import { contentIdSchema } from '@codex/validation';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 // Through the package's public entry, as the workers import it.
 import {
   ApiError,
@@ -23,6 +24,9 @@ import {
 const SECRET = 'integration-secret-0123456789abcdef';
 const WEB_APP = 'https://app.codex.example';
 const CONTENT_ID = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
+
+/** A sample body, as a checkout route takes it: one content id and nothing else. */
+const sampleBodySchema = z.strictObject({ contentId: contentIdSchema });
 
 type AppEnv = { Variables: { requestId: string; customerId: string } };
 
@@ -55,7 +59,7 @@ function buildCheckoutApp() {
       periodSeconds: 60,
     }),
     async (c) => {
-      const input = parseWith(createCheckoutSchema, await readJsonBody(c));
+      const input = parseWith(sampleBodySchema, await readJsonBody(c));
       if (c.req.header('X-Test-Fail') === 'owned') {
         throw new Error('already purchased');
       }
