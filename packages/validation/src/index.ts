@@ -9,26 +9,7 @@ export {
   domainErrorCodes,
   renderApiErrorTable,
 } from './api-errors';
-export {
-  type AccessManyBody,
-  accessManyBodySchema,
-  DEFAULT_PAGE_LIMIT,
-  type ListQuery,
-  listQuerySchema,
-  MAX_ACCESS_CHECK_IDS,
-  MAX_CURSOR_LENGTH,
-  MAX_PAGE_LIMIT,
-  type PurchaseIdParams,
-  purchaseIdParamsSchema,
-} from './buyer-queries';
-export {
-  type CheckoutSessionParams,
-  type ContentAccessParams,
-  type CreateCheckoutInput,
-  checkoutSessionParamsSchema,
-  contentAccessParamsSchema,
-  createCheckoutSchema,
-} from './checkout';
+export { instantSchema, withCreatedAtRange } from './created-at-range';
 export { buyerEmailSchema } from './email';
 export { formatValidationIssues, type ValidationIssue } from './format-validation-issues';
 export {
@@ -43,25 +24,11 @@ export {
   type Uuid,
   uuidSchema,
 } from './ids';
+export {
+  DEFAULT_PAGE_LIMIT,
+  type ListQuery,
+  listQuerySchema,
+  MAX_CURSOR_LENGTH,
+  MAX_PAGE_LIMIT,
+} from './list-query';
 export { currencyCodeSchema, MAX_PRICE_CENTS, priceCentsSchema } from './money';
-export {
-  type CreateRefundInput,
-  createRefundSchema,
-  idempotencyKeySchema,
-  MAX_REFUND_NOTE_LENGTH,
-  type OrganizationPurchaseParams,
-  organizationPurchaseParamsSchema,
-  type RefundReasonInput,
-  refundReasons,
-} from './refunds';
-export {
-  buyerPurchaseStatuses,
-  type OrganizationParams,
-  organizationParamsSchema,
-  type SalesExportQuery,
-  type SalesQuery,
-  type SalesSummaryQuery,
-  salesExportQuerySchema,
-  salesQuerySchema,
-  salesSummaryQuerySchema,
-} from './sales-queries';

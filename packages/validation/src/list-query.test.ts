@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 // Through the package's public entry, as consumers import it.
 import {
-  accessManyBodySchema,
   DEFAULT_PAGE_LIMIT,
   formatValidationIssues,
   listQuerySchema,
-  MAX_ACCESS_CHECK_IDS,
   MAX_CURSOR_LENGTH,
   MAX_PAGE_LIMIT,
-  purchaseIdParamsSchema,
 } from './index';
-
-const ID_A = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
-const ID_B = '3f0e9d1c-7a4b-4c2e-9f61-0b8d2a5e7c19';
 
 /** The issues of a refused input, as an error response would carry them. */
 function issuesOf(result: {
@@ -82,60 +76,5 @@ describe('listQuerySchema', () => {
     expect(issuesOf(listQuerySchema.safeParse({ cursor: 7 }))).toEqual([
       { path: 'cursor', message: 'must be a string' },
     ]);
-  });
-});
-
-describe('purchaseIdParamsSchema', () => {
-  it('accepts a purchase id and lower-cases it', () => {
-    expect(purchaseIdParamsSchema.parse({ purchaseId: ID_A.toUpperCase() })).toEqual({
-      purchaseId: ID_A,
-    });
-  });
-
-  it('refuses an id that is not a UUID before it reaches the database', () => {
-    expect(issuesOf(purchaseIdParamsSchema.safeParse({ purchaseId: "1' OR '1'='1" }))).toEqual([
-      { path: 'purchaseId', message: 'must be a UUID' },
-    ]);
-  });
-});
-
-describe('accessManyBodySchema', () => {
-  it('accepts content ids, collapsing duplicates (also ones spelled in upper case)', () => {
-    expect(
-      accessManyBodySchema.parse({ contentIds: [ID_A, ID_B, ID_A.toUpperCase(), ID_B] }),
-    ).toEqual({ contentIds: [ID_A, ID_B] });
-  });
-
-  it('accepts exactly 100 ids', () => {
-    const ids = Array.from({ length: MAX_ACCESS_CHECK_IDS }, () => crypto.randomUUID());
-    expect(accessManyBodySchema.parse({ contentIds: ids }).contentIds).toHaveLength(100);
-  });
-
-  it('refuses an empty list and more than 100 ids', () => {
-    expect(issuesOf(accessManyBodySchema.safeParse({ contentIds: [] }))).toEqual([
-      { path: 'contentIds', message: 'must name at least one content id' },
-    ]);
-    const tooMany = Array.from({ length: MAX_ACCESS_CHECK_IDS + 1 }, () => ID_A);
-    expect(issuesOf(accessManyBodySchema.safeParse({ contentIds: tooMany }))).toEqual([
-      { path: 'contentIds', message: 'must name at most 100 content ids' },
-    ]);
-  });
-
-  it('names the position of an id that is not a UUID', () => {
-    expect(issuesOf(accessManyBodySchema.safeParse({ contentIds: [ID_A, 'nope'] }))).toEqual([
-      { path: 'contentIds.1', message: 'must be a UUID' },
-    ]);
-  });
-
-  it('refuses a missing or non-array list, and unknown keys', () => {
-    expect(issuesOf(accessManyBodySchema.safeParse({}))).toEqual([
-      { path: 'contentIds', message: 'must be an array of content ids' },
-    ]);
-    expect(issuesOf(accessManyBodySchema.safeParse({ contentIds: ID_A }))).toEqual([
-      { path: 'contentIds', message: 'must be an array of content ids' },
-    ]);
-    expect(
-      issuesOf(accessManyBodySchema.safeParse({ contentIds: [ID_A], customerId: 'user_1' })),
-    ).toEqual([{ path: '', message: 'unknown fields are not allowed' }]);
   });
 });

@@ -5,7 +5,7 @@ import { hc } from 'hono/client';
 import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckoutApp } from './index';
-import { authorizationFor, callWorker, testEnv } from './test-support';
+import { authorizationFor, callWorker, testEnv } from './testing/test-support';
 
 const SOME_CONTENT = '6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 

@@ -1,11 +1,12 @@
 import { ApiError, apiErrorStatus, parseWith } from '@codex/security';
 import { createTestUser } from '@codex/test-utils/factories';
-import { checkoutSessionParamsSchema, contentAccessParamsSchema } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import committedDocument from '../../../docs/openapi.json';
 import app from './index';
 import { findDocumentProblems } from './openapi/find-document-problems';
-import { authorizationFor, callWorker } from './test-support';
+import { contentAccessParamsSchema } from './routes/access/check-access';
+import { checkoutSessionParamsSchema } from './routes/checkout/confirm-checkout-session';
+import { authorizationFor, callWorker } from './testing/test-support';
 
 const REGENERATE =
   'regenerate it with `pnpm --filter @codex/checkout-worker openapi` and commit docs/openapi.json';

@@ -1,27 +1,38 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { CheckoutEnv } from './context';
 import { BUYER_TOKEN_SCHEME } from './openapi/create-api-routes';
-import { requestIdHeader } from './openapi/error-responses';
-import { healthAnswerSchema } from './openapi/response-schemas';
-import { accessRoutes } from './routes/access';
-import { checkoutRoutes } from './routes/checkout';
-import { libraryRoutes } from './routes/library';
-import { organizationRefundRoutes } from './routes/organization-refunds';
-import { organizationRoutes } from './routes/organizations';
-import { purchaseRoutes } from './routes/purchases';
+import { healthRoute } from './openapi/health-route';
+import { checkAccess } from './routes/access/check-access';
+import { checkAccessMany } from './routes/access/check-access-many';
+import { confirmCheckoutSession } from './routes/checkout/confirm-checkout-session';
+import { createCheckout } from './routes/checkout/create-checkout';
+import { listLibrary } from './routes/library/list-library';
+import { exportSales } from './routes/organizations/export-sales';
+import { issueRefund } from './routes/organizations/issue-refund';
+import { listSales } from './routes/organizations/list-sales';
+import { summarizeSales } from './routes/organizations/summarize-sales';
+import { getPurchase } from './routes/purchases/get-purchase';
+import { listPurchases } from './routes/purchases/list-purchases';
 
 /**
- * The buyer's public API: every route mounted here is in the OpenAPI document (`openApiDocument`),
- * and `src/openapi.test.ts` fails if the app serves a route the document lacks or the other way
- * round. Routes that are not public (the bench) are mounted on the app directly, not here.
+ * The buyer's public API, one endpoint per file under `src/routes/<area>/` (each holds its route
+ * definition, handler, request and answer schemas): every route mounted here is in the OpenAPI
+ * document (`openApiDocument`), and `src/openapi.test.ts` fails if the app serves a route the
+ * document lacks or the other way round. Routes that are not public (the bench) are mounted on
+ * the app directly, not here. The order is the document's order.
  */
 export const publicApi = new OpenAPIHono<CheckoutEnv>()
-  .route('/api/checkout', checkoutRoutes)
-  .route('/api/purchases', accessRoutes)
-  .route('/api/purchases', purchaseRoutes)
-  .route('/api/library', libraryRoutes)
-  .route('/api/organizations', organizationRoutes)
-  .route('/api/organizations', organizationRefundRoutes);
+  .route('/api/checkout', createCheckout)
+  .route('/api/checkout', confirmCheckoutSession)
+  .route('/api/purchases', checkAccess)
+  .route('/api/purchases', checkAccessMany)
+  .route('/api/purchases', listPurchases)
+  .route('/api/purchases', getPurchase)
+  .route('/api/library', listLibrary)
+  .route('/api/organizations', listSales)
+  .route('/api/organizations', summarizeSales)
+  .route('/api/organizations', exportSales)
+  .route('/api/organizations', issueRefund);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',
@@ -39,21 +50,5 @@ publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEM
 });
 
 // `GET /health` is served by `createWorkerApp` (shared with the webhook worker), so it is described
-// here rather than registered with `.openapi()`; the route test checks that the app serves it.
-publicApi.openAPIRegistry.registerPath(
-  createRoute({
-    method: 'get',
-    path: '/health',
-    operationId: 'health',
-    tags: ['operations'],
-    summary: 'Liveness',
-    description: 'No authentication, no configuration, no database.',
-    responses: {
-      200: {
-        description: 'The worker is running.',
-        headers: z.object(requestIdHeader),
-        content: { 'application/json': { schema: healthAnswerSchema } },
-      },
-    },
-  }),
-);
+// here rather than registered with `.openapi()`.
+publicApi.openAPIRegistry.registerPath(healthRoute);

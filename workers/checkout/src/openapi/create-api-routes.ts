@@ -9,12 +9,6 @@ export const BUYER_TOKEN_SCHEME = 'buyerToken';
 export const buyerTokenSecurity = [{ [BUYER_TOKEN_SCHEME]: [] }];
 
 /**
- * What every `/api` route can answer whatever it does: the middleware on `/api/*` refuses a bad
- * token (401) and a body over the limit (413), and a misconfigured worker answers 500.
- */
-export const BUYER_API_ERRORS = ['UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'INTERNAL_ERROR'] as const;
-
-/**
  * A router for documented routes: register each with `.openapi(createRoute({...}), handler)`, and
  * its request schemas are both validated and written into the OpenAPI document. A failed
  * validation throws the same `ApiError('VALIDATION_ERROR')` as `parseWith` (same message, same

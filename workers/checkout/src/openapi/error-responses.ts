@@ -1,5 +1,6 @@
 import { type ApiErrorCode, apiErrors } from '@codex/validation';
 import { z } from '@hono/zod-openapi';
+import { requestIdHeader } from './response-headers';
 
 /** Response headers that come with particular codes. */
 const errorHeaders: Partial<Record<ApiErrorCode, Record<string, z.ZodType>>> = {
@@ -11,15 +12,6 @@ const errorHeaders: Partial<Record<ApiErrorCode, Record<string, z.ZodType>>> = {
       .string()
       .openapi({ description: 'Seconds to wait before retrying.', example: '60' }),
   },
-};
-
-/** Headers every answer carries. */
-export const requestIdHeader = {
-  'X-Request-Id': z.string().openapi({
-    description:
-      'The request id (a well-formed incoming `X-Request-Id` is kept); also in error bodies.',
-    example: '7c1e4a52-0d39-4b8e-a6f3-2f5b9c81d047',
-  }),
 };
 
 const EXAMPLE_REQUEST_ID = '7c1e4a52-0d39-4b8e-a6f3-2f5b9c81d047';
@@ -107,4 +99,22 @@ export function errorResponses<const C extends ApiErrorCode>(
   }
   // Built above with exactly one entry per status of `codes`.
   return responses as ErrorResponses<C>;
+}
+
+/**
+ * What every `/api` route can answer whatever it does: the middleware on `/api/*` refuses a bad
+ * token (401) and a body over the limit (413), and a misconfigured worker answers 500.
+ */
+export const BUYER_API_ERRORS = ['UNAUTHORIZED', 'PAYLOAD_TOO_LARGE', 'INTERNAL_ERROR'] as const;
+type BuyerApiErrorCode = (typeof BUYER_API_ERRORS)[number];
+
+/**
+ * The error responses of an `/api` route: {@link errorResponses} of the route's own `codes` and of
+ * {@link BUYER_API_ERRORS}, which every `/api` route can answer.
+ */
+export function apiErrorResponses<const C extends ApiErrorCode>(
+  codes: readonly C[],
+  messages: Partial<Record<NoInfer<C> | BuyerApiErrorCode, string>> = {},
+): ErrorResponses<C | BuyerApiErrorCode> {
+  return errorResponses<C | BuyerApiErrorCode>([...BUYER_API_ERRORS, ...codes], messages);
 }

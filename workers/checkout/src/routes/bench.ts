@@ -1,10 +1,10 @@
 import { sql } from '@codex/database';
 import { AccessService } from '@codex/purchases';
 import { ApiError, parseWith } from '@codex/security';
-import { contentAccessParamsSchema } from '@codex/validation';
 import type { Environment } from '@codex/worker-runtime';
 import { Hono } from 'hono';
 import type { CheckoutEnv } from '../context';
+import { contentAccessParamsSchema } from './access/check-access';
 
 /**
  * Where the bench route exists. An allowlist, so an environment added later (or a deployment that

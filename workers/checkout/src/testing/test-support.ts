@@ -1,7 +1,7 @@
 import { signBuyerToken } from '@codex/security';
 import { createWorkerCaller, workerTestEnv } from '@codex/worker-runtime/testing';
-import type { CheckoutBindings } from './env';
-import app from './index';
+import type { CheckoutBindings } from '../env';
+import app from '../index';
 
 export { withTestDatabase } from '@codex/worker-runtime/testing';
 

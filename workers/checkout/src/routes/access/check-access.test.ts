@@ -5,7 +5,8 @@ import {
   createTestUser,
 } from '@codex/test-utils/factories';
 import { describe, expect, it } from 'vitest';
-import { authorizationFor, callWorker, withTestDatabase } from './test-support';
+import { authorizationFor, callWorker, withTestDatabase } from '../../testing/test-support';
+import { contentAccessParamsSchema } from './check-access';
 
 async function createPurchase(status: 'pending' | 'completed' | 'failed', refunded = false) {
   return withTestDatabase(async (db) => {
@@ -68,5 +69,16 @@ describe('GET /api/purchases/access/:contentId', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       'VALIDATION_ERROR',
     );
+  });
+});
+
+const CONTENT_ID = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
+
+describe('contentAccessParamsSchema', () => {
+  it('validates the access check content id', () => {
+    expect(contentAccessParamsSchema.parse({ contentId: CONTENT_ID.toUpperCase() })).toEqual({
+      contentId: CONTENT_ID,
+    });
+    expect(contentAccessParamsSchema.safeParse({ contentId: '42' }).success).toBe(false);
   });
 });

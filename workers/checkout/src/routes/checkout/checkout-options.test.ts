@@ -5,7 +5,12 @@ import {
   createTestUser,
 } from '@codex/test-utils/factories';
 import { describe, expect, it } from 'vitest';
-import { authorizationFor, callWorker, stripeRequestsFor, withTestDatabase } from './test-support';
+import {
+  authorizationFor,
+  callWorker,
+  stripeRequestsFor,
+  withTestDatabase,
+} from '../../testing/test-support';
 
 // The per-deployment checkout options as the worker reads them from its bindings (decision 015).
 // What each option means for the amount check is proven in @codex/purchases.

@@ -5,7 +5,13 @@ import {
   createTestUser,
 } from '@codex/test-utils/factories';
 import { describe, expect, it } from 'vitest';
-import { authorizationFor, callWorker, testEnv, withTestDatabase } from './test-support';
+import {
+  authorizationFor,
+  callWorker,
+  testEnv,
+  withTestDatabase,
+} from '../../testing/test-support';
+import { checkoutSessionParamsSchema } from './confirm-checkout-session';
 
 async function startCheckout(claims: { email?: string } = {}) {
   const item = await withTestDatabase(async (db) => {
@@ -139,5 +145,14 @@ describe('GET /api/checkout/sessions/:sessionId (success page)', () => {
   it('requires a buyer token', async () => {
     const response = await callWorker('/api/checkout/sessions/cs_test_abc');
     expect(response.status).toBe(401);
+  });
+});
+
+describe('checkoutSessionParamsSchema', () => {
+  it('validates a checkout session id', () => {
+    expect(checkoutSessionParamsSchema.parse({ sessionId: 'cs_test_abc' })).toEqual({
+      sessionId: 'cs_test_abc',
+    });
+    expect(checkoutSessionParamsSchema.safeParse({ sessionId: 'evt_abc' }).success).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import {
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
+import { formatValidationIssues } from '@codex/validation';
 import { captureConsole } from '@codex/worker-runtime/testing';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -14,7 +15,8 @@ import {
   stripeRequests,
   stripeRequestsFor,
   withTestDatabase,
-} from './test-support';
+} from '../../testing/test-support';
+import { createCheckoutSchema } from './create-checkout';
 
 async function createItem(
   options: { priceCents?: number; status?: 'draft' | 'published' | 'archived' } = {},
@@ -310,5 +312,51 @@ describe('racing checkouts through the worker', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect((await purchasesOf(customerId)).map((row) => row.status)).toEqual(['pending']);
+  });
+});
+
+const CONTENT_ID = '6c0a4f3e-2b1d-4e8f-9a7c-5d3b2e1f0a9b';
+
+describe('createCheckoutSchema', () => {
+  it('accepts a body with a content id', () => {
+    expect(createCheckoutSchema.parse({ contentId: CONTENT_ID })).toEqual({
+      contentId: CONTENT_ID,
+    });
+  });
+
+  it('refuses a client-sent price or organization instead of ignoring it', () => {
+    const result = createCheckoutSchema.safeParse({
+      contentId: CONTENT_ID,
+      priceCents: 1,
+      organizationId: CONTENT_ID,
+    });
+    expect(result.success).toBe(false);
+    expect(result.error && formatValidationIssues(result.error)).toEqual([
+      { path: '', message: 'unknown fields are not allowed' },
+    ]);
+  });
+
+  it('names no unknown field: the message is the same whatever keys the client sent', () => {
+    const hostileKey = '<img src=x onerror=alert(1)>';
+    const result = createCheckoutSchema.safeParse({ contentId: CONTENT_ID, [hostileKey]: 1 });
+    const issues = result.error && formatValidationIssues(result.error);
+    expect(issues).toEqual([{ path: '', message: 'unknown fields are not allowed' }]);
+    expect(JSON.stringify(issues)).not.toContain('img');
+  });
+
+  it('reports a missing or malformed content id at its path', () => {
+    const missing = createCheckoutSchema.safeParse({});
+    expect(missing.error && formatValidationIssues(missing.error)).toEqual([
+      { path: 'contentId', message: 'must be a string' },
+    ]);
+    const malformed = createCheckoutSchema.safeParse({ contentId: 'not-a-uuid' });
+    expect(malformed.error && formatValidationIssues(malformed.error)).toEqual([
+      { path: 'contentId', message: 'must be a UUID' },
+    ]);
+  });
+
+  it('refuses a body that is not an object', () => {
+    expect(createCheckoutSchema.safeParse([CONTENT_ID]).success).toBe(false);
+    expect(createCheckoutSchema.safeParse(null).success).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from '@codex/database';
 import { createTestContent, createTestOrganization } from '@codex/test-utils/factories';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authorizationFor, callWorker, withTestDatabase } from './test-support';
+import { authorizationFor, callWorker, withTestDatabase } from '../../testing/test-support';
 
 // The CSV export of 100,000 sales streams in bounded memory. Heap use inside workerd cannot be
 // measured reliably from a test, so "bounded" is proven by what the worker asks the database for,

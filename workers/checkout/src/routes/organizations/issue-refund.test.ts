@@ -1,3 +1,4 @@
+import { refundReasons } from '@codex/database';
 import type { IssuedRefundAnswer } from '@codex/purchases';
 import type { ErrorBody } from '@codex/security';
 import {
@@ -5,6 +6,7 @@ import {
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
+import { formatValidationIssues } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import {
   authorizationFor,
@@ -12,7 +14,12 @@ import {
   stripeRequests,
   testEnv,
   withTestDatabase,
-} from './test-support';
+} from '../../testing/test-support';
+import {
+  createRefundSchema,
+  idempotencyKeySchema,
+  organizationPurchaseParamsSchema,
+} from './issue-refund';
 
 // Refunds issued by an organization's staff through the worker: who may (the orgs claim, one
 // policy), the Idempotency-Key, the answers and the errors. What the service records and how access
@@ -250,5 +257,82 @@ describe('POST /api/organizations/:orgId/purchases/:purchaseId/refunds', () => {
       purchaseId: data.purchaseId,
     });
     expect(await errorOf(pending)).toEqual({ status: 409, code: 'PURCHASE_NOT_COMPLETED' });
+  });
+});
+
+const refundIssuesOf = (value: unknown) => {
+  const result = createRefundSchema.safeParse(value);
+  return result.success ? [] : formatValidationIssues(result.error);
+};
+
+describe('createRefundSchema', () => {
+  it('accepts exactly the reasons the database keeps', () => {
+    for (const reason of refundReasons) {
+      expect(createRefundSchema.safeParse({ reason }).success, reason).toBe(true);
+    }
+    expect(createRefundSchema.shape.reason.options).toEqual([...refundReasons]);
+  });
+
+  it('needs only a reason, and revokes access unless told otherwise', () => {
+    expect(createRefundSchema.parse({ reason: 'requested_by_customer' })).toEqual({
+      reason: 'requested_by_customer',
+      revokeAccess: true,
+    });
+    expect(
+      createRefundSchema.parse({
+        reason: 'other',
+        amountCents: 250,
+        note: '  goodwill  ',
+        revokeAccess: false,
+      }),
+    ).toEqual({ reason: 'other', amountCents: 250, note: 'goodwill', revokeAccess: false });
+  });
+
+  it('refuses a missing or unknown reason, a non-positive or fractional amount, a long or blank note, unknown fields', () => {
+    expect(refundIssuesOf({})).toEqual([
+      {
+        path: 'reason',
+        message: 'must be one of requested_by_customer, duplicate, fraudulent, other',
+      },
+    ]);
+    expect(refundIssuesOf({ reason: 'because' })[0]?.path).toBe('reason');
+    expect(refundIssuesOf({ reason: 'duplicate', amountCents: 0 })).toEqual([
+      { path: 'amountCents', message: 'must be at least 1' },
+    ]);
+    expect(refundIssuesOf({ reason: 'duplicate', amountCents: 1.5 })[0]?.path).toBe('amountCents');
+    expect(refundIssuesOf({ reason: 'duplicate', amountCents: '100' })[0]?.path).toBe(
+      'amountCents',
+    );
+    expect(refundIssuesOf({ reason: 'duplicate', note: 'x'.repeat(501) })[0]?.path).toBe('note');
+    expect(refundIssuesOf({ reason: 'duplicate', note: '   ' })[0]?.path).toBe('note');
+    expect(refundIssuesOf({ reason: 'duplicate', revokeAccess: 'false' })[0]?.path).toBe(
+      'revokeAccess',
+    );
+    expect(refundIssuesOf({ reason: 'duplicate', customerId: 'x' })).toEqual([
+      { path: '', message: 'unknown fields are not allowed' },
+    ]);
+  });
+});
+
+describe('idempotencyKeySchema', () => {
+  it('takes 1 to 255 visible ASCII characters', () => {
+    expect(idempotencyKeySchema.safeParse(crypto.randomUUID()).success).toBe(true);
+    expect(idempotencyKeySchema.safeParse('k'.repeat(255)).success).toBe(true);
+    for (const bad of ['', 'k'.repeat(256), 'has space', 'naïve', undefined]) {
+      expect(idempotencyKeySchema.safeParse(bad).success, String(bad)).toBe(false);
+    }
+  });
+});
+
+describe('organizationPurchaseParamsSchema', () => {
+  it('lower-cases both ids and refuses a non-UUID', () => {
+    const upper = '6C0A4F3E-2B1D-4E8F-9A7C-5D3B2E1F0A9B';
+    expect(organizationPurchaseParamsSchema.parse({ orgId: upper, purchaseId: upper })).toEqual({
+      orgId: upper.toLowerCase(),
+      purchaseId: upper.toLowerCase(),
+    });
+    expect(
+      organizationPurchaseParamsSchema.safeParse({ orgId: upper, purchaseId: 'nope' }).success,
+    ).toBe(false);
   });
 });
