@@ -1,7 +1,10 @@
 import { ApiError, apiErrorStatus, parseWith } from '@codex/security';
 import { createTestUser } from '@codex/test-utils/factories';
+import { renderApiErrorTable } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import committedDocument from '../../../docs/openapi.json';
+import readme from '../README.md?raw';
+import { readErrorTableBlock, writeErrorTableBlock } from '../scripts/error-table-block';
 import app from './index';
 import { findDocumentProblems } from './openapi/find-document-problems';
 import { contentAccessParamsSchema } from './routes/access/check-access';
@@ -10,6 +13,8 @@ import { authorizationFor, callWorker } from './testing/test-support';
 
 const REGENERATE =
   'regenerate it with `pnpm --filter @codex/checkout-worker openapi` and commit docs/openapi.json';
+const REGENERATE_README =
+  'regenerate it with `pnpm --filter @codex/checkout-worker openapi` and commit workers/checkout/README.md';
 
 /** Routes the app serves that are deliberately not in the document. */
 const UNDOCUMENTED = [/^\/api\/bench\//, /^\/openapi\.json$/];
@@ -93,7 +98,7 @@ describe('the OpenAPI document', () => {
     ).toEqual([...served].sort());
   });
 
-  it('gives every error code the status of api-error-status.ts, with an example of each', () => {
+  it('gives every error code the status of the one error table (apiErrors), with an example of each', () => {
     for (const [method, path, operation] of documentedOperations()) {
       const responses = (operation as { responses: Record<string, { content?: unknown }> })
         .responses;
@@ -116,6 +121,29 @@ describe('the OpenAPI document', () => {
         );
       }
     }
+  });
+});
+
+describe("the README's error table", () => {
+  it('is the one error table (apiErrors), rendered by renderApiErrorTable', () => {
+    expect(
+      readErrorTableBlock(readme),
+      `workers/checkout/README.md's error table (between <!-- api-errors:start --> and <!-- api-errors:end -->) differs from apiErrors: ${REGENERATE_README}`,
+    ).toBe(renderApiErrorTable());
+  });
+
+  it('is rewritten between its markers only, and refused a place without them', () => {
+    const page = 'intro\n<!-- api-errors:start -->\nold\n<!-- api-errors:end -->\nrest\n';
+    const written = writeErrorTableBlock(page, '| new |');
+    expect(written).toBe(
+      'intro\n<!-- api-errors:start -->\n| new |\n<!-- api-errors:end -->\nrest\n',
+    );
+    expect(writeErrorTableBlock(written, '| new |')).toBe(written);
+    expect(readErrorTableBlock(written)).toBe('| new |');
+    expect(readErrorTableBlock('no markers')).toBeUndefined();
+    expect(() =>
+      writeErrorTableBlock('<!-- api-errors:end --> <!-- api-errors:start -->', 'x'),
+    ).toThrow(/api-errors:start/);
   });
 });
 
