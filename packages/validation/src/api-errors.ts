@@ -127,11 +127,6 @@ export const apiErrors = {
     message: 'The payment provider is unavailable',
     domain: true,
   },
-  SERVICE_UNAVAILABLE: {
-    status: 503,
-    when: 'A dependency is temporarily unavailable.',
-    message: 'Service unavailable',
-  },
   PAYMENT_PROVIDER_NOT_CONFIGURED: {
     status: 503,
     when: 'Paid content while no `STRIPE_SECRET_KEY` is set (local runs); nothing is written. The message says only that payments are not available.',

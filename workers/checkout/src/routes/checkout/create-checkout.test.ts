@@ -79,7 +79,7 @@ describe('POST /api/checkout', () => {
     expect((await stripeRequestsFor(item.id)).filter((r) => !r.replayed)).toHaveLength(1);
   });
 
-  it('gives the token’s email claim to Stripe (on the buyer’s Customer), and logs no line with it', async () => {
+  it('gives the token’s email claim to Stripe (for the Customer Checkout creates), and logs no line with it', async () => {
     const item = await createItem({ priceCents: 1_200 });
     const withEmail = createTestUser();
     const email = `buyer-${crypto.randomUUID()}@codex.test`;
@@ -89,15 +89,14 @@ describe('POST /api/checkout', () => {
 
     const response = await postCheckout(withEmail, { contentId: item.id }, {}, { email });
     expect(response.status).toBe(201);
-    // Customer reuse is on by default: the address goes on the buyer's one Stripe Customer, which
-    // the session names (Stripe refuses `customer` and `customer_email` together).
-    const [customer] = await stripeRequests('/v1/customers', { 'metadata[customerId]': withEmail });
-    expect(customer?.form.email).toBe(email);
+    // Customer reuse is on by default: a first-time buyer's session asks Checkout to create the
+    // buyer's one Stripe Customer with this address (no Customer call of our own before it).
+    expect(await stripeRequests('/v1/customers', { email })).toEqual([]);
     const [created] = (await stripeRequestsFor(item.id)).filter(
       (request) => request.path === '/v1/checkout/sessions',
     );
-    expect(created?.form.customer).toMatch(/^cus_/);
-    expect(created?.form).not.toHaveProperty('customer_email');
+    expect(created?.form).toMatchObject({ customer_creation: 'always', customer_email: email });
+    expect(created?.form).not.toHaveProperty('customer');
     const logged = [...lines, ...warnings, ...errors];
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.filter((line) => line.includes(email))).toEqual([]);
@@ -118,8 +117,21 @@ describe('POST /api/checkout', () => {
     expect((await postCheckout(anonymous, { contentId: other.id })).status).toBe(201);
     const [plain] = await stripeRequestsFor(other.id);
     expect(plain?.form).not.toHaveProperty('customer_email');
-    const [bare] = await stripeRequests('/v1/customers', { 'metadata[customerId]': anonymous });
-    expect(bare?.form).not.toHaveProperty('email');
+    expect(plain?.form.customer_creation).toBe('always');
+  });
+
+  it('answers 422 PRICE_NOT_CHARGEABLE for a 10-cent USD item and leaves nothing pending', async () => {
+    const item = await createItem({ priceCents: 10 });
+    const customerId = createTestUser();
+
+    const response = await postCheckout(customerId, { contentId: item.id });
+
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'PRICE_NOT_CHARGEABLE',
+    );
+    expect(await purchasesOf(customerId)).toEqual([]);
+    expect(await stripeRequestsFor(item.id)).toEqual([]);
   });
 
   it('queues the confirmation of a free item bought with an email claim to EMAIL_QUEUE', async () => {

@@ -9,11 +9,30 @@ import { noStoreHeaders } from '../../openapi/response-headers';
 import { fallbackRateLimiter } from '../../rate-limiter';
 import { queueConfirmationEmail } from './queue-confirmation-email';
 
+/** Longest promotion code accepted; Stripe's codes are at most 500 characters. */
+const MAX_PROMOTION_CODE_LENGTH = 500;
+
 /**
- * Body of `POST /api/checkout`. Only the content id: price, currency and organization come from the
- * content row, so unknown keys (a client-sent `price`, say) are refused rather than ignored.
+ * Body of `POST /api/checkout`: the content id and, optionally, a promotion code the buyer typed.
+ * Price, currency and organization come from the content row, so unknown keys (a client-sent
+ * `price`, say) are refused rather than ignored.
  */
-export const createCheckoutSchema = z.strictObject({ contentId: contentIdSchema });
+export const createCheckoutSchema = z.strictObject({
+  contentId: contentIdSchema,
+  promotionCode: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_PROMOTION_CODE_LENGTH, {
+      error: `must be at most ${MAX_PROMOTION_CODE_LENGTH} characters`,
+    })
+    .optional()
+    .openapi({
+      description:
+        "A promotion code the buyer typed (only where the deployment accepts codes). It must be active at Stripe and belong to the item's organization; it is then the checkout's one discount.",
+      example: 'LAUNCH20',
+    }),
+});
 
 /**
  * The request body's component name. The body is documented by reference, not as a zod schema in
@@ -67,7 +86,7 @@ const createCheckoutRoute = createRoute({
   tags: ['checkout'],
   summary: 'Start or resume the purchase of one content item',
   description:
-    'Price, currency and organization come from the content, never from the client. At most 10 checkouts a minute per customer.',
+    "Price, currency and organization come from the content, never from the client. A `promotionCode` must belong to the item's organization. At most 10 checkouts a minute per customer.",
   security: buyerTokenSecurity,
   middleware: [
     rateLimit({
@@ -104,6 +123,8 @@ const createCheckoutRoute = createRoute({
       'VALIDATION_ERROR',
       'CONTENT_NOT_FOUND',
       'ALREADY_PURCHASED',
+      'PROMOTION_CODE_INVALID',
+      'PRICE_NOT_CHARGEABLE',
       'UNSUPPORTED_MEDIA_TYPE',
       'RATE_LIMITED',
       'PAYMENT_PROVIDER_ERROR',
@@ -117,12 +138,13 @@ const createCheckoutRoute = createRoute({
  * at once, and its confirmation e-mail queued after the response.
  */
 export const createCheckout = createApiRoutes().openapi(createCheckoutRoute, async (c) => {
-  const { contentId } = parseWith(createCheckoutSchema, await readJsonBody(c));
+  const { contentId, promotionCode } = parseWith(createCheckoutSchema, await readJsonBody(c));
   // The token's `email` claim, if any: stored with the purchase for its receipt and given to
-  // Stripe as `customer_email`. Never logged.
-  const result = await c.var
-    .checkout()
-    .createCheckoutSession(c.var.customerId, contentId, { customerEmail: c.var.customerEmail });
+  // Stripe (on the buyer's Customer, or as `customer_email`). Never logged.
+  const result = await c.var.checkout().createCheckoutSession(c.var.customerId, contentId, {
+    customerEmail: c.var.customerEmail,
+    promotionCode,
+  });
   c.header('Cache-Control', 'no-store');
   if (result.status === 'free_access_granted') {
     queueConfirmationEmail(c, result.purchaseId);
