@@ -1,3 +1,4 @@
+import { stripeCustomers } from '@codex/database';
 import { ObservabilityClient } from '@codex/observability';
 import { CheckoutService } from '@codex/purchases';
 import { createStripeClient } from '@codex/worker-runtime';
@@ -91,6 +92,22 @@ async function makeOpenCheckouts(
 }
 
 /**
+ * Buyers who each have their one Stripe Customer mapped already (as a completed first purchase
+ * leaves them): a Customer at the stand-in and its `stripe_customers` row, made untimed.
+ */
+async function makeReturningBuyers({ db, stub }: BenchContext, count: number): Promise<string[]> {
+  const stripe = createStripeClient({ secretKey: STRIPE_KEY, apiBase: stub.url });
+  const buyers = Array.from({ length: count }, (_, index) => `user_bench_returning_${index}`);
+  const mappings = [];
+  for (const customerId of buyers) {
+    const customer = await stripe.customers.create({ metadata: { customerId } });
+    mappings.push({ customerId, stripeCustomerId: customer.id });
+  }
+  await db.db.insert(stripeCustomers).values(mappings);
+  return buyers;
+}
+
+/**
  * Each request kind at one connection (sequential requests), alternating request by request between
  * the proxy passing bytes straight through and every database round trip costing `roundTripMs`:
  * the difference of the two medians, divided by `roundTripMs`, is the number of round trips the
@@ -127,6 +144,7 @@ export async function measureRoundTrips(
   const duplicatePayload = completionEvent(stub, duplicate.sessionId, 'latency_duplicate');
   const reusing = open.values();
   const completing = open.values();
+  const returning = (await makeReturningBuyers(context, requestsPerScenario)).values();
 
   const scenarios: LatencyScenario[] = [
     {
@@ -154,9 +172,18 @@ export async function measureRoundTrips(
       isExpected: (status, body) => status === 200 && hasJson({ hasAccess: true })(body),
     },
     {
-      name: 'checkout, new session',
+      // Customer reuse is on (the default): Checkout creates the first-time buyer's Customer.
+      name: 'checkout, new session, first-time buyer',
       next: async () =>
         checkoutAs(await bearer(`user_bench_latency_${customers++}`), demoIds.paidContent),
+      isExpected: (status, body) => status === 201 && hasJson({ status: 'checkout_created' })(body),
+    },
+    {
+      name: 'checkout, new session, returning buyer',
+      next: async () => {
+        const next = returning.next();
+        return next.done ? undefined : checkoutAs(await bearer(next.value), demoIds.paidContent);
+      },
       isExpected: (status, body) => status === 201 && hasJson({ status: 'checkout_created' })(body),
     },
     {
@@ -222,7 +249,7 @@ export async function measureRoundTrips(
     rows.push(row);
     const firstUnexpected = atZero.firstUnexpected ?? atRoundTrip.firstUnexpected;
     console.log(
-      `${scenario.name.padEnd(34)} p50 ${formatMilliseconds(row.p50AtZero)} ms at 0, ${formatMilliseconds(row.p50AtRoundTrip)} ms at ${roundTripMs} ms RTT: ${row.roundTrips} round trips (${row.requestsAtZero} + ${row.requestsAtRoundTrip} requests)${firstUnexpected ? `  UNEXPECTED ${row.unexpected}: ${firstUnexpected}` : ''}`,
+      `${scenario.name.padEnd(44)} p50 ${formatMilliseconds(row.p50AtZero)} ms at 0, ${formatMilliseconds(row.p50AtRoundTrip)} ms at ${roundTripMs} ms RTT: ${row.roundTrips} round trips (${row.requestsAtZero} + ${row.requestsAtRoundTrip} requests)${firstUnexpected ? `  UNEXPECTED ${row.unexpected}: ${firstUnexpected}` : ''}`,
     );
   }
   return rows;
