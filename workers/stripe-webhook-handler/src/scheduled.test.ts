@@ -3,6 +3,7 @@ import {
   createScheduledController,
   waitOnExecutionContext,
 } from 'cloudflare:test';
+import { checkoutSessionParams } from '@codex/purchases';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookBindings } from './env';
 import worker from './index';
@@ -34,33 +35,30 @@ async function runReconciliation(overrides: Partial<WebhookBindings> = {}): Prom
 
 /**
  * A pending purchase created `ageMinutes` ago, linked to a real Checkout Session on the Stripe
- * stand-in (created through the SDK as the checkout worker does). No webhook is ever sent for it.
+ * stand-in (created through the SDK with the checkout's own parameters, `checkoutSessionParams`). No webhook is ever sent for it.
  */
 async function pendingPurchaseWithSession(ageMinutes: number): Promise<TestPurchase> {
   const item = await createItem({ priceCents: 1_500 });
   const purchaseId = crypto.randomUUID();
-  const session = await testStripeClient().checkout.sessions.create({
-    mode: 'payment',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: {
-          currency: item.currency,
-          unit_amount: item.priceCents,
-          product_data: { name: 'Reconciliation test item' },
-        },
-      },
-    ],
-    client_reference_id: purchaseId,
-    metadata: {
+  const session = await testStripeClient().checkout.sessions.create(
+    checkoutSessionParams({
       purchaseId,
       customerId: item.customerId,
-      contentId: item.contentId,
-      organizationId: item.organizationId,
-    },
-    success_url: `${testEnv.WEB_APP_URL}/content/${item.contentId}?purchase=success`,
-    cancel_url: `${testEnv.WEB_APP_URL}/content/${item.contentId}?purchase=cancelled`,
-  });
+      item: {
+        id: item.contentId,
+        organizationId: item.organizationId,
+        title: 'Reconciliation test item',
+        description: null,
+        priceCents: item.priceCents,
+        currency: item.currency,
+      },
+      buyer: { email: undefined, createCustomer: false },
+      terms: { taxBehavior: null },
+      webAppUrl: testEnv.WEB_APP_URL,
+      now: new Date(),
+      ttlMinutes: 30,
+    }),
+  );
   return insertPurchase(item, {
     id: purchaseId,
     sessionId: session.id,
