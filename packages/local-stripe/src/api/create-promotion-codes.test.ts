@@ -1,20 +1,9 @@
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, thrownBy, useStripeStub } from '../testing/stub-test-support';
+import { rejectionOf, sessionParams, thrownBy, useStripeStub } from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 
-const base: Stripe.Checkout.SessionCreateParams = {
-  mode: 'payment',
-  success_url: 'https://codex.test/success',
-  cancel_url: 'https://codex.test/cancel',
-  line_items: [
-    {
-      quantity: 1,
-      price_data: { currency: 'usd', unit_amount: 2000, product_data: { name: 'A' } },
-    },
-  ],
-};
+const base = sessionParams({}, { unit_amount: 2000 });
 
 describe('promotion codes through the API', () => {
   it('creates a coupon and a code on it, in this API version’s shape, and reads them back', async () => {

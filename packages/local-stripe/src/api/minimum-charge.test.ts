@@ -1,6 +1,11 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createSession, rejectionOf, useStripeStub } from '../testing/stub-test-support';
+import {
+  createSession,
+  rejectionOf,
+  sessionParams,
+  useStripeStub,
+} from '../testing/stub-test-support';
 import { MINIMUM_CHARGE_AMOUNTS } from './minimum-charge';
 
 const { stub, stripe } = useStripeStub();
@@ -67,47 +72,26 @@ describe('Stripe’s minimum charge on Checkout Sessions', () => {
       quantity,
       price_data: { currency: 'usd', unit_amount, product_data: { name: 'A' } },
     });
-    const session = await stripe().checkout.sessions.create({
-      mode: 'payment',
-      success_url: 'https://codex.test/s',
-      cancel_url: 'https://codex.test/c',
-      line_items: [lineItem(20, 2), lineItem(10, 1)],
-    });
+    const session = await stripe().checkout.sessions.create(
+      sessionParams({ line_items: [lineItem(20, 2), lineItem(10, 1)] }),
+    );
     expect(session.amount_total).toBe(50);
   });
 
   it('allows a no-cost order: a 100 % discount leaves nothing to charge', async () => {
     const code = stub().createPromotionCode({ code: 'ALL', percentOff: 100 });
-    const session = await stripe().checkout.sessions.create({
-      mode: 'payment',
-      success_url: 'https://codex.test/s',
-      cancel_url: 'https://codex.test/c',
-      line_items: [
-        {
-          quantity: 1,
-          price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'A' } },
-        },
-      ],
-      discounts: [{ promotion_code: code.id }],
-    });
+    const session = await stripe().checkout.sessions.create(
+      sessionParams({ discounts: [{ promotion_code: code.id }] }),
+    );
     expect(session).toMatchObject({ amount_subtotal: 1000, amount_total: 0 });
   });
 
   it('refuses a discount that leaves less than the minimum to charge', async () => {
     const code = stub().createPromotionCode({ code: 'ALMOST', amountOff: 980, currency: 'usd' });
     const error = await rejectionOf(
-      stripe().checkout.sessions.create({
-        mode: 'payment',
-        success_url: 'https://codex.test/s',
-        cancel_url: 'https://codex.test/c',
-        line_items: [
-          {
-            quantity: 1,
-            price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'A' } },
-          },
-        ],
-        discounts: [{ promotion_code: code.id }],
-      }),
+      stripe().checkout.sessions.create(
+        sessionParams({ discounts: [{ promotion_code: code.id }] }),
+      ),
     );
     expect(error).toMatchObject({ code: 'amount_too_small' });
   });

@@ -1,25 +1,9 @@
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { thrownBy, types, useStripeStub } from '../testing/stub-test-support';
+import { sessionParams, thrownBy, types, useStripeStub } from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 
-const base: Stripe.Checkout.SessionCreateParams = {
-  mode: 'payment',
-  success_url: 'https://codex.test/success',
-  cancel_url: 'https://codex.test/cancel',
-  line_items: [
-    {
-      quantity: 1,
-      price_data: {
-        currency: 'eur',
-        unit_amount: 1000,
-        product_data: { name: 'A' },
-        tax_behavior: 'exclusive',
-      },
-    },
-  ],
-};
+const base = sessionParams({}, { currency: 'eur', tax_behavior: 'exclusive' });
 
 const US_ADDRESS = {
   line1: '354 Oyster Point Blvd',

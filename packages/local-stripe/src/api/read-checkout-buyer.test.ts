@@ -1,25 +1,10 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, useStripeStub } from '../testing/stub-test-support';
+import { rejectionOf, sessionParams, useStripeStub } from '../testing/stub-test-support';
 
 const { stripe } = useStripeStub();
 
-const base: Stripe.Checkout.SessionCreateParams = {
-  mode: 'payment',
-  success_url: 'https://codex.test/success',
-  cancel_url: 'https://codex.test/cancel',
-  line_items: [
-    {
-      quantity: 1,
-      price_data: {
-        currency: 'usd',
-        unit_amount: 1000,
-        product_data: { name: 'A' },
-        tax_behavior: 'exclusive',
-      },
-    },
-  ],
-};
+const base = sessionParams({}, { tax_behavior: 'exclusive' });
 const withTax = { ...base, automatic_tax: { enabled: true } };
 
 const TAX_LOCATION_MESSAGE =

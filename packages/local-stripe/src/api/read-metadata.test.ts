@@ -1,6 +1,11 @@
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { createSession, payByCard, rejectionOf, useStripeStub } from '../testing/stub-test-support';
+import {
+  createSession,
+  payByCard,
+  rejectionOf,
+  sessionParams,
+  useStripeStub,
+} from '../testing/stub-test-support';
 
 const { stub, stripe } = useStripeStub();
 
@@ -8,17 +13,7 @@ const fiftyOne = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`key${
 const longKey = { ['k'.repeat(41)]: 'v' };
 const longValue = { note: 'v'.repeat(501) };
 
-const base: Stripe.Checkout.SessionCreateParams = {
-  mode: 'payment',
-  success_url: 'https://codex.test/success',
-  cancel_url: 'https://codex.test/cancel',
-  line_items: [
-    {
-      quantity: 1,
-      price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'A' } },
-    },
-  ],
-};
+const base = sessionParams();
 
 /** Every place our code sends metadata, as a request with `metadata` put there. */
 const senders: Array<[string, (metadata: Record<string, string>) => Promise<unknown>]> = [
