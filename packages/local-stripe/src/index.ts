@@ -4,6 +4,7 @@ export type {
   StripeStubLineItem,
 } from './api/checkout-session-types';
 export type { TaxBehavior as StripeStubTaxBehavior } from './api/compute-session-totals';
+export type { StripeStubCoupon } from './api/coupon-store';
 export type { StripeStubCustomer } from './api/customer-store';
 export type { StripeStubEvent } from './api/event-store';
 export type { StripeStubPayment } from './api/list-payments';
@@ -29,7 +30,10 @@ export {
   type RecordedStripeRequest,
   type StartStripeStubOptions,
   type StripeStub,
+  type StripeStubAddress,
   type StripeStubPromotionCode,
+  type StripeStubPromotionCodeObject,
+  type StripeStubPromotionCodeSpec,
   type StripeStubRefundUpdate,
   type StripeStubRule,
   type StripeStubRuleResponse,

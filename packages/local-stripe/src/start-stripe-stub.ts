@@ -30,7 +30,10 @@ export type {
   RecordedStripeRequest,
   StartStripeStubOptions,
   StripeStub,
+  StripeStubAddress,
   StripeStubPromotionCode,
+  StripeStubPromotionCodeObject,
+  StripeStubPromotionCodeSpec,
   StripeStubRefundUpdate,
   StripeStubRule,
   StripeStubRuleResponse,
@@ -44,8 +47,9 @@ const API_KEY = /^Bearer (sk|rk)_test_\w+$/;
  * Starts a local Stripe stand-in on node:http for the real `stripe` SDK to talk to:
  * `new Stripe('sk_test_...', { host: stub.host, port: stub.port, protocol: 'http', httpClient:
  * Stripe.createFetchHttpClient() })`. It serves Customers, Checkout Sessions (with promotion
- * codes and automatic tax), PaymentIntents, Charges, Refunds, Disputes and Events with Stripe's
- * validation, errors and idempotency; its Node methods
+ * codes, discounts, automatic tax and Customer creation), PaymentIntents, Charges, Refunds,
+ * Disputes, Coupons, Promotion Codes and Events, refusing what Stripe documents it refuses (the
+ * rules table in the package README), with Stripe's errors and idempotency; its Node methods
  * play Stripe's side of a sale (payments, refunds, disputes) and return the events Stripe would
  * send; `/__stub/*` control endpoints do the same for tests that can only reach it over HTTP (see
  * `createControlHandler`). Rejects if the port cannot be bound or `taxRatePercent` is not 0 to 100.
@@ -54,12 +58,13 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
   const host = options.host ?? '127.0.0.1';
   let requests: RecordedStripeRequest[] = [];
   const rules = createRuleSet();
-  const idempotency = createIdempotencyStore();
+  const nowMs = options.now ?? Date.now;
+  const idempotency = createIdempotencyStore(nowMs);
   // Events name the API version the SDK in this repository pins, as an account on it would.
   let stubUrl = '';
   const { checkoutUrl, onEvent, handlePage, taxRatePercent } = options;
   const state = createStubState({
-    nowMs: options.now ?? Date.now,
+    nowMs,
     apiVersion: Stripe.API_VERSION,
     ...(taxRatePercent === undefined ? {} : { taxRatePercent }),
     ...(checkoutUrl ? { checkoutUrl: (sessionId) => checkoutUrl(sessionId, stubUrl) } : {}),
@@ -172,6 +177,8 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       return { dispute: value, events };
     },
     updateDispute: (disputeId, status) => orThrow(state.updateDispute(disputeId, status)).events,
+    createPromotionCode: (spec) => orThrow(state.promotionCodes.createFromSpec(spec)),
+    getPromotionCode: state.promotionCodes.retrieve,
     get events() {
       state.sweepExpiredSessions();
       return state.events.all();

@@ -8,6 +8,8 @@ import type {
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './api/money-types';
+import type { PromotionCodeSpec, StripeStubPromotionCodeObject } from './api/promotion-code-types';
+import type { Address } from './api/read-address';
 
 /** Where the stub listens and which clock it reads. */
 export interface StartStripeStubOptions {
@@ -119,12 +121,18 @@ export interface StripeStub {
    * The buyer pays an open session. `card` (default): a succeeded PaymentIntent and Charge, the
    * session `complete` and `paid`. `delayed` (a bank debit): the PaymentIntent `processing`, its
    * Charge `pending`, the session `complete` and `unpaid` until {@link settleDelayedPayment}.
-   * With `promotionCode` (only if the session allows promotion codes) and, when the session has
-   * automatic tax, `taxRatePercent` (default: the stub's, 10 unless started with another), the session's `amount_total`, `total_details`
-   * and `discounts` are set as Stripe computes them and the PaymentIntent is for `amount_total`.
-   * A total of 0 completes the session `no_payment_required` with no PaymentIntent. Sets
-   * `customer_details`. Emits `[checkout.session.completed]`. Throws a `StripeStubError` (status
-   * 404 unknown, 400 not open, a code the session does not allow, bad code or rate).
+   * With the discount the session was created with (`discounts`) or a `promotionCode` typed on
+   * the page (only if the session allows promotion codes) and, when the session has automatic
+   * tax, `taxRatePercent` (default: the stub's, 10 unless started with another), the session's
+   * `amount_total`, `total_details` and `discounts` are set as Stripe computes them and the
+   * PaymentIntent is for `amount_total`. A total of 0 completes the session
+   * `no_payment_required` with no PaymentIntent. Sets `customer_details`, with the billing
+   * `address` entered (default a US address). With `customer_creation: 'always'` and no
+   * `customer`, creates the Customer and names it on the session (emitting `customer.created`
+   * first); with `customer_update[address]=auto`, saves the address onto the session's Customer.
+   * Emits `[checkout.session.completed]` (after `customer.created` when one is created). Throws a
+   * `StripeStubError` (status 404 unknown, 400 not open, a code the session does not allow, bad
+   * code, rate or country).
    */
   payCheckoutSession(sessionId: string, options?: PayCheckoutSessionOptions): StripeStubEvent[];
   /**
@@ -168,6 +176,16 @@ export interface StripeStub {
    */
   updateDispute(disputeId: string, status: StripeStubDisputeUpdate): StripeStubEvent[];
   /**
+   * Defines a promotion code with its own new coupon, as a seller would in the Dashboard:
+   * `{ code, percentOff | amountOff, currency?, active?, metadata? }`. It is then listed by
+   * `GET /v1/promotion_codes`, may be sent as `discounts[0][promotion_code]`, and is the code a
+   * buyer typing `code` on the page redeems. Throws a `StripeStubError` for a bad definition or an
+   * active code of that name already defined.
+   */
+  createPromotionCode(spec: StripeStubPromotionCodeSpec): StripeStubPromotionCodeObject;
+  /** A stored promotion code by `promo_…` id (a copy), or undefined. */
+  getPromotionCode(id: string): StripeStubPromotionCodeObject | undefined;
+  /**
    * Every Checkout Session with its PaymentIntent, Charge, refunds and dispute, newest first
    * (copies; open sessions past `expires_at` expire on being read, as in {@link getSession}).
    */
@@ -204,7 +222,22 @@ export interface PayCheckoutSessionOptions {
    * session has automatic tax enabled; ignored otherwise, as Stripe then computes no tax.
    */
   taxRatePercent?: number;
+  /**
+   * The billing address the buyer enters (fields left out are null; `country` a two-letter
+   * code). Default: a US address in South San Francisco, CA 94080.
+   */
+  address?: Partial<StripeStubAddress>;
+  /** Shorthand for an address of only this country (ignored when `address` names one). */
+  country?: string;
 }
+
+/** A postal address as Stripe's objects carry it (every field, null when unknown). */
+export type StripeStubAddress = Address;
+
+/** A promotion code a test defines; see {@link StripeStub.createPromotionCode}. */
+export type StripeStubPromotionCodeSpec = PromotionCodeSpec;
+
+export type { StripeStubPromotionCodeObject };
 
 /**
  * A promotion code as the seller defined it in Stripe's Dashboard: exactly one of a percentage

@@ -1,4 +1,5 @@
 import type { TaxBehavior } from './compute-session-totals';
+import type { Address } from './read-address';
 
 /** A Checkout Session as the stub stores it: the fields of Stripe's object our code reads. */
 export type StripeStubCheckoutSession = {
@@ -29,14 +30,25 @@ export type StripeStubCheckoutSession = {
     status: 'requires_location_inputs' | 'complete' | null;
   };
   /**
-   * The promotion code the buyer redeemed, once paid; empty otherwise. Stripe names the coupon
-   * behind the code too; the stub invents one coupon id per code (its format is a guess).
+   * The discount sent as `discounts` (from creation), or the promotion code the buyer redeemed on
+   * the page (once paid); empty otherwise. Each names its coupon and, for a code, the promotion
+   * code (null for a coupon given directly), as Stripe's `discounts` entries do.
    */
-  discounts: Array<{ coupon: string; promotion_code: string }>;
+  discounts: Array<{ coupon: string | null; promotion_code: string | null }>;
   currency: string;
   client_reference_id: string | null;
-  /** The `cus_…` id sent as `customer`, or null. */
+  /**
+   * The `cus_…` id sent as `customer`, or, with `customer_creation: 'always'`, the Customer the
+   * session created on completion; null otherwise.
+   */
   customer: string | null;
+  /** As sent (`always` or `if_required`); null when not sent. */
+  customer_creation: 'always' | 'if_required' | null;
+  /**
+   * Stub-only: `customer_update` as sent (which fields a completed session saves onto the
+   * Customer); Stripe does not return it on the session, so neither does the stub's API.
+   */
+  customer_update: CustomerUpdate | null;
   customer_email: string | null;
   /** Null while open; once paid, the email of the session's customer or its `customer_email`. */
   customer_details: StripeStubCustomerDetails | null;
@@ -72,11 +84,18 @@ export interface StripeStubLineItem {
   tax_behavior: TaxBehavior | null;
 }
 
-/** The buyer as a completed session describes them (the fields Stripe fills without an address form). */
+/** Which fields of the Customer a completed session updates (`customer_update[...]`). */
+export interface CustomerUpdate {
+  address: 'auto' | 'never';
+  name: 'auto' | 'never';
+  shipping: 'auto' | 'never';
+}
+
+/** The buyer as a completed session describes them: the email and the billing address entered. */
 export interface StripeStubCustomerDetails {
   email: string | null;
   name: string | null;
-  address: null;
+  address: Address | null;
   phone: null;
   tax_exempt: 'none';
   tax_ids: [];

@@ -1,51 +1,16 @@
 import { toStripeObject } from './create-checkout-session';
 import type { StubState } from './create-stub-state';
-import type { StripeStubEventRequest } from './event-store';
-import { paginate, parseListParams } from './list-params';
-import type { RefundRequest, StripeStubRefund } from './money-types';
-import {
-  type Params,
-  readCreatedFilter,
-  readInteger,
-  readString,
-  readStringMap,
-  rejectUnknownParams,
-} from './read-params';
-import {
-  invalidRequest,
-  isStripeFailure,
-  noSuch,
-  type StripeFailure,
-  type StubResponse,
-  stripeError,
-} from './stripe-error';
+import type { Params } from './read-params';
+import { refundRoutes } from './refund-routes';
+import { type ApiRequest, answer, expands, list, type Route, retrieve } from './route-helpers';
+import { noSuch, type StripeFailure, type StubResponse, stripeError } from './stripe-error';
 
-/** What a route reads from a Stripe API request. */
-export interface ApiRequest {
-  method: string;
-  /** Without the query string. */
-  path: string;
-  /** Flat form keys (the body, or the query for GET). */
-  form: Record<string, string>;
-  /** The same nested, as `parseForm` reads it. */
-  body: Params;
-  /** Set on the events this request causes, as Stripe does. */
-  eventRequest: StripeStubEventRequest;
-}
-
-interface Route {
-  method: 'GET' | 'POST';
-  path: RegExp;
-  /** `id` is the path's first capture group ('' if it has none). */
-  handle(request: ApiRequest, id: string): StubResponse;
-}
-
-const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export type { ApiRequest } from './route-helpers';
 
 /**
- * The stub's Stripe API: Customers, Checkout Sessions, PaymentIntents, Charges, Refunds, Disputes and Events,
- * validated like Stripe for the parameters our code sends (unknown parameters are refused). An
- * unrecognized method and path answers Stripe's 404.
+ * The stub's Stripe API: Customers, Checkout Sessions, PaymentIntents, Charges, Refunds, Disputes,
+ * Coupons, Promotion Codes and Events, validated like Stripe for the parameters our code sends
+ * (unknown parameters are refused). An unrecognized method and path answers Stripe's 404.
  */
 export function createApiRouter(state: StubState): (request: ApiRequest) => StubResponse {
   const routes: Route[] = [
@@ -54,21 +19,11 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
       path: /^\/v1\/customers$/,
       handle: ({ body }) => answer(state.customers.create(body), (customer) => customer),
     },
-    {
-      method: 'GET',
-      path: /^\/v1\/customers\/([^/]+)$/,
-      handle: ({ body }, id) =>
-        retrieve(body, state.customers.retrieve(id) ?? noSuch('customer', id)),
-    },
-    {
-      method: 'POST',
-      path: /^\/v1\/customers\/([^/]+)$/,
-      handle: ({ body }, id) => answer(state.customers.update(id, body), (customer) => customer),
-    },
+    ...retrieveAndUpdate('customers', 'customer', state.customers),
     {
       method: 'POST',
       path: /^\/v1\/checkout\/sessions$/,
-      handle: ({ form }) => answer(state.createSession(form), toStripeObject),
+      handle: ({ body }) => answer(state.createSession(body), toStripeObject),
     },
     {
       method: 'GET',
@@ -84,6 +39,11 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
         ),
     },
     {
+      method: 'POST',
+      path: /^\/v1\/payment_intents$/,
+      handle: ({ body }) => answer(state.money.createPaymentIntent(body), (intent) => intent),
+    },
+    {
       method: 'GET',
       path: /^\/v1\/payment_intents\/([^/]+)$/,
       handle: ({ body }, id) => retrievePaymentIntent(id, body),
@@ -93,18 +53,34 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
       path: /^\/v1\/charges\/([^/]+)$/,
       handle: ({ body }, id) => retrieve(body, state.money.charge(id) ?? noSuch('charge', id)),
     },
-    { method: 'POST', path: /^\/v1\/refunds$/, handle: createRefund },
-    { method: 'GET', path: /^\/v1\/refunds$/, handle: ({ body }) => listRefunds(body) },
-    {
-      method: 'GET',
-      path: /^\/v1\/refunds\/([^/]+)$/,
-      handle: ({ body }, id) => retrieve(body, state.money.refund(id) ?? noSuch('refund', id)),
-    },
+    ...refundRoutes(state),
     {
       method: 'GET',
       path: /^\/v1\/disputes\/([^/]+)$/,
       handle: ({ body }, id) => retrieve(body, state.money.dispute(id) ?? noSuch('dispute', id)),
     },
+    {
+      method: 'POST',
+      path: /^\/v1\/coupons$/,
+      handle: ({ body }) => answer(state.coupons.create(body), (coupon) => coupon),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/coupons\/([^/]+)$/,
+      handle: ({ body }, id) => retrieve(body, state.coupons.find(id)),
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/promotion_codes$/,
+      handle: ({ body }) => answer(state.promotionCodes.create(body), (code) => code),
+    },
+    {
+      method: 'GET',
+      path: /^\/v1\/promotion_codes$/,
+      handle: ({ body }) =>
+        answer(state.promotionCodes.list(body), (page) => list(page, '/v1/promotion_codes')),
+    },
+    ...retrieveAndUpdate('promotion_codes', 'promotion_code', state.promotionCodes),
     {
       method: 'GET',
       path: /^\/v1\/events$/,
@@ -145,46 +121,6 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
     });
   }
 
-  function createRefund({ body, eventRequest }: ApiRequest): StubResponse {
-    const refund = readRefundParams(body);
-    if (isStripeFailure(refund)) return fail(refund);
-    const { paymentIntentId, chargeId } = refund;
-    if (paymentIntentId !== undefined && !state.money.paymentIntent(paymentIntentId)) {
-      return fail(missingReference('payment_intent', paymentIntentId));
-    }
-    if (chargeId !== undefined && !state.money.charge(chargeId)) {
-      return fail(missingReference('charge', chargeId));
-    }
-    return answer(state.createRefund(refund, eventRequest), ({ value }) => value);
-  }
-
-  function listRefunds(params: Params): StubResponse {
-    const refused = rejectUnknownParams(params, [
-      'charge',
-      'created',
-      'ending_before',
-      'expand',
-      'limit',
-      'payment_intent',
-      'starting_after',
-    ]);
-    if (refused) return fail(refused);
-    const pagination = parseListParams(params);
-    if (isStripeFailure(pagination)) return fail(pagination);
-    const created = readCreatedFilter(params);
-    if (isStripeFailure(created)) return fail(created);
-    const charge = readString(params, 'charge');
-    if (isStripeFailure(charge)) return fail(charge);
-    const paymentIntent = readString(params, 'payment_intent');
-    if (isStripeFailure(paymentIntent)) return fail(paymentIntent);
-    const matches = (refund: StripeStubRefund) =>
-      created(refund.created) &&
-      (charge === undefined || refund.charge === charge) &&
-      (paymentIntent === undefined || refund.payment_intent === paymentIntent);
-    const page = paginate(state.money.refundsNewestFirst(), matches, pagination, 'refund');
-    return answer(page, (found) => list(found, '/v1/refunds'));
-  }
-
   return function route(request) {
     for (const candidate of routes) {
       const match = request.method === candidate.method && candidate.path.exec(request.path);
@@ -197,70 +133,29 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
   };
 }
 
-/** `POST /v1/refunds` parameters: exactly one of `payment_intent` and `charge`, as on Stripe. */
-function readRefundParams(body: Params): RefundRequest | StripeFailure {
-  const refused = rejectUnknownParams(body, [
-    'amount',
-    'charge',
-    'expand',
-    'metadata',
-    'payment_intent',
-    'reason',
-  ]);
-  if (refused) return refused;
-  const paymentIntentId = readString(body, 'payment_intent');
-  if (isStripeFailure(paymentIntentId)) return paymentIntentId;
-  const chargeId = readString(body, 'charge');
-  if (isStripeFailure(chargeId)) return chargeId;
-  if ((paymentIntentId === undefined) === (chargeId === undefined)) {
-    return invalidRequest('You must pass exactly one of these parameters: charge, payment_intent.');
-  }
-  const amount = readInteger(body, 'amount', 1);
-  if (isStripeFailure(amount)) return amount;
-  const metadata = readStringMap(body, 'metadata');
-  if (isStripeFailure(metadata)) return metadata;
-  const reason = readString(body, 'reason');
-  if (isStripeFailure(reason)) return reason;
-  if (!isRefundReason(reason)) {
-    return invalidRequest(`Invalid reason: must be one of ${REFUND_REASONS.join(', ')}`, {
-      param: 'reason',
-    });
-  }
-  return { paymentIntentId, chargeId, amount, metadata, reason, status: 'succeeded' };
-}
-
-/** A retrieve: only `expand` is accepted; answers a copy of the object, shaped by `show`. */
-function retrieve<T>(
-  params: Params,
-  found: T | StripeFailure,
-  show: (value: T) => unknown = (value) => value,
-): StubResponse {
-  const refused = rejectUnknownParams(params, ['expand']);
-  if (refused) return fail(refused);
-  return answer(found, (value) => structuredClone(show(value)));
-}
-
-function answer<T>(outcome: T | StripeFailure, show: (value: T) => unknown): StubResponse {
-  return isStripeFailure(outcome) ? fail(outcome) : { status: 200, body: show(outcome) };
-}
-
-function fail({ status, error }: StripeFailure): StubResponse {
-  return stripeError(status, error);
-}
-
-function list<T>(page: { data: T[]; has_more: boolean }, url: string): unknown {
-  return { object: 'list', data: page.data, has_more: page.has_more, url };
-}
-
-function expands(params: Params, field: string): boolean {
-  return Array.isArray(params.expand) && params.expand.includes(field);
-}
-
-/** An id in a request body that names nothing: Stripe answers 400, naming the parameter. */
-function missingReference(param: string, id: string): StripeFailure {
-  return invalidRequest(`No such ${param}: '${id}'`, { code: 'resource_missing', param });
-}
-
-function isRefundReason(value: unknown): value is (typeof REFUND_REASONS)[number] | undefined {
-  return value === undefined || REFUND_REASONS.some((reason) => reason === value);
+/**
+ * `GET /v1/<path>/:id` (a copy, or Stripe's 404 `resource_missing`) and `POST /v1/<path>/:id` (an
+ * update, or its refusal) of one kind of object.
+ */
+function retrieveAndUpdate<T>(
+  path: string,
+  objectName: string,
+  store: {
+    retrieve: (id: string) => T | undefined;
+    update: (id: string, params: Params) => T | StripeFailure;
+  },
+): Route[] {
+  const byId = new RegExp(`^/v1/${path}/([^/]+)$`);
+  return [
+    {
+      method: 'GET',
+      path: byId,
+      handle: ({ body }, id) => retrieve(body, store.retrieve(id) ?? noSuch(objectName, id)),
+    },
+    {
+      method: 'POST',
+      path: byId,
+      handle: ({ body }, id) => answer(store.update(id, body), (updated) => updated),
+    },
+  ];
 }

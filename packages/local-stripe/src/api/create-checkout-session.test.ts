@@ -202,3 +202,73 @@ describe('a checkout session’s promotion codes and tax settings', () => {
     expect(error).toMatchObject({ statusCode: 400, param });
   });
 });
+
+describe('parameters the stand-in does not implement', () => {
+  it.each([
+    ['billing_address_collection', { billing_address_collection: 'required' }],
+    ['payment_method_types', { payment_method_types: ['card'] }],
+    [
+      'line_items[0][adjustable_quantity]',
+      {
+        line_items: [
+          {
+            quantity: 1,
+            adjustable_quantity: { enabled: true },
+            price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'A' } },
+          },
+        ],
+      },
+    ],
+    [
+      'line_items[0][price_data][product_data][images]',
+      {
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: 1000,
+              product_data: { name: 'A', images: ['https://codex.test/a.png'] },
+            },
+          },
+        ],
+      },
+    ],
+    ['payment_intent_data[description]', { payment_intent_data: { description: 'x' } }],
+  ])('refuses %s as unknown instead of ignoring it', async (param, overrides) => {
+    const error = await rejectionOf(
+      stripe().checkout.sessions.create({
+        ...base,
+        ...(overrides as Partial<Stripe.Checkout.SessionCreateParams>),
+      }),
+    );
+    expect(error).toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unknown',
+      param,
+      message: `Received unknown parameter: ${param}`,
+    });
+  });
+
+  it('refuses an empty product description, which Stripe cannot unset', async () => {
+    const error = await rejectionOf(
+      stripe().checkout.sessions.create({
+        ...base,
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: 1000,
+              product_data: { name: 'A', description: '' },
+            },
+          },
+        ],
+      }),
+    );
+    expect(error).toMatchObject({
+      statusCode: 400,
+      param: 'line_items[0][price_data][product_data][description]',
+    });
+  });
+});

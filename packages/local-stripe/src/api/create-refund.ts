@@ -97,7 +97,14 @@ export function updateRefund(
   return { value: refund, emitted: [{ type: 'refund.failed', object: refund }, ...updated] };
 }
 
-/** The succeeded charge a refund names (directly or through its PaymentIntent), or why not. */
+/**
+ * The succeeded, captured charge a refund names (directly or through its PaymentIntent), or why
+ * not: Stripe refunds only what was charged (https://docs.stripe.com/refunds). A failed or still
+ * pending payment has nothing to refund; an authorisation awaiting a manual capture is released
+ * by canceling its PaymentIntent, not refunded
+ * (https://docs.stripe.com/api/payment_intents/cancel). Stripe's wording of these refusals is not
+ * documented: the stand-in's is its own, with the parameter named.
+ */
 function refundableCharge(
   { paymentIntents, charges }: MoneyStore,
   { paymentIntentId, chargeId }: RefundRequest,
@@ -105,16 +112,32 @@ function refundableCharge(
   if (chargeId !== undefined) {
     const charge = charges.get(chargeId);
     if (!charge) return noSuch('charge', chargeId);
-    if (charge.status === 'succeeded') return charge;
-    return invalidRequest(`Charge ${chargeId} has not succeeded; it cannot be refunded.`);
+    if (charge.status !== 'succeeded') {
+      return invalidRequest(`Charge ${chargeId} has not succeeded; it cannot be refunded.`, {
+        param: 'charge',
+      });
+    }
+    if (!charge.captured) {
+      return invalidRequest(
+        `Charge ${chargeId} has not been captured; cancel its PaymentIntent to release it.`,
+        { param: 'charge' },
+      );
+    }
+    return charge;
   }
   if (paymentIntentId === undefined) {
     return invalidRequest('You must pass exactly one of these parameters: charge, payment_intent.');
   }
   const intent = paymentIntents.get(paymentIntentId);
   if (!intent) return noSuch('payment_intent', paymentIntentId);
+  if (intent.status === 'requires_capture') {
+    return invalidRequest(
+      `PaymentIntent ${paymentIntentId} has not been captured; cancel it to release the authorisation.`,
+      { param: 'payment_intent' },
+    );
+  }
   const charge = intent.latest_charge === null ? undefined : charges.get(intent.latest_charge);
-  if (charge?.status === 'succeeded') return charge;
+  if (charge?.status === 'succeeded' && charge.captured) return charge;
   return invalidRequest('This PaymentIntent does not have a successful charge to refund.', {
     param: 'payment_intent',
   });

@@ -1,9 +1,6 @@
 import type { PayCheckoutSessionOptions } from '../stripe-stub-types';
-import type {
-  StripeStubCheckoutSession,
-  StripeStubCustomerDetails,
-} from './checkout-session-types';
-import { computeSessionTotals } from './compute-session-totals';
+import type { StripeStubCheckoutSession } from './checkout-session-types';
+import { createCouponStore } from './coupon-store';
 import { createCheckoutSession, toStripeObject } from './create-checkout-session';
 import { createPromotionCodes } from './create-promotion-codes';
 import { createSessionStore } from './create-session-store';
@@ -19,6 +16,8 @@ import type {
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './money-types';
+import { isTaxRate, payCheckoutSession } from './pay-checkout-session';
+import type { Params } from './read-params';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
 
 /** A result of an action: a value, or Stripe's refusal. */
@@ -65,7 +64,8 @@ export function createStubState({
   const money = createMoneyObjects(nowSeconds);
   const events = createEventStore(nowSeconds, apiVersion);
   const customers = createCustomerStore(nowSeconds);
-  const promotionCodes = createPromotionCodes();
+  const coupons = createCouponStore(nowSeconds);
+  const promotionCodes = createPromotionCodes(nowSeconds, coupons);
 
   function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
     const recorded = emissions.map(({ type, object }) => events.record(type, object, request));
@@ -81,19 +81,6 @@ export function createStubState({
     return emit([{ type, object: toStripeObject(session) }], request);
   }
 
-  /** The buyer as a completed session names them: its customer's email, else `customer_email`. */
-  function customerDetails(session: StripeStubCheckoutSession): StripeStubCustomerDetails {
-    const customer = session.customer === null ? undefined : customers.retrieve(session.customer);
-    return {
-      email: customer?.email ?? session.customer_email,
-      name: customer?.name ?? null,
-      address: null,
-      phone: null,
-      tax_exempt: 'none',
-      tax_ids: [],
-    };
-  }
-
   /** Runs a money transition and emits its events; the value is returned as a copy. */
   function applied<T>(
     outcome: { value: T; emitted: Emission[] } | StripeFailure,
@@ -107,84 +94,41 @@ export function createStubState({
     money,
     events,
     customers,
+    coupons,
+    promotionCodes,
     readSession: sessions.read,
     updateSession: sessions.update,
     /** Ends (expires) every open session past its `expires_at`, so their events exist. */
     sweepExpiredSessions: sessions.sweepExpired,
 
-    /** `POST /v1/checkout/sessions`. */
-    createSession(form: Record<string, string>): Outcome<StripeStubCheckoutSession> {
-      const result = createCheckoutSession(form, {
+    /** `POST /v1/checkout/sessions`, its parameters nested as `parseForm` reads them. */
+    createSession(params: Params): Outcome<StripeStubCheckoutSession> {
+      const session = createCheckoutSession(params, {
         now: nowSeconds(),
         ...(checkoutUrl ? { checkoutUrl } : {}),
-        hasCustomer: (id) => customers.retrieve(id) !== undefined,
+        findCustomer: customers.retrieve,
+        resolveDiscount: promotionCodes.resolveSessionDiscount,
       });
-      if ('error' in result) return { status: 400, error: result.error };
-      sessions.add(result.session);
-      return result.session;
+      if (isStripeFailure(session)) return session;
+      sessions.add(session);
+      return session;
     },
 
-    /**
-     * The buyer pays an open session by card (succeeded at once) or bank debit (processing), with
-     * an optional promotion code and, under automatic tax, the tax rate of their address. A total
-     * of 0 completes the session with nothing to pay and no PaymentIntent.
-     */
-    payCheckoutSession(
-      id: string,
-      { method = 'card', promotionCode, taxRatePercent }: PayCheckoutSessionOptions = {},
-    ): Outcome<StripeStubEvent[]> {
-      const session = sessions.open(id, 'paid');
-      if (isStripeFailure(session)) return session;
-      const discount = promotionCodes.readDiscount(session, promotionCode);
-      if (isStripeFailure(discount)) return discount;
-      const rate = taxRatePercent ?? defaultTaxRate;
-      if (!isTaxRate(rate)) {
-        return invalidRequest(`\`taxRatePercent\` must be 0 to 100, not ${taxRatePercent}.`);
-      }
-      const totals = computeSessionTotals({
-        lineItems: session.line_items,
-        discount: discount.amount,
-        taxRatePercent: session.automatic_tax.enabled ? rate : undefined,
-      });
-      const paid = {
-        status: 'complete' as const,
-        amount_subtotal: totals.amount_subtotal,
-        amount_total: totals.amount_total,
-        total_details: {
-          amount_discount: totals.amount_discount,
-          amount_shipping: 0,
-          amount_tax: totals.amount_tax,
+    /** The buyer pays an open session; see `payCheckoutSession`. */
+    payCheckoutSession: (id: string, options: PayCheckoutSessionOptions = {}) =>
+      payCheckoutSession(
+        {
+          sessions,
+          money,
+          customers,
+          promotionCodes,
+          defaultTaxRate,
+          emit: (emissions) => emit(emissions),
+          toStripeObject,
         },
-        discounts: discount.redeemed ? [discount.redeemed] : [],
-        customer_details: customerDetails(session),
-        automatic_tax: {
-          ...session.automatic_tax,
-          status: session.automatic_tax.enabled ? ('complete' as const) : null,
-        },
-      };
-      if (totals.amount_total === 0) {
-        // Stripe completes a free session without a PaymentIntent, whatever the method.
-        const free = sessions.update(id, {
-          ...paid,
-          payment_status: 'no_payment_required',
-          payment_intent: null,
-        });
-        return free ? emitSession('checkout.session.completed', free) : [];
-      }
-      const isDelayed = method === 'delayed';
-      const intent = money.startPayment({
-        amount: totals.amount_total,
-        currency: session.currency,
-        metadata: session.payment_intent_data.metadata,
-        isDelayed,
-      });
-      const completed = sessions.update(id, {
-        ...paid,
-        payment_status: isDelayed ? 'unpaid' : 'paid',
-        payment_intent: intent.id,
-      });
-      return completed ? emitSession('checkout.session.completed', completed) : [];
-    },
+        id,
+        options,
+      ),
 
     /** A bank debit paid with a completed session succeeds or fails. */
     settleDelayedPayment(id: string, outcome: 'succeeded' | 'failed'): Outcome<StripeStubEvent[]> {
@@ -251,6 +195,7 @@ export function createStubState({
         amount: session.amount_total,
         currency: session.currency,
         status: session.payment_status === 'paid' ? 'succeeded' : 'processing',
+        capture_method: 'automatic',
         metadata: session.payment_intent_data.metadata,
         latest_charge: null,
         last_payment_error: null,
@@ -266,13 +211,10 @@ export function createStubState({
       money.reset();
       events.reset();
       customers.reset();
+      coupons.reset();
       promotionCodes.reset();
     },
   };
-}
-
-function isTaxRate(rate: number): boolean {
-  return Number.isFinite(rate) && rate >= 0 && rate <= 100;
 }
 
 /** The stub's whole state; see {@link createStubState}. */

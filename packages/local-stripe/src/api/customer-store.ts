@@ -1,5 +1,7 @@
 import { randomId } from './random-id';
-import { type Params, readString, readStringMap, rejectUnknownParams } from './read-params';
+import { type Address, readAddress } from './read-address';
+import { mergeMetadata, readMetadata } from './read-metadata';
+import { type Params, readParams, readString, rejectUnknownParams } from './read-params';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
 
 /** A Customer as the stub stores and serves it: the fields our code reads. */
@@ -8,18 +10,21 @@ export type StripeStubCustomer = {
   object: 'customer';
   email: string | null;
   name: string | null;
+  /** The billing address: set through the API or saved by a Checkout Session (`customer_update[address]=auto`). */
+  address: Address | null;
   metadata: Record<string, string>;
   created: number;
   livemode: false;
 };
 
-const CUSTOMER_PARAMS = ['email', 'name', 'metadata', 'expand'];
+const CUSTOMER_PARAMS = ['address', 'email', 'name', 'metadata', 'expand'];
 const MAX_EMAIL_LENGTH = 512;
 
 /**
  * The stub's Customers: `POST /v1/customers`, `GET /v1/customers/:id` and `POST
- * /v1/customers/:id` with `email`, `name` and `metadata` validated as Stripe does (unknown
- * parameters refused). Pure state; every method returns a copy or Stripe's refusal, never throws.
+ * /v1/customers/:id` with `email`, `name`, `address` and `metadata` validated as Stripe does
+ * (unknown parameters refused, metadata within Stripe's limits). Pure state; every method returns
+ * a copy or Stripe's refusal, never throws.
  */
 export function createCustomerStore(nowSeconds: () => number) {
   const customers = new Map<string, StripeStubCustomer>();
@@ -33,7 +38,8 @@ export function createCustomerStore(nowSeconds: () => number) {
         object: 'customer',
         email: fields.email ?? null,
         name: fields.name ?? null,
-        metadata: withoutEmptyValues(fields.metadata ?? {}),
+        address: fields.address ?? null,
+        metadata: withoutEmptyValues(fields.metadata?.metadata ?? {}),
         created: nowSeconds(),
         livemode: false,
       };
@@ -41,19 +47,50 @@ export function createCustomerStore(nowSeconds: () => number) {
       return structuredClone(customer);
     },
 
-    /** An update: `email` or `name` set to '' unsets it; `metadata` merges, '' deletes a key. */
+    /**
+     * An update: `email`, `name` or `address` set to '' unsets it; `metadata` merges, '' deletes
+     * a key, `metadata=` clears every key.
+     */
     update(id: string, params: Params): StripeStubCustomer | StripeFailure {
       const customer = customers.get(id);
       if (!customer) return noSuch('customer', id);
       const fields = readCustomerParams(params);
       if (isStripeFailure(fields)) return fields;
+      const metadata = fields.metadata && mergeMetadata(customer.metadata, fields.metadata);
+      if (isStripeFailure(metadata)) return metadata;
       if (fields.email !== undefined) customer.email = fields.email;
       if (fields.name !== undefined) customer.name = fields.name;
-      if (fields.metadata !== undefined) {
-        const kept = fields.clearsMetadata ? {} : customer.metadata;
-        customer.metadata = withoutEmptyValues({ ...kept, ...fields.metadata });
-      }
+      if (fields.address !== undefined) customer.address = fields.address;
+      if (metadata) customer.metadata = metadata;
       return structuredClone(customer);
+    },
+
+    /**
+     * A Customer a Checkout Session creates on completion (`customer_creation: 'always'`, as
+     * Stripe does): the buyer's email and billing address.
+     */
+    createForSession(fields: {
+      email: string | null;
+      address: Address | null;
+    }): StripeStubCustomer {
+      const customer: StripeStubCustomer = {
+        id: randomId('cus_', 14),
+        object: 'customer',
+        email: fields.email,
+        name: null,
+        address: fields.address && { ...fields.address },
+        metadata: {},
+        created: nowSeconds(),
+        livemode: false,
+      };
+      customers.set(customer.id, customer);
+      return structuredClone(customer);
+    },
+
+    /** Saves the address a completed session collected (`customer_update[address]=auto`). */
+    saveAddress(id: string, address: Address): void {
+      const customer = customers.get(id);
+      if (customer) customer.address = { ...address };
     },
 
     retrieve(id: string): StripeStubCustomer | undefined {
@@ -79,36 +116,31 @@ interface CustomerFields {
   /** null: unset (sent as ''). */
   email?: string | null;
   name?: string | null;
-  /** '' values delete keys. */
-  metadata?: Record<string, string>;
-  /** `metadata` itself was sent as '': every key goes. */
-  clearsMetadata?: boolean;
+  address?: Address | null;
+  /** '' values delete keys; `isCleared`: `metadata` itself was sent as '', every key goes. */
+  metadata?: { metadata: Record<string, string>; isCleared: boolean };
 }
 
 function readCustomerParams(params: Params): CustomerFields | StripeFailure {
   const refused = rejectUnknownParams(params, CUSTOMER_PARAMS);
   if (refused) return refused;
-  const email = readString(params, 'email');
-  if (isStripeFailure(email)) return email;
+  const read = readParams(params, {
+    email: readString,
+    name: readString,
+    address: readAddress,
+    metadata: readMetadata,
+  });
+  if (isStripeFailure(read)) return read;
+  const { email, name, address, metadata } = read;
   // Stripe's own check is looser than RFC 5322 and not documented; this refuses what it surely does.
   if (email && (email.length > MAX_EMAIL_LENGTH || !/^[^\s@]+@[^\s@]+$/.test(email))) {
     return invalidRequest(`Invalid email address: ${email}`, { param: 'email' });
   }
-  const name = readString(params, 'name');
-  if (isStripeFailure(name)) return name;
-  let metadata: Record<string, string> | undefined;
-  // `metadata=` (an empty string) clears every key, as on Stripe.
-  if (params.metadata === '') metadata = {};
-  else {
-    const read = readStringMap(params, 'metadata');
-    if (isStripeFailure(read)) return read;
-    metadata = read;
-  }
   return {
     ...(email === undefined ? {} : { email: email === '' ? null : email }),
     ...(name === undefined ? {} : { name: name === '' ? null : name }),
+    ...(address === undefined ? {} : { address }),
     ...(metadata === undefined ? {} : { metadata }),
-    clearsMetadata: params.metadata === '',
   };
 }
 

@@ -199,3 +199,31 @@ describe('GET /v1/events', () => {
     await expect(stripe().events.list()).resolves.toMatchObject({ data: [], has_more: false });
   });
 });
+
+describe('Stripe’s 30 days of events', () => {
+  it('lists and retrieves only events of the last 30 days; an older cursor is unknown', async () => {
+    const old = stub().createRefund(await paidIntent(), { amount: 1 }).events;
+    const oldest = old[0]?.id ?? '';
+    nowMs += 30 * 86_400_000 - 1000;
+    await expect(stripe().events.retrieve(oldest)).resolves.toMatchObject({ id: oldest });
+    const recent = stub().createRefund(await paidIntent(), { amount: 1 }).events;
+
+    nowMs += 2000;
+    const listed = await stripe().events.list({ limit: 100 });
+    expect(listed.data.map((event) => event.id)).not.toContain(oldest);
+    expect(listed.data.map((event) => event.id)).toEqual(
+      expect.arrayContaining(recent.map((event) => event.id)),
+    );
+    await expect(stripe().events.retrieve(oldest)).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+    await expect(stripe().events.list({ starting_after: oldest })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'resource_missing',
+      param: 'starting_after',
+      message: `No such event: '${oldest}'`,
+    });
+    expect(stub().events.map((event) => event.id)).toContain(oldest);
+  });
+});

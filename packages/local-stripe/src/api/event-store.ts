@@ -1,13 +1,6 @@
-import { type ListPage, paginate, parseListParams } from './list-params';
+import { type ListPage, paginate, readListRequest } from './list-params';
 import { randomId } from './random-id';
-import {
-  type Params,
-  readBoolean,
-  readCreatedFilter,
-  readString,
-  readStringArray,
-  rejectUnknownParams,
-} from './read-params';
+import { type Params, readBoolean, readString, readStringArray } from './read-params';
 import { invalidRequest, isStripeFailure, type StripeFailure } from './stripe-error';
 
 /**
@@ -35,11 +28,17 @@ export interface EventStore {
   record(type: string, object: object, request?: StripeStubEventRequest): StripeStubEvent;
   /** Every emitted event, oldest first, exactly as emitted. */
   all(): StripeStubEvent[];
-  /** The event as `GET /v1/events/:id` shows it now (`pending_webhooks` 0 once delivered). */
+  /**
+   * The event as `GET /v1/events/:id` shows it now (`pending_webhooks` 0 once delivered);
+   * undefined once older than Stripe's 30 days.
+   */
   retrieve(id: string): StripeStubEvent | undefined;
   /** Marks an event delivered; false if the id is unknown. */
   markDelivered(id: string): boolean;
-  /** `GET /v1/events`: Stripe's filters and pagination, newest first. */
+  /**
+   * `GET /v1/events`: Stripe's filters and pagination, newest first, over the last 30 days (a
+   * cursor naming an older event is refused as unknown, as Stripe no longer has it).
+   */
   list(params: Params): ListPage<StripeStubEvent> | StripeFailure;
   reset(): void;
 }
@@ -49,25 +48,22 @@ interface StoredEvent {
   delivered: boolean;
 }
 
-const LIST_PARAMS = [
-  'created',
-  'delivery_success',
-  'ending_before',
-  'expand',
-  'limit',
-  'starting_after',
-  'type',
-  'types',
-];
+const LIST_FILTERS = { delivery_success: readBoolean, type: readString, types: readStringArray };
 const MAX_TYPES = 20;
+// "List events, going back up to 30 days"; an event is retrieved "if it was created in the last
+// 30 days" (https://docs.stripe.com/api/events/list, https://docs.stripe.com/api/events/retrieve).
+// Older events are gone from the API: not listed, not retrieved, and unknown as a cursor.
+const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const NO_REQUEST: StripeStubEventRequest = { id: null, idempotency_key: null };
 
 /**
- * The stub's event log. `nowSeconds` stamps `created`; emission order breaks ties, so lists are
- * deterministic even when many events share a second. Every event names `apiVersion`.
+ * The stub's event log. `nowSeconds` stamps `created` and ages events out of the API after 30
+ * days; emission order breaks ties, so lists are deterministic even when many events share a
+ * second. Every event names `apiVersion`.
  */
 export function createEventStore(nowSeconds: () => number, apiVersion: string): EventStore {
   let stored: StoredEvent[] = [];
+  const isRetained = ({ event }: StoredEvent) => event.created > nowSeconds() - RETENTION_SECONDS;
 
   function render({ event, delivered }: StoredEvent): StripeStubEvent {
     // Stripe counts down pending_webhooks as endpoints acknowledge an event.
@@ -93,7 +89,7 @@ export function createEventStore(nowSeconds: () => number, apiVersion: string): 
     all: () => stored.map(({ event }) => event),
     retrieve(id) {
       const found = stored.find(({ event }) => event.id === id);
-      return found && render(found);
+      return found && isRetained(found) ? render(found) : undefined;
     },
     markDelivered(id) {
       const found = stored.find(({ event }) => event.id === id);
@@ -101,18 +97,17 @@ export function createEventStore(nowSeconds: () => number, apiVersion: string): 
       return found !== undefined;
     },
     list(params) {
-      const failure = rejectUnknownParams(params, LIST_PARAMS);
-      if (failure) return failure;
-      const pagination = parseListParams(params);
-      if (isStripeFailure(pagination)) return pagination;
-      const created = readCreatedFilter(params);
-      if (isStripeFailure(created)) return created;
-      const delivered = readBoolean(params, 'delivery_success');
-      if (isStripeFailure(delivered)) return delivered;
-      const isWanted = readTypeFilter(params);
+      const request = readListRequest(params, LIST_FILTERS);
+      if (isStripeFailure(request)) return request;
+      const { pagination, created } = request;
+      const { delivery_success: delivered, type, types } = request.filters;
+      const isWanted = typeFilter(type, types);
       if (isStripeFailure(isWanted)) return isWanted;
       // Newest first; among events of one second, the later emitted first (the sort is stable).
-      const ordered = [...stored].reverse().sort((a, b) => b.event.created - a.event.created);
+      const ordered = stored
+        .filter(isRetained)
+        .reverse()
+        .sort((a, b) => b.event.created - a.event.created);
       const page = paginate(
         ordered.map((entry) => ({ id: entry.event.id, entry })),
         ({ entry }) =>
@@ -132,11 +127,10 @@ export function createEventStore(nowSeconds: () => number, apiVersion: string): 
 }
 
 /** `type` (with `*` wildcards, e.g. `charge.dispute.*`) or `types` (exact names), not both. */
-function readTypeFilter(params: Params): ((type: string) => boolean) | StripeFailure {
-  const type = readString(params, 'type');
-  if (isStripeFailure(type)) return type;
-  const types = readStringArray(params, 'types');
-  if (isStripeFailure(types)) return types;
+function typeFilter(
+  type: string | undefined,
+  types: string[] | undefined,
+): ((type: string) => boolean) | StripeFailure {
   if (type !== undefined && types !== undefined) {
     return invalidRequest('You may pass either `type` or `types`, but not both.', {
       param: 'types',

@@ -1,4 +1,13 @@
-import { type Params, readInteger, readString } from './read-params';
+import {
+  integerAtLeast,
+  type ParamReader,
+  type Params,
+  type ParamValues,
+  readCreatedFilter,
+  readParams,
+  readString,
+  rejectUnknownParams,
+} from './read-params';
 import { invalidRequest, isStripeFailure, type StripeFailure } from './stripe-error';
 
 /** Stripe's cursor pagination parameters, validated. */
@@ -20,23 +29,51 @@ const MAX_LIMIT = 100;
 
 /** The pagination parameters of a list request, or Stripe's refusal of them. */
 export function parseListParams(params: Params): ListParams | StripeFailure {
-  const limit = readInteger(params, 'limit', 1);
-  if (isStripeFailure(limit)) return limit;
+  const read = readParams(params, {
+    limit: integerAtLeast(1),
+    starting_after: readString,
+    ending_before: readString,
+  });
+  if (isStripeFailure(read)) return read;
+  const { limit, starting_after: startingAfter, ending_before: endingBefore } = read;
   if (limit !== undefined && limit > MAX_LIMIT) {
     return invalidRequest(`This value must be less than or equal to ${MAX_LIMIT}.`, {
       param: 'limit',
     });
   }
-  const startingAfter = readString(params, 'starting_after');
-  if (isStripeFailure(startingAfter)) return startingAfter;
-  const endingBefore = readString(params, 'ending_before');
-  if (isStripeFailure(endingBefore)) return endingBefore;
   if (startingAfter !== undefined && endingBefore !== undefined) {
     return invalidRequest(
       'You may only specify one of these parameters: starting_after, ending_before.',
     );
   }
   return { limit: limit ?? DEFAULT_LIMIT, startingAfter, endingBefore };
+}
+
+/** A list request read: its pagination, its `created` filter and the filters of its kind. */
+export interface ListRequest<R extends Record<string, ParamReader<unknown>>> {
+  pagination: ListParams;
+  created: (created: number) => boolean;
+  filters: ParamValues<R>;
+}
+
+/**
+ * A `GET` list request: parameters other than pagination, `created`, `expand` and the `filters`
+ * of its kind refused as unknown, then each read (the first refusal is the answer).
+ */
+export function readListRequest<R extends Record<string, ParamReader<unknown>>>(
+  params: Params,
+  filters: R,
+): ListRequest<R> | StripeFailure {
+  const known = ['created', 'ending_before', 'expand', 'limit', 'starting_after'];
+  const refused = rejectUnknownParams(params, [...known, ...Object.keys(filters)]);
+  if (refused) return refused;
+  const pagination = parseListParams(params);
+  if (isStripeFailure(pagination)) return pagination;
+  const created = readCreatedFilter(params);
+  if (isStripeFailure(created)) return created;
+  const read = readParams(params, filters);
+  if (isStripeFailure(read)) return read;
+  return { pagination, created, filters: read };
 }
 
 /**

@@ -1,9 +1,9 @@
+import { readPaymentIntentParams, storePayment } from './create-payment-intent';
 import { createRefund, updateRefund } from './create-refund';
 import type {
   MoneyOutcome,
   MoneyStore,
   RefundRequest,
-  StripeStubCharge,
   StripeStubDispute,
   StripeStubDisputeUpdate,
   StripeStubPaymentIntent,
@@ -11,8 +11,8 @@ import type {
   StripeStubRefundStatus,
 } from './money-types';
 import { disputeOf, openDispute, updateDispute } from './open-dispute';
-import { randomId } from './random-id';
-import { invalidRequest, noSuch, type StripeFailure } from './stripe-error';
+import type { Params } from './read-params';
+import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
 
 /**
  * The money side of a sale on Stripe after checkout: PaymentIntents, Charges, Refunds and
@@ -53,44 +53,20 @@ export function createMoneyObjects(nowSeconds: () => number) {
       metadata: Record<string, string>;
       isDelayed: boolean;
     }): StripeStubPaymentIntent {
-      const { amount, currency, isDelayed } = payment;
-      const created = nowSeconds();
-      const id = randomId('pi_', 24);
-      const charge: StripeStubCharge = {
-        id: randomId('ch_', 24),
-        object: 'charge',
-        amount,
-        amount_captured: amount,
-        amount_refunded: 0,
-        captured: true,
-        currency,
-        status: isDelayed ? 'pending' : 'succeeded',
-        paid: !isDelayed,
-        refunded: false,
-        disputed: false,
-        payment_intent: id,
-        metadata: {},
-        failure_code: null,
-        failure_message: null,
-        created,
-        livemode: false,
-      };
-      const intent: StripeStubPaymentIntent = {
-        id,
-        object: 'payment_intent',
-        amount,
-        amount_received: isDelayed ? 0 : amount,
-        currency,
-        status: isDelayed ? 'processing' : 'succeeded',
-        metadata: { ...payment.metadata },
-        latest_charge: charge.id,
-        last_payment_error: null,
-        created,
-        livemode: false,
-      };
-      charges.set(charge.id, charge);
-      paymentIntents.set(id, intent);
-      return intent;
+      return storePayment(store, {
+        amount: payment.amount,
+        currency: payment.currency,
+        metadata: payment.metadata,
+        status: payment.isDelayed ? 'processing' : 'succeeded',
+        captureMethod: 'automatic',
+        paymentMethod: null,
+      });
+    },
+
+    /** `POST /v1/payment_intents`: a payment confirmed with a test card, authorised or not yet paid. */
+    createPaymentIntent(params: Params): StripeStubPaymentIntent | StripeFailure {
+      const payment = readPaymentIntentParams(params);
+      return isStripeFailure(payment) ? payment : structuredClone(storePayment(store, payment));
     },
 
     /** Ends a processing payment: succeeded, or failed as a bank debit fails. */

@@ -5,10 +5,24 @@ export type StripeStubPaymentIntent = {
   id: string;
   object: 'payment_intent';
   amount: number;
+  /** What a manual capture may still take (`requires_capture`); 0 otherwise. */
+  amount_capturable: number;
   amount_received: number;
   currency: string;
-  /** `requires_payment_method` is what Stripe shows after a failed attempt. */
-  status: 'processing' | 'succeeded' | 'requires_payment_method';
+  /**
+   * `requires_payment_method` is what Stripe shows after a failed attempt (or before any);
+   * `requires_confirmation` a PaymentIntent created with a payment method but not confirmed;
+   * `requires_capture` an authorised payment awaiting a manual capture.
+   */
+  status:
+    | 'processing'
+    | 'succeeded'
+    | 'requires_payment_method'
+    | 'requires_confirmation'
+    | 'requires_capture';
+  capture_method: 'automatic' | 'automatic_async' | 'manual';
+  /** The `pm_…` id paid with (`POST /v1/payment_intents`); null for a Checkout payment here. */
+  payment_method: string | null;
   metadata: Record<string, string>;
   latest_charge: string | null;
   last_payment_error: { type: string; code: string; message: string; doc_url: string } | null;
@@ -21,6 +35,7 @@ export type StripeStubCharge = {
   id: string;
   object: 'charge';
   amount: number;
+  /** 0 until captured (an authorisation awaiting a manual capture). */
   amount_captured: number;
   /** Counts pending and succeeded refunds, as on Stripe. */
   amount_refunded: number;

@@ -1,17 +1,62 @@
-import { invalidRequest, type StripeFailure } from './stripe-error';
+import { invalidRequest, isStripeFailure, type StripeFailure } from './stripe-error';
 
 /** A request's parameters as `parseForm` nests them. */
 export type Params = Record<string, unknown>;
 
-/** Stripe's refusal of the first parameter not in `allowed`, or undefined when all are known. */
+/**
+ * Stripe's refusal of the first parameter not in `allowed` (`parameter_unknown`, e.g. "Received
+ * unknown parameter: foo"), or undefined when all are known. `prefix` names the parent of nested
+ * parameters, so `line_items[0]` and `foo` give `line_items[0][foo]`.
+ */
 export function rejectUnknownParams(
   params: Params,
   allowed: ReadonlyArray<string>,
+  prefix?: string,
 ): StripeFailure | undefined {
   const unknown = Object.keys(params).find((name) => !allowed.includes(name));
-  return unknown === undefined
-    ? undefined
-    : invalidRequest(`Received unknown parameter: ${unknown}`, { param: unknown });
+  if (unknown === undefined) return undefined;
+  const param = prefix === undefined ? unknown : `${prefix}[${unknown}]`;
+  return invalidRequest(`Received unknown parameter: ${param}`, {
+    param,
+    code: 'parameter_unknown',
+  });
+}
+
+/** An optional nested object parameter (`name[key]=…`); a string or list given for it is refused. */
+export function readObject(params: Params, name: string): Params | undefined | StripeFailure {
+  const value = params[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Params;
+  return invalidRequest(`Invalid object: ${name} must be an object.`, { param: name });
+}
+
+/** An optional list of objects (`name[0][key]=…`); `name=` (unset) reads as no entries. */
+export function readObjectArray(
+  params: Params,
+  name: string,
+): Params[] | undefined | StripeFailure {
+  // An empty value unsets a parameter on Stripe: for a list, no entries.
+  if (params[name] === '') return [];
+  return readArray(
+    params,
+    name,
+    (item): item is Params => typeof item === 'object' && item !== null,
+    'objects',
+  );
+}
+
+/** An optional string parameter that must be one of `values`, refused as Stripe refuses an enum. */
+export function readEnum<T extends string>(
+  params: Params,
+  name: string,
+  values: ReadonlyArray<T>,
+  param = name,
+): T | undefined | StripeFailure {
+  const value = readString(params, name);
+  if (typeof value !== 'string') return value;
+  const known = values.find((candidate) => candidate === value);
+  if (known !== undefined) return known;
+  return invalidRequest(`Invalid ${param}: must be one of ${values.join(', ')}`, { param });
 }
 
 /** An optional string parameter; an array or object given for it is refused as Stripe does. */
@@ -53,27 +98,57 @@ export function readStringArray(
   params: Params,
   name: string,
 ): string[] | undefined | StripeFailure {
-  const value = params[name];
-  if (value === undefined) return undefined;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-  return invalidRequest(`Invalid array: ${name} must be an array of strings.`, { param: name });
+  return readArray(params, name, (item): item is string => typeof item === 'string', 'strings');
 }
 
-/** An optional `name[key]=value` map of strings, e.g. `metadata`. */
-export function readStringMap(
+function readArray<T>(
   params: Params,
   name: string,
-): Record<string, string> | undefined | StripeFailure {
+  isItem: (item: unknown) => item is T,
+  items: string,
+): T[] | undefined | StripeFailure {
   const value = params[name];
   if (value === undefined) return undefined;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    if (entries.every(([, item]) => typeof item === 'string')) {
-      return Object.fromEntries(entries) as Record<string, string>;
-    }
-  }
-  return invalidRequest(`Invalid object: ${name} must map keys to strings.`, { param: name });
+  if (Array.isArray(value) && value.every(isItem)) return value;
+  return invalidRequest(`Invalid array: ${name} must be an array of ${items}.`, { param: name });
 }
+
+/** Reads one parameter by name: its value, undefined when absent, or Stripe's refusal. */
+export type ParamReader<T> = (params: Params, name: string) => T | undefined | StripeFailure;
+
+/** What {@link readParams} gives for each reader: its value or undefined. */
+export type ParamValues<R extends Record<string, ParamReader<unknown>>> = {
+  [K in keyof R]: R[K] extends ParamReader<infer T> ? T | undefined : never;
+};
+
+/**
+ * Every parameter `readers` names, each read by its reader, in order; the first refusal is the
+ * answer (Stripe refuses the first bad parameter it meets).
+ */
+export function readParams<R extends Record<string, ParamReader<unknown>>>(
+  params: Params,
+  readers: R,
+): ParamValues<R> | StripeFailure {
+  const values: Record<string, unknown> = {};
+  for (const [name, read] of Object.entries(readers)) {
+    const value = read(params, name);
+    if (isStripeFailure(value)) return value;
+    values[name] = value;
+  }
+  return values as ParamValues<R>;
+}
+
+/** A {@link ParamReader} of an integer of at least `min`. */
+export const integerAtLeast =
+  (min: number): ParamReader<number> =>
+  (params, name) =>
+    readInteger(params, name, min);
+
+/** A {@link ParamReader} of one of `values`. */
+export const oneOf =
+  <T extends string>(values: ReadonlyArray<T>): ParamReader<T> =>
+  (params, name) =>
+    readEnum(params, name, values);
 
 const RANGE_OPERATORS = ['gt', 'gte', 'lt', 'lte'] as const;
 

@@ -11,6 +11,8 @@ export interface StripeErrorDetails {
   message: string;
   code?: string;
   param?: string;
+  /** Stripe's page for `code` (`https://stripe.com/docs/error-codes/<code>`); set with every code. */
+  doc_url?: string;
 }
 
 /** A refusal Stripe would answer with: the HTTP status and its `error` object. */
@@ -24,7 +26,11 @@ export function stripeError(status: number, error: StripeErrorDetails): StubResp
   return { status, body: { error } };
 }
 
-/** An `invalid_request_error` failure, 400 unless `status` says otherwise. */
+/**
+ * An `invalid_request_error` failure, 400 unless `status` says otherwise. With a `code`, the error
+ * carries Stripe's `doc_url` for it, as Stripe's own errors do
+ * (https://docs.stripe.com/error-codes: `https://stripe.com/docs/error-codes/<code, dashed>`).
+ */
 export function invalidRequest(
   message: string,
   { param, code, status = 400 }: { param?: string; code?: string; status?: 400 | 404 } = {},
@@ -34,10 +40,15 @@ export function invalidRequest(
     error: {
       type: 'invalid_request_error',
       message,
-      ...(code === undefined ? {} : { code }),
+      ...(code === undefined ? {} : { code, doc_url: errorCodeDocUrl(code) }),
       ...(param === undefined ? {} : { param }),
     },
   };
+}
+
+/** Stripe's page for an error code, e.g. `amount_too_small` → `…/error-codes/amount-too-small`. */
+export function errorCodeDocUrl(code: string): string {
+  return `https://stripe.com/docs/error-codes/${code.replaceAll('_', '-')}`;
 }
 
 /** The 404 `resource_missing` failure for an unknown id, e.g. `No such refund: 're_1'`. */
@@ -73,4 +84,9 @@ export class StripeStubError extends Error {
     this.code = error.code;
     this.param = error.param;
   }
+}
+
+/** Stripe's refusal of a required parameter left out: "Missing required param: <param>." */
+export function missingParam(param: string): StripeFailure {
+  return invalidRequest(`Missing required param: ${param}.`, { code: 'parameter_missing', param });
 }

@@ -228,3 +228,41 @@ describe('stripe() stub() action endpoints', () => {
     });
   });
 });
+
+describe('the billing address and promotion codes over HTTP', () => {
+  it('pays with the billing address or country given', async () => {
+    const sessionId = await openSession();
+    const paid = await action('pay-checkout-session', {
+      sessionId,
+      address: { country: 'gb', postal_code: 'EC1A 1BB' },
+    });
+    expect(paid.status).toBe(200);
+    expect(stub().getSession(sessionId)?.customer_details?.address).toMatchObject({
+      country: 'GB',
+      postal_code: 'EC1A 1BB',
+      city: null,
+    });
+    const bad = await action('pay-checkout-session', {
+      sessionId: await openSession(),
+      address: 'x',
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('defines a promotion code with metadata, which the API then lists', async () => {
+    const created = await action('create-promotion-code', {
+      code: 'ORG1',
+      percentOff: 20,
+      metadata: { organizationId: 'org-1' },
+    });
+    expect(created).toMatchObject({
+      status: 200,
+      json: { object: 'promotion_code', code: 'ORG1', metadata: { organizationId: 'org-1' } },
+    });
+    const listed = await stripe().promotionCodes.list({ code: 'ORG1', active: true });
+    expect(listed.data.map((code) => code.id)).toEqual([created.json.id]);
+    const refused = await action('create-promotion-code', { code: 'ORG1', percentOff: 20 });
+    expect(refused.status).toBe(400);
+    expect((await action('create-promotion-code', { percentOff: 20 })).status).toBe(400);
+  });
+});

@@ -1,5 +1,5 @@
 import { StripeStubError, type StubResponse } from '../api/stripe-error';
-import type { StripeStub, StripeStubPromotionCode } from '../stripe-stub-types';
+import type { StripeStub, StripeStubAddress, StripeStubPromotionCode } from '../stripe-stub-types';
 import { controlError, isRecord, parseJson } from './control-json';
 import type { ControlRequest } from './create-control-handler';
 
@@ -18,8 +18,19 @@ const ACTIONS: Record<string, Action> = {
       method: oneOf(body, 'method', ['card', 'delayed'] as const),
       promotionCode: promotionCode(body),
       taxRatePercent: optionalNumber(body, 'taxRatePercent'),
+      address: address(body),
+      country: optionalString(body, 'country'),
     }),
   }),
+  'create-promotion-code': (stub, body) => {
+    const spec = required(promotionCode({ promotionCode: body }), 'code');
+    return stub.createPromotionCode({
+      ...spec,
+      currency: optionalString(body, 'currency'),
+      active: optionalBoolean(body, 'active'),
+      metadata: stringMap(body, 'metadata'),
+    });
+  },
   'settle-delayed-payment': (stub, body) => ({
     events: stub.settleDelayedPayment(
       id(body, 'sessionId'),
@@ -54,7 +65,10 @@ const ACTIONS: Record<string, Action> = {
  * The control endpoints that play Stripe's side of a sale, for tests that reach the stub only over
  * HTTP. JSON in and out:
  * - `POST /__stub/actions/pay-checkout-session` `{ sessionId, method?, promotionCode?: { code,
- *   percentOff? | amountOff? }, taxRatePercent? }` → `{ events }` (see `StripeStub.payCheckoutSession`)
+ *   percentOff? | amountOff? }, taxRatePercent?, address?: { line1?, city?, postal_code?, country?, … },
+ *   country? }` → `{ events }` (see `StripeStub.payCheckoutSession`)
+ * - `POST /__stub/actions/create-promotion-code` `{ code, percentOff? | amountOff?, currency?,
+ *   active?, metadata? }` → the promotion code (see `StripeStub.createPromotionCode`)
  * - `POST /__stub/actions/settle-delayed-payment` `{ sessionId, outcome }` → `{ events }`
  * - `POST /__stub/actions/expire-checkout-session` `{ sessionId }` → `{ events }`
  * - `POST /__stub/actions/create-refund` `{ paymentIntentId, amount?, status? }` → `{ refund, events }`
@@ -128,6 +142,43 @@ function promotionCode(body: Body): StripeStubPromotionCode | undefined {
     percentOff: optionalNumber(value, 'percentOff', 'promotionCode.percentOff'),
     amountOff: optionalNumber(value, 'amountOff', 'promotionCode.amountOff'),
   };
+}
+
+const ADDRESS_FIELDS = ['line1', 'line2', 'city', 'state', 'postal_code', 'country'] as const;
+
+/** `address` as an object of strings among Stripe's address fields. */
+function address(body: Body): Partial<StripeStubAddress> | undefined {
+  const value = body.address;
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new InvalidBody('`address` must be an object.');
+  return Object.fromEntries(
+    ADDRESS_FIELDS.flatMap((field) => {
+      const entry = optionalString(value, field, `address.${field}`);
+      return entry === undefined ? [] : [[field, entry]];
+    }),
+  );
+}
+
+/** `key` as an object of strings, e.g. `metadata`. */
+function stringMap(body: Body, key: string): Record<string, string> | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (isRecord(value) && Object.values(value).every((item) => typeof item === 'string')) {
+    return value as Record<string, string>;
+  }
+  throw new InvalidBody(`\`${key}\` must map keys to strings.`);
+}
+
+function optionalString(body: Body, key: string, name = key): string | undefined {
+  const value = body[key];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new InvalidBody(`\`${name}\` must be a string.`);
+}
+
+function optionalBoolean(body: Body, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new InvalidBody(`\`${key}\` must be true or false.`);
 }
 
 function optionalNumber(body: Body, key: string, name = key): number | undefined {

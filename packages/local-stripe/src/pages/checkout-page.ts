@@ -40,8 +40,8 @@ export function findDemoPromotionCode(
 
 /**
  * The local hosted-checkout page for an open session: the items, the total in the session's
- * currency, a promotion code field when the session allows codes, a tax line when it has automatic
- * tax, `state.error` above the form, and one button per choice a tester needs (each sends the
+ * currency, the discount the session was created with, a promotion code field when the session
+ * allows codes, a tax line when it has automatic tax, `state.error` above the form, and one button per choice a tester needs (each sends the
  * code). A session that is no longer open gets the page Stripe shows then, with a way back.
  */
 export function renderCheckoutPage(
@@ -76,6 +76,11 @@ export function renderCheckoutPage(
   <p class="muted">Codex (test mode)</p>
   ${items}
   <div class="price" data-testid="total">${total} <span class="muted">${session.currency.toUpperCase()}</span></div>
+  ${
+    session.total_details.amount_discount > 0
+      ? html`<p class="muted" data-testid="discount">Discount applied: −${formatMoney(session.total_details.amount_discount, session.currency)} of ${formatMoney(session.amount_subtotal, session.currency)}</p>`
+      : undefined
+  }
   ${session.automatic_tax.enabled ? html`<p class="muted" data-testid="tax">Tax (10 %, computed at payment)</p>` : undefined}
   ${state.error ? html`<div class="error" data-testid="checkout-error">${state.error}</div>` : undefined}
   <form method="post">

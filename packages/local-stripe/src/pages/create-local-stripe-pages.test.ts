@@ -162,6 +162,26 @@ describe('the local checkout page', () => {
     expect(text).toContain('Tax (10 %, computed at payment)');
   });
 
+  it('shows the discount a session was created with, offers no code field, and pays the discounted total', async () => {
+    const code = stub.createPromotionCode({ code: 'LAUNCH', percentOff: 20 });
+    const session = await openSession(1500, 'usd', { discounts: [{ promotion_code: code.id }] });
+    const text = await (await fetch(String(session.url))).text();
+    expect(text).toContain('Discount applied: −$3.00 of $15.00');
+    expect(text).toContain('Pay $12.00 by card');
+    expect(text).not.toContain('name="promotion_code"');
+
+    const paid = await fetch(String(session.url), {
+      method: 'POST',
+      body: new URLSearchParams({ choice: 'card' }),
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    expect(stub.getSession(session.id)).toMatchObject({
+      amount_total: 1200,
+      discounts: [{ promotion_code: code.id }],
+    });
+  });
+
   it('pays by card with a demo code (any case): the discount and tax in the session totals', async () => {
     const session = await openSession(2000, 'usd', {
       allow_promotion_codes: true,

@@ -87,6 +87,28 @@ export async function createSession(
   return session.id;
 }
 
+/**
+ * `POST /v1/checkout/sessions` parameters for one item (default 10.00 USD), with `overrides` on top;
+ * `item` changes the line item's `price_data`.
+ */
+export function sessionParams(
+  overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
+  item: Partial<Stripe.Checkout.SessionCreateParams.LineItem.PriceData> = {},
+): Stripe.Checkout.SessionCreateParams {
+  return {
+    mode: 'payment',
+    success_url: 'https://codex.test/success',
+    cancel_url: 'https://codex.test/cancel',
+    line_items: [
+      {
+        quantity: 1,
+        price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'A' }, ...item },
+      },
+    ],
+    ...overrides,
+  };
+}
+
 /** Pays `sessionId` by card at the stub (Node side); returns its PaymentIntent id. */
 export function payByCard(stub: StripeStub, sessionId: string): string {
   stub.payCheckoutSession(sessionId);

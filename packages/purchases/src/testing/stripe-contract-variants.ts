@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type Stripe from 'stripe';
+import { checkoutSessionParams } from '../checkout/checkout-session-params';
+import { type CheckoutOptionSet, checkoutOptionSets } from './checkout-option-sets';
+import {
+  acceptedSession,
+  EMAIL,
+  optionsOf,
+  PRICE,
+  reusedCustomer,
+  sessionLifecycle,
+} from './stripe-contract-sessions';
+import {
+  type ContractCase,
+  type ContractTarget,
+  type Observation,
+  refused,
+} from './stripe-contract-target';
+
+/** A variant: the builder's output for `set` with `extra` parameters (what the next builder sends). */
+function variant(
+  name: string,
+  set: CheckoutOptionSet,
+  expected: Record<string, Observation>,
+  extra: (target: ContractTarget) => Promise<Partial<Stripe.Checkout.SessionCreateParams>>,
+): ContractCase {
+  return {
+    name: `session variant: ${name}`,
+    expected,
+    async run(target) {
+      const options = optionsOf(set, await reusedCustomer(target));
+      const params = { ...checkoutSessionParams(options), ...(await extra(target)) };
+      return sessionLifecycle(target, params, `contract:${target.runId}:${options.purchaseId}`);
+    },
+  };
+}
+
+/** A 10 % promotion code made through the API on the target. */
+async function promotionCode(target: ContractTarget): Promise<string> {
+  const coupon = await target.stripe.coupons.create({ percent_off: 10, duration: 'once' });
+  const code = await target.stripe.promotionCodes.create({
+    promotion: { type: 'coupon', coupon: coupon.id },
+    code: `C${target.runId.replaceAll('-', '').slice(0, 12).toUpperCase()}${randomUUID().slice(0, 4)}`,
+    metadata: { organizationId: 'contract-org' },
+  });
+  return code.id;
+}
+
+/**
+ * The session cases beyond the builder's output: what its next version sends (Customer creation,
+ * the address saved, a promotion code as `discounts`) and what Stripe refuses of such requests.
+ */
+export function sessionVariantCases(): ContractCase[] {
+  const sets = checkoutOptionSets([PRICE]).filter((set) => set.description !== null);
+  const find = (buyer: CheckoutOptionSet['buyer'], codes: boolean, tax: boolean) =>
+    sets.find(
+      (set) =>
+        set.buyer === buyer &&
+        set.terms.allowPromotionCodes === codes &&
+        (set.terms.taxBehavior !== null) === tax,
+    ) as CheckoutOptionSet;
+  const plain = find('customer_email', false, false);
+  const taxedReuse = find('customer', false, true);
+  const withCodes = find('customer_email', true, false);
+  return [
+    variant(
+      'customer_creation=always for a first-time buyer',
+      plain,
+      acceptedSession(plain),
+      async () => ({ customer_creation: 'always' }),
+    ),
+    variant(
+      'customer_update[address]=auto with the reused Customer and tax',
+      taxedReuse,
+      acceptedSession(taxedReuse),
+      async () => ({ customer_update: { address: 'auto' } }),
+    ),
+    variant(
+      'discounts[0][promotion_code]',
+      plain,
+      acceptedSession(plain, { discount: 100 }),
+      async (target) => ({ discounts: [{ promotion_code: await promotionCode(target) }] }),
+    ),
+    variant(
+      'customer_creation with customer',
+      find('customer', false, false),
+      { created: refused(null, 'customer') },
+      async () => ({ customer_creation: 'always' }),
+    ),
+    variant(
+      'customer_update without customer',
+      plain,
+      { created: refused(null, 'customer_update') },
+      async () => ({ customer_update: { address: 'auto' } }),
+    ),
+    variant(
+      'discounts with allow_promotion_codes',
+      withCodes,
+      { created: refused(null, 'allow_promotion_codes') },
+      async (target) => ({ discounts: [{ promotion_code: await promotionCode(target) }] }),
+    ),
+    variant(
+      'an unknown promotion code',
+      plain,
+      { created: refused('resource_missing', 'discounts[0][promotion_code]') },
+      async () => ({ discounts: [{ promotion_code: 'promo_contract_unknown' }] }),
+    ),
+    variant(
+      'customer with customer_email',
+      find('customer', false, false),
+      { created: refused(null, 'customer_email') },
+      async () => ({ customer_email: EMAIL }),
+    ),
+    variant(
+      'below the minimum charge',
+      plain,
+      { created: refused('amount_too_small', null) },
+      async () => ({
+        line_items: [
+          {
+            quantity: 1,
+            price_data: { currency: 'usd', unit_amount: 49, product_data: { name: 'Too cheap' } },
+          },
+        ],
+      }),
+    ),
+    variant(
+      'an unknown parameter',
+      plain,
+      { created: refused('parameter_unknown', 'contract_unknown') },
+      async () => ({ contract_unknown: 'x' }) as Partial<Stripe.Checkout.SessionCreateParams>,
+    ),
+    variant(
+      'a 41-character metadata key',
+      plain,
+      { created: refused(null, 'metadata') },
+      async () => ({ metadata: { ['k'.repeat(41)]: 'v' } }),
+    ),
+    variant(
+      'expires_at 10 minutes ahead',
+      plain,
+      { created: refused(null, 'expires_at') },
+      async () => ({ expires_at: Math.floor(Date.now() / 1000) + 600 }),
+    ),
+  ];
+}
