@@ -199,6 +199,25 @@ describe('round-trip budgets', () => {
     expectCheckoutCost(measured, { requests: 2, stripeCalls: 1 });
   });
 
+  it('checkout with a promotion code: 2 HTTP requests around 2 Stripe calls (the code, the session)', async () => {
+    const item = await createItem(500);
+    const code = `TEN-${crypto.randomUUID().slice(0, 8)}`;
+    stub.createPromotionCode({
+      code,
+      percentOff: 10,
+      metadata: { organizationId: item.organizationId },
+    });
+    const measured = await measure(() =>
+      checkoutService({ allowPromotionCodes: true }).createCheckoutSession(
+        createTestUser(),
+        item.id,
+        { promotionCode: code },
+      ),
+    );
+    expect(measured.result.status).toBe('checkout_created');
+    expectCheckoutCost(measured, { requests: 2, stripeCalls: 2 });
+  });
+
   it('checkout, open session reused: 1 HTTP request, no Stripe call', async () => {
     const item = await createItem(500);
     const customerId = createTestUser();
@@ -250,14 +269,18 @@ describe('round-trip budgets', () => {
 
   it('webhook with a promotion code and exclusive tax: still 1 HTTP request', async () => {
     const item = await createItem(500);
+    const code = `HALF-${crypto.randomUUID().slice(0, 8)}`;
+    stub.createPromotionCode({
+      code,
+      percentOff: 50,
+      metadata: { organizationId: item.organizationId },
+    });
     const checkout = await checkoutService({
       allowPromotionCodes: true,
       automaticTax: true,
-    }).createCheckoutSession(createTestUser(), item.id);
+    }).createCheckoutSession(createTestUser(), item.id, { promotionCode: code });
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
-    const events = stub.payCheckoutSession(checkout.sessionId, {
-      promotionCode: { code: 'HALF', percentOff: 50 },
-    });
+    const events = stub.payCheckoutSession(checkout.sessionId);
     const event = events.find((candidate) => candidate.type === 'checkout.session.completed');
     const measured = await measure(() => fulfillment().handleStripeEvent(event));
     expect(measured.result).toMatchObject({ status: 'processed', result: { status: 'completed' } });

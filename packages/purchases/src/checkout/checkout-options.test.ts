@@ -1,5 +1,5 @@
 import { contentPurchases, eq, fulfillmentAnomalies } from '@codex/database';
-import type { StripeStubEvent, StripeStubPromotionCode } from '@codex/local-stripe';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import { describe, expect, it } from 'vitest';
 import { fulfillCheckout } from '../fulfillment/checkout-sessions';
@@ -13,7 +13,9 @@ import type { CheckoutServiceConfig } from './checkout-context';
 // Promotion codes, automatic tax and 100 % discounts: every combination of the deployment's
 // switches and what the buyer redeems, completed through each of the three completion paths (the
 // webhook's one statement, the one-statement attempt inside `fulfillCheckout`, and its careful
-// path alone), which must agree with each other and with the expected outcome.
+// path alone), which must agree with each other and with the expected outcome. A code is the
+// item's organization's, verified at checkout and attached to the session; a discount that is not
+// the purchase's own code (`foreign`) is never granted.
 const world = useTestWorld();
 const logger = new ObservabilityClient('checkout-options-test', 'test', { write: () => undefined });
 const PRICE = 1_000;
@@ -21,10 +23,18 @@ const TAX_RATE = 10;
 
 type Tax = 'off' | 'exclusive' | 'inclusive';
 type Code = 'none' | 'partial' | 'full';
-const codes: Record<Exclude<Code, 'none'>, StripeStubPromotionCode> = {
-  partial: { code: 'HALF', percentOff: 50 },
-  full: { code: 'FREE', percentOff: 100 },
-};
+const percentOff: Record<Exclude<Code, 'none'>, number> = { partial: 50, full: 100 };
+
+/** A promotion code of `organizationId` at the stand-in, new to this test: its typed code. */
+function organizationCode(organizationId: string, code: Exclude<Code, 'none'>): string {
+  const typed = `${code.toUpperCase()}-${crypto.randomUUID().slice(0, 8)}`;
+  world().stub.createPromotionCode({
+    code: typed,
+    percentOff: percentOff[code],
+    metadata: { organizationId },
+  });
+  return typed;
+}
 
 function context(): FulfillmentContext {
   const { db, http } = world().testDb;
@@ -67,26 +77,27 @@ function expectedCharge(tax: Tax, code: Code) {
 }
 
 /**
- * A purchase checked out under the deployment's switches and paid at the stand-in. A code on a
- * deployment with codes off: Stripe's page would not offer one, so the session is made to show
- * one anyway (checked out with codes on, then the purchase's recorded switch put back to off),
- * which is what a forged or misrouted session looks like to fulfillment.
+ * A purchase checked out under the deployment's switches with the buyer's code (one of the item's
+ * organization's) and paid at the stand-in. A code on a deployment with codes off is a foreign
+ * discount: the session is made with the code (codes on) and the purchase then forgets it (its
+ * `promotion_code_id` put back to null), which is what a session whose discount is not the
+ * purchase's own code (created before codes were verified, or misrouted) looks like to fulfillment.
  */
 async function paidPurchase(codesOn: boolean, tax: Tax, code: Code, allowFull: boolean) {
-  const { contentId, customerId } = await world().newItem(PRICE);
-  const forged = !codesOn && code !== 'none';
+  const { contentId, customerId, organizationId } = await world().newItem(PRICE);
+  const foreign = !codesOn && code !== 'none';
+  const promotionCode = code === 'none' ? undefined : organizationCode(organizationId, code);
   const checkout = await world()
-    .checkout(configOf(codesOn || forged, tax, allowFull))
-    .createCheckoutSession(customerId, contentId);
+    .checkout(configOf(codesOn || foreign, tax, allowFull))
+    .createCheckoutSession(customerId, contentId, { promotionCode });
   if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-  if (forged) {
+  if (foreign) {
     await world()
       .db.update(contentPurchases)
-      .set({ allowPromotionCodes: false })
+      .set({ promotionCodeId: null })
       .where(eq(contentPurchases.id, checkout.purchaseId));
   }
   const events = world().stub.payCheckoutSession(checkout.sessionId, {
-    ...(code === 'none' ? {} : { promotionCode: codes[code] }),
     taxRatePercent: TAX_RATE,
   });
   const event = events.find((candidate) => candidate.type === 'checkout.session.completed');
@@ -125,8 +136,8 @@ describe('the amount check under each combination of checkout options', () => {
   it.each(combinations)(
     'codes $codesOn, tax $tax, code $code, 100 % allowed $allowFull',
     async ({ codesOn, tax, code, allowFull }) => {
-      const forgedDiscount = !codesOn && code !== 'none';
-      const completes = !forgedDiscount && (code !== 'full' || allowFull);
+      const foreignDiscount = !codesOn && code !== 'none';
+      const completes = !foreignDiscount && (code !== 'full' || allowFull);
       const charge = expectedCharge(tax, code);
       const ctx = context();
 
@@ -167,16 +178,22 @@ describe('the amount check under each combination of checkout options', () => {
             amountTaxCents: charge.tax,
             amountTotalCents: charge.total,
           });
+        } else if (foreignDiscount) {
+          // Never granted: failed (the buyer may buy again) and flagged for its refund.
+          expect(results[index]).toMatchObject({ status: 'flagged', kind: 'foreign_discount' });
+          expect(access).toBe(false);
+          expect(stored).toMatchObject({ status: 'failed', amountTotalCents: null });
+          const [anomaly] = await anomalies(purchase.purchaseId);
+          expect(anomaly?.kind).toBe('foreign_discount');
+          // Its refund comes after the commit (the service's, or the cron's); a 100 % discount
+          // took no money, so failing the purchase already made it right.
+          expect(anomaly?.resolvedAt === null).toBe(charge.total > 0);
         } else {
           expect(results[index]).toMatchObject({ status: 'flagged', kind: 'amount_mismatch' });
           expect(access).toBe(false);
           expect(stored).toMatchObject({ status: 'pending', amountTotalCents: null });
           const [anomaly] = await anomalies(purchase.purchaseId);
-          expect(anomaly?.details.problem).toBe(
-            forgedDiscount
-              ? 'discount on a purchase created without promotion codes'
-              : 'fully discounted, not allowed for this purchase',
-          );
+          expect(anomaly?.details.problem).toBe('fully discounted, not allowed for this purchase');
         }
       }
     },
@@ -201,18 +218,23 @@ describe('sessions under the switches', () => {
     expect(keys.some((key) => key === 'customer')).toBe(false);
   });
 
-  it('sends codes, automatic tax and the tax behavior when switched on', async () => {
-    const { contentId, customerId } = await world().newItem(PRICE);
+  it('sends the buyer’s verified code, automatic tax and the tax behavior when switched on', async () => {
+    const { contentId, customerId, organizationId } = await world().newItem(PRICE);
+    const typed = organizationCode(organizationId, 'partial');
     const checkout = await world()
       .checkout({ allowPromotionCodes: true, automaticTax: true, taxBehavior: 'inclusive' })
-      .createCheckoutSession(customerId, contentId);
+      .createCheckoutSession(customerId, contentId, { promotionCode: typed.toLowerCase() });
     if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
     const session = world().stub.getSession(checkout.sessionId);
-    expect(session?.allow_promotion_codes).toBe(true);
+    const promotionCodeId = session?.discounts?.[0]?.promotion_code;
+    expect(promotionCodeId).toMatch(/^promo_/);
+    // Never the page's own code field: the code is ours to verify and attach.
+    expect(session?.allow_promotion_codes).toBeFalsy();
     expect(session?.automatic_tax.enabled).toBe(true);
     expect(session?.line_items[0]?.tax_behavior).toBe('inclusive');
     expect(await row(checkout.purchaseId)).toMatchObject({
       allowPromotionCodes: true,
+      promotionCodeId,
       allowFullyDiscounted: false,
       taxBehavior: 'inclusive',
     });
@@ -300,5 +322,146 @@ describe('refunds against what was charged', () => {
       amountTotalCents: 500,
     });
     expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+  });
+});
+
+describe('a promotion code belongs to one organization', () => {
+  async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+    return promise.then(
+      () => undefined,
+      (error: unknown) => (error as { code?: string }).code,
+    );
+  }
+  const codesOn = () => world().checkout({ allowPromotionCodes: true });
+
+  it('never lowers another organization’s price: refused before anything is written', async () => {
+    const own = await world().newItem(PRICE);
+    const other = await world().newItem(PRICE);
+    const typed = organizationCode(own.organizationId, 'full');
+    const sessionsBefore = world().stub.requests.filter(
+      (request) => request.path === '/v1/checkout/sessions',
+    ).length;
+
+    expect(
+      await codeOf(
+        codesOn().createCheckoutSession(other.customerId, other.contentId, {
+          promotionCode: typed,
+        }),
+      ),
+    ).toBe('PROMOTION_CODE_INVALID');
+    const written = await world()
+      .db.select()
+      .from(contentPurchases)
+      .where(eq(contentPurchases.customerId, other.customerId));
+    expect(written).toEqual([]);
+    expect(
+      world().stub.requests.filter((request) => request.path === '/v1/checkout/sessions'),
+    ).toHaveLength(sessionsBefore);
+
+    // The same code discounts its own organization's item.
+    const mine = await codesOn().createCheckoutSession(own.customerId, own.contentId, {
+      promotionCode: typed,
+    });
+    expect(mine.status).toBe('checkout_created');
+  });
+
+  it('refuses an unknown, inactive or unowned code, and any code where codes are off, alike', async () => {
+    const item = await world().newItem(PRICE);
+    const inactive = `OFF-${crypto.randomUUID().slice(0, 8)}`;
+    world().stub.createPromotionCode({
+      code: inactive,
+      percentOff: 10,
+      active: false,
+      metadata: { organizationId: item.organizationId },
+    });
+    const unowned = `ANY-${crypto.randomUUID().slice(0, 8)}`;
+    world().stub.createPromotionCode({ code: unowned, percentOff: 10 });
+    for (const promotionCode of ['NO-SUCH-CODE', inactive, unowned]) {
+      expect(
+        await codeOf(
+          codesOn().createCheckoutSession(item.customerId, item.contentId, { promotionCode }),
+        ),
+      ).toBe('PROMOTION_CODE_INVALID');
+    }
+    const own = organizationCode(item.organizationId, 'partial');
+    expect(
+      await codeOf(
+        world().checkout().createCheckoutSession(item.customerId, item.contentId, {
+          promotionCode: own,
+        }),
+      ),
+    ).toBe('PROMOTION_CODE_INVALID');
+  });
+
+  it('replaces a pending checkout asked again with another code, expiring its session first', async () => {
+    const item = await world().newItem(PRICE);
+    const first = await codesOn().createCheckoutSession(item.customerId, item.contentId);
+    if (first.status !== 'checkout_created') throw new Error('expected a new checkout');
+    const typed = organizationCode(item.organizationId, 'partial');
+    const second = await codesOn().createCheckoutSession(item.customerId, item.contentId, {
+      promotionCode: typed,
+    });
+    expect(second.status).toBe('checkout_created');
+    expect(world().stub.getSession(first.sessionId)?.status).toBe('expired');
+    expect((await row(first.purchaseId))?.status).toBe('failed');
+    // The same code again: the same checkout.
+    const again = await codesOn().createCheckoutSession(item.customerId, item.contentId, {
+      promotionCode: typed,
+    });
+    expect(again).toMatchObject({ status: 'checkout_reused', purchaseId: second.purchaseId });
+  });
+
+  it('refunds in full a payment whose discount is not the purchase’s own code, and grants nothing', async () => {
+    const paid = await paidPurchase(false, 'off', 'partial', false);
+    const outcome = await world().fulfillment().handleStripeEvent(paid.event);
+
+    expect(outcome).toMatchObject({ result: { status: 'flagged', kind: 'foreign_discount' } });
+    const paymentIntent = String(world().stub.getSession(paid.sessionId)?.payment_intent);
+    const refunds = await world().stripe().refunds.list({ payment_intent: paymentIntent });
+    expect(refunds.data.map((refund) => refund.amount)).toEqual([PRICE / 2]);
+    const [anomaly] = await anomalies(paid.purchaseId);
+    expect(anomaly?.resolvedAt).toBeInstanceOf(Date);
+    expect(anomaly?.details.refundId).toBe(refunds.data[0]?.id);
+    // The refund's own webhooks land on the failed purchase; the buyer may buy again.
+    for (const event of world().stub.events.filter((event) =>
+      JSON.stringify(event.data.object).includes(paymentIntent),
+    )) {
+      await world()
+        .fulfillment()
+        .handleStripeEvent(JSON.parse(JSON.stringify(event)));
+    }
+    expect(await row(paid.purchaseId)).toMatchObject({
+      status: 'failed',
+      amountRefundedCents: 500,
+    });
+    expect(await world().access().hasAccess(paid.customerId, paid.contentId)).toBe(false);
+    const again = await world().checkout().createCheckoutSession(paid.customerId, paid.contentId);
+    expect(again.status).toBe('checkout_created');
+    // A repeated delivery of the completion is not a payment after failure to review.
+    const repeated = await world()
+      .fulfillment()
+      .handleStripeEvent({ ...paid.event, id: `${paid.event.id}_again` });
+    expect(repeated).toMatchObject({ result: { status: 'unchanged' } });
+  });
+
+  it('leaves the refund to the cron when Stripe fails right after the commit', async () => {
+    const paid = await paidPurchase(false, 'off', 'partial', false);
+    const remove = world().stub.addRule({
+      match: { method: 'POST', path: '/v1/refunds' },
+      respond: { status: 500 },
+    });
+    try {
+      await world().fulfillment().handleStripeEvent(paid.event);
+    } finally {
+      remove();
+    }
+    expect((await anomalies(paid.purchaseId))[0]?.resolvedAt).toBeNull();
+    // Each run makes right the oldest few (this file leaves others open before it): run the cron
+    // until this one's turn has come.
+    for (let run = 0; run < 20; run++) {
+      await world().fulfillment().reconcilePendingPurchases({ stripeCallBudget: 5 });
+      if ((await anomalies(paid.purchaseId))[0]?.resolvedAt) break;
+    }
+    expect((await anomalies(paid.purchaseId))[0]?.resolvedAt).toBeInstanceOf(Date);
   });
 });

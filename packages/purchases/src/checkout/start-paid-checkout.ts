@@ -57,10 +57,15 @@ export async function startPaidCheckout(
   } catch (error) {
     await failPending(ctx, purchaseId, 'checkout session creation failed');
     if (error instanceof Stripe.errors.StripeInvalidRequestError) {
-      // Below the minimum of a currency our table does not list: final, not an outage.
+      // Below Stripe's minimum charge: with a code, the discount took the amount due under it
+      // (the code cannot be used for this item); without, a currency our table does not list.
+      // Final either way, not an outage.
       if (error.code === 'amount_too_small') {
-        ctx.logger.warn('price below Stripe minimum charge', { purchaseId, contentId: item.id });
-        throw priceNotChargeable();
+        ctx.logger.warn('amount due below Stripe minimum charge', {
+          purchaseId,
+          contentId: item.id,
+        });
+        throw start.promotionCodeId ? promotionCodeInvalid() : priceNotChargeable();
       }
       // The code expired or ran out of redemptions since it was looked up.
       if (start.promotionCodeId && error.param?.startsWith('discounts')) {

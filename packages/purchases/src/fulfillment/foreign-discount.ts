@@ -51,7 +51,7 @@ export async function failForeignDiscount(
       problem: 'payment intent already belongs to another purchase',
     });
   }
-  return flagAnomaly(db, session.id, purchase.id, 'foreign_discount', {
+  const result = await flagAnomaly(db, session.id, purchase.id, 'foreign_discount', {
     problem: FOREIGN_DISCOUNT,
     paymentIntentId,
     promotionCodeId: amounts.promotionCodeId,
@@ -59,6 +59,20 @@ export async function failForeignDiscount(
     discount: amounts.discount,
     total: amounts.total,
   });
+  if (amounts.total === 0 || !paymentIntentId) {
+    // A 100 % discount took no money: failing the purchase already made it right.
+    await db
+      .update(fulfillmentAnomalies)
+      .set({ resolvedAt: sql`now()` })
+      .where(
+        and(
+          eq(fulfillmentAnomalies.stripeObjectId, session.id),
+          eq(fulfillmentAnomalies.kind, 'foreign_discount'),
+          isNull(fulfillmentAnomalies.resolvedAt),
+        ),
+      );
+  }
+  return result;
 }
 
 /** True when a paid session's discount is not the purchase's own code (the case above). */
@@ -78,7 +92,9 @@ export function isForeignDiscount(
  * oldest first; or only `purchaseId`'s), one Stripe call each with an idempotency key per anomaly,
  * and marks each resolved with its refund. A payment Stripe says is already refunded counts as
  * made right. A Stripe failure leaves the anomaly open for the next run (the reconciliation cron
- * runs this too). Returns how many were made right.
+ * runs this too); a final refusal (any other invalid request) is kept on the anomaly
+ * (`details.refundRefusedCode`), logged as an error and left to a person, so it never holds the
+ * others back. Returns how many were made right.
  */
 export async function refundForeignDiscounts(
   ctx: FulfillmentContext,
@@ -91,6 +107,7 @@ export async function refundForeignDiscounts(
       and(
         eq(fulfillmentAnomalies.kind, 'foreign_discount'),
         isNull(fulfillmentAnomalies.resolvedAt),
+        sql`NOT (${fulfillmentAnomalies.details} ? 'refundRefusedCode')`,
         options.purchaseId ? eq(fulfillmentAnomalies.purchaseId, options.purchaseId) : undefined,
       ),
     )
@@ -100,26 +117,33 @@ export async function refundForeignDiscounts(
   for (const anomaly of open) {
     const paymentIntentId = anomaly.details.paymentIntentId;
     if (typeof paymentIntentId !== 'string') continue;
-    const refundId = await refundInFull(ctx, anomaly.id, paymentIntentId);
-    if (refundId === undefined) continue;
+    const outcome = await refundInFull(ctx, anomaly.id, paymentIntentId);
+    if (outcome === undefined) continue;
     await ctx.db
       .update(fulfillmentAnomalies)
       .set({
-        resolvedAt: ctx.clock(),
-        details: sql`${fulfillmentAnomalies.details} || ${JSON.stringify({ refundId })}::jsonb`,
+        ...('refusedCode' in outcome ? {} : { resolvedAt: ctx.clock() }),
+        details: sql`${fulfillmentAnomalies.details} || ${JSON.stringify(
+          'refusedCode' in outcome
+            ? { refundRefusedCode: outcome.refusedCode }
+            : { refundId: outcome.refundId },
+        )}::jsonb`,
       })
       .where(and(eq(fulfillmentAnomalies.id, anomaly.id), isNull(fulfillmentAnomalies.resolvedAt)));
-    madeRight++;
+    if (!('refusedCode' in outcome)) madeRight++;
   }
   return madeRight;
 }
 
-/** The refund's id (null when Stripe says nothing is left to refund); undefined after a failure. */
+/**
+ * The refund's id (null when Stripe says nothing is left to refund), Stripe's final refusal, or
+ * undefined after a failure that a later run may get past.
+ */
 async function refundInFull(
   ctx: FulfillmentContext,
   anomalyId: string,
   paymentIntentId: string,
-): Promise<string | null | undefined> {
+): Promise<{ refundId: string | null } | { refusedCode: string } | undefined> {
   try {
     const refund = await requireStripe(ctx).refunds.create(
       { payment_intent: paymentIntentId, metadata: { foreignDiscountAnomalyId: anomalyId } },
@@ -130,13 +154,15 @@ async function refundInFull(
       paymentIntentId,
       refundId: refund.id,
     });
-    return refund.id;
+    return { refundId: refund.id };
   } catch (error) {
-    if (
-      error instanceof Stripe.errors.StripeInvalidRequestError &&
-      error.code === 'charge_already_refunded'
-    ) {
-      return null;
+    if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+      if (error.code === 'charge_already_refunded') return { refundId: null };
+      ctx.logger.error('payment with a foreign discount not refundable; left for review', {
+        anomalyId,
+        stripeCode: error.code ?? null,
+      });
+      return { refusedCode: error.code ?? 'invalid_request' };
     }
     ctx.logger.trackError(error, { operation: 'refund foreign discount', anomalyId });
     return undefined;

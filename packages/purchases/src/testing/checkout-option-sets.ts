@@ -11,23 +11,45 @@ import type {
 
 type Terms = CheckoutSessionParamsOptions['terms'];
 
-/** The buyer forms `CheckoutBuyer` allows: the reused Customer, an address only, or nothing. */
-export type BuyerForm = 'customer' | 'customer_email' | 'anonymous';
+/**
+ * The buyer forms `CheckoutBuyer` allows: the returning buyer's Customer; a first-time buyer for
+ * whom Checkout creates the Customer (`new`), with or without an address; without Customer reuse,
+ * an address only, or nothing.
+ */
+export type BuyerForm = 'customer' | 'new with email' | 'new' | 'email' | 'anonymous';
 
 /** Each buyer form as the builder is given it, for a Customer id and an e-mail address. */
 export function buyerOf(form: BuyerForm, customer: string, email: string): CheckoutBuyer {
-  if (form === 'customer') return { customer };
-  if (form === 'customer_email') return { customer_email: email };
-  return {};
+  switch (form) {
+    case 'customer':
+      return { customer };
+    case 'new with email':
+      return { email, createCustomer: true };
+    case 'new':
+      return { email: undefined, createCustomer: true };
+    case 'email':
+      return { email, createCustomer: false };
+    case 'anonymous':
+      return { email: undefined, createCustomer: false };
+  }
 }
 
 /** Every value of every term (`satisfies` fails to compile when `terms` gains a field). */
 export const termValues = {
-  allowPromotionCodes: [false, true],
   taxBehavior: [null, ...taxBehaviors],
 } as const satisfies { [K in keyof Terms]-?: ReadonlyArray<Terms[K]> };
 
-export const buyerForms: ReadonlyArray<BuyerForm> = ['customer', 'customer_email', 'anonymous'];
+export const buyerForms: ReadonlyArray<BuyerForm> = [
+  'customer',
+  'new with email',
+  'new',
+  'email',
+  'anonymous',
+];
+
+/** A verified promotion code attached (the test's real code at the stand-in), or none. */
+export const promotionCodeForms = ['code', 'no code'] as const;
+export type PromotionCodeForm = (typeof promotionCodeForms)[number];
 
 /** The item's description: present, or absent (null: the builder leaves it out). */
 export const descriptions: ReadonlyArray<string | null> = ['Forty minutes on sourdough', null];
@@ -61,6 +83,7 @@ export function chargeablePrices(): Price[] {
 export interface CheckoutOptionSet {
   buyer: BuyerForm;
   terms: Terms;
+  promotionCode: PromotionCodeForm;
   description: string | null;
   price: Price;
 }
@@ -72,11 +95,11 @@ export interface CheckoutOptionSet {
 export function checkoutOptionSets(prices: ReadonlyArray<Price>): CheckoutOptionSet[] {
   const sets: CheckoutOptionSet[] = [];
   for (const buyer of buyerForms) {
-    for (const allowPromotionCodes of termValues.allowPromotionCodes) {
+    for (const promotionCode of promotionCodeForms) {
       for (const taxBehavior of termValues.taxBehavior) {
         for (const description of descriptions) {
           for (const price of prices) {
-            sets.push({ buyer, terms: { allowPromotionCodes, taxBehavior }, description, price });
+            sets.push({ buyer, terms: { taxBehavior }, promotionCode, description, price });
           }
         }
       }
@@ -85,11 +108,12 @@ export function checkoutOptionSets(prices: ReadonlyArray<Price>): CheckoutOption
   return sets;
 }
 
-/** A readable name of a set, e.g. `customer · codes · tax exclusive · described · usd 50`. */
-export function describeOptionSet({ buyer, terms, description, price }: CheckoutOptionSet): string {
+/** A readable name of a set, e.g. `customer · code · tax exclusive · described · usd 50`. */
+export function describeOptionSet(set: CheckoutOptionSet): string {
+  const { buyer, terms, description, price } = set;
   return [
     buyer,
-    terms.allowPromotionCodes ? 'codes' : 'no codes',
+    set.promotionCode,
     terms.taxBehavior ? `tax ${terms.taxBehavior}` : 'no tax',
     description === null ? 'no description' : 'described',
     `${price.currency} ${price.priceCents}`,
@@ -104,6 +128,7 @@ type BuyerFields = CheckoutBuyer extends infer B ? (B extends unknown ? keyof B 
 type CoveredOption =
   | 'buyer'
   | 'terms'
+  | 'promotionCodeId'
   | 'item'
   | 'purchaseId'
   | 'customerId'
@@ -124,5 +149,5 @@ export const everyItemFieldIsCovered: IsNever<
   Exclude<keyof CheckoutSessionParamsOptions['item'], CoveredItemField>
 > = true;
 export const everyBuyerFieldIsCovered: IsNever<
-  Exclude<BuyerFields, Exclude<BuyerForm, 'anonymous'>>
+  Exclude<BuyerFields, 'customer' | 'email' | 'createCustomer'>
 > = true;

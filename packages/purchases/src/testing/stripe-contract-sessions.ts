@@ -17,7 +17,6 @@ import {
   type FieldRead,
   type Observation,
   observe,
-  refused,
   shapeOf,
 } from './stripe-contract-target';
 
@@ -45,7 +44,11 @@ const SESSION_READS: Record<string, FieldRead> = {
 };
 
 /** The builder's options for `set`, with ids new to this run. */
-export function optionsOf(set: CheckoutOptionSet, customer: string): CheckoutSessionParamsOptions {
+export function optionsOf(
+  set: CheckoutOptionSet,
+  customer: string,
+  promotionCodeId?: string,
+): CheckoutSessionParamsOptions {
   return {
     purchaseId: randomUUID(),
     customerId: `contract-${randomUUID()}`,
@@ -59,13 +62,25 @@ export function optionsOf(set: CheckoutOptionSet, customer: string): CheckoutSes
     },
     buyer: buyerOf(set.buyer, customer, EMAIL),
     terms: set.terms,
+    promotionCodeId: set.promotionCode === 'code' ? promotionCodeId : undefined,
     webAppUrl: 'https://app.codex.test',
     now: new Date(),
     ttlMinutes: 30,
   };
 }
 
-/** The reused Customer, as checkout creates it: an e-mail and our customer id, no address. */
+/** A 10 % promotion code made through the API on the target, as a seller makes one. */
+export async function promotionCode(target: ContractTarget): Promise<string> {
+  const coupon = await target.stripe.coupons.create({ percent_off: 10, duration: 'once' });
+  const code = await target.stripe.promotionCodes.create({
+    promotion: { type: 'coupon', coupon: coupon.id },
+    code: `C${target.runId.replaceAll('-', '').slice(0, 12).toUpperCase()}${randomUUID().slice(0, 4)}`,
+    metadata: { organizationId: 'contract-org' },
+  });
+  return code.id;
+}
+
+/** A returning buyer's Customer, as a completed first checkout leaves it: an e-mail, no address. */
 export async function reusedCustomer(target: ContractTarget): Promise<string> {
   const customerId = `contract-${target.runId}`;
   const customer = await target.stripe.customers.create(
@@ -104,7 +119,8 @@ export async function sessionLifecycle(
 
 /** What an open session of `set` looks like through its life. */
 export function acceptedSession(set: CheckoutOptionSet, extra: { discount?: number } = {}) {
-  const discount = extra.discount ?? 0;
+  // The builder's own code is a 10 % one (`promotionCode`).
+  const discount = extra.discount ?? (set.promotionCode === 'code' ? set.price.priceCents / 10 : 0);
   return {
     created: shapeOf(
       {
@@ -137,19 +153,17 @@ export function acceptedSession(set: CheckoutOptionSet, extra: { discount?: numb
 /** The session cases: every option set the builder produces, then the parameters it is about to send. */
 export function sessionCases(): ContractCase[] {
   const sets = checkoutOptionSets([PRICE]).filter((set) => set.description !== null);
-  const fromBuilder = sets.map((set): ContractCase => {
-    const isTaxedReuse = set.buyer === 'customer' && set.terms.taxBehavior !== null;
-    return {
+  const fromBuilder = sets.map(
+    (set): ContractCase => ({
       name: `session: ${describeOptionSet(set)}`,
-      expected: isTaxedReuse
-        ? { created: refused('customer_tax_location_invalid', null) }
-        : acceptedSession(set),
+      expected: acceptedSession(set),
       async run(target) {
-        const options = optionsOf(set, await reusedCustomer(target));
+        const code = set.promotionCode === 'code' ? await promotionCode(target) : undefined;
+        const options = optionsOf(set, await reusedCustomer(target), code);
         const key = `${checkoutSessionIdempotencyKey(options.purchaseId)}:${target.runId}`;
         return sessionLifecycle(target, checkoutSessionParams(options), key);
       },
-    };
-  });
+    }),
+  );
   return fromBuilder;
 }
