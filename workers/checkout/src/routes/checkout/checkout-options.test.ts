@@ -9,6 +9,7 @@ import {
   authorizationFor,
   callWorker,
   stripeRequestsFor,
+  testEnv,
   withTestDatabase,
 } from '../../testing/test-support';
 
@@ -22,16 +23,36 @@ async function createItem() {
   });
 }
 
-async function buy(customerId: string, contentId: string, overrides: Record<string, string> = {}) {
+async function buy(
+  customerId: string,
+  contentId: string,
+  overrides: Record<string, string> = {},
+  body: Record<string, string> = {},
+) {
   return callWorker(
     '/api/checkout',
     {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...(await authorizationFor(customerId)) },
-      body: JSON.stringify({ contentId }),
+      body: JSON.stringify({ contentId, ...body }),
     },
     overrides,
   );
+}
+
+/** A promotion code of `organizationId`, made at the Stripe stand-in as a seller makes one. */
+async function organizationCode(organizationId: string): Promise<string> {
+  const code = `TEN-${crypto.randomUUID().slice(0, 8)}`;
+  const response = await fetch(
+    new URL('/__stub/actions/create-promotion-code', testEnv.STRIPE_API_BASE),
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code, percentOff: 10, metadata: { organizationId } }),
+    },
+  );
+  if (!response.ok) throw new Error(`create-promotion-code: ${response.status}`);
+  return code;
 }
 
 /** The form of the session-create request Stripe received for this item. */
@@ -78,6 +99,24 @@ describe('checkout options', () => {
     expect(form).not.toHaveProperty('allow_promotion_codes');
     expect(form).not.toHaveProperty('customer');
     expect(form).not.toHaveProperty('customer_creation');
+  });
+
+  it('attaches a buyer’s promotion code of the item’s organization, and refuses another’s with 422', async () => {
+    const item = await createItem();
+    const other = await createItem();
+    const codesOn = { CHECKOUT_ALLOW_PROMOTION_CODES: 'true' };
+    const code = await organizationCode(item.organizationId);
+
+    const refused = await buy(createTestUser(), other.id, codesOn, { promotionCode: code });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'PROMOTION_CODE_INVALID',
+    );
+    expect(await stripeRequestsFor(other.id)).toEqual([]);
+
+    const accepted = await buy(createTestUser(), item.id, codesOn, { promotionCode: code });
+    expect(accepted.status).toBe(201);
+    expect((await sessionForm(item.id))['discounts[0][promotion_code]']).toMatch(/^promo_/);
   });
 
   it.each([
