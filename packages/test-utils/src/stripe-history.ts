@@ -1,5 +1,5 @@
 import { type StripeStub, StripeStubError, type StripeStubEvent } from '@codex/local-stripe';
-import { fc } from '@fast-check/vitest';
+import fc from 'fast-check';
 
 /** How the buyer pays at Stripe. */
 export type Payment = 'card' | 'delayed_succeeds' | 'delayed_fails';
