@@ -1,6 +1,7 @@
 import { contentPurchases, type DatabaseClient, emailOutbox, inArray } from '@codex/database';
 import type { StripeStub } from '@codex/local-stripe';
 import type { ResendStubMessage } from '@codex/test-utils';
+import { json } from '../scratch-stack/start-scratch-stack';
 import { callWithRetry } from './call-with-retry';
 import { readStripeFinalState, type StripeFinalState } from './read-stripe-final-state';
 import type { SoakPurchase } from './run-purchase';
@@ -12,6 +13,8 @@ export interface ObservedPurchase {
   status: string | undefined;
   amountRefundedCents: number | undefined;
   disputeStatus: string | null | undefined;
+  /** What a second checkout of the item answered at the end (undefined: not tried). */
+  buysAgain: number | undefined;
   /** Confirmation e-mails the buyer's address received. */
   confirmations: number;
   /** The buyer's purchases' outbox rows: kind, status, and how many e-mails carry the row's key. */
@@ -36,8 +39,22 @@ export interface CheckPurchasesOptions {
   messages: ResendStubMessage[];
 }
 
-// Access checks in flight at once: enough to be quick, few enough for a 2-core machine.
-const ACCESS_CHECKS_AT_ONCE = 8;
+// Checks in flight at once: enough to be quick, few enough for a 2-core machine.
+const CHECKS_AT_ONCE = 8;
+
+/** A second checkout of the same item: 201 once the purchase is over, 409 while it holds the slot. */
+async function buyAgain(checkoutUrl: string, purchase: SoakPurchase): Promise<number> {
+  const answer = await callWithRetry(
+    `${checkoutUrl}/api/checkout`,
+    () => ({
+      method: 'POST',
+      headers: { ...json, authorization: purchase.authorization },
+      body: JSON.stringify({ contentId: purchase.item.contentId }),
+    }),
+    { deadlineMs: 45_000 },
+  );
+  return answer.status;
+}
 
 async function checkAccess(checkoutUrl: string, purchase: SoakPurchase) {
   const answer = await callWithRetry(
@@ -49,9 +66,25 @@ async function checkAccess(checkoutUrl: string, purchase: SoakPurchase) {
   return answer.status === 200 && typeof body?.hasAccess === 'boolean' ? body.hasAccess : undefined;
 }
 
+/** `check` of every purchase, a few at a time. */
+async function eachPurchase<T>(
+  purchases: SoakPurchase[],
+  check: (purchase: SoakPurchase) => Promise<T>,
+): Promise<Map<SoakPurchase, T>> {
+  const results = new Map<SoakPurchase, T>();
+  for (let start = 0; start < purchases.length; start += CHECKS_AT_ONCE) {
+    const batch = purchases.slice(start, start + CHECKS_AT_ONCE);
+    const answers = await Promise.all(batch.map(check));
+    for (const [index, purchase] of batch.entries()) results.set(purchase, answers[index] as T);
+  }
+  return results;
+}
+
 /**
  * Holds every purchase against what Stripe's final state implies: the access check over HTTP, the
- * purchase row (status, refunded amount, dispute), no other purchase of the buyer completed, and
+ * purchase row (status, refunded amount, dispute), no other purchase of the buyer completed, a
+ * second checkout (201 once the purchase is over, 409 ALREADY_PURCHASED while it holds the slot;
+ * tried last, as it writes), and
  * the e-mails: every outbox row sent, each exactly once (one e-mail carries its id as idempotency
  * key), none without a row, and exactly one confirmation for a completed purchase whose buyer gave
  * an address (at most one where money was taken back before the completion may have arrived).
@@ -91,12 +124,11 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
               rows.map((row) => row.id),
             ),
           );
-  const access = new Map<SoakPurchase, boolean | undefined>();
-  for (let start = 0; start < purchases.length; start += ACCESS_CHECKS_AT_ONCE) {
-    const batch = purchases.slice(start, start + ACCESS_CHECKS_AT_ONCE);
-    const answers = await Promise.all(batch.map((p) => checkAccess(options.checkoutUrl, p)));
-    for (const [index, purchase] of batch.entries()) access.set(purchase, answers[index]);
-  }
+  const access = await eachPurchase(purchases, (p) => checkAccess(options.checkoutUrl, p));
+  // Last, as it writes: a new checkout where the slot is free.
+  const again = await eachPurchase(purchases, (p) =>
+    p.sessionId ? buyAgain(options.checkoutUrl, p) : Promise.resolve(undefined),
+  );
 
   return purchases.map((purchase) => {
     const expected = readStripeFinalState(
@@ -111,6 +143,7 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
     );
     const observed: ObservedPurchase = {
       hasAccess: access.get(purchase),
+      buysAgain: again.get(purchase),
       status: row?.status,
       amountRefundedCents: row?.amountRefundedCents,
       disputeStatus: row?.disputeStatus,
@@ -131,6 +164,12 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
     differ('status', observed.status, expected.paid ? 'completed' : 'failed');
     differ('refunded cents', observed.amountRefundedCents, expected.refundedCents);
     differ('dispute', observed.disputeStatus ?? null, expected.disputeStatus);
+    // Buying again: allowed once the purchase is over, refused while it holds the buyer's slot.
+    const slotFree =
+      !expected.paid || expected.refundEndsAccess || expected.disputeStatus === 'lost';
+    if (observed.buysAgain !== undefined) {
+      differ('buying again', observed.buysAgain, slotFree ? 201 : 409);
+    }
     for (const other of buyerRows) {
       if (other.id !== purchase.purchaseId && other.status === 'completed') {
         differences.push(`another purchase of the buyer is completed: ${other.id}`);
@@ -144,12 +183,12 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
     const known = new Set(rowsOut.map((message) => message.id));
     const stray = received.filter((m) => !m.idempotencyKey || !known.has(m.idempotencyKey));
     if (stray.length > 0) differences.push(`${stray.length} e-mails without an outbox row`);
-    const completed = observed.status === 'completed' && purchase.email !== undefined;
+    const confirmable = observed.status === 'completed' && purchase.email !== undefined;
     const confirmations = observed.confirmations;
-    if (!completed && confirmations > 0) {
+    if (!confirmable && confirmations > 0) {
       differences.push(`${confirmations} confirmation e-mails for a purchase not completed`);
     } else if (
-      completed &&
+      confirmable &&
       (confirmations > 1 || (!expected.mayLackConfirmation && confirmations === 0))
     ) {
       differences.push(`${confirmations} confirmation e-mails, expected exactly one`);

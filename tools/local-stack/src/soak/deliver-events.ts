@@ -26,6 +26,7 @@ export interface DeliveryStats {
   failedAnswers: Record<string, number>;
 }
 
+/** Stats of a run that has delivered nothing yet. */
 export const emptyDeliveryStats = (): DeliveryStats => ({
   deliveries: 0,
   attempts: 0,

@@ -19,6 +19,9 @@ describe('planSoak', () => {
     const fates = new Set(purchases.flatMap((purchase) => purchase.fates));
     expect([...fates].sort()).toEqual(['concurrent', 'duplicate', 'in_order', 'lost']);
     expect(new Set(purchases.map((purchase) => purchase.hasEmail))).toEqual(new Set([true, false]));
+    expect(new Set(purchases.map((purchase) => purchase.visitsSuccessPage))).toEqual(
+      new Set([true, false]),
+    );
   });
 
   it('sets off at least three of each fault, both kinds of outage, in the first 70 % of the run', () => {

@@ -25,6 +25,8 @@ export interface PurchasePlan {
   fates: DeliveryFate[];
   /** How many times at once staff submit each refund from the platform (2: a double click). */
   refundSubmits: number;
+  /** The buyer lands on the success page, which polls the checkout worker (racing the webhooks). */
+  visitsSuccessPage: boolean;
 }
 
 /** Which Stripe API calls a Stripe fault hits (a method and a path of the stand-in's rules). */
@@ -39,6 +41,9 @@ export const stripeTargets = {
 } as const satisfies Record<string, { method?: string; path: string | RegExp }>;
 
 export type StripeTarget = keyof typeof stripeTargets;
+
+/** The Stripe client's timeout in both workers (`createStripeClient`'s default). */
+const STRIPE_TIMEOUT_MS = 10_000;
 
 /** Something that goes wrong for a while, outside the purchases. */
 export type Fault =
@@ -84,14 +89,18 @@ const purchaseArbitrary = fc.record({
     { minLength: 8, maxLength: 32 },
   ),
   refundSubmits: fc.constantFrom(1, 1, 2),
+  visitsSuccessPage: fc.constantFrom(true, true, false),
 });
 
 const stripeFault: fc.Arbitrary<Fault> = fc.record({
   kind: fc.constant('stripe_fault' as const),
   target: fc.constantFrom(...(Object.keys(stripeTargets) as StripeTarget[])),
   respond: fc.oneof(
-    fc.constant({ status: 500 as const }),
-    fc.record({ delayMs: fc.integer({ min: 200, max: 3_000 }) }),
+    { arbitrary: fc.constant({ status: 500 as const }), weight: 2 },
+    { arbitrary: fc.record({ delayMs: fc.integer({ min: 200, max: 3_000 }) }), weight: 2 },
+    // Slower than the workers' Stripe timeout (10 s): the SDK gives up and retries with the same
+    // idempotency key while the first request is still on its way.
+    { arbitrary: fc.constant({ delayMs: STRIPE_TIMEOUT_MS + 1_500 }), weight: 1 },
   ),
   times: fc.integer({ min: 1, max: 8 }),
   durationMs: fc.integer({ min: 1_000, max: 8_000 }),

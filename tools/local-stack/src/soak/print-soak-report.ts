@@ -42,6 +42,7 @@ export function describeMismatch(verdict: PurchaseVerdict) {
     expected: { ...verdict.expected, stripe: undefined },
     observed: verdict.observed,
     checkoutStatuses: purchase.checkoutStatuses,
+    successPage: purchase.successPage,
     deliveries: purchase.deliveries.map(
       (delivery) =>
         `${delivery.type} ${delivery.eventId} ${delivery.fate} [${delivery.answers.join(' ')}]`,
@@ -107,6 +108,9 @@ export function printSoakReport(summary: SoakSummary, file: string): void {
     console.log(`    history: ${mismatch.history}`);
     console.log(`    Stripe: ${JSON.stringify(mismatch.stripe)}`);
     console.log(`    checkout: ${mismatch.checkoutStatuses.join(' ')}`);
+    if (mismatch.successPage.length > 0) {
+      console.log(`    success page: ${mismatch.successPage.join(' ')}`);
+    }
     for (const delivery of mismatch.deliveries) console.log(`    delivered: ${delivery}`);
     for (const refund of mismatch.platformRefunds) {
       console.log(

@@ -47,6 +47,8 @@ export interface SoakPurchase {
   purchaseId: string | undefined;
   sessionId: string | undefined;
   checkoutStatuses: number[];
+  /** What the success page's polls answered: the purchase status, or the HTTP status. */
+  successPage: string[];
   platformRefunds: PlatformRefundRecord[];
   deliveries: DeliveryRecord[];
   /** Why the purchase could not be played to its end. */
@@ -59,6 +61,9 @@ const CHECKOUT_DEADLINE_MS = 60_000;
 const REFUND_DEADLINE_MS = 20_000;
 // Tokens outlive the longest run (the access checks come at the end).
 const TOKEN_LIFETIME_SECONDS = 6 * 60 * 60;
+// The success page asks this often until the purchase is settled, at most this many times.
+const SUCCESS_PAGE_POLL_MS = 1_000;
+const SUCCESS_PAGE_POLLS = 6;
 
 /**
  * Plays one buyer's purchase through both workers: checkout over HTTP (retried while it answers
@@ -86,6 +91,7 @@ export async function runPurchase(context: SoakContext, plan: PurchasePlan): Pro
     purchaseId: undefined,
     sessionId: undefined,
     checkoutStatuses: [],
+    successPage: [],
     platformRefunds: [],
     deliveries: [],
     error: undefined,
@@ -119,6 +125,9 @@ export async function runPurchase(context: SoakContext, plan: PurchasePlan): Pro
       stats: context.stats,
     });
     purchase.deliveries = delivery.records;
+    const successPage = plan.visitsSuccessPage
+      ? pollSuccessPage(context, purchase)
+      : Promise.resolve();
     try {
       await performHistory(
         context.stub,
@@ -129,7 +138,7 @@ export async function runPurchase(context: SoakContext, plan: PurchasePlan): Pro
         issueRefundsFromPlatform(context, purchase),
       );
     } finally {
-      await delivery.settle();
+      await Promise.all([delivery.settle(), successPage]);
     }
   } catch (error) {
     purchase.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -175,4 +184,31 @@ function issueRefundsFromPlatform(
     record.statuses = answers.map((answer) => answer.statuses);
     return answers.some((answer) => answer.status === 202);
   };
+}
+
+/**
+ * The buyer's success page: `GET /api/checkout/sessions/:id` every second until the purchase is
+ * completed or failed (at most six times), while the history is played and its events delivered.
+ * The checkout worker then settles the purchase from Stripe as the webhook would.
+ */
+async function pollSuccessPage(context: SoakContext, purchase: SoakPurchase): Promise<void> {
+  for (let poll = 0; poll < SUCCESS_PAGE_POLLS; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, SUCCESS_PAGE_POLL_MS));
+    const answer = await fetch(
+      `${context.checkoutUrl}/api/checkout/sessions/${purchase.sessionId}`,
+      {
+        headers: { authorization: purchase.authorization },
+      },
+    ).then(
+      async (response) => {
+        const body = (await response.json().catch(() => undefined)) as
+          | { data?: { status?: string } }
+          | undefined;
+        return response.ok ? String(body?.data?.status) : String(response.status);
+      },
+      () => 'no answer',
+    );
+    purchase.successPage.push(answer);
+    if (answer === 'completed' || answer === 'failed') return;
+  }
 }
