@@ -28,6 +28,8 @@ export interface PurchaseVerdict {
   observed: ObservedPurchase;
   /** Empty when the purchase matches. */
   differences: string[];
+  /** Completed, with an address, and no confirmation: allowed only where money was taken back. */
+  unconfirmed: boolean;
 }
 
 export interface CheckPurchasesOptions {
@@ -193,6 +195,12 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
     ) {
       differences.push(`${confirmations} confirmation e-mails, expected exactly one`);
     }
-    return { purchase, expected, observed, differences };
+    return {
+      purchase,
+      expected,
+      observed,
+      differences,
+      unconfirmed: confirmable && confirmations === 0,
+    };
   });
 }

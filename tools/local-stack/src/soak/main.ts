@@ -143,6 +143,12 @@ async function main(): Promise<boolean> {
     settlement,
     stack: { exits, healthy },
     workerErrors: Object.fromEntries(log.errors),
+    unconfirmed: verdicts
+      .filter((verdict) => verdict.unconfirmed)
+      .map(({ purchase, expected }) => ({
+        index: purchase.plan.index,
+        hasAccess: expected.hasAccess,
+      })),
     matched: verdicts.length - mismatches.length,
     total: verdicts.length,
     mismatches: mismatches.map(describeMismatch),
