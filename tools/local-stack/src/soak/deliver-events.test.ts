@@ -1,30 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type StripeStub, type StripeStubEvent, startStripeStub } from '@codex/local-stripe';
+import type { StripeStubEvent } from '@codex/local-stripe';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STRIPE_KEY, WEBHOOK_SECRET } from '../scratch-stack/start-scratch-stack';
+import { WEBHOOK_SECRET } from '../scratch-stack/start-scratch-stack';
 import { createEventDelivery, type DeliveryStats, emptyDeliveryStats } from './deliver-events';
 import type { DeliveryFate } from './plan-soak';
+import { openSession, useStandInStripe } from './testing/stand-in-stripe';
 
 // A webhook endpoint that checks the signature and answers what the test scripts, and the Stripe
 // stand-in whose events are delivered and marked.
-let stub: StripeStub;
-let stripe: Stripe;
+const standIn = useStandInStripe();
 let endpoint: Server;
 let webhooksUrl: string;
 let answers: number[];
 let received: string[];
 
 beforeAll(async () => {
-  stub = await startStripeStub();
-  stripe = new Stripe(STRIPE_KEY, {
-    host: stub.host,
-    port: stub.port,
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    maxNetworkRetries: 0,
-  });
   endpoint = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
@@ -47,38 +39,33 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => endpoint.close(() => resolve()));
-  await stub.close();
 });
 
 beforeEach(() => {
-  stub.reset();
+  standIn.stub().reset();
   answers = [];
   received = [];
 });
 
 /** A real event: a session paid by card at the stand-in emits `checkout.session.completed`. */
 async function anEvent(): Promise<StripeStubEvent> {
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    success_url: 'https://codex.test/success',
-    cancel_url: 'https://codex.test/cancel',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'A' } },
-      },
-    ],
-  });
-  const [event] = stub.payCheckoutSession(session.id);
+  const sessionId = await openSession(standIn.stripe(), 500);
+  const [event] = standIn.stub().payCheckoutSession(sessionId);
   if (!event) throw new Error('no event');
   return event;
 }
 
 const undelivered = async () =>
-  (await stripe.events.list({ delivery_success: false })).data.map((event) => event.id);
+  (await standIn.stripe().events.list({ delivery_success: false })).data.map((event) => event.id);
 
 function delivery(fates: DeliveryFate[], stats: DeliveryStats = emptyDeliveryStats()) {
-  return createEventDelivery({ webhooksUrl, stub, fates, stats, retryBaseMs: 10 });
+  return createEventDelivery({
+    webhooksUrl,
+    stub: standIn.stub(),
+    fates,
+    stats,
+    retryBaseMs: 10,
+  });
 }
 
 describe('createEventDelivery', () => {

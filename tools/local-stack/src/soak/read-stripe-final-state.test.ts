@@ -1,53 +1,32 @@
-import { type StripeStub, startStripeStub } from '@codex/local-stripe';
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readStripeFinalState } from './read-stripe-final-state';
+import { openSession, useStandInStripe } from './testing/stand-in-stripe';
 
 // The soak's oracle, against the stand-in's own objects: what Stripe's final state implies.
 
-let stub: StripeStub;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  stub = await startStripeStub();
-  stripe = new Stripe('sk_test_soak_oracle', {
-    host: stub.host,
-    port: stub.port,
-    protocol: 'http',
-    httpClient: Stripe.createFetchHttpClient(),
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(() => stub.close());
+const standIn = useStandInStripe();
 
 /** A session for 1,000 cents, paid `how`; returns its id and payment intent. */
 async function paidSession(how: 'card' | 'delayed_failed' | 'unpaid' = 'card') {
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    success_url: 'https://codex.test/success',
-    cancel_url: 'https://codex.test/cancel',
-    line_items: [
-      {
-        quantity: 1,
-        price_data: { currency: 'usd', unit_amount: 1_000, product_data: { name: 'A' } },
-      },
-    ],
-  });
+  const stub = standIn.stub();
+  const sessionId = await openSession(standIn.stripe(), 1_000);
   if (how !== 'unpaid') {
-    stub.payCheckoutSession(session.id, { method: how === 'card' ? 'card' : 'delayed' });
-    if (how === 'delayed_failed') stub.settleDelayedPayment(session.id, 'failed');
+    stub.payCheckoutSession(sessionId, { method: how === 'card' ? 'card' : 'delayed' });
+    if (how === 'delayed_failed') stub.settleDelayedPayment(sessionId, 'failed');
   }
-  return {
-    sessionId: session.id,
-    paymentIntent: String(stub.getSession(session.id)?.payment_intent),
-  };
+  return { sessionId, paymentIntent: String(stub.getSession(sessionId)?.payment_intent) };
 }
 
 const finalState = (sessionId: string) =>
-  readStripeFinalState(stub.listPayments().find((payment) => payment.session.id === sessionId));
+  readStripeFinalState(
+    standIn
+      .stub()
+      .listPayments()
+      .find((payment) => payment.session.id === sessionId),
+  );
 
 describe('readStripeFinalState', () => {
+  const stub = () => standIn.stub();
   it('grants nothing for a session never paid, or a bank debit that failed', async () => {
     for (const how of ['unpaid', 'delayed_failed'] as const) {
       const { sessionId } = await paidSession(how);
@@ -69,7 +48,7 @@ describe('readStripeFinalState', () => {
       hasAccess: true,
       mayLackConfirmation: false,
     });
-    stub.createRefund(paymentIntent, { amount: 400 });
+    stub().createRefund(paymentIntent, { amount: 400 });
     expect(finalState(sessionId)).toMatchObject({
       refundedCents: 400,
       refundEndsAccess: false,
@@ -79,8 +58,8 @@ describe('readStripeFinalState', () => {
 
   it('ends access at a full refund, unless every refund was issued to keep it', async () => {
     const revoked = await paidSession();
-    stub.createRefund(revoked.paymentIntent, { amount: 600 });
-    stub.createRefund(revoked.paymentIntent, { status: 'pending' });
+    stub().createRefund(revoked.paymentIntent, { amount: 600 });
+    stub().createRefund(revoked.paymentIntent, { status: 'pending' });
     expect(finalState(revoked.sessionId)).toMatchObject({
       refundedCents: 1_000,
       refundEndsAccess: true,
@@ -89,7 +68,7 @@ describe('readStripeFinalState', () => {
     });
 
     const kept = await paidSession();
-    await stripe.refunds.create({
+    await standIn.stripe().refunds.create({
       payment_intent: kept.paymentIntent,
       metadata: { revokeAccess: 'false' },
     });
@@ -103,8 +82,8 @@ describe('readStripeFinalState', () => {
 
   it('gives access back when a full refund fails, but knows the money was taken back once', async () => {
     const { sessionId, paymentIntent } = await paidSession();
-    const { refund } = stub.createRefund(paymentIntent, { status: 'pending' });
-    stub.updateRefund(refund.id, 'failed');
+    const { refund } = stub().createRefund(paymentIntent, { status: 'pending' });
+    stub().updateRefund(refund.id, 'failed');
     expect(finalState(sessionId)).toMatchObject({
       refundedCents: 0,
       hasAccess: true,
@@ -114,13 +93,13 @@ describe('readStripeFinalState', () => {
 
   it('suspends access while a dispute is open, restores it when won, ends it when lost', async () => {
     const won = await paidSession();
-    const { dispute } = stub.openDispute(won.paymentIntent);
+    const { dispute } = stub().openDispute(won.paymentIntent);
     expect(finalState(won.sessionId)).toMatchObject({ disputeStatus: 'open', hasAccess: false });
-    stub.updateDispute(dispute.id, 'won');
+    stub().updateDispute(dispute.id, 'won');
     expect(finalState(won.sessionId)).toMatchObject({ disputeStatus: 'won', hasAccess: true });
 
     const lost = await paidSession();
-    stub.updateDispute(stub.openDispute(lost.paymentIntent).dispute.id, 'lost');
+    stub().updateDispute(stub().openDispute(lost.paymentIntent).dispute.id, 'lost');
     expect(finalState(lost.sessionId)).toMatchObject({
       disputeStatus: 'lost',
       hasAccess: false,
