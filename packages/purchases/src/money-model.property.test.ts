@@ -1,16 +1,16 @@
 import { contentPurchases, eq } from '@codex/database';
 import type { StripeStubEvent } from '@codex/local-stripe';
-import { readServerUrl } from '@codex/test-utils';
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
-import { isPurchaseError } from './purchase-error';
 import {
   type IssuePlatformRefund,
   performHistory,
   platformRefundHistory,
+  readServerUrl,
   type StripeHistory,
   stripeHistory,
-} from './testing/stripe-history';
+} from '@codex/test-utils';
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { isPurchaseError } from './purchase-error';
 import { useTestWorld } from './testing/test-world';
 
 // Access follows Stripe's final state, whatever order its events arrive in: histories of a

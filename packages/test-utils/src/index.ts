@@ -21,6 +21,17 @@ export {
   startResendStub,
 } from './resend-stub';
 export {
+  type ExpectedOutcome,
+  type IssuePlatformRefund,
+  type MoneyAction,
+  type Payment,
+  type PerformedHistory,
+  performHistory,
+  platformRefundHistory,
+  type StripeHistory,
+  stripeHistory,
+} from './stripe-history';
+export {
   isServerRequired,
   readServerUrl,
   type TestDatabaseConfig,

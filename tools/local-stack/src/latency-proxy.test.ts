@@ -152,6 +152,22 @@ describe('startLatencyProxy', () => {
     await closed;
     await expect(connectTo(proxy.port)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('cuts every open connection, drops new ones for a while, then forwards again', async () => {
+    const proxy = await proxyToEcho(10);
+    const socket = await connectTo(proxy.port);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('held when the link is cut');
+    proxy.cut(300);
+    await closed;
+    // Accepted, then dropped at once: what a client of a database whose link is down sees.
+    const refused = await connectTo(proxy.port);
+    await new Promise<void>((resolve) => refused.once('close', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const again = await connectTo(proxy.port);
+    expect(await echoRoundTrip(again, Buffer.from('back'))).toBeGreaterThanOrEqual(20);
+    expect(() => proxy.cut(Number.NaN)).toThrow(RangeError);
+  });
 });
 
 describe('startLatencyProxy in front of Postgres', () => {

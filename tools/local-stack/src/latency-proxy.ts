@@ -19,6 +19,12 @@ export interface LatencyProxy {
    * number ≥ 0.
    */
   setDelay: (ms: number) => void;
+  /**
+   * Drops every open connection at once, held chunks included, as a lost link would (both ends see
+   * their socket closed), and drops each connection that arrives in the next `refuseForMs` as soon
+   * as it is accepted. Keeps listening: connections made after that are forwarded again.
+   */
+  cut: (refuseForMs?: number) => void;
   /** Stops listening and drops every open connection at once, held chunks included. */
   close: () => Promise<void>;
 }
@@ -105,10 +111,21 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     throw new Error(`latency proxy: the target must be a loopback host, not ${target.host}`);
   }
   let delayMs = assertDelay(options.oneWayDelayMs);
+  let refuseUntil = 0;
   const sockets = new Set<Socket>();
   const stops = new Set<() => void>();
+  const dropAll = () => {
+    for (const stop of stops) stop();
+    stops.clear();
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
 
   const server = createServer({ allowHalfOpen: true }, (client) => {
+    if (performance.now() < refuseUntil) {
+      client.destroy();
+      return;
+    }
     const upstream = connect({
       host: target.host.replace(/^\[|\]$/g, ''),
       port: target.port,
@@ -155,12 +172,13 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
     setDelay: (ms) => {
       delayMs = assertDelay(ms);
     },
+    cut: (refuseForMs = 0) => {
+      refuseUntil = performance.now() + assertDelay(refuseForMs);
+      dropAll();
+    },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const stop of stops) stop();
-        stops.clear();
-        for (const socket of sockets) socket.destroy();
-        sockets.clear();
+        dropAll();
         server.close(() => resolve());
       }),
   };

@@ -9,6 +9,7 @@ import { signBuyerToken } from '@codex/security';
 import { type ResendStub, startResendStub } from '@codex/test-utils';
 import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
+import { fireCron as fireWebhookWorkerCron } from './fire-cron';
 import {
   assertPortFree,
   type LocalStack,
@@ -231,13 +232,7 @@ export async function startDevEnvironment(
       organizationId: demoIds.organization,
       token: staffToken,
     };
-    const fireCron = async () => {
-      const url = new URL('/cdn-cgi/handler/scheduled', stack.webhooksUrl);
-      url.searchParams.set('cron', '*/10 * * * *');
-      const response = await fetch(url);
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`scheduled handler answered ${response.status}`);
-    };
+    const fireCron = () => fireWebhookWorkerCron(stack.webhooksUrl);
     const cronIntervalMs = options.cronIntervalMs ?? DEV_CRON_INTERVAL_MS;
     if (cronIntervalMs > 0) {
       cronTimer = setInterval(() => {

@@ -42,6 +42,8 @@ export interface StartLocalStackOptions {
   vars?: Record<string, string>;
   /** Receives every line the stack and the workers print. */
   log?: (line: string) => void;
+  /** Told when a worker's `wrangler dev` exits before `stop()` (a crash). */
+  onWorkerExit?: (worker: 'checkout' | 'webhooks', code: number | null) => void;
 }
 
 export interface LocalStack {
@@ -88,6 +90,7 @@ function startWorker(
   port: number,
   vars: Record<string, string>,
   log: (line: string) => void,
+  onExit: (code: number | null) => void,
 ): ChildProcess {
   const args = [
     wranglerBin(workerDir),
@@ -121,6 +124,7 @@ function startWorker(
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  child.once('exit', (code) => onExit(code));
   // If this process dies without stop() (a crash, an uncaught error), take the worker's whole
   // process group with it: wrangler and workerd must not outlive the stack.
   const killGroup = () => {
@@ -188,7 +192,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     await assertPortFree(ports.database, 'embedded database', 'PGLITE_PORT');
 
   const cleanups: Array<() => Promise<void>> = [];
+  let isStopping = false;
   const stop = async () => {
+    isStopping = true;
     while (cleanups.length > 0)
       await cleanups
         .pop()?.()
@@ -240,9 +246,26 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       ...(webSocketProxy ? { DATABASE_HTTP_ENDPOINT: bridge.httpEndpoint } : {}),
       ...options.vars,
     };
-    const checkout = startWorker('checkout', workerDirs.checkout, ports.checkout, vars, log);
+    const onExit = (worker: 'checkout' | 'webhooks') => (code: number | null) => {
+      if (!isStopping) options.onWorkerExit?.(worker, code);
+    };
+    const checkout = startWorker(
+      'checkout',
+      workerDirs.checkout,
+      ports.checkout,
+      vars,
+      log,
+      onExit('checkout'),
+    );
     cleanups.push(() => stopProcess(checkout));
-    const webhooks = startWorker('webhooks', workerDirs.webhooks, ports.webhooks, vars, log);
+    const webhooks = startWorker(
+      'webhooks',
+      workerDirs.webhooks,
+      ports.webhooks,
+      vars,
+      log,
+      onExit('webhooks'),
+    );
     cleanups.push(() => stopProcess(webhooks));
 
     const checkoutUrl = `http://127.0.0.1:${ports.checkout}`;

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@codex/test-utils';
 import { NeonDbError, neon, neonConfig } from '@neondatabase/serverless';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -172,7 +173,76 @@ describe('POST /sql: connections', () => {
       expect(after).toMatchObject({ status: 200, body: { rows: [[value]] } });
     }
   });
+
+  it('survives a backend ended right after its start-up, in the same read as ReadyForQuery', async () => {
+    // What `pnpm soak` met while terminating backends: Postgres answers a new connection's
+    // start-up and its FATAL 57P01 together. pg-pool had removed its listener before the client
+    // was handed out, so the 'error' reached no listener and killed the process. A server that
+    // answers exactly so stands in for Postgres.
+    const { url, close } = await startDyingServer();
+    const errors: Error[] = [];
+    const dyingBridge = await startDatabaseBridge({ onError: (error) => errors.push(error) });
+    try {
+      const response = await fetch(dyingBridge.httpEndpoint, {
+        method: 'POST',
+        body: JSON.stringify({ query: 'SELECT 1', params: [] }),
+        headers: {
+          'Neon-Connection-String': url,
+          'Neon-Raw-Text-Output': 'true',
+          'Neon-Array-Mode': 'true',
+        },
+      });
+      expect(response.status).toBe(500);
+      expect(errors.map((error) => (error as { code?: string }).code)).toContain('57P01');
+    } finally {
+      await dyingBridge.close();
+      await close();
+    }
+  });
 });
+
+/**
+ * A loopback server that answers any start-up with AuthenticationOk, ReadyForQuery and a FATAL
+ * "terminating connection due to administrator command" in one write, then closes.
+ */
+async function startDyingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const message = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(5);
+    head.write(type, 0);
+    head.writeInt32BE(body.length + 4, 1);
+    return Buffer.concat([head, body]);
+  };
+  const fields = (pairs: Array<[string, string]>) =>
+    Buffer.concat([
+      ...pairs.map(([key, value]) => Buffer.from(`${key}${value}\0`)),
+      Buffer.from('\0'),
+    ]);
+  const server = createServer((socket) => {
+    socket.once('data', () => {
+      socket.end(
+        Buffer.concat([
+          message('R', Buffer.alloc(4)),
+          message('Z', Buffer.from('I')),
+          message(
+            'E',
+            fields([
+              ['S', 'FATAL'],
+              ['V', 'FATAL'],
+              ['C', '57P01'],
+              ['M', 'terminating connection due to administrator command'],
+            ]),
+          ),
+        ]),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/dying`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 describe('POST /sql: Postgres errors', () => {
   it('carries a unique violation’s code and constraint to where errors.ts reads them', async () => {

@@ -137,6 +137,8 @@ async function runQuery(client: pg.PoolClient, query: SqlOverHttpQuery) {
  */
 export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlOverHttpHandler {
   const pools = new Map<string, pg.Pool>();
+  // Clients whose connection dropped: never reused.
+  const broken = new WeakSet<pg.ClientBase>();
   let closed = false;
 
   const poolFor = (connection: SqlOverHttpConnection): pg.Pool => {
@@ -155,8 +157,20 @@ export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlO
         idleTimeoutMillis: IDLE_TIMEOUT_MS,
         allowExitOnIdle: true,
       });
-      // An idle connection dropped by the server must not crash the process.
-      pool.on('error', (error) => options.onError?.(error));
+      // Every client gets an 'error' listener for its whole life, from the moment the pool first
+      // hands it out. A connection can drop at any time (Postgres restarted, the backend
+      // terminated), and `pg` emits that as 'error' on the client: without a listener the event
+      // kills the process, and `pnpm dev` with it. pg-pool's own listener covers idle clients only
+      // and is removed before `connect()` settles, so a backend ended right after its start-up
+      // (the FATAL in the same read as ReadyForQuery) reached a client nobody listened to yet.
+      pool.on('connect', (client) => {
+        client.on('error', (error) => {
+          broken.add(client);
+          options.onError?.(error);
+        });
+      });
+      // pg-pool re-emits an idle client's error after removing it: already reported above.
+      pool.on('error', () => undefined);
       pools.set(key, pool);
     }
     return pool;
@@ -164,15 +178,9 @@ export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlO
 
   const execute = async (request: SqlOverHttpRequest) => {
     const client = await poolFor(request.connection).connect();
-    let broken = false;
-    // A connection that drops while checked out (Postgres restarted, the backend terminated) emits
-    // 'error' on the client, not the pool: without a listener that event kills the process, and
-    // with it `pnpm dev`. The query in flight fails on its own; the client is not reused.
-    const onConnectionError = (error: Error) => {
-      broken = true;
-      options.onError?.(error);
-    };
-    client.on('error', onConnectionError);
+    // A connection that drops while checked out fails the query in flight on its own; the client
+    // is then not reused (see the pool's 'connect' listener).
+    let rolledBack = true;
     try {
       if (request.kind === 'single') return await runQuery(client, request.query);
       await client.query(request.begin);
@@ -183,15 +191,14 @@ export function createSqlOverHttpHandler(options: SqlOverHttpOptions = {}): SqlO
         return { results };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
-          broken = true;
+          rolledBack = false;
         });
         throw error;
       }
     } finally {
-      client.off('error', onConnectionError);
       // A connection left inside a transaction (a lone `BEGIN`, a failed rollback) or dropped is
       // not reused.
-      client.release(broken || client.getTransactionStatus() !== 'I');
+      client.release(!rolledBack || broken.has(client) || client.getTransactionStatus() !== 'I');
     }
   };
 

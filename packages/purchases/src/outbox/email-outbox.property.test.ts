@@ -1,10 +1,14 @@
 import { contentPurchases, eq } from '@codex/database';
 import type { StripeStubEvent } from '@codex/local-stripe';
-import { readServerUrl } from '@codex/test-utils';
+import {
+  performHistory,
+  readServerUrl,
+  type StripeHistory,
+  stripeHistory,
+} from '@codex/test-utils';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';
-import { performHistory, type StripeHistory, stripeHistory } from '../testing/stripe-history';
 
 // One e-mail per event, whatever the order, lateness, duplication or concurrency of Stripe's
 // events and of the queue's deliveries: the histories of money-model.property.test.ts, with an

@@ -1,5 +1,5 @@
 import { type StripeStub, StripeStubError, type StripeStubEvent } from '@codex/local-stripe';
-import { fc } from '@fast-check/vitest';
+import fc from 'fast-check';
 
 /** How the buyer pays at Stripe. */
 export type Payment = 'card' | 'delayed_succeeds' | 'delayed_fails';
@@ -199,7 +199,11 @@ export async function performHistory(
             const before = stub.events.length;
             // The platform may refuse from its own (possibly lagging) view: then nothing happened.
             if (!(await issuePlatformRefund(amount, action.revokeAccess))) continue;
-            const emitted = stub.events.slice(before);
+            // This payment's events only: other purchases may be played at the same stand-in
+            // meanwhile (pnpm soak), and their events are theirs to deliver.
+            const emitted = stub.events
+              .slice(before)
+              .filter((event) => event.data.object.payment_intent === paymentIntentId);
             const created = emitted.find((event) => event.type === 'refund.created')?.data.object as
               | { id?: unknown }
               | undefined;
