@@ -1,26 +1,42 @@
 import { z } from 'zod';
+import { toStorableText } from './storable-text';
 
 // What each handled event's object must carry for its handler. Stripe sends much more; unknown
 // fields pass through untouched. A signed event that does not fit is kept for replay, not retried.
+// Every string read here reaches Postgres (a key, a parameter, an anomaly's details): ids must be
+// printable ASCII, free text is made storable (see storable-text.ts), amounts fit its `integer`.
 
-const stripeId = z.string().min(1).max(255);
+/** Stripe's ids are opaque, at most 255 characters, and printable ASCII (never a NUL). */
+const stripeId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[!-~]+$/, 'not a Stripe id');
 /** An expandable reference: the id, or the expanded object carrying it. */
 const reference = z.union([stripeId, z.object({ id: stripeId }).loose()]);
-const cents = z.number().int().nonnegative();
-const metadata = z.record(z.string(), z.string()).nullish();
+/**
+ * Below a billion: any two amounts add up inside Postgres `integer` (the amount check adds the
+ * subtotal and the tax), and no purchase (its price is an `integer`) is worth that much.
+ */
+const cents = z.number().int().nonnegative().max(999_999_999);
+/** Free text from the payload, with what Postgres refuses replaced (it then matches nothing). */
+const storableText = z.string().transform(toStorableText);
+const metadata = z.record(z.string(), storableText).nullish();
+/** ISO 4217, three letters (Stripe sends them lower-case). */
+const currency = z.string().regex(/^[a-zA-Z]{3}$/, 'not a currency code');
 
 /** The fields of a Checkout Session that fulfillment reads (a webhook payload or a retrieved session). */
 export const checkoutSessionSchema = z
   .object({
     id: stripeId,
-    client_reference_id: z.string().nullish(),
+    client_reference_id: storableText.nullish(),
     metadata,
     status: z.enum(['open', 'complete', 'expired']).nullish(),
     payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
     amount_total: cents.nullish(),
     amount_subtotal: cents.nullish(),
     total_details: z.object({ amount_discount: cents, amount_tax: cents }).loose().nullish(),
-    currency: z.string().nullish(),
+    currency: currency.nullish(),
     payment_intent: reference.nullish(),
     /** The session's Customer: the one it named, or the one Checkout created (`customer_creation`). */
     customer: reference.nullish(),
@@ -134,10 +150,13 @@ export function parseStripeEvent(raw: unknown): ParsedStripeEvent {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
     const loose = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const id = stripeId.safeParse(loose.id);
+    // A type is stored and logged: the same printable rule as an id.
+    const type = stripeId.safeParse(loose.type);
     return {
       status: 'malformed',
-      eventId: typeof loose.id === 'string' && loose.id.length <= 255 ? loose.id : undefined,
-      type: typeof loose.type === 'string' && loose.type.length <= 255 ? loose.type : undefined,
+      eventId: id.success ? id.data : undefined,
+      type: type.success ? type.data : undefined,
       problems: describeIssues(envelope.error),
     };
   }
@@ -162,11 +181,24 @@ function isHandledType(type: string): type is HandledStripeEventType {
   return Object.hasOwn(objectSchemaByType, type);
 }
 
+/** At most this many problems are kept per event: a hostile object can have thousands. */
+const MAX_PROBLEMS = 20;
+/** A path segment is a field name; a metadata key is at most 40 characters at Stripe. */
+const MAX_SEGMENT_LENGTH = 40;
+
+/** Stored (`jsonb`) and logged: a segment from the payload (a metadata key) is cut and made storable. */
 function describeIssues(error: z.ZodError, prefix?: string): string[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(event)';
-    return `${path}: ${issue.code === 'invalid_type' ? 'missing or wrong type' : issue.code}`;
+  const problems = error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
+    const segments = issue.path.map((segment) =>
+      toStorableText(String(segment).slice(0, MAX_SEGMENT_LENGTH)),
+    );
+    const path = [prefix, ...segments].filter(Boolean).join('.') || '(event)';
+    const kind = issue.code === 'invalid_type' ? 'missing or wrong type' : issue.code;
+    // Our own refinements name the rule broken ("not a Stripe id"); never the value.
+    return `${path}: ${issue.code === 'invalid_format' ? issue.message : kind}`;
   });
+  const more = error.issues.length - problems.length;
+  return more > 0 ? [...problems, `and ${more} more`] : problems;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
