@@ -1,4 +1,5 @@
 import { isUniqueViolation, stripeWebhookEvents } from '@codex/database';
+import { describeApiVersionMismatch, findApiVersionMismatch } from './api-version';
 import { completeInOneStatement } from './complete-in-one-statement';
 import { type FulfillmentContext, logOutcome, type StripeEventOutcome } from './context';
 import { prepareEvent } from './event-handlers';
@@ -31,7 +32,9 @@ export async function handleStripePayload(
  * is ignored; a handled type that does not have the shape we read is kept in
  * `rejected_stripe_events` (`payload`, the bytes received; without them, the event's JSON) for
  * `pnpm webhooks:replay`, logged as an error and acknowledged, because Stripe would otherwise
- * retry it for days. Otherwise the event id enters the inbox in the same transaction as the state change it
+ * retry it for days. An event of another API version than the Stripe client's is handled when it
+ * fits (one warning line naming both versions) and kept, the versions among its problems, when it
+ * does not. Otherwise the event id enters the inbox in the same transaction as the state change it
  * causes: a duplicate (even one racing the first delivery) returns `duplicate` and changes
  * nothing. Throws on infrastructure failure, with nothing committed, so the caller answers 5xx
  * and Stripe redelivers.
@@ -47,8 +50,21 @@ export async function handleStripeEvent(
     logOutcome(ctx.logger, outcome, { eventId: parsed.eventId, eventType: parsed.type });
     return outcome;
   }
+  const mismatch = findApiVersionMismatch(ctx, raw);
   if (parsed.status === 'malformed') {
-    return keepRejectedEvent(ctx, payload ?? encodeStripePayload(raw), parsed);
+    return keepRejectedEvent(ctx, payload ?? encodeStripePayload(raw), {
+      ...parsed,
+      problems: mismatch
+        ? [...parsed.problems, describeApiVersionMismatch(mismatch)]
+        : parsed.problems,
+    });
+  }
+  if (mismatch) {
+    ctx.logger.warn('stripe event of another API version: handled, its object fits', {
+      eventId: parsed.event.id,
+      eventType: parsed.event.type,
+      ...mismatch,
+    });
   }
   const { event } = parsed;
   if (isCompletionEvent(event)) {
