@@ -78,9 +78,27 @@ const unhandleable: Array<[string, Uint8Array, string]> = [
     'data.object.currency: not a currency code',
   ],
   [
-    'an amount of a billion (two of them would overflow Postgres integer)',
-    bytesOf(JSON.stringify(refundEvent({ amount: 1_000_000_000 }))),
+    'an amount past Postgres integer',
+    bytesOf(JSON.stringify(refundEvent({ amount: 2 ** 31 }))),
     'data.object.amount: too_big',
+  ],
+  [
+    'a session whose subtotal and tax add up past Postgres integer',
+    bytesOf(
+      JSON.stringify({
+        ...refundEvent({}),
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: 'cs_1',
+            payment_status: 'paid',
+            amount_total: 2 ** 31 - 1,
+            total_details: { amount_discount: 0, amount_tax: 1 },
+          },
+        },
+      }),
+    ),
+    'data.object.total_details: subtotal and tax add up past Postgres integer',
   ],
 ];
 

@@ -14,11 +14,9 @@ const stripeId = z
   .regex(/^[!-~]+$/, 'not a Stripe id');
 /** An expandable reference: the id, or the expanded object carrying it. */
 const reference = z.union([stripeId, z.object({ id: stripeId }).loose()]);
-/**
- * Below a billion: any two amounts add up inside Postgres `integer` (the amount check adds the
- * subtotal and the tax), and no purchase (its price is an `integer`) is worth that much.
- */
-const cents = z.number().int().nonnegative().max(999_999_999);
+/** Postgres `integer`, the type of every amount column: no purchase can be worth more. */
+const INTEGER_MAX = 2_147_483_647;
+const cents = z.number().int().nonnegative().max(INTEGER_MAX);
 /** Free text from the payload, with what Postgres refuses replaced (it then matches nothing). */
 const storableText = z.string().transform(toStorableText);
 const metadata = z.record(z.string(), storableText).nullish();
@@ -43,7 +41,15 @@ export const checkoutSessionSchema = z
     /** The discounts applied: in Checkout at most one, by a coupon or a promotion code. */
     discounts: z.array(z.object({ promotion_code: reference.nullish() }).loose()).nullish(),
   })
-  .loose();
+  .loose()
+  // The amount check adds the tax to the subtotal in SQL (`matchesSessionAmounts`).
+  .refine(
+    (session) =>
+      (session.amount_subtotal ?? session.amount_total ?? 0) +
+        (session.total_details?.amount_tax ?? 0) <=
+      INTEGER_MAX,
+    { message: 'subtotal and tax add up past Postgres integer', path: ['total_details'] },
+  );
 
 const chargeSchema = z
   .object({
@@ -195,7 +201,8 @@ function describeIssues(error: z.ZodError, prefix?: string): string[] {
     const path = [prefix, ...segments].filter(Boolean).join('.') || '(event)';
     const kind = issue.code === 'invalid_type' ? 'missing or wrong type' : issue.code;
     // Our own refinements name the rule broken ("not a Stripe id"); never the value.
-    return `${path}: ${issue.code === 'invalid_format' ? issue.message : kind}`;
+    const ours = issue.code === 'invalid_format' || issue.code === 'custom';
+    return `${path}: ${ours ? issue.message : kind}`;
   });
   const more = error.issues.length - problems.length;
   return more > 0 ? [...problems, `and ${more} more`] : problems;
