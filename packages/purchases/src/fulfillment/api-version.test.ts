@@ -1,8 +1,14 @@
-import { contentPurchases, eq, rejectedStripeEvents, stripeWebhookEvents } from '@codex/database';
+import { eq, rejectedStripeEvents } from '@codex/database';
 import { ObservabilityClient } from '@codex/observability';
 import { describe, expect, it } from 'vitest';
 import { FulfillmentService } from '../fulfillment-service';
 import { useTestWorld } from '../testing/test-world';
+import {
+  countInboxRows,
+  readPurchase,
+  type StartedCheckout,
+  startCheckout,
+} from './testing/purchase-probes';
 
 // The Stripe client pins one API version; an event rendered in another is handled when its object
 // fits (one warning naming both versions) and kept for replay, the versions named, when it does not.
@@ -20,14 +26,7 @@ function observed() {
   return { lines, fulfillment };
 }
 
-async function pendingPurchase() {
-  const item = await world().newItem(1_999);
-  const started = await world().checkout().createCheckoutSession(item.customerId, item.contentId);
-  if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
-  return { ...item, ...started };
-}
-
-function completion(purchase: Awaited<ReturnType<typeof pendingPurchase>>, apiVersion: unknown) {
+function completion(purchase: StartedCheckout, apiVersion: unknown) {
   return {
     id: newId('evt_'),
     object: 'event',
@@ -53,7 +52,7 @@ const pinned = () => String(world().stripe().getApiField('version'));
 describe('an event of another API version than the Stripe client pins', () => {
   it('is handled when its object fits, with one warning naming both versions and no payload', async () => {
     const { lines, fulfillment } = observed();
-    const purchase = await pendingPurchase();
+    const purchase = await startCheckout(world());
     const event = completion(purchase, OTHER_VERSION);
 
     const outcome = await fulfillment.handleStripeEvent(event);
@@ -76,7 +75,7 @@ describe('an event of another API version than the Stripe client pins', () => {
 
   it('is kept for replay, the versions among its problems, when its object does not fit; nothing is half-applied', async () => {
     const { lines, fulfillment } = observed();
-    const purchase = await pendingPurchase();
+    const purchase = await startCheckout(world());
     const event = completion(purchase, OTHER_VERSION);
     // What a version that renamed a field would send.
     const { payment_status: _renamed, ...object } = event.data.object;
@@ -94,16 +93,8 @@ describe('an event of another API version than the Stripe client pins', () => {
       .from(rejectedStripeEvents)
       .where(eq(rejectedStripeEvents.stripeEventId, event.id));
     expect(kept?.problems).toContain(problem);
-    const [row] = await world()
-      .db.select({ status: contentPurchases.status })
-      .from(contentPurchases)
-      .where(eq(contentPurchases.id, purchase.purchaseId));
-    expect(row?.status).toBe('pending');
-    const inbox = await world()
-      .db.select()
-      .from(stripeWebhookEvents)
-      .where(eq(stripeWebhookEvents.id, event.id));
-    expect(inbox).toEqual([]);
+    expect((await readPurchase(world(), purchase.purchaseId)).status).toBe('pending');
+    expect(await countInboxRows(world(), event.id)).toBe(0);
     expect(lines.filter((line) => line.level === 'error')).toHaveLength(1);
   });
 
@@ -112,7 +103,7 @@ describe('an event of another API version than the Stripe client pins', () => {
     ['none (null, as Stripe leaves some events)', () => null],
   ])('says nothing when the event names %s', async (_label, version) => {
     const { lines, fulfillment } = observed();
-    const purchase = await pendingPurchase();
+    const purchase = await startCheckout(world());
 
     const outcome = await fulfillment.handleStripeEvent(completion(purchase, version()));
 
@@ -122,7 +113,7 @@ describe('an event of another API version than the Stripe client pins', () => {
 
   it('names a value that is not a version as unrecognised, never the value', async () => {
     const { lines, fulfillment } = observed();
-    const purchase = await pendingPurchase();
+    const purchase = await startCheckout(world());
 
     await fulfillment.handleStripeEvent(completion(purchase, 'customer@example.com'));
 

@@ -1,13 +1,13 @@
-import {
-  contentPurchases,
-  eq,
-  fulfillmentAnomalies,
-  rejectedStripeEvents,
-  stripeWebhookEvents,
-} from '@codex/database';
+import { eq, fulfillmentAnomalies, rejectedStripeEvents } from '@codex/database';
 import { describe, expect, it } from 'vitest';
 import { useTestWorld } from '../testing/test-world';
 import { flagAnomaly } from './flag-anomaly';
+import {
+  countInboxRows,
+  readPurchase,
+  type StartedCheckout,
+  startCheckout,
+} from './testing/purchase-probes';
 
 // Whatever bytes a correctly signed body holds, handling it never throws (Postgres refuses a NUL
 // in text and jsonb, a lone surrogate in jsonb, and nesting past its JSON parser's depth): it is
@@ -135,14 +135,7 @@ describe('a verified body that cannot be handled', () => {
 });
 
 describe('a handled event whose strings Postgres would refuse', () => {
-  async function pendingPurchase() {
-    const item = await world().newItem(1_999);
-    const started = await world().checkout().createCheckoutSession(item.customerId, item.contentId);
-    if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
-    return { ...item, ...started };
-  }
-
-  const paidSession = (purchase: Awaited<ReturnType<typeof pendingPurchase>>) => ({
+  const paidSession = (purchase: StartedCheckout) => ({
     id: purchase.sessionId,
     status: 'complete',
     payment_status: 'paid',
@@ -164,7 +157,7 @@ describe('a handled event whose strings Postgres would refuse', () => {
   ])(
     'with %s in metadata.customerId is handled: flagged for review, never thrown',
     async (_label, bad) => {
-      const purchase = await pendingPurchase();
+      const purchase = await startCheckout(world());
       const session = paidSession(purchase);
       const event = {
         id: newId('evt_'),
@@ -182,21 +175,13 @@ describe('a handled event whose strings Postgres would refuse', () => {
         status: 'processed',
         result: { status: 'flagged', purchaseId: purchase.purchaseId, kind: 'linkage_mismatch' },
       });
-      const [row] = await world()
-        .db.select({ status: contentPurchases.status })
-        .from(contentPurchases)
-        .where(eq(contentPurchases.id, purchase.purchaseId));
-      expect(row?.status).toBe('pending');
-      const inbox = await world()
-        .db.select()
-        .from(stripeWebhookEvents)
-        .where(eq(stripeWebhookEvents.id, event.id));
-      expect(inbox).toHaveLength(1);
+      expect((await readPurchase(world(), purchase.purchaseId)).status).toBe('pending');
+      expect(await countInboxRows(world(), event.id)).toBe(1);
     },
   );
 
   it('with a NUL in an unrelated metadata value completes the purchase', async () => {
-    const purchase = await pendingPurchase();
+    const purchase = await startCheckout(world());
     const session = paidSession(purchase);
     const event = {
       id: newId('evt_'),

@@ -1,4 +1,4 @@
-import { contentPurchases, eq, paymentEvents, stripeRefunds } from '@codex/database';
+import { eq, paymentEvents, stripeRefunds } from '@codex/database';
 import { describe, expect, it } from 'vitest';
 import { useTestWorld } from '../testing/test-world';
 import type { FulfillmentResult } from './context';
@@ -7,6 +7,7 @@ import {
   handledStripeEventTypes,
   parseStripeEvent,
 } from './stripe-events';
+import { readPurchase, startCheckout } from './testing/purchase-probes';
 import { stripeFixture, stripeFixtureEvent } from './testing/stripe-fixtures';
 
 // Stripe's own example objects (every field, the usual nulls), bound to a purchase our checkout
@@ -29,9 +30,7 @@ interface Bound {
 }
 
 async function pendingPurchase(): Promise<Bound> {
-  const item = await world().newItem(PRICE);
-  const started = await world().checkout().createCheckoutSession(item.customerId, item.contentId);
-  if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
+  const started = await startCheckout(world(), PRICE);
   const session = world().stub.getSession(started.sessionId);
   if (!session) throw new Error('the stand-in holds no session');
   return {
@@ -89,14 +88,6 @@ async function completedPurchase(): Promise<Bound> {
   const outcome = await deliver(eventOf('checkout.session.completed', sessionOf(bound, paid)));
   expect(outcome).toMatchObject({ status: 'processed', result: { status: 'completed' } });
   return bound;
-}
-
-async function purchaseRow(purchaseId: string) {
-  const [row] = await world()
-    .db.select()
-    .from(contentPurchases)
-    .where(eq(contentPurchases.id, purchaseId));
-  return row;
 }
 
 interface FixtureCase {
@@ -231,7 +222,7 @@ describe("Stripe's example objects in every handled event type", () => {
       status: 'processed',
       result: expect.objectContaining({ ...fixtureCase.result, purchaseId: bound.purchaseId }),
     });
-    expect(await purchaseRow(bound.purchaseId)).toMatchObject(fixtureCase.purchase);
+    expect(await readPurchase(world(), bound.purchaseId)).toMatchObject(fixtureCase.purchase);
     if (type === 'refund.failed') {
       const refunds = await world()
         .db.select()
@@ -271,7 +262,7 @@ describe("Stripe's example objects in every handled event type", () => {
       status: 'processed',
       result: { status: 'completed', purchaseId: bound.purchaseId },
     });
-    expect(await purchaseRow(bound.purchaseId)).toMatchObject({
+    expect(await readPurchase(world(), bound.purchaseId)).toMatchObject({
       status: 'completed',
       stripePaymentIntentId: bound.paymentIntentId,
     });
