@@ -118,6 +118,15 @@ describe('parseStripeEvent', () => {
       eventId: undefined,
       type: 'refund.updated',
     });
+    // Not handled, but its type would be logged: kept instead.
+    expect(
+      parseStripeEvent({ id: 'evt_7', type: 'customer.\u0000', data: { object: null } }),
+    ).toEqual({
+      status: 'malformed',
+      eventId: 'evt_7',
+      type: undefined,
+      problems: ['type: not a Stripe event type'],
+    });
   });
 
   it('lists every type the handlers serve', () => {

@@ -6,12 +6,14 @@ import { toStorableText } from './storable-text';
 // Every string read here reaches Postgres (a key, a parameter, an anomaly's details): ids must be
 // printable ASCII, free text is made storable (see storable-text.ts), amounts fit its `integer`.
 
-/** Stripe's ids are opaque, at most 255 characters, and printable ASCII (never a NUL). */
-const stripeId = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[!-~]+$/, 'not a Stripe id');
+/** Stripe's ids and event types are opaque, at most 255 characters, printable ASCII (never a NUL). */
+const printable = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[!-~]+$/, `not a Stripe ${what}`);
+const stripeId = printable('id');
 /** An expandable reference: the id, or the expanded object carrying it. */
 const reference = z.union([stripeId, z.object({ id: stripeId }).loose()]);
 /** Postgres `integer`, the type of every amount column: no purchase can be worth more. */
@@ -129,9 +131,12 @@ export type HandledStripeEvent = {
   };
 }[HandledStripeEventType];
 
+const eventType = printable('event type');
+
 const envelopeSchema = z.object({
   id: stripeId,
-  type: z.string().min(1).max(255),
+  // Logged even when we do not handle it.
+  type: eventType,
   data: z.object({ object: z.unknown() }),
 });
 
@@ -157,8 +162,7 @@ export function parseStripeEvent(raw: unknown): ParsedStripeEvent {
   if (!envelope.success) {
     const loose = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
     const id = stripeId.safeParse(loose.id);
-    // A type is stored and logged: the same printable rule as an id.
-    const type = stripeId.safeParse(loose.type);
+    const type = eventType.safeParse(loose.type);
     return {
       status: 'malformed',
       eventId: id.success ? id.data : undefined,
