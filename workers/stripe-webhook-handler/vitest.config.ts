@@ -13,5 +13,8 @@ export default defineWorkerProject({
     // E-mail through the Resend stand-in (RESEND_API_BASE comes from the global setup).
     RESEND_API_KEY: 're_test_webhook_worker',
     EMAIL_FROM: 'Codex <receipts@codex.test>',
+    // src/routes/payment-webhook/webhook-fuzz.test.ts: `CODEX_FUZZ_REQUESTS=10000 npx vitest run
+    // --project stripe-webhook-handler webhook-fuzz` by hand.
+    CODEX_FUZZ_REQUESTS: process.env.CODEX_FUZZ_REQUESTS ?? '',
   },
 });

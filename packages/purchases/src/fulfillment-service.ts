@@ -13,7 +13,7 @@ import {
   type StripeEventOutcome,
 } from './fulfillment/context';
 import { refundForeignDiscounts } from './fulfillment/foreign-discount';
-import { handleStripeEvent } from './fulfillment/handle-stripe-event';
+import { handleStripeEvent, handleStripePayload } from './fulfillment/handle-stripe-event';
 import {
   type ReconcileOptions,
   type ReconciliationSummary,
@@ -35,6 +35,8 @@ export interface FulfillmentServiceDependencies {
   /** SQL over HTTP for the one-statement webhook (completion, duplicate). Without it: `db`. */
   http?: HttpDatabase | undefined;
   /**
+   * Its API version (`createStripeClient` pins it) is the one events are expected in: an event of
+   * another version is handled with a warning when it fits, kept for replay when it does not.
    * Undefined without a Stripe key: checkout events still apply; the success page answers
    * `PAYMENT_PROVIDER_NOT_CONFIGURED`; refunds, disputes and reconciliation, which must read
    * Stripe, throw (the webhook answers 5xx and Stripe redelivers once the key is set).
@@ -66,12 +68,26 @@ export class FulfillmentService {
   }
 
   /**
+   * The webhook's entry: `payload` is the verified body, exactly the bytes Stripe signed. Anything
+   * at all is handled or kept for replay (see `handleStripePayload` in
+   * `./fulfillment/handle-stripe-event.ts`); throws only on infrastructure failure. After the
+   * commit, as {@link handleStripeEvent}.
+   */
+  handleStripePayload(payload: Uint8Array): Promise<StripeEventOutcome> {
+    return this.#settleAfterCommit(handleStripePayload(this.#ctx, payload));
+  }
+
+  /**
    * See `handleStripeEvent` in `./fulfillment/handle-stripe-event.ts`. `event` is the verified,
    * parsed JSON. A payment it found paid with a foreign discount is refunded right after the
    * commit (`refundForeignDiscounts`; should that fail, the reconciliation cron does it).
    */
-  async handleStripeEvent(event: unknown): Promise<StripeEventOutcome> {
-    const outcome = await handleStripeEvent(this.#ctx, event);
+  handleStripeEvent(event: unknown): Promise<StripeEventOutcome> {
+    return this.#settleAfterCommit(handleStripeEvent(this.#ctx, event));
+  }
+
+  async #settleAfterCommit(handling: Promise<StripeEventOutcome>): Promise<StripeEventOutcome> {
+    const outcome = await handling;
     const result = outcome.status === 'processed' ? outcome.result : undefined;
     if (result?.status === 'flagged' && result.kind === 'foreign_discount' && result.purchaseId) {
       await this.#refundIfForeignDiscount(result.purchaseId);

@@ -1,4 +1,8 @@
-export { createStripeClient, type StripeClientOptions } from './create-stripe-client';
+export {
+  createStripeClient,
+  STRIPE_API_VERSION,
+  type StripeClientOptions,
+} from './create-stripe-client';
 export {
   type CreateWorkerAppOptions,
   createWorkerApp,

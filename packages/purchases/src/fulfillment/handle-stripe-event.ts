@@ -1,21 +1,48 @@
-import { isUniqueViolation, rejectedStripeEvents, stripeWebhookEvents } from '@codex/database';
+import { isUniqueViolation, stripeWebhookEvents } from '@codex/database';
+import { describeApiVersionMismatch, findApiVersionMismatch } from './api-version';
 import { completeInOneStatement } from './complete-in-one-statement';
 import { type FulfillmentContext, logOutcome, type StripeEventOutcome } from './context';
 import { prepareEvent } from './event-handlers';
+import { keepRejectedEvent } from './keep-rejected-event';
 import { type HandledStripeEvent, parseStripeEvent } from './stripe-events';
+import { encodeStripePayload, readStripePayload } from './stripe-payload';
+
+/**
+ * Handles one verified webhook body, whatever bytes it holds: bytes that are not UTF-8 JSON are
+ * kept for replay as they are (`rejected`); JSON goes to {@link handleStripeEvent}, which keeps
+ * these same bytes if the event does not fit. Throws only on infrastructure failure.
+ */
+export async function handleStripePayload(
+  ctx: FulfillmentContext,
+  payload: Uint8Array,
+): Promise<StripeEventOutcome> {
+  const read = readStripePayload(payload);
+  if (read.status === 'unreadable') {
+    return keepRejectedEvent(ctx, payload, {
+      eventId: undefined,
+      type: undefined,
+      problems: [read.problem],
+    });
+  }
+  return handleStripeEvent(ctx, read.value, payload);
+}
 
 /**
  * Handles one verified Stripe event exactly once. Its object is checked first: an unhandled type
  * is ignored; a handled type that does not have the shape we read is kept in
- * `rejected_stripe_events` (for `pnpm webhooks:replay`), logged as an error and acknowledged,
- * because Stripe would otherwise retry it for days. Otherwise the event id enters the inbox in the
- * same transaction as the state change it causes: a duplicate (even one racing the first delivery)
- * returns `duplicate` and changes nothing. Throws on infrastructure failure, with nothing
- * committed, so the caller answers 5xx and Stripe redelivers.
+ * `rejected_stripe_events` (`payload`, the bytes received; without them, the event's JSON) for
+ * `pnpm webhooks:replay`, logged as an error and acknowledged, because Stripe would otherwise
+ * retry it for days. An event of another API version than the Stripe client's is handled when it
+ * fits (one warning line naming both versions) and kept, the versions among its problems, when it
+ * does not. Otherwise the event id enters the inbox in the same transaction as the state change it
+ * causes: a duplicate (even one racing the first delivery) returns `duplicate` and changes
+ * nothing. Throws on infrastructure failure, with nothing committed, so the caller answers 5xx
+ * and Stripe redelivers.
  */
 export async function handleStripeEvent(
   ctx: FulfillmentContext,
   raw: unknown,
+  payload?: Uint8Array,
 ): Promise<StripeEventOutcome> {
   const parsed = parseStripeEvent(raw);
   if (parsed.status === 'unhandled') {
@@ -23,20 +50,21 @@ export async function handleStripeEvent(
     logOutcome(ctx.logger, outcome, { eventId: parsed.eventId, eventType: parsed.type });
     return outcome;
   }
+  const mismatch = findApiVersionMismatch(ctx, raw);
   if (parsed.status === 'malformed') {
-    await ctx.db
-      .insert(rejectedStripeEvents)
-      .values({
-        stripeEventId: parsed.eventId ?? null,
-        eventType: parsed.type ?? null,
-        // A signed body can be any JSON; the column holds an object.
-        payload: typeof raw === 'object' && raw !== null ? raw : { value: raw },
-        problems: parsed.problems,
-      })
-      .onConflictDoNothing();
-    const outcome: StripeEventOutcome = { status: 'rejected', problems: parsed.problems };
-    logOutcome(ctx.logger, outcome, { eventId: parsed.eventId, eventType: parsed.type });
-    return outcome;
+    return keepRejectedEvent(ctx, payload ?? encodeStripePayload(raw), {
+      ...parsed,
+      problems: mismatch
+        ? [...parsed.problems, describeApiVersionMismatch(mismatch)]
+        : parsed.problems,
+    });
+  }
+  if (mismatch) {
+    ctx.logger.warn('stripe event of another API version: handled, its object fits', {
+      eventId: parsed.event.id,
+      eventType: parsed.event.type,
+      ...mismatch,
+    });
   }
   const { event } = parsed;
   if (isCompletionEvent(event)) {

@@ -105,7 +105,9 @@ export async function applyMoneyChange(
 
   const [totals] = await tx
     .select({
-      refundedCents: sql<number>`coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0)::int`,
+      // Capped at Postgres integer: refunds beyond what was charged cannot happen at Stripe, and
+      // a payload claiming them must not fail the statement (it revokes either way).
+      refundedCents: sql<number>`least(coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0), 2147483647)::int`,
       keepsAccess: sql<boolean>`coalesce((SELECT bool_and(NOT ${stripeRefunds.revokesAccess}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), false)`,
       disputeStatuses: sql<
         DisputeStatus[] | null

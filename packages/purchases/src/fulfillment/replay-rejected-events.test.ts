@@ -22,9 +22,10 @@ describe('a signed event that does not fit', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({
       eventType: 'charge.refunded',
-      payload: event,
+      payload: null,
       replayedAt: null,
     });
+    expect(JSON.parse(new TextDecoder().decode(kept[0]?.rawPayload ?? undefined))).toEqual(event);
     const inbox = await db()
       .select()
       .from(stripeWebhookEvents)
@@ -80,5 +81,39 @@ describe('replayRejectedEvents', () => {
 
     const second = await fulfillment().replayRejectedEvents();
     expect(second).toEqual({ replayed: 0, stillRejected: 2 });
+  });
+});
+
+describe('replayRejectedEvents, from the bytes received', () => {
+  it('re-reads each kept body: one that fits now is handled, one still not JSON stays', async () => {
+    const fitsNow = {
+      id: `evt_${unique()}`,
+      type: 'checkout.session.expired',
+      data: { object: { id: `cs_test_${unique()}`, payment_status: 'unpaid', note: 'a\u0000b' } },
+    };
+    const notJson = Uint8Array.of(0x7b, 0x00, 0xff);
+    await db()
+      .insert(rejectedStripeEvents)
+      .values([
+        {
+          stripeEventId: fitsNow.id,
+          eventType: fitsNow.type,
+          rawPayload: new TextEncoder().encode(JSON.stringify(fitsNow, null, 2)),
+          problems: ['old'],
+        },
+        { rawPayload: notJson, problems: ['(payload): not UTF-8'] },
+      ]);
+
+    expect(await fulfillment().replayRejectedEvents({ eventId: fitsNow.id })).toEqual({
+      replayed: 1,
+      stillRejected: 0,
+    });
+    const inbox = await db()
+      .select()
+      .from(stripeWebhookEvents)
+      .where(eq(stripeWebhookEvents.id, fitsNow.id));
+    expect(inbox).toHaveLength(1);
+    // The two kept by the tests above, and the body that is still not JSON.
+    expect(await fulfillment().replayRejectedEvents()).toEqual({ replayed: 0, stillRejected: 3 });
   });
 });

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, rejectedStripeEvents } from '@codex/database';
 import type { FulfillmentContext, StripeEventOutcome } from './context';
 import { parseStripeEvent } from './stripe-events';
+import { type ReadStripePayload, readStripePayload } from './stripe-payload';
 
 export interface ReplayOptions {
   /** Only this Stripe event id. */
@@ -18,9 +19,11 @@ export interface ReplaySummary {
 
 /**
  * Runs the kept, correctly signed events that did not fit our schemas (`rejected_stripe_events`)
- * through `handleEvent` again, oldest first, typically after a fix was deployed. One that fits now
- * is handled exactly once (the inbox still applies) and marked replayed; one that still does not
- * fit is left as it is. Throws on infrastructure failure; what was replayed before stays marked.
+ * through `handleEvent` again, oldest first, typically after a fix was deployed. Each is read
+ * again from the bytes received (rows kept before those were stored: from their `jsonb` copy). One
+ * that fits now is handled exactly once (the inbox still applies) and marked replayed; one that
+ * still does not fit, or is still not JSON, is left as it is. Throws on infrastructure failure;
+ * what was replayed before stays marked.
  */
 export async function replayRejectedEvents(
   ctx: FulfillmentContext,
@@ -28,7 +31,11 @@ export async function replayRejectedEvents(
   options: ReplayOptions = {},
 ): Promise<ReplaySummary> {
   const rows = await ctx.db
-    .select({ id: rejectedStripeEvents.id, payload: rejectedStripeEvents.payload })
+    .select({
+      id: rejectedStripeEvents.id,
+      payload: rejectedStripeEvents.payload,
+      rawPayload: rejectedStripeEvents.rawPayload,
+    })
     .from(rejectedStripeEvents)
     .where(
       and(
@@ -40,11 +47,14 @@ export async function replayRejectedEvents(
     .limit(options.limit ?? 100);
   const summary: ReplaySummary = { replayed: 0, stillRejected: 0 };
   for (const row of rows) {
-    if (parseStripeEvent(row.payload).status === 'malformed') {
+    const read: ReadStripePayload = row.rawPayload
+      ? readStripePayload(row.rawPayload)
+      : { status: 'read', value: row.payload };
+    if (read.status === 'unreadable' || parseStripeEvent(read.value).status === 'malformed') {
       summary.stillRejected++;
       continue;
     }
-    const outcome = await handleEvent(row.payload);
+    const outcome = await handleEvent(read.value);
     ctx.logger.info('rejected stripe event replayed', {
       rejectedId: row.id,
       outcome: outcome.status,

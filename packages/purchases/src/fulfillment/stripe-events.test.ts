@@ -73,6 +73,62 @@ describe('parseStripeEvent', () => {
     });
   });
 
+  it('makes the free text it reads storable: a NUL or a lone surrogate becomes U+FFFD', () => {
+    const parsed = parseStripeEvent({
+      id: 'evt_5',
+      type: 'checkout.session.expired',
+      data: {
+        object: {
+          id: 'cs_1',
+          payment_status: 'unpaid',
+          client_reference_id: 'a\u0000',
+          metadata: { purchaseId: '\ud800x', note: 'fine' },
+        },
+      },
+    });
+    expect(parsed).toMatchObject({
+      status: 'handled',
+      event: {
+        data: {
+          object: {
+            client_reference_id: 'a\ufffd',
+            metadata: { purchaseId: '\ufffdx', note: 'fine' },
+          },
+        },
+      },
+    });
+  });
+
+  it('refuses ids that are not printable ASCII and amounts past Postgres integer, naming the rule', () => {
+    const parsed = parseStripeEvent({
+      id: 'evt_6',
+      type: 'refund.updated',
+      data: { object: { ...refund, id: 're_\u0000', charge: 'ch 1', amount: 2 ** 31 } },
+    });
+    expect(parsed).toMatchObject({
+      status: 'malformed',
+      problems: [
+        'data.object.id: not a Stripe id',
+        'data.object.amount: too_big',
+        'data.object.charge: not a Stripe id',
+      ],
+    });
+    expect(parseStripeEvent({ id: 'evt_\u0000', type: 'refund.updated', data: {} })).toMatchObject({
+      status: 'malformed',
+      eventId: undefined,
+      type: 'refund.updated',
+    });
+    // Not handled, but its type would be logged: kept instead.
+    expect(
+      parseStripeEvent({ id: 'evt_7', type: 'customer.\u0000', data: { object: null } }),
+    ).toEqual({
+      status: 'malformed',
+      eventId: 'evt_7',
+      type: undefined,
+      problems: ['type: not a Stripe event type'],
+    });
+  });
+
   it('lists every type the handlers serve', () => {
     expect(handledStripeEventTypes).toEqual(
       expect.arrayContaining([

@@ -1,33 +1,57 @@
 import { z } from 'zod';
+import { toStorableText } from './storable-text';
 
 // What each handled event's object must carry for its handler. Stripe sends much more; unknown
 // fields pass through untouched. A signed event that does not fit is kept for replay, not retried.
+// Every string read here reaches Postgres (a key, a parameter, an anomaly's details): ids must be
+// printable ASCII, free text is made storable (see storable-text.ts), amounts fit its `integer`.
 
-const stripeId = z.string().min(1).max(255);
+/** Stripe's ids and event types are opaque, at most 255 characters, printable ASCII (never a NUL). */
+const printable = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[!-~]+$/, `not a Stripe ${what}`);
+const stripeId = printable('id');
 /** An expandable reference: the id, or the expanded object carrying it. */
 const reference = z.union([stripeId, z.object({ id: stripeId }).loose()]);
-const cents = z.number().int().nonnegative();
-const metadata = z.record(z.string(), z.string()).nullish();
+/** Postgres `integer`, the type of every amount column: no purchase can be worth more. */
+const INTEGER_MAX = 2_147_483_647;
+const cents = z.number().int().nonnegative().max(INTEGER_MAX);
+/** Free text from the payload, with what Postgres refuses replaced (it then matches nothing). */
+const storableText = z.string().transform(toStorableText);
+const metadata = z.record(z.string(), storableText).nullish();
+/** ISO 4217, three letters (Stripe sends them lower-case). */
+const currency = z.string().regex(/^[a-zA-Z]{3}$/, 'not a currency code');
 
 /** The fields of a Checkout Session that fulfillment reads (a webhook payload or a retrieved session). */
 export const checkoutSessionSchema = z
   .object({
     id: stripeId,
-    client_reference_id: z.string().nullish(),
+    client_reference_id: storableText.nullish(),
     metadata,
     status: z.enum(['open', 'complete', 'expired']).nullish(),
     payment_status: z.enum(['paid', 'unpaid', 'no_payment_required']),
     amount_total: cents.nullish(),
     amount_subtotal: cents.nullish(),
     total_details: z.object({ amount_discount: cents, amount_tax: cents }).loose().nullish(),
-    currency: z.string().nullish(),
+    currency: currency.nullish(),
     payment_intent: reference.nullish(),
     /** The session's Customer: the one it named, or the one Checkout created (`customer_creation`). */
     customer: reference.nullish(),
     /** The discounts applied: in Checkout at most one, by a coupon or a promotion code. */
     discounts: z.array(z.object({ promotion_code: reference.nullish() }).loose()).nullish(),
   })
-  .loose();
+  .loose()
+  // The amount check adds the tax to the subtotal in SQL (`matchesSessionAmounts`).
+  .refine(
+    (session) =>
+      (session.amount_subtotal ?? session.amount_total ?? 0) +
+        (session.total_details?.amount_tax ?? 0) <=
+      INTEGER_MAX,
+    { message: 'subtotal and tax add up past Postgres integer', path: ['total_details'] },
+  );
 
 const chargeSchema = z
   .object({
@@ -107,9 +131,12 @@ export type HandledStripeEvent = {
   };
 }[HandledStripeEventType];
 
+const eventType = printable('event type');
+
 const envelopeSchema = z.object({
   id: stripeId,
-  type: z.string().min(1).max(255),
+  // Logged even when we do not handle it.
+  type: eventType,
   data: z.object({ object: z.unknown() }),
 });
 
@@ -134,10 +161,12 @@ export function parseStripeEvent(raw: unknown): ParsedStripeEvent {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
     const loose = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const id = stripeId.safeParse(loose.id);
+    const type = eventType.safeParse(loose.type);
     return {
       status: 'malformed',
-      eventId: typeof loose.id === 'string' && loose.id.length <= 255 ? loose.id : undefined,
-      type: typeof loose.type === 'string' && loose.type.length <= 255 ? loose.type : undefined,
+      eventId: id.success ? id.data : undefined,
+      type: type.success ? type.data : undefined,
       problems: describeIssues(envelope.error),
     };
   }
@@ -162,11 +191,25 @@ function isHandledType(type: string): type is HandledStripeEventType {
   return Object.hasOwn(objectSchemaByType, type);
 }
 
+/** At most this many problems are kept per event: a hostile object can have thousands. */
+const MAX_PROBLEMS = 20;
+/** A path segment is a field name; a metadata key is at most 40 characters at Stripe. */
+const MAX_SEGMENT_LENGTH = 40;
+
+/** Stored (`jsonb`) and logged: a segment from the payload (a metadata key) is cut and made storable. */
 function describeIssues(error: z.ZodError, prefix?: string): string[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(event)';
-    return `${path}: ${issue.code === 'invalid_type' ? 'missing or wrong type' : issue.code}`;
+  const problems = error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
+    const segments = issue.path.map((segment) =>
+      toStorableText(String(segment).slice(0, MAX_SEGMENT_LENGTH)),
+    );
+    const path = [prefix, ...segments].filter(Boolean).join('.') || '(event)';
+    const kind = issue.code === 'invalid_type' ? 'missing or wrong type' : issue.code;
+    // Our own refinements name the rule broken ("not a Stripe id"); never the value.
+    const ours = issue.code === 'invalid_format' || issue.code === 'custom';
+    return `${path}: ${ours ? issue.message : kind}`;
   });
+  const more = error.issues.length - problems.length;
+  return more > 0 ? [...problems, `and ${more} more`] : problems;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,6 +4,8 @@ import {
   eq,
   type FulfillmentAnomaly,
   fulfillmentAnomalies,
+  type RejectedStripeEvent,
+  rejectedStripeEvents,
   type StripeWebhookEvent,
   stripeWebhookEvents,
 } from '@codex/database';
@@ -13,13 +15,15 @@ import {
   createTestOrganization,
   createTestUser,
 } from '@codex/test-utils/factories';
-import { createStripeClient } from '@codex/worker-runtime';
+import { createStripeClient, STRIPE_API_VERSION } from '@codex/worker-runtime';
 import { createWorkerCaller, withTestDatabase, workerTestEnv } from '@codex/worker-runtime/testing';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { WebhookBindings } from '../env';
 import worker from '../index';
+import { type SignOptions, signPayload } from './sign-payload';
 
 export { captureConsole, withTestDatabase } from '@codex/worker-runtime/testing';
+export { type SignOptions, signPayload } from './sign-payload';
 
 /** The bindings the test project runs with (see vitest.config.ts and the worker global setup). */
 export const testEnv = workerTestEnv<
@@ -28,6 +32,8 @@ export const testEnv = workerTestEnv<
       /** The checkout worker's bindings, for the full-loop test. */
       WEB_APP_URL: string;
       AUTH_JWT_SECRET: string;
+      /** How many requests the webhook fuzz sends; empty: its default. */
+      CODEX_FUZZ_REQUESTS: string;
     }
 >();
 
@@ -170,28 +176,11 @@ export function stripeEvent(type: string, object: unknown): TestEvent {
     id: stripeId('evt_'),
     object: 'event',
     type,
-    api_version: '2025-01-27.acacia',
+    api_version: STRIPE_API_VERSION,
     created: Math.floor(Date.now() / 1000),
     livemode: false,
     data: { object },
   };
-}
-
-export interface SignOptions {
-  /** Default: the worker's test secret. */
-  secret?: string;
-  /** Unix seconds; default now. */
-  timestamp?: number;
-}
-
-/** A `Stripe-Signature` header for `payload`, computed as Stripe does (Web Crypto: workerd has no sync HMAC). */
-export async function signPayload(payload: string, options: SignOptions = {}): Promise<string> {
-  return testStripeClient().webhooks.generateTestHeaderStringAsync({
-    payload,
-    secret: options.secret ?? testEnv.STRIPE_WEBHOOK_SECRET_PAYMENT,
-    ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
-    cryptoProvider: Stripe.createSubtleCryptoProvider(),
-  });
 }
 
 export interface DeliverOptions extends SignOptions {
@@ -202,12 +191,13 @@ export interface DeliverOptions extends SignOptions {
   overrides?: Partial<WebhookBindings>;
 }
 
-/** Delivers `event` (an object, or the exact payload text) to the payment webhook, signed. */
+/** Delivers `event` (an object, or the exact payload: text or bytes) to the payment webhook, signed. */
 export async function deliver(
-  event: TestEvent | string,
+  event: TestEvent | string | Uint8Array,
   options: DeliverOptions = {},
 ): Promise<Response> {
-  const payload = typeof event === 'string' ? event : JSON.stringify(event);
+  const payload =
+    typeof event === 'string' || event instanceof Uint8Array ? event : JSON.stringify(event);
   const signature =
     options.signature === undefined ? await signPayload(payload, options) : options.signature;
   return callWorker(
@@ -247,6 +237,13 @@ export async function readPurchase(purchaseId: string): Promise<ContentPurchase>
 export async function inboxRows(eventId: string): Promise<StripeWebhookEvent[]> {
   return withTestDatabase((db) =>
     db.select().from(stripeWebhookEvents).where(eq(stripeWebhookEvents.id, eventId)),
+  );
+}
+
+/** The rows keeping exactly these bytes for replay. */
+export async function keptBodies(payload: Uint8Array): Promise<RejectedStripeEvent[]> {
+  return withTestDatabase((db) =>
+    db.select().from(rejectedStripeEvents).where(eq(rejectedStripeEvents.rawPayload, payload)),
   );
 }
 

@@ -5,9 +5,10 @@ import type { WebhookEnv } from '../../context';
 import { verifyStripeSignature } from './verify-stripe-signature';
 
 /**
- * `POST /webhooks/stripe/payment`: Checkout Session events from Stripe. A verified event is handled
- * exactly once (`FulfillmentService.handleStripeEvent`) and acknowledged with 200, duplicates and
- * types we do not handle included, so Stripe stops sending it. A failure while handling it throws
+ * `POST /webhooks/stripe/payment`: Checkout Session events from Stripe. A verified body is handled
+ * exactly once (`FulfillmentService.handleStripePayload`) and acknowledged with 200, duplicates,
+ * types we do not handle and bodies kept for replay (whatever bytes they hold) included, so Stripe
+ * stops sending it. A failure while handling it throws
  * (500 through the error handler) with nothing committed, so Stripe redelivers it. After a
  * completion or a revocation has committed, the purchase's new e-mail outbox rows are sent to the
  * e-mail queue after the response (`waitUntil`); a failure there is logged and left to the cron.
@@ -16,7 +17,7 @@ export const paymentWebhookRoutes = new Hono<WebhookEnv>().post(
   '/payment',
   verifyStripeSignature({ secret: (c) => c.var.config.STRIPE_WEBHOOK_SECRET_PAYMENT }),
   async (c) => {
-    const outcome = await c.var.fulfillment().handleStripeEvent(c.var.stripeEvent);
+    const outcome = await c.var.fulfillment().handleStripePayload(c.var.stripePayload);
     if (outcome.status === 'processed' && mayHaveWrittenEmail(outcome.result)) {
       c.executionCtx.waitUntil(
         queueOutboxMessagesOf({

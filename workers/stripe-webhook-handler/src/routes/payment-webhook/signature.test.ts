@@ -7,6 +7,7 @@ import {
   deliver,
   type ErrorAnswer,
   inboxRows,
+  keptBodies,
   PAYMENT_WEBHOOK_PATH,
   readPurchase,
   seedPendingPurchase,
@@ -155,14 +156,31 @@ describe('Stripe signature verification', () => {
     expect(genuine.status).toBe(500);
   });
 
-  it('answers 400 for a correctly signed body that is not JSON', async () => {
+  it.each([
+    ['not JSON', new TextEncoder().encode('{"id":"evt_1",')],
+    [
+      'not UTF-8 (signed over its bytes, which the Stripe SDK cannot verify)',
+      Uint8Array.of(0x7b, 0xff, 0x00, 0x7d),
+    ],
+  ])('keeps a correctly signed body that is %s and answers 200', async (_label, body) => {
+    const errors = captureConsole('error');
+
+    const response = await deliver(body);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, outcome: 'rejected' });
+    expect(await keptBodies(body)).toHaveLength(1);
+    const [line, ...others] = errors.filter((entry) => entry.includes('kept for replay'));
+    expect(others).toEqual([]);
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'error' });
+  });
+
+  it('refuses bytes that are not UTF-8 signed with another secret, keeping nothing', async () => {
     captureConsole('warn');
-    const response = await deliver('{"id":"evt_1",');
+    const body = Uint8Array.from([0xff, 0x00, ...crypto.getRandomValues(new Uint8Array(16))]);
+    const response = await deliver(body, { secret: 'whsec_someone_elses_endpoint_secret_0123' });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as ErrorAnswer).error).toMatchObject({
-      code: 'VALIDATION_ERROR',
-      message: 'Invalid event payload',
-    });
+    expect(await keptBodies(body)).toEqual([]);
   });
 });
 

@@ -2,6 +2,8 @@ import {
   contentPurchases,
   count,
   eq,
+  inArray,
+  or,
   rejectedStripeEvents,
   stripeDisputes,
   stripeRefunds,
@@ -10,8 +12,15 @@ import { handledStripeEventTypes } from '@codex/purchases';
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
+  type FuzzTargets,
+  hostileBodies,
+  PERSONAL_DATA,
+} from '../../testing/hostile-webhook-bodies';
+import {
   captureConsole,
+  checkoutSession,
   deliver,
+  seedPendingPurchase,
   stripeEvent,
   testEnv,
   type WebhookAnswer,
@@ -166,4 +175,111 @@ describe('signed events that do not fit', () => {
     },
     120_000,
   );
+});
+
+// The issue's bar: "2,000 fuzzed requests, including signed events with NUL bytes, lone
+// surrogates and deep nesting: no 5xx outside a database outage". CODEX_FUZZ_REQUESTS changes the
+// count (vitest.config.ts passes it in). The embedded database gets 200, one at a time: its socket
+// server serialises connections and loses portals under concurrent ones (root README, traps).
+const FUZZ_REQUESTS = Number(testEnv.CODEX_FUZZ_REQUESTS || (ON_SERVER ? 2_000 : 200));
+/** Requests delivered at once in one run: on a server, concurrently, as Stripe sends them. */
+const BATCH = ON_SERVER ? 16 : 1;
+
+/** Pending purchases for the checkout events, and a completed one for the money events. */
+async function seedTargets(): Promise<FuzzTargets> {
+  const pending = await Promise.all([1, 2, 3, 4].map(() => seedPendingPurchase()));
+  const sold = await seedPendingPurchase();
+  const soldPaymentIntentId = `pi_fuzz_sold_${crypto.randomUUID().replaceAll('-', '')}`;
+  const completion = await deliver(
+    stripeEvent(
+      'checkout.session.completed',
+      checkoutSession(sold, { payment_intent: soldPaymentIntentId }),
+    ),
+  );
+  expect(await completion.json()).toMatchObject({ outcome: 'processed', result: 'completed' });
+  return { sessionIds: pending.map((purchase) => purchase.sessionId ?? ''), soldPaymentIntentId };
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  return a !== null && a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+/**
+ * The id a body names, when it is JSON with an id that is kept (printable ASCII, as Stripe's): an
+ * event is kept once per id, so a later body with the same id is not kept again.
+ */
+function idOf(body: Uint8Array): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body),
+    );
+    const id = (parsed as { id?: unknown } | null)?.id;
+    return typeof id === 'string' && /^[!-~]{1,255}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every body answered `rejected` is kept: these bytes, or an earlier body with its event id. */
+async function expectKept(rejected: Uint8Array[]) {
+  if (rejected.length === 0) return;
+  const ids = rejected.flatMap((body) => idOf(body) ?? []);
+  const rows = await withTestDatabase((db) =>
+    db
+      .select({ raw: rejectedStripeEvents.rawPayload, id: rejectedStripeEvents.stripeEventId })
+      .from(rejectedStripeEvents)
+      .where(
+        or(
+          inArray(rejectedStripeEvents.rawPayload, rejected),
+          ...(ids.length > 0 ? [inArray(rejectedStripeEvents.stripeEventId, ids)] : []),
+        ),
+      ),
+  );
+  const keptIds = new Set(rows.map((row) => row.id));
+  for (const body of rejected) {
+    const id = idOf(body);
+    const kept = rows.some((row) => sameBytes(row.raw, body));
+    expect(kept || (id !== undefined && keptIds.has(id))).toBe(true);
+  }
+}
+
+describe('signed bodies holding anything at all', () => {
+  let targets: FuzzTargets;
+  beforeAll(async () => {
+    targets = await seedTargets();
+  });
+
+  test(`${FUZZ_REQUESTS} of them, ${BATCH} at a time: each answered 200 and handled or kept, never 5xx, no payload logged`, async () => {
+    const lines = [captureConsole('error'), captureConsole('warn'), captureConsole('log')];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(hostileBodies(targets), { minLength: BATCH, maxLength: BATCH }),
+        async (bodies) => {
+          const responses = await Promise.all(bodies.map((body) => deliver(body)));
+          const answers = await Promise.all(
+            responses.map(async (response) => ({
+              status: response.status,
+              body: (await response.json()) as WebhookAnswer,
+            })),
+          );
+          const rejected: Uint8Array[] = [];
+          answers.forEach((answer, index) => {
+            expect(answer.status).toBe(200);
+            expect(answer.body.received).toBe(true);
+            expect(['processed', 'duplicate', 'ignored', 'rejected']).toContain(
+              answer.body.outcome,
+            );
+            const body = bodies[index] ?? '';
+            if (answer.body.outcome === 'rejected') {
+              rejected.push(typeof body === 'string' ? new TextEncoder().encode(body) : body);
+            }
+          });
+          await expectKept(rejected);
+        },
+      ),
+      { numRuns: Math.ceil(FUZZ_REQUESTS / BATCH) },
+    );
+    const all = lines.flat();
+    expect(all.filter((line) => line.includes(PERSONAL_DATA))).toEqual([]);
+  }, 600_000);
 });
