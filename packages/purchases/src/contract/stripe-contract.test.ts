@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promotionCodeCases } from '../testing/stripe-contract-promotion-codes';
 import { refundCases } from '../testing/stripe-contract-refunds';
 import { sessionCases } from '../testing/stripe-contract-sessions';
 import {
@@ -9,15 +10,20 @@ import {
 import { sessionVariantCases } from '../testing/stripe-contract-variants';
 
 // The contract between the Stripe stand-in and Stripe: the same scenarios (every Checkout Session
-// option set our code sends, read back and expired; the parameters the next builder sends and
-// what Stripe refuses of them; refunds in part, in full and beyond; the minimum charge; key
+// option set our code sends, read back and expired; what Stripe refuses of requests the builder
+// never sends; the promotion-code lookup of checkout; refunds in part, in full and beyond; the minimum charge; key
 // length) run against the stand-in in every `pnpm test`, where each step must do what the case
 // expects, and, with STRIPE_CONTRACT_SECRET_KEY=sk_test_…, against Stripe's test mode too, where
 // each step must do what the stand-in does: success or refusal, a refusal's status, type, code
 // and param, a success's fields our code reads (their presence and type, the value of enums).
 
 const stripeKey = process.env.STRIPE_CONTRACT_SECRET_KEY;
-const cases = [...sessionCases(), ...sessionVariantCases(), ...refundCases()];
+const cases = [
+  ...sessionCases(),
+  ...sessionVariantCases(),
+  ...promotionCodeCases(),
+  ...refundCases(),
+];
 const named = cases.map((contractCase) => [contractCase.name, contractCase] as const);
 
 if (!stripeKey) {
