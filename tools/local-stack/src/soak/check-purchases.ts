@@ -14,7 +14,7 @@ export interface ObservedPurchase {
   amountRefundedCents: number | undefined;
   disputeStatus: string | null | undefined;
   /** What a second checkout of the item answered at the end (undefined: not tried). */
-  buysAgain: number | undefined;
+  buysAgain: BuyAgainAnswer | undefined;
   /** Confirmation e-mails the buyer's address received. */
   confirmations: number;
   /** The buyer's purchases' outbox rows: kind, status, and how many e-mails carry the row's key. */
@@ -44,8 +44,14 @@ export interface CheckPurchasesOptions {
 // Checks in flight at once: enough to be quick, few enough for a 2-core machine.
 const CHECKS_AT_ONCE = 8;
 
+/** What a second checkout answered: its status and, for 200/201, the purchase it names. */
+export interface BuyAgainAnswer {
+  status: number;
+  purchaseId: string | undefined;
+}
+
 /** A second checkout of the same item: 201 once the purchase is over, 409 while it holds the slot. */
-async function buyAgain(checkoutUrl: string, purchase: SoakPurchase): Promise<number> {
+async function buyAgain(checkoutUrl: string, purchase: SoakPurchase): Promise<BuyAgainAnswer> {
   const answer = await callWithRetry(
     `${checkoutUrl}/api/checkout`,
     () => ({
@@ -55,7 +61,11 @@ async function buyAgain(checkoutUrl: string, purchase: SoakPurchase): Promise<nu
     }),
     { deadlineMs: 45_000 },
   );
-  return answer.status;
+  const data = (answer.body as { data?: { purchaseId?: unknown } } | undefined)?.data;
+  return {
+    status: answer.status,
+    purchaseId: typeof data?.purchaseId === 'string' ? data.purchaseId : undefined,
+  };
 }
 
 async function checkAccess(checkoutUrl: string, purchase: SoakPurchase) {
@@ -94,11 +104,19 @@ async function eachPurchase<T>(
 export async function checkPurchases(options: CheckPurchasesOptions): Promise<PurchaseVerdict[]> {
   const { purchases, db } = options;
   const payments = new Map(options.stub.listPayments().map((p) => [p.session.id, p]));
+  // Read before buying again, which may open sessions of its own.
+  const openSessions = new Set(
+    [...payments.values()]
+      .filter((payment) => payment.session.status === 'open')
+      .map((payment) => payment.session.id),
+  );
   const rows = await db.db
     .select({
       id: contentPurchases.id,
       customerId: contentPurchases.customerId,
+      contentId: contentPurchases.contentId,
       status: contentPurchases.status,
+      sessionId: contentPurchases.stripeCheckoutSessionId,
       amountRefundedCents: contentPurchases.amountRefundedCents,
       disputeStatus: contentPurchases.disputeStatus,
     })
@@ -169,8 +187,28 @@ export async function checkPurchases(options: CheckPurchasesOptions): Promise<Pu
     // Buying again: allowed once the purchase is over, refused while it holds the buyer's slot.
     const slotFree =
       !expected.paid || expected.refundEndsAccess || expected.disputeStatus === 'lost';
-    if (observed.buysAgain !== undefined) {
-      differ('buying again', observed.buysAgain, slotFree ? 201 : 409);
+    // A checkout attempt the buyer gave up on (no answer in time) goes on in the worker and may
+    // open another checkout once the played one is over: buying again then hands out that open
+    // session (200, the buyer's pending purchase) instead of a new one, as it should.
+    const openElsewhere = new Set(
+      buyerRows
+        .filter(
+          (other) =>
+            other.id !== purchase.purchaseId &&
+            other.contentId === purchase.item.contentId &&
+            other.status === 'pending' &&
+            other.sessionId !== null &&
+            openSessions.has(other.sessionId),
+        )
+        .map((other) => other.id),
+    );
+    const secondCheckout = observed.buysAgain;
+    if (secondCheckout !== undefined) {
+      const reusedOpenCheckout =
+        slotFree &&
+        secondCheckout.status === 200 &&
+        openElsewhere.has(secondCheckout.purchaseId ?? '');
+      if (!reusedOpenCheckout) differ('buying again', secondCheckout.status, slotFree ? 201 : 409);
     }
     for (const other of buyerRows) {
       if (other.id !== purchase.purchaseId && other.status === 'completed') {
