@@ -1,2 +1,3 @@
-CREATE INDEX "content_purchases_customer_history_idx" ON "content_purchases" USING btree ("customer_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
-CREATE INDEX "content_purchases_library_idx" ON "content_purchases" USING btree ("customer_id","purchased_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("content_purchases"."status" = 'completed' AND "content_purchases"."refunded_at" IS NULL AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" = 'won'));
+-- codex:outside-transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "content_purchases_customer_history_idx" ON "content_purchases" USING btree ("customer_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "content_purchases_library_idx" ON "content_purchases" USING btree ("customer_id","purchased_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("content_purchases"."status" = 'completed' AND "content_purchases"."refunded_at" IS NULL AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" = 'won'));

@@ -21,11 +21,8 @@ CREATE TABLE "refund_requests" (
 	CONSTRAINT "refund_requests_status_valid" CHECK ("refund_requests"."status" IN ('requested', 'issued', 'refused')),
 	CONSTRAINT "refund_requests_issued_has_refund" CHECK (("refund_requests"."status" = 'issued') = ("refund_requests"."stripe_refund_id" IS NOT NULL)),
 	CONSTRAINT "refund_requests_refused_has_code" CHECK (("refund_requests"."status" = 'refused') = ("refund_requests"."refusal_code" IS NOT NULL))
-);
---> statement-breakpoint
+);--> statement-breakpoint
 ALTER TABLE "payment_events" DROP CONSTRAINT "payment_events_kind_valid";--> statement-breakpoint
-DROP INDEX "content_purchases_one_active_per_customer_content";--> statement-breakpoint
-DROP INDEX "content_purchases_library_idx";--> statement-breakpoint
 ALTER TABLE "payment_events" ALTER COLUMN "stripe_event_id" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "payment_events" ADD COLUMN "actor_id" text;--> statement-breakpoint
 ALTER TABLE "payment_events" ADD COLUMN "reason" text;--> statement-breakpoint
@@ -38,8 +35,13 @@ CREATE UNIQUE INDEX "refund_requests_organization_key_unique" ON "refund_request
 CREATE UNIQUE INDEX "refund_requests_stripe_refund_id_unique" ON "refund_requests" USING btree ("stripe_refund_id") WHERE "refund_requests"."stripe_refund_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "refund_requests_purchase_id_idx" ON "refund_requests" USING btree ("purchase_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_events_refund_issued_once" ON "payment_events" USING btree ("stripe_object_id") WHERE "payment_events"."kind" = 'refund_issued';--> statement-breakpoint
-CREATE UNIQUE INDEX "content_purchases_one_active_per_customer_content" ON "content_purchases" USING btree ("customer_id","content_id") WHERE "content_purchases"."status" IN ('pending', 'completed') AND NOT ("content_purchases"."refunded_at" IS NOT NULL AND NOT "content_purchases"."refund_keeps_access") AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" IN ('open', 'won'));--> statement-breakpoint
-CREATE INDEX "content_purchases_library_idx" ON "content_purchases" USING btree ("customer_id","purchased_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("content_purchases"."status" = 'completed' AND NOT ("content_purchases"."refunded_at" IS NOT NULL AND NOT "content_purchases"."refund_keeps_access") AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" = 'won'));--> statement-breakpoint
 ALTER TABLE "payment_events" ADD CONSTRAINT "payment_events_stripe_event_unless_issued" CHECK (("payment_events"."kind" = 'refund_issued') = ("payment_events"."stripe_event_id" IS NULL));--> statement-breakpoint
 ALTER TABLE "payment_events" ADD CONSTRAINT "payment_events_refund_issued_has_actor" CHECK ("payment_events"."kind" <> 'refund_issued' OR ("payment_events"."actor_id" IS NOT NULL AND "payment_events"."reason" IS NOT NULL));--> statement-breakpoint
-ALTER TABLE "payment_events" ADD CONSTRAINT "payment_events_kind_valid" CHECK ("payment_events"."kind" IN ('refund_issued', 'refund', 'refund_failed', 'dispute_opened', 'dispute_won', 'dispute_lost', 'dispute_funds_withdrawn', 'dispute_funds_reinstated'));
+ALTER TABLE "payment_events" ADD CONSTRAINT "payment_events_kind_valid" CHECK ("payment_events"."kind" IN ('refund_issued', 'refund', 'refund_failed', 'dispute_opened', 'dispute_won', 'dispute_lost', 'dispute_funds_withdrawn', 'dispute_funds_reinstated'));--> statement-breakpoint
+-- codex:outside-transaction
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "content_purchases_one_active_per_customer_content_next" ON "content_purchases" USING btree ("customer_id","content_id") WHERE "content_purchases"."status" IN ('pending', 'completed') AND NOT ("content_purchases"."refunded_at" IS NOT NULL AND NOT "content_purchases"."refund_keeps_access") AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" IN ('open', 'won'));--> statement-breakpoint
+DROP INDEX CONCURRENTLY IF EXISTS "content_purchases_one_active_per_customer_content";--> statement-breakpoint
+ALTER INDEX IF EXISTS "content_purchases_one_active_per_customer_content_next" RENAME TO "content_purchases_one_active_per_customer_content";--> statement-breakpoint
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "content_purchases_library_idx_next" ON "content_purchases" USING btree ("customer_id","purchased_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE ("content_purchases"."status" = 'completed' AND NOT ("content_purchases"."refunded_at" IS NOT NULL AND NOT "content_purchases"."refund_keeps_access") AND ("content_purchases"."dispute_status" IS NULL OR "content_purchases"."dispute_status" = 'won'));--> statement-breakpoint
+DROP INDEX CONCURRENTLY IF EXISTS "content_purchases_library_idx";--> statement-breakpoint
+ALTER INDEX IF EXISTS "content_purchases_library_idx_next" RENAME TO "content_purchases_library_idx";
