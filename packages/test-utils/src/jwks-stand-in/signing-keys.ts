@@ -48,10 +48,10 @@ export async function generateSigningKey(alg: SigningAlgorithm, kid: string): Pr
     privateKey: CryptoKeyLike;
     publicKey: CryptoKeyLike;
   };
-  const { kty, n, e, crv, x, y } = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as Record<
-    string,
-    unknown
-  >;
+  const { kty, n, e, crv, x, y } = (await crypto.subtle.exportKey(
+    'jwk',
+    pair.publicKey,
+  )) as unknown as Record<string, unknown>;
   return {
     alg,
     kid,
