@@ -90,4 +90,27 @@ describe('buyerAuth with an identity provider (JWKS, issuer, audience)', () => {
     expect((await app.request('/me/id', withToken(staffToken))).status).toBe(200);
     await expectUnauthorized(await app.request('/me/id', withToken(buyerToken)));
   });
+
+  it('logs a failed JWKS fetch with the host and the reason, never the token', async () => {
+    const lines: string[] = [];
+    const logger = new ObservabilityClient('test', 'test', { write: (line) => lines.push(line) });
+    const app = new Hono<{ Variables: { logger: ObservabilityClient; requestId: string } }>();
+    app.use(requestId());
+    app.use(async (c, next) => {
+      c.set('logger', logger);
+      await next();
+    });
+    app.onError(createErrorHandler({ logger: () => logger }));
+    const downUrl = `${standIn.url}/jwks/never-published`;
+    app.use('*', buyerAuth({ jwksUrl: downUrl, issuer: ISSUER }));
+    app.get('/me/id', (c) => c.text('ok'));
+    const token = await providerToken({});
+
+    await expectUnauthorized(await app.request('/me/id', withToken(token)));
+
+    const warning = lines.find((line) => line.includes('JWKS fetch failed'));
+    expect(warning).toContain(new URL(standIn.url).host);
+    expect(warning).toContain('HTTP 404');
+    for (const part of token.split('.')) expect(lines.join('\n')).not.toContain(part);
+  });
 });

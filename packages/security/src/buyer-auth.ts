@@ -49,6 +49,24 @@ function isConfigured(setting: PerRequestSetting): boolean {
   return typeof setting === 'function' || (typeof setting === 'string' && setting !== '');
 }
 
+/** The request logger `requestLogging()` sets, when it ran. */
+interface WarningLogger {
+  warn(message: string, context?: Record<string, unknown>): void;
+}
+
+/**
+ * Logs that the identity provider's JWKS could not be fetched (the URL's host and why; never a
+ * token), so an outage that refuses every token shows in the logs and not only as 401s.
+ */
+function reportFetchFailure(c: Context, jwksUrl: string | undefined) {
+  const logger = (c.var as { logger?: WarningLogger }).logger;
+  return (reason: string) =>
+    logger?.warn('JWKS fetch failed: tokens are verified with the last good keys, if any', {
+      jwksHost: jwksUrl === undefined ? undefined : new URL(jwksUrl).host,
+      reason,
+    });
+}
+
 /** The request's verification settings. @throws Error when it has neither a secret nor a JWKS URL. */
 function verificationFor(options: BuyerAuthOptions, c: Context): TokenVerification {
   const secret = resolveSetting(options.secret, c);
@@ -63,6 +81,7 @@ function verificationFor(options: BuyerAuthOptions, c: Context): TokenVerificati
     audience: resolveSetting(options.audience, c),
     clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
     nowMs: (options.now ?? Date.now)(),
+    onKeySetFetchFailure: reportFetchFailure(c, jwksUrl),
   };
 }
 

@@ -142,6 +142,18 @@ describe('JwksKeyStore', () => {
     expect(await provider.has(key, T0 + seconds(600 + 3601))).toBe(false);
   });
 
+  it('tells the caller that started a failed fetch why, and only that caller', async () => {
+    const key = await generateSigningKey('ES256', 'down');
+    const provider = await providerWith([key]);
+    await provider.publish([], { status: 503 });
+    const reasons: string[] = [];
+
+    await provider.store.keyFor('down', 'ES256', T0, (reason) => reasons.push(reason));
+    await provider.store.keyFor('down', 'ES256', T0 + seconds(1), (reason) => reasons.push(reason));
+
+    expect(reasons).toEqual(['HTTP 503']);
+  });
+
   it('answers nothing, without throwing, when the URL serves no JWKS', async () => {
     const store = new JwksKeyStore(`${standIn.url}/jwks/never-published`);
 

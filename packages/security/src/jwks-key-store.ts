@@ -86,19 +86,21 @@ export class JwksKeyStore {
 
   /**
    * The key published under `kid` for `algorithm`, or `undefined` (unknown kid, a key of another
-   * algorithm, or no usable set). `nowMs` is the caller's clock. Never throws.
+   * algorithm, or no usable set). `nowMs` is the caller's clock. When this call starts a fetch
+   * that fails, `onFetchFailure` hears why (`HTTP 503`, ...; never a key or a token). Never throws.
    */
   async keyFor(
     kid: string,
     algorithm: PublicKeyAlgorithm,
     nowMs: number,
+    onFetchFailure?: (reason: string) => void,
   ): Promise<VerificationKey | undefined> {
     const index = keyIndex(algorithm, kid);
     const set = this.#set;
     const known = set?.keys.get(index);
     if (set !== undefined && nowMs < set.freshUntilMs && known !== undefined) return known;
     if (nowMs - this.#lastAttemptMs >= this.#minIntervalMs) {
-      this.#startRefresh(nowMs);
+      this.#startRefresh(nowMs, onFetchFailure);
     }
     await this.#waitForRefresh();
     const current = this.#set;
@@ -107,12 +109,13 @@ export class JwksKeyStore {
       : undefined;
   }
 
-  #startRefresh(nowMs: number): void {
+  #startRefresh(nowMs: number, onFetchFailure?: (reason: string) => void): void {
     if (this.#inFlight !== undefined) return;
     this.#lastAttemptMs = nowMs;
     this.#inFlight = this.#fetchKeySet(nowMs)
-      .then((set) => {
-        if (set !== undefined) this.#set = set;
+      .then((outcome) => {
+        if (typeof outcome === 'string') onFetchFailure?.(outcome);
+        else this.#set = outcome;
       })
       .finally(() => {
         this.#inFlight = undefined;
@@ -135,25 +138,30 @@ export class JwksKeyStore {
     clearTimeout(timer);
   }
 
-  async #fetchKeySet(nowMs: number): Promise<KeySet | undefined> {
+  /** The fetched set, or why there is none. */
+  async #fetchKeySet(nowMs: number): Promise<KeySet | string> {
     try {
       const response = await fetch(this.#url, {
         headers: { Accept: 'application/json' },
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       });
-      const text = response.ok ? await response.text() : '';
-      if (!response.ok || text.length > MAX_JWKS_BYTES) return undefined;
+      if (!response.ok) {
+        await response.body?.cancel();
+        return `HTTP ${response.status}`;
+      }
+      const text = await response.text();
+      if (text.length > MAX_JWKS_BYTES) return 'larger than 64 KiB';
       const document: unknown = JSON.parse(text);
-      if (!isRecord(document) || !Array.isArray(document.keys)) return undefined;
+      if (!isRecord(document) || !Array.isArray(document.keys)) return 'not a JWKS';
       const maxAgeMs = this.#maxAgeOf(response.headers.get('Cache-Control'));
       return {
         keys: await importKeySet(document),
         freshUntilMs: nowMs + maxAgeMs,
         usableUntilMs: nowMs + maxAgeMs + this.#staleIfErrorMs,
       };
-    } catch {
+    } catch (error) {
       // Unreachable, timed out or not JSON: the provider is down for this attempt.
-      return undefined;
+      return error instanceof SyntaxError ? 'not JSON' : 'unreachable or timed out';
     }
   }
 

@@ -15,6 +15,8 @@ export interface TokenVerification {
   clockSkewSeconds: number;
   /** The time in milliseconds since the epoch. */
   nowMs: number;
+  /** Told why, when this verification fetched the JWKS and the fetch failed. */
+  onKeySetFetchFailure?: ((reason: string) => void) | undefined;
 }
 
 type Claims = Record<string, unknown>;
@@ -95,6 +97,7 @@ async function hasValidSignature(
     kid,
     algorithm,
     verification.nowMs,
+    verification.onKeySetFetchFailure,
   );
   return (
     key !== undefined && verifySignature(key, algorithm, decoded.signature, decoded.signingInput)
