@@ -254,8 +254,9 @@ describe('buyerAuth', () => {
     }
   });
 
-  it('throws at construction for an empty secret', () => {
-    expect(() => buyerAuth({ secret: '' })).toThrow(/secret/);
+  it('throws at construction for an empty secret and no JWKS URL', () => {
+    expect(() => buyerAuth({ secret: '' })).toThrow(/secret or a JWKS URL/);
+    expect(() => buyerAuth({})).toThrow(/secret or a JWKS URL/);
   });
 
   it('answers 500, not 401, when the per-request secret is empty', async () => {
@@ -265,7 +266,9 @@ describe('buyerAuth', () => {
     const response = await app.request('/me/id', withToken(token));
 
     expect(response.status).toBe(500);
-    expect(lines.join('\n')).toContain('secret for this request is empty');
+    expect(lines.join('\n')).toContain(
+      'neither a JWT secret nor a JWKS URL is set for this request',
+    );
   });
 });
 
@@ -319,6 +322,20 @@ describe('signBuyerToken', () => {
     const { header, payload } = decode(token);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload).toEqual({ sub: CUSTOMER_ID, iat: 1_700_000_000, exp: 1_700_003_600 });
+  });
+
+  it('adds iss and aud when given', async () => {
+    const token = await signBuyerToken({
+      secret: SECRET,
+      customerId: CUSTOMER_ID,
+      issuer: 'https://identity.codex.test/',
+      audience: ['codex-staff'],
+    });
+
+    expect(decode(token).payload).toMatchObject({
+      iss: 'https://identity.codex.test/',
+      aud: ['codex-staff'],
+    });
   });
 
   it('honours expiresInSeconds', async () => {

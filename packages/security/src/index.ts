@@ -1,6 +1,12 @@
 export { type ApiErrorCode, type ApiErrorStatus, apiErrorStatus } from '@codex/validation';
 export { ApiError, type ApiErrorOptions } from './api-error';
-export { type BuyerAuthOptions, buyerAuth, MAX_TOKEN_ORGANIZATIONS } from './buyer-auth';
+export {
+  type BuyerAuthOptions,
+  buyerAuth,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  MAX_TOKEN_ORGANIZATIONS,
+  type PerRequestSetting,
+} from './buyer-auth';
 export { clientIp } from './client-ip';
 export { type CorsForWebAppOptions, corsForWebApp } from './cors-for-web-app';
 export { createErrorHandler, type ErrorHandlerOptions } from './create-error-handler';

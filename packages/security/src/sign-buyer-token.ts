@@ -11,6 +11,13 @@ export interface SignBuyerTokenOptions {
   email?: string;
   /** The optional `orgs` claim: staff roles by organization id (`{ "<uuid>": "member" }`). */
   orgs?: Record<string, string>;
+  /**
+   * The optional `aud` claim. Staff tokens carry the worker's staff audience
+   * (`AUTH_STAFF_AUDIENCE`): the organization routes refuse any other token.
+   */
+  audience?: string | string[];
+  /** The optional `iss` claim (the worker's `AUTH_ISSUER`, when it checks one). */
+  issuer?: string;
   /** Lifetime in seconds. Default 3600. */
   expiresInSeconds?: number;
   /** Clock in milliseconds since the epoch, like `Date.now` (the default). */
@@ -20,8 +27,9 @@ export interface SignBuyerTokenOptions {
 const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
 /**
- * Mints an HS256 buyer token `{ sub, email?, orgs?, iat, exp }` that `buyerAuth` accepts (until it expires), for
- * tests and local tooling. The identity provider issues real tokens.
+ * Mints an HS256 token `{ sub, email?, orgs?, iss?, aud?, iat, exp }` that `buyerAuth` accepts
+ * with the same secret (until it expires), for tests and local tooling. The identity provider
+ * issues real tokens.
  *
  * @throws Error when `secret` is empty, `customerId` is not a valid customer id, or
  *   `expiresInSeconds` is not a positive integer.
@@ -43,6 +51,8 @@ export async function signBuyerToken(options: SignBuyerTokenOptions): Promise<st
       sub: options.customerId,
       ...(options.email === undefined ? {} : { email: options.email }),
       ...(options.orgs === undefined ? {} : { orgs: options.orgs }),
+      ...(options.issuer === undefined ? {} : { iss: options.issuer }),
+      ...(options.audience === undefined ? {} : { aud: options.audience }),
       iat: issuedAt,
       exp: issuedAt + expiresInSeconds,
     },

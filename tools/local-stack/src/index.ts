@@ -3,6 +3,7 @@ export { ensureDevVars, readDevVars } from './dev-vars';
 export { type LatencyProxy, type LatencyProxyOptions, startLatencyProxy } from './latency-proxy';
 export {
   defaultPorts,
+  LOCAL_STAFF_AUDIENCE,
   type LocalStack,
   LocalStackError,
   type LocalStackPorts,

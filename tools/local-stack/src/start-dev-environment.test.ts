@@ -7,6 +7,7 @@ import {
   DEMO_STAFF_ID,
   signDemoTokens,
 } from './start-dev-environment';
+import { LOCAL_STAFF_AUDIENCE } from './start-local-stack';
 
 describe('which Stripe pnpm dev uses', () => {
   it('starts the local Stripe when no key is configured (an empty value counts as none)', () => {
@@ -46,6 +47,7 @@ describe('the tokens pnpm dev hands out', () => {
     expect(claims).toEqual({
       sub: DEMO_STAFF_ID,
       orgs: { [demoIds.organization]: 'owner' },
+      aud: LOCAL_STAFF_AUDIENCE,
       iat: issuedAt,
       exp: issuedAt + 24 * 60 * 60,
     });

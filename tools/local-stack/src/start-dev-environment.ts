@@ -12,6 +12,7 @@ import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app'
 import { fireCron as fireWebhookWorkerCron } from './fire-cron';
 import {
   assertPortFree,
+  LOCAL_STAFF_AUDIENCE,
   type LocalStack,
   type LocalStackPorts,
   repositoryRoot,
@@ -126,7 +127,8 @@ export interface SignDemoTokensOptions {
 /**
  * The two tokens `pnpm dev` hands out, both valid 24 hours: the demo buyer's (`sub` the
  * customer, `email` {@link DEMO_BUYER_EMAIL}, no staff role) and the demo organization owner's
- * (`sub` {@link DEMO_STAFF_ID}, `orgs: { <demo organization id>: "owner" }`, so it may read the
+ * (`sub` {@link DEMO_STAFF_ID}, `orgs: { <demo organization id>: "owner" }`, `aud`
+ * {@link LOCAL_STAFF_AUDIENCE}, so it may read the
  * organization's sales and refund them).
  *
  * @throws Error when the secret is empty or the customer id is not one (see `signBuyerToken`).
@@ -145,6 +147,8 @@ export async function signDemoTokens(
       ...common,
       customerId: DEMO_STAFF_ID,
       orgs: { [demoIds.organization]: 'owner' },
+      // The organization routes take only tokens for the staff audience.
+      audience: LOCAL_STAFF_AUDIENCE,
     }),
   ]);
   return { buyerToken, staffToken };

@@ -12,6 +12,12 @@ import ws from 'ws';
 import { seedDemoData } from './demo-data';
 
 export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+/**
+ * The staff audience of every local run (`AUTH_STAFF_AUDIENCE`, decision 022): the workers get it
+ * as a var unless `vars` says otherwise, and every staff token signed locally carries it.
+ */
+export const LOCAL_STAFF_AUDIENCE = 'https://staff.codex.localhost';
+
 export const workerDirs = {
   checkout: join(repositoryRoot, 'workers/checkout'),
   webhooks: join(repositoryRoot, 'workers/stripe-webhook-handler'),
@@ -244,6 +250,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       DATABASE_URL: databaseUrl,
       ...(webSocketProxy ? { DATABASE_WS_PROXY: webSocketProxy } : {}),
       ...(webSocketProxy ? { DATABASE_HTTP_ENDPOINT: bridge.httpEndpoint } : {}),
+      AUTH_STAFF_AUDIENCE: LOCAL_STAFF_AUDIENCE,
       ...options.vars,
     };
     const onExit = (worker: 'checkout' | 'webhooks') => (code: number | null) => {

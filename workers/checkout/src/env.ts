@@ -8,6 +8,10 @@ export interface CheckoutBindings extends WorkerBindings {
   /** The `codex-emails` queue (producer binding); absent where not bound (locally). */
   EMAIL_QUEUE?: EmailQueue;
   AUTH_JWT_SECRET?: string;
+  AUTH_JWKS_URL?: string;
+  AUTH_ISSUER?: string;
+  AUTH_AUDIENCE?: string;
+  AUTH_STAFF_AUDIENCE?: string;
   WEB_APP_URL?: string;
   CHECKOUT_ALLOW_PROMOTION_CODES?: string;
   CHECKOUT_ALLOW_FULLY_DISCOUNTED?: string;
@@ -37,21 +41,69 @@ export const checkoutOptionsSchema = z.object({
   STRIPE_REUSE_CUSTOMERS: switchVar(true),
 });
 
-/** What the `/api` routes need: the shared worker bindings, the buyer-token secret, the web app. */
-export const checkoutConfigSchema = workerConfigSchema.extend({
-  // Optional: without it, paid checkout answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED (local runs
-  // with free content); an empty value counts as unset.
-  STRIPE_SECRET_KEY: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    workerConfigSchema.shape.STRIPE_SECRET_KEY.optional(),
+/** An optional var: absent or empty (`KEY=` in a .dev.vars file) means unset. */
+const optionalVar = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** https, or http to this machine only (the JWKS stand-in of tests and local runs). */
+const jwksUrlSchema = z.url({ protocol: /^https?$/ }).refine(
+  (value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+  },
+  { error: 'must be https (http only to 127.0.0.1 or localhost)' },
+);
+
+/**
+ * Who may call (decision 022): tokens signed with `AUTH_JWT_SECRET` (HS256, local runs and tests)
+ * and/or by a key published at `AUTH_JWKS_URL`; `iss` must be `AUTH_ISSUER` and `aud` contain
+ * `AUTH_AUDIENCE` when set; the organization routes take only tokens whose `aud` contains
+ * `AUTH_STAFF_AUDIENCE`, so the storefront's buyer token carries no staff power.
+ */
+const identityShape = {
+  AUTH_JWT_SECRET: optionalVar(
+    refusePlaceholders(z.string().min(32, { error: 'must be at least 32 characters' })),
   ),
-  AUTH_JWT_SECRET: refusePlaceholders(
-    z.string().min(32, { error: 'must be at least 32 characters' }),
-  ),
-  // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.
-  WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
-  ...checkoutOptionsSchema.shape,
-});
+  AUTH_JWKS_URL: optionalVar(jwksUrlSchema),
+  AUTH_ISSUER: optionalVar(z.string().max(500)),
+  AUTH_AUDIENCE: optionalVar(z.string().max(500)),
+  AUTH_STAFF_AUDIENCE: z.string().min(1).max(500),
+};
+
+/** What the `/api` routes need: the shared worker bindings, who may call, the web app. */
+export const checkoutConfigSchema = workerConfigSchema
+  .extend({
+    // Optional: without it, paid checkout answers 503 PAYMENT_PROVIDER_NOT_CONFIGURED (local runs
+    // with free content); an empty value counts as unset.
+    STRIPE_SECRET_KEY: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      workerConfigSchema.shape.STRIPE_SECRET_KEY.optional(),
+    ),
+    ...identityShape,
+    // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.
+    WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
+    ...checkoutOptionsSchema.shape,
+  })
+  .superRefine((config, context) => {
+    if (config.AUTH_JWT_SECRET === undefined && config.AUTH_JWKS_URL === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'set it or AUTH_JWKS_URL: no token could be verified',
+      });
+    }
+    // A provider's keys sign tokens for every application of the tenant: the issuer is what
+    // ties a token to this provider, so a JWKS without it is refused.
+    if (config.AUTH_JWKS_URL !== undefined && config.AUTH_ISSUER === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_ISSUER'],
+        message: 'required with AUTH_JWKS_URL',
+      });
+    }
+  });
 
 /** Validated configuration of one worker instance. */
 export type CheckoutConfig = z.infer<typeof checkoutConfigSchema>;

@@ -6,6 +6,8 @@ import {
   requestStripe,
   requireConfig,
 } from '@codex/worker-runtime';
+import type { Context } from 'hono';
+import { except } from 'hono/combine';
 import type { CheckoutEnv } from './context';
 import { checkoutConfigSchema } from './env';
 import { purchaseServices, SERVICE } from './middleware';
@@ -14,6 +16,15 @@ import { benchRoutes } from './routes/bench';
 import { openApiRoutes } from './routes/openapi';
 
 const MAX_BODY_BYTES = 8 * 1024;
+/** The staff routes: they take only tokens for the staff audience (decision 022). */
+const ORGANIZATION_ROUTES = '/api/organizations/*';
+
+/** How every token is verified, whatever the route (the audience aside). */
+const identity = {
+  secret: (c: Context<CheckoutEnv>) => c.var.config.AUTH_JWT_SECRET,
+  jwksUrl: (c: Context<CheckoutEnv>) => c.var.config.AUTH_JWKS_URL,
+  issuer: (c: Context<CheckoutEnv>) => c.var.config.AUTH_ISSUER,
+};
 
 // Request id, logging, security headers, GET /health, notFound and onError.
 const app = createWorkerApp<CheckoutEnv>({
@@ -25,7 +36,19 @@ const app = createWorkerApp<CheckoutEnv>({
 app.use('/api/*', requireConfig({ schema: checkoutConfigSchema }));
 app.use('/api/*', corsForWebApp({ origin: (c) => c.var.config.WEB_APP_URL }));
 app.use('/api/*', limitBody({ maxBytes: MAX_BODY_BYTES }));
-app.use('/api/*', buyerAuth({ secret: (c) => c.var.config.AUTH_JWT_SECRET }));
+// The storefront's buyer token must not carry staff power (it lives on pages that render
+// creator-written text): the organization routes want the staff audience, the others the buyer's.
+app.use(
+  '/api/*',
+  except(
+    ORGANIZATION_ROUTES,
+    buyerAuth({ ...identity, audience: (c) => c.var.config.AUTH_AUDIENCE }),
+  ),
+);
+app.use(
+  ORGANIZATION_ROUTES,
+  buyerAuth({ ...identity, audience: (c) => c.var.config.AUTH_STAFF_AUDIENCE }),
+);
 app.use('/api/*', requestDatabase());
 app.use('/api/*', requestStripe());
 app.use('/api/*', purchaseServices());

@@ -12,6 +12,8 @@ export interface WorkerTestBindings {
   STRIPE_API_BASE: string;
   /** The Resend stand-in; its `/__stub/*` endpoints steer it (`/__stub/rules`, `/__stub/messages`). */
   RESEND_API_BASE: string;
+  /** An identity provider's JWKS stand-in: `PUT /__stub/jwks/<name>` publishes, `GET /jwks/<name>` serves. */
+  JWKS_STAND_IN_BASE: string;
   /** `server` (a real Postgres) or `embedded` (PGlite, connections serialised). */
   DATABASE_MODE: 'server' | 'embedded';
 }

@@ -5,7 +5,7 @@ import { startResendStub } from '@codex/test-utils';
 import { demoIds } from '../demo-data';
 import { createCommandCleanups } from '../scratch-stack/command-cleanups';
 import { JWT_SECRET, startScratchStack } from '../scratch-stack/start-scratch-stack';
-import { repositoryRoot } from '../start-local-stack';
+import { LOCAL_STAFF_AUDIENCE, repositoryRoot } from '../start-local-stack';
 import { checkPurchases } from './check-purchases';
 import { emptyDeliveryStats } from './deliver-events';
 import { createFaultInjector } from './inject-faults';
@@ -78,6 +78,7 @@ async function main(): Promise<boolean> {
     secret: JWT_SECRET,
     customerId: 'soak-staff-owner',
     orgs: { [demoIds.organization]: 'owner' },
+    audience: LOCAL_STAFF_AUDIENCE,
     expiresInSeconds: 6 * 60 * 60,
   });
   const stats = emptyDeliveryStats();

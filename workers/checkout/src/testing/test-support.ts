@@ -7,26 +7,32 @@ export { withTestDatabase } from '@codex/worker-runtime/testing';
 
 /** The bindings the test project runs with (see vitest.config.ts and the worker global setup). */
 export const testEnv = workerTestEnv<
-  Required<Pick<CheckoutBindings, 'AUTH_JWT_SECRET' | 'WEB_APP_URL'>> & CheckoutBindings
+  Required<Pick<CheckoutBindings, 'AUTH_JWT_SECRET' | 'AUTH_STAFF_AUDIENCE' | 'WEB_APP_URL'>> &
+    CheckoutBindings
 >();
 
 /** Sends a request through the worker with its real bindings, optionally overridden. */
 export const callWorker = createWorkerCaller<CheckoutBindings>(app);
 
 /**
- * `Authorization` header with a valid buyer token for `customerId` (and an `email` or `orgs` claim
- * if given; `orgs` may be any JSON, to try malformed claims).
+ * `Authorization` header with a valid token for `customerId` (and an `email` or `orgs` claim if
+ * given; `orgs` may be any JSON, to try malformed claims). A staff token (the `orgs` key present,
+ * even undefined) carries the staff audience the organization routes require, as the staff app's
+ * token would; `audience` overrides the `aud` claim (`null`: none).
  */
 export async function authorizationFor(
   customerId: string,
-  claims: { email?: string; orgs?: unknown } = {},
+  claims: { email?: string; orgs?: unknown; audience?: string | string[] | null } = {},
 ): Promise<{ Authorization: string }> {
-  const { orgs, ...rest } = claims;
+  const { orgs, audience, ...rest } = claims;
+  const staffAudience = 'orgs' in claims ? testEnv.AUTH_STAFF_AUDIENCE : undefined;
+  const aud = audience === undefined ? staffAudience : (audience ?? undefined);
   const token = await signBuyerToken({
     secret: testEnv.AUTH_JWT_SECRET,
     customerId,
     ...rest,
     ...(orgs === undefined ? {} : { orgs: orgs as Record<string, string> }),
+    ...(aud === undefined ? {} : { audience: aud }),
   });
   return { Authorization: `Bearer ${token}` };
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { checkoutConfigSchema } from './env';
+
+// Who may call is configuration (decision 022): what the schema accepts and refuses, by name.
+const base = {
+  ENVIRONMENT: 'production',
+  DATABASE_URL: 'postgres://user:password@db.example.com:5432/codex',
+  WEB_APP_URL: 'https://app.codex.test',
+  AUTH_STAFF_AUDIENCE: 'https://staff.codex.test',
+};
+const SECRET = 'a-real-secret-of-at-least-32-characters-0123';
+const JWKS = 'https://identity.codex.test/.well-known/jwks.json';
+
+function problemsOf(bindings: Record<string, string | undefined>): string[] {
+  const parsed = checkoutConfigSchema.safeParse({ ...base, ...bindings });
+  return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+}
+
+describe('the identity settings', () => {
+  it('accept an HS256 secret alone, a JWKS with its issuer alone, or both', () => {
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET })).toEqual([]);
+    expect(
+      problemsOf({ AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://identity.codex.test/' }),
+    ).toEqual([]);
+    expect(
+      problemsOf({ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: JWKS, AUTH_ISSUER: 'https://i/' }),
+    ).toEqual([]);
+  });
+
+  it('refuse neither a secret nor a JWKS (empty counts as unset)', () => {
+    expect(problemsOf({})).toEqual(['AUTH_JWT_SECRET']);
+    expect(problemsOf({ AUTH_JWT_SECRET: '', AUTH_JWKS_URL: '' })).toEqual(['AUTH_JWT_SECRET']);
+  });
+
+  it('refuse a JWKS without an issuer', () => {
+    expect(problemsOf({ AUTH_JWKS_URL: JWKS })).toEqual(['AUTH_ISSUER']);
+  });
+
+  it('refuse a JWKS over plain http, except to this machine', () => {
+    const issuer = { AUTH_ISSUER: 'https://identity.codex.test/' };
+    expect(problemsOf({ ...issuer, AUTH_JWKS_URL: 'http://identity.codex.test/jwks' })).toEqual([
+      'AUTH_JWKS_URL',
+    ]);
+    expect(problemsOf({ ...issuer, AUTH_JWKS_URL: 'http://127.0.0.1:8791/jwks' })).toEqual([]);
+  });
+
+  it('require the staff audience', () => {
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, AUTH_STAFF_AUDIENCE: undefined })).toEqual([
+      'AUTH_STAFF_AUDIENCE',
+    ]);
+  });
+});
