@@ -69,7 +69,9 @@ const identityShape = {
   AUTH_JWKS_URL: optionalVar(jwksUrlSchema),
   AUTH_ISSUER: optionalVar(z.string().max(500)),
   AUTH_AUDIENCE: optionalVar(z.string().max(500)),
-  AUTH_STAFF_AUDIENCE: z.string().min(1).max(500),
+  // Optional so that a deploy without it keeps buyers' access checks answering: the organization
+  // routes then refuse every request (`requireStaffAudience`), they never skip the check.
+  AUTH_STAFF_AUDIENCE: optionalVar(z.string().min(1).max(500)),
 };
 
 /** What the `/api` routes need: the shared worker bindings, who may call, the web app. */

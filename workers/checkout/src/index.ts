@@ -12,6 +12,7 @@ import type { CheckoutEnv } from './context';
 import { checkoutConfigSchema } from './env';
 import { purchaseServices, SERVICE } from './middleware';
 import { publicApi } from './public-api';
+import { requireStaffAudience } from './require-staff-audience';
 import { benchRoutes } from './routes/bench';
 import { openApiRoutes } from './routes/openapi';
 
@@ -45,6 +46,7 @@ app.use(
     buyerAuth({ ...identity, audience: (c) => c.var.config.AUTH_AUDIENCE }),
   ),
 );
+app.use(ORGANIZATION_ROUTES, requireStaffAudience());
 app.use(
   ORGANIZATION_ROUTES,
   buyerAuth({ ...identity, audience: (c) => c.var.config.AUTH_STAFF_AUDIENCE }),

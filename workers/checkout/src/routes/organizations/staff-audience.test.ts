@@ -83,6 +83,21 @@ describe('the organization routes with HS256 tokens (pnpm dev and tests)', () =>
     await expectUnauthorized(await callWorker(salesPath(organizationId), { headers: other }));
     expect((await callWorker('/api/purchases', { headers: staff })).status).toBe(200);
   });
+
+  it('without AUTH_STAFF_AUDIENCE refuse every staff request (500), while the buyer routes answer', async () => {
+    const organizationId = await newOrganizationId();
+    const orgs = { [organizationId]: 'owner' };
+    const unset = { AUTH_STAFF_AUDIENCE: undefined };
+    const staff = await authorizationFor('user_staff', { orgs });
+    const noAudience = await authorizationFor('user_staff', { orgs, audience: null });
+
+    for (const headers of [staff, noAudience]) {
+      const read = await callWorker(salesPath(organizationId), { headers }, unset);
+      expect(read.status).toBe(500);
+      expect(((await read.json()) as ErrorBody).error.code).toBe('INTERNAL_ERROR');
+    }
+    expect((await callWorker('/api/purchases', { headers: staff }, unset)).status).toBe(200);
+  });
 });
 
 describe('tokens from an identity provider (JWKS)', () => {
