@@ -22,10 +22,12 @@ import {
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
+import { expireOpenSession } from './expire-open-session';
 import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
 import { combineDisputes, type MoneyChange, rankOf } from './money-records';
 import { purchaseRowColumns } from './purchase-row';
+import { requireStripe } from './require-stripe';
 
 /**
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
@@ -172,8 +174,10 @@ export async function applyMoneyChange(
 
 /**
  * Makes room for a purchase that holds its slot again. A newer pending checkout of the same item
- * is failed (the buyer has paid already); a newer completed purchase keeps the slot and this one
- * stays revoked, to be flagged (the buyer paid twice: a person refunds one).
+ * is failed (the buyer has paid already), its session expired at Stripe first so the open tab can
+ * no longer take a second payment; a newer purchase that is completed, or whose session Stripe
+ * says is complete (being paid), keeps the slot and this one stays revoked, to be flagged (the
+ * buyer paid twice: a person refunds one).
  */
 async function reclaimSlot(
   ctx: FulfillmentContext,
@@ -182,7 +186,11 @@ async function reclaimSlot(
   target: MoneyTarget,
 ): Promise<'reclaimed' | 'kept_revoked'> {
   const [holder] = await tx
-    .select({ id: contentPurchases.id, status: contentPurchases.status })
+    .select({
+      id: contentPurchases.id,
+      status: contentPurchases.status,
+      sessionId: contentPurchases.stripeCheckoutSessionId,
+    })
     .from(contentPurchases)
     .where(
       and(
@@ -194,17 +202,23 @@ async function reclaimSlot(
     )
     .for('update');
   if (!holder) return 'reclaimed';
-  if (holder.status === 'pending') {
-    await tx
-      .update(contentPurchases)
-      .set({ status: 'failed' })
-      .where(and(eq(contentPurchases.id, holder.id), eq(contentPurchases.status, 'pending')));
-    ctx.logger.warn('newer pending purchase failed: a refund of the earlier one failed', {
-      purchaseId: holder.id,
-      restoredPurchaseId: purchase.id,
-      paymentIntentId: target.paymentIntentId,
-    });
-    return 'reclaimed';
+  if (holder.status !== 'pending') return 'kept_revoked';
+  // The one Stripe call made inside a transaction: which purchase keeps the slot depends on it,
+  // and deciding before the transaction would race the refund snapshots it derives from. A rare
+  // path; an outage throws, everything rolls back, and the redelivered event decides again. (A
+  // checkout still creating its session expires that orphan itself once it finds itself failed.)
+  if (holder.sessionId) {
+    const session = await expireOpenSession(requireStripe(ctx), holder.sessionId);
+    if (session === 'being_paid') return 'kept_revoked';
   }
-  return 'kept_revoked';
+  await tx
+    .update(contentPurchases)
+    .set({ status: 'failed' })
+    .where(and(eq(contentPurchases.id, holder.id), eq(contentPurchases.status, 'pending')));
+  ctx.logger.warn('newer pending purchase failed: a refund of the earlier one failed', {
+    purchaseId: holder.id,
+    restoredPurchaseId: purchase.id,
+    paymentIntentId: target.paymentIntentId,
+  });
+  return 'reclaimed';
 }

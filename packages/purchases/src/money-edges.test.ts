@@ -1,0 +1,79 @@
+import { eq, stripeWebhookEvents } from '@codex/database';
+import { describe, expect, it } from 'vitest';
+import { moneyPurchases } from './testing/money-purchases';
+import { useTestWorld } from './testing/test-world';
+
+// The money model's edges (issue 21): the rare paths that used to end in states nobody could
+// leave. The property tests (money-model.property.test.ts) cover their delivery orders.
+const world = useTestWorld();
+
+const PRICE = 1_000;
+const { deliver, paidPurchase, purchaseRow, anomaliesOf } = moneyPurchases(world, PRICE);
+
+/** A paid purchase refunded in full (pending), then a newer checkout of the same item. */
+async function refundedThenNewCheckout() {
+  const older = await paidPurchase();
+  const refund = world().stub.createRefund(older.paymentIntentId, { status: 'pending' });
+  for (const event of refund.events) await deliver(event);
+  const newer = await world().checkout().createCheckoutSession(older.customerId, older.contentId);
+  if (newer.status !== 'checkout_created') throw new Error(`unexpected ${newer.status}`);
+  return { older, newer, refundId: refund.refund.id };
+}
+
+describe('a refund that fails after the buyer started a newer checkout', () => {
+  it('expires the newer checkout’s session at Stripe before failing it', async () => {
+    const { older, newer, refundId } = await refundedThenNewCheckout();
+
+    for (const event of world().stub.updateRefund(refundId, 'failed')) await deliver(event);
+
+    expect(world().stub.getSession(newer.sessionId)?.status).toBe('expired');
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('failed');
+    expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
+  });
+
+  it('leaves a newer checkout being paid alone and flags the older purchase as a duplicate payment', async () => {
+    const { older, newer, refundId } = await refundedThenNewCheckout();
+    // The buyer pays the open tab; its completion has not arrived yet.
+    const newerPaid = world().stub.payCheckoutSession(newer.sessionId, { method: 'card' });
+
+    for (const event of world().stub.updateRefund(refundId, 'failed')) await deliver(event);
+
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('pending');
+    expect((await purchaseRow(older.purchaseId)).refundedAt).toBeInstanceOf(Date);
+    expect((await anomaliesOf(older.purchaseId)).map((anomaly) => anomaly.kind)).toEqual([
+      'duplicate_payment',
+    ]);
+    for (const event of newerPaid) await deliver(event);
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('completed');
+    expect(await anomaliesOf(newer.purchaseId)).toEqual([]);
+    expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
+  });
+
+  it('writes nothing while Stripe cannot expire the session, and settles on redelivery', async () => {
+    const { older, newer, refundId } = await refundedThenNewCheckout();
+    const failed = world().stub.updateRefund(refundId, 'failed');
+    const refundFailed = failed.find((event) => event.type === 'refund.failed');
+    if (!refundFailed) throw new Error('no refund.failed');
+    const remove = world().stub.addRule({
+      match: { method: 'POST', path: `/v1/checkout/sessions/${newer.sessionId}/expire` },
+      respond: { status: 500 },
+    });
+    try {
+      await expect(deliver(refundFailed)).rejects.toThrow();
+    } finally {
+      remove();
+    }
+    const inbox = await world()
+      .db.select()
+      .from(stripeWebhookEvents)
+      .where(eq(stripeWebhookEvents.id, refundFailed.id));
+    expect(inbox).toEqual([]);
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('pending');
+    expect((await purchaseRow(older.purchaseId)).amountRefundedCents).toBe(PRICE);
+
+    expect((await deliver(refundFailed)).status).toBe('processed');
+    expect(world().stub.getSession(newer.sessionId)?.status).toBe('expired');
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('failed');
+    expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
+  });
+});
