@@ -77,3 +77,78 @@ describe('a refund that fails after the buyer started a newer checkout', () => {
     expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
   });
 });
+
+/** A checkout of a 1000 item with exclusive tax, paid at Stripe (1100 charged), nothing delivered. */
+async function taxedPaymentNotDelivered() {
+  const { contentId, customerId } = await world().newItem(PRICE);
+  const checkout = await world()
+    .checkout({ automaticTax: true, taxBehavior: 'exclusive' })
+    .createCheckoutSession(customerId, contentId);
+  if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
+  const paid = world().stub.payCheckoutSession(checkout.sessionId, {
+    method: 'card',
+    taxRatePercent: 10,
+  });
+  const session = world().stub.getSession(checkout.sessionId);
+  if (!session?.payment_intent) throw new Error('no payment intent');
+  expect(session.amount_total).toBe(1_100);
+  return { ...checkout, contentId, customerId, paid, paymentIntentId: session.payment_intent };
+}
+
+describe('a refund of a taxed purchase (price 1000, charged 1100)', () => {
+  for (const order of ['before', 'after'] as const) {
+    it(`refunding the price only keeps access when it arrives ${order} the completion`, async () => {
+      const purchase = await taxedPaymentNotDelivered();
+      const refund = world().stub.createRefund(purchase.paymentIntentId, { amount: PRICE });
+      const events =
+        order === 'before'
+          ? [...refund.events, ...purchase.paid]
+          : [...purchase.paid, ...refund.events];
+      for (const event of events) await deliver(event);
+
+      const row = await purchaseRow(purchase.purchaseId);
+      expect({ status: row.status, refunded: row.amountRefundedCents, at: row.refundedAt }).toEqual(
+        {
+          status: 'completed',
+          refunded: PRICE,
+          at: null,
+        },
+      );
+      expect(await world().access().hasAccess(purchase.customerId, purchase.contentId)).toBe(true);
+    });
+
+    it(`refunding what was charged revokes access when it arrives ${order} the completion`, async () => {
+      const purchase = await taxedPaymentNotDelivered();
+      const refund = world().stub.createRefund(purchase.paymentIntentId, { amount: 1_100 });
+      const events =
+        order === 'before'
+          ? [...refund.events, ...purchase.paid]
+          : [...purchase.paid, ...refund.events];
+      for (const event of events) await deliver(event);
+
+      expect((await purchaseRow(purchase.purchaseId)).refundedAt).toBeInstanceOf(Date);
+      expect(await world().access().hasAccess(purchase.customerId, purchase.contentId)).toBe(false);
+    });
+  }
+});
+
+describe('a refund of the price measured before the completion, and the buyer checked out again', () => {
+  it('leaves the slot with the newer checkout: the completion keeps the older purchase revoked', async () => {
+    const purchase = await taxedPaymentNotDelivered();
+    for (const event of world().stub.createRefund(purchase.paymentIntentId, { amount: PRICE })
+      .events) {
+      await deliver(event);
+    }
+    const newer = await world()
+      .checkout()
+      .createCheckoutSession(purchase.customerId, purchase.contentId);
+    expect(newer.status).toBe('checkout_created');
+
+    for (const event of purchase.paid) expect((await deliver(event)).status).toBe('processed');
+
+    const row = await purchaseRow(purchase.purchaseId);
+    expect(row.status).toBe('completed');
+    expect(row.refundedAt).toBeInstanceOf(Date);
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('pending');
+  });
+});
