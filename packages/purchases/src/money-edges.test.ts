@@ -1,4 +1,4 @@
-import { eq, stripeWebhookEvents } from '@codex/database';
+import { contentPurchases, eq, fulfillmentAnomalies, stripeWebhookEvents } from '@codex/database';
 import { describe, expect, it } from 'vitest';
 import { moneyPurchases } from './testing/money-purchases';
 import { useTestWorld } from './testing/test-world';
@@ -139,6 +139,12 @@ describe('a refund of the price measured before the completion, and the buyer ch
       .events) {
       await deliver(event);
     }
+    // Measured against the price, as before refunds were measured against the payment: revoked,
+    // the slot free.
+    await world()
+      .db.update(contentPurchases)
+      .set({ refundedAt: new Date() })
+      .where(eq(contentPurchases.id, purchase.purchaseId));
     const newer = await world()
       .checkout()
       .createCheckoutSession(purchase.customerId, purchase.contentId);
@@ -150,5 +156,112 @@ describe('a refund of the price measured before the completion, and the buyer ch
     expect(row.status).toBe('completed');
     expect(row.refundedAt).toBeInstanceOf(Date);
     expect((await purchaseRow(newer.purchaseId)).status).toBe('pending');
+  });
+});
+
+/**
+ * A payment that does not match its purchase: the purchase records a price of 1200 while Stripe
+ * charged the session's 1000 (a session created for another amount). Paid at Stripe, nothing
+ * delivered yet.
+ */
+async function mismatchedPaymentNotDelivered() {
+  const { contentId, customerId } = await world().newItem(PRICE);
+  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
+  if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
+  await world()
+    .db.update(contentPurchases)
+    .set({ pricePaidCents: 1_200 })
+    .where(eq(contentPurchases.id, checkout.purchaseId));
+  const paid = world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' });
+  const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
+  if (!paymentIntentId) throw new Error('no payment intent');
+  return { ...checkout, contentId, customerId, paid, paymentIntentId };
+}
+
+describe('a payment flagged for review that the merchant refunds in full', () => {
+  for (const order of ['before', 'after'] as const) {
+    it(`frees the slot and ends the purchase failed when the refund arrives ${order} the flag`, async () => {
+      const purchase = await mismatchedPaymentNotDelivered();
+      const refund = world().stub.createRefund(purchase.paymentIntentId);
+      const events =
+        order === 'before'
+          ? [...refund.events, ...purchase.paid]
+          : [...purchase.paid, ...refund.events];
+      for (const event of events) await deliver(event);
+
+      const row = await purchaseRow(purchase.purchaseId);
+      expect({ status: row.status, refunded: row.amountRefundedCents }).toEqual({
+        status: 'failed',
+        refunded: PRICE,
+      });
+      expect(row.refundedAt).toBeInstanceOf(Date);
+      const again = await world()
+        .checkout()
+        .createCheckoutSession(purchase.customerId, purchase.contentId);
+      expect(again.status).toBe('checkout_created');
+      // A late copy of the completion: the money went back, nothing more to review.
+      for (const event of purchase.paid) await deliver({ ...event, id: `${event.id}_again` });
+      const kinds = (await anomaliesOf(purchase.purchaseId)).map((anomaly) => anomaly.kind);
+      expect(kinds).toEqual(['amount_mismatch']);
+    });
+  }
+
+  it('stays pending and flagged after a partial refund', async () => {
+    const purchase = await mismatchedPaymentNotDelivered();
+    for (const event of [
+      ...purchase.paid,
+      ...world().stub.createRefund(purchase.paymentIntentId, { amount: 400 }).events,
+    ]) {
+      await deliver(event);
+    }
+    expect((await purchaseRow(purchase.purchaseId)).status).toBe('pending');
+    // The slot stays held: buying again hands out the same checkout (whose page says it is paid).
+    const again = await world()
+      .checkout()
+      .createCheckoutSession(purchase.customerId, purchase.contentId);
+    expect(again).toMatchObject({ status: 'checkout_reused', purchaseId: purchase.purchaseId });
+  });
+
+  it('is no longer read from Stripe by reconciliation once its anomaly is resolved', async () => {
+    const purchase = await mismatchedPaymentNotDelivered();
+    const events = [
+      ...purchase.paid,
+      ...world().stub.createRefund(purchase.paymentIntentId).events,
+    ];
+    for (const event of events) {
+      await deliver(event);
+      world().stub.markEventDelivered(event.id);
+    }
+    await world()
+      .db.update(fulfillmentAnomalies)
+      .set({ resolvedAt: new Date() })
+      .where(eq(fulfillmentAnomalies.purchaseId, purchase.purchaseId));
+    const later = () => new Date(Date.now() + 20 * 60_000);
+    const sessionReads = () =>
+      world().stub.requests.filter((request) => request.path.endsWith(purchase.sessionId)).length;
+    const before = sessionReads();
+
+    await world().fulfillment(later).reconcilePendingPurchases();
+    await world().fulfillment(later).reconcilePendingPurchases();
+
+    expect(sessionReads() - before).toBe(0);
+  });
+});
+
+describe('the same problem seen again', () => {
+  it('re-opens its resolved anomaly, keeping when it was first seen', async () => {
+    const purchase = await mismatchedPaymentNotDelivered();
+    for (const event of purchase.paid) await deliver(event);
+    const [first] = await anomaliesOf(purchase.purchaseId);
+    await world()
+      .db.update(fulfillmentAnomalies)
+      .set({ resolvedAt: new Date() })
+      .where(eq(fulfillmentAnomalies.purchaseId, purchase.purchaseId));
+
+    for (const event of purchase.paid) await deliver({ ...event, id: `${event.id}_again` });
+
+    const anomalies = await anomaliesOf(purchase.purchaseId);
+    expect(anomalies).toHaveLength(1);
+    expect(anomalies[0]).toMatchObject({ resolvedAt: null, createdAt: first?.createdAt });
   });
 });

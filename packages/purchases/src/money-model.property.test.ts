@@ -11,7 +11,6 @@ import {
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { isPurchaseError } from './purchase-error';
-import { moneyPurchases } from './testing/money-purchases';
 import { useTestWorld } from './testing/test-world';
 
 // Access follows Stripe's final state, whatever order its events arrive in: histories of a
@@ -26,7 +25,6 @@ const ON_SERVER = readServerUrl() !== undefined;
 const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 60 : 25));
 
 const world = useTestWorld({ maxConnections: 20 });
-const money = moneyPurchases(world, 1_000);
 
 /**
  * Starts a real checkout for a new item and customer (with exclusive tax the buyer is charged more
@@ -179,78 +177,6 @@ describe('access follows Stripe’s final state', () => {
     'with refunds issued from the platform (keeping or revoking access, double-submitted) among them',
     async (history, priceCents, concurrent, submits) => {
       await checkHistory(history, priceCents, concurrent, submits);
-    },
-    180_000,
-  );
-});
-
-/**
- * Delivers `events` ordered by `keys` (cycled), then the listed duplicates, one after the other or
- * all at once.
- */
-async function deliverShuffled(
-  events: StripeStubEvent[],
-  delivery: { keys: number[]; duplicates: number[]; concurrent: boolean },
-) {
-  const ordered = events
-    .map((event, index) => ({ event, key: delivery.keys[index % delivery.keys.length] ?? 0 }))
-    .sort((a, b) => a.key - b.key)
-    .map(({ event }) => event);
-  const again = delivery.duplicates.flatMap((index) => events[index % events.length] ?? []);
-  if (delivery.concurrent) {
-    await Promise.all([...ordered, ...again].map((event) => money.deliver(event)));
-    return;
-  }
-  for (const event of [...ordered, ...again]) await money.deliver(event);
-}
-
-describe('a full refund that fails after the buyer checked out again', () => {
-  test.prop(
-    [
-      fc.boolean(),
-      fc.array(fc.nat({ max: 1_000 }), { minLength: 1, maxLength: 12 }),
-      fc.array(fc.nat({ max: 20 }), { maxLength: 3 }),
-      ON_SERVER ? fc.boolean() : fc.constant(false),
-    ],
-    { numRuns: NUM_RUNS },
-  )(
-    'the buyer keeps one paid purchase, never pays into a failed one, and a double payment is flagged',
-    async (newerPaid, keys, duplicates, concurrent) => {
-      const older = await money.paidPurchase();
-      const refund = world().stub.createRefund(older.paymentIntentId, { status: 'pending' });
-      for (const event of refund.events) await money.deliver(event);
-      const newer = await world()
-        .checkout()
-        .createCheckoutSession(older.customerId, older.contentId);
-      if (newer.status !== 'checkout_created') throw new Error(`unexpected ${newer.status}`);
-      // The buyer may pay the newer checkout's open tab; then the older refund fails. The events
-      // of both reach us in any order, some twice.
-      const newerEvents = newerPaid
-        ? world().stub.payCheckoutSession(newer.sessionId, { method: 'card' })
-        : [];
-      const refundFailed = world().stub.updateRefund(refund.refund.id, 'failed');
-      const before = world().stub.events.length;
-      await deliverShuffled([...newerEvents, ...refundFailed], { keys, duplicates, concurrent });
-      // Stripe's answer to expiring the newer session (checkout.session.expired), if any.
-      for (const event of world().stub.events.slice(before)) await money.deliver(event);
-
-      const olderRow = await money.purchaseRow(older.purchaseId);
-      const newerRow = await money.purchaseRow(newer.purchaseId);
-      expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
-      expect(await money.anomaliesOf(newer.purchaseId)).toEqual([]);
-      if (newerPaid) {
-        expect(newerRow.status).toBe('completed');
-        expect(olderRow.refundedAt).toBeInstanceOf(Date);
-        const kinds = (await money.anomaliesOf(older.purchaseId)).map((anomaly) => anomaly.kind);
-        expect(kinds).toEqual(['duplicate_payment']);
-      } else {
-        expect(newerRow.status).toBe('failed');
-        expect(world().stub.getSession(newer.sessionId)?.status).toBe('expired');
-        expect(olderRow.refundedAt).toBeNull();
-      }
-      await expect(
-        world().checkout().createCheckoutSession(older.customerId, older.contentId),
-      ).rejects.toMatchObject({ code: 'ALREADY_PURCHASED' });
     },
     180_000,
   );

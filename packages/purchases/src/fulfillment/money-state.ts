@@ -14,6 +14,7 @@ import {
   isAccessRevokingRefund,
   ne,
   paymentEvents,
+  refundEndsAccess,
   refundStatusRank,
   sql,
   stripeDisputes,
@@ -25,8 +26,9 @@ import type { FulfillmentContext, FulfillmentResult } from './context';
 import { expireOpenSession } from './expire-open-session';
 import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
+import { isPendingForReview } from './flagged-payment';
 import { combineDisputes, type MoneyChange, rankOf } from './money-records';
-import { purchaseRowColumns } from './purchase-row';
+import { type PurchaseRow, purchaseRowColumns } from './purchase-row';
 import { requireStripe } from './require-stripe';
 
 /**
@@ -36,7 +38,9 @@ import { requireStripe } from './require-stripe';
  *    `refundStatusRank`, `disputeStatusRank`), so neither a late snapshot nor a duplicate can undo
  *    a later state, and a failed refund never counts again;
  * 2. the purchase's `amount_refunded_cents`, `refunded_at`, `refund_keeps_access` and
- *    `dispute_status` are derived again from all its records;
+ *    `dispute_status` are derived again from all its records (refunds measured against what was
+ *    charged: the completion's record, else the payment's amount in `target`); a payment held for
+ *    review and now refunded in full is failed;
  * 3. the event is appended to `payment_events`;
  * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail.
@@ -120,9 +124,17 @@ export async function applyMoneyChange(
   const amountRefundedCents = Number(totals?.refundedCents ?? 0);
   const disputeStatus = combineDisputes(totals?.disputeStatuses ?? []);
   let refundKeepsAccess = totals?.keepsAccess === true;
-  let refundedAt = isAccessRevokingRefund(amountRefundedCents, amountCharged(purchase))
+  let refundedAt = isAccessRevokingRefund(amountRefundedCents, chargedCentsOf(purchase, target))
     ? (purchase.refundedAt ?? now)
     : null;
+  // A payment held for review whose money went back in full: the sale will not happen. Failed, it
+  // frees the buyer's slot and leaves the pending purchases that reconciliation reads.
+  const status =
+    purchase.status === 'pending' &&
+    refundEndsAccess({ refundedAt, refundKeepsAccess }) &&
+    (await isPendingForReview(tx, purchase.id))
+      ? 'failed'
+      : purchase.status;
 
   let result: FulfillmentResult | undefined;
   if (
@@ -144,6 +156,7 @@ export async function applyMoneyChange(
   await tx
     .update(contentPurchases)
     .set({
+      status,
       amountRefundedCents,
       refundedAt,
       refundKeepsAccess,
@@ -153,7 +166,7 @@ export async function applyMoneyChange(
     })
     .where(eq(contentPurchases.id, purchase.id));
 
-  const next = { status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus };
+  const next = { status, refundedAt, refundKeepsAccess, disputeStatus };
   if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.
@@ -170,6 +183,17 @@ export async function applyMoneyChange(
     kind: change.audit.kind,
     access: before === after ? 'unchanged' : after ? 'granted' : 'revoked',
   };
+}
+
+/**
+ * What the purchase's refunds are measured against: what its completion recorded as charged, or
+ * before (or without) a completion what the payment charged, as read from Stripe; else the price.
+ */
+function chargedCentsOf(purchase: PurchaseRow, target: MoneyTarget): number {
+  if (purchase.status !== 'completed' && target.chargedCents !== undefined) {
+    return target.chargedCents;
+  }
+  return amountCharged(purchase);
 }
 
 /**
