@@ -26,10 +26,15 @@ const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 60 : 25)
 
 const world = useTestWorld({ maxConnections: 20 });
 
-/** Starts a real checkout for a new item and customer; returns its ids. */
-async function startCheckout(priceCents: number) {
+/**
+ * Starts a real checkout for a new item and customer (with exclusive tax the buyer is charged more
+ * than the price); returns its ids.
+ */
+async function startCheckout(priceCents: number, exclusiveTax: boolean) {
   const { contentId, customerId, organizationId } = await world().newItem(priceCents);
-  const started = await world().checkout().createCheckoutSession(customerId, contentId);
+  const started = await world()
+    .checkout(exclusiveTax ? { automaticTax: true, taxBehavior: 'exclusive' } : {})
+    .createCheckoutSession(customerId, contentId);
   if (started.status !== 'checkout_created') throw new Error(`unexpected ${started.status}`);
   return { ...started, customerId, contentId, organizationId, priceCents };
 }
@@ -71,8 +76,9 @@ async function checkHistory(
   priceCents: number,
   concurrent: boolean,
   platformSubmits = 0,
+  exclusiveTax = false,
 ) {
-  const checkout = await startCheckout(priceCents);
+  const checkout = await startCheckout(priceCents, exclusiveTax);
   const inFlight: Array<Promise<unknown>> = [];
   const deliver = async (event: StripeStubEvent) => {
     const handled = world()
@@ -128,15 +134,31 @@ describe('access follows Stripe’s final state', () => {
       // The smallest price is Stripe's minimum charge in USD: checkout refuses anything below it.
       fc.constantFrom(1_000, 999, 50),
       ON_SERVER ? fc.boolean() : fc.constant(false),
+      // Exclusive tax: refunds are measured against the charged total, before and after completion.
+      fc.boolean(),
     ],
     {
       // A failure prints the shrunk history: add it to money-model.test.ts as a plain test.
       numRuns: NUM_RUNS,
+      examples: [
+        // Charged 1100 for a price of 1000; 1001 refunded before the completion arrives: partial.
+        [
+          {
+            payment: 'card',
+            actions: [{ kind: 'refund', percent: 91, status: 'succeeded' }],
+            delivery: [{ lag: 3, order: 0 }, ...Array(4).fill({ lag: 0, order: 0 })],
+            duplicates: [],
+          },
+          1_000,
+          false,
+          true,
+        ],
+      ],
     },
   )(
-    'whatever the order, lateness, duplication or concurrency of its events',
-    async (history, priceCents, concurrent) => {
-      await checkHistory(history, priceCents, concurrent);
+    'whatever the order, lateness, duplication or concurrency of its events, with or without tax',
+    async (history, priceCents, concurrent, exclusiveTax) => {
+      await checkHistory(history, priceCents, concurrent, 0, exclusiveTax);
     },
     // About 0.15 s a run on a server, 1 s embedded.
     180_000,

@@ -1,14 +1,7 @@
-import {
-  contentPurchases,
-  eq,
-  fulfillmentAnomalies,
-  paymentEvents,
-  sql,
-  stripeRefunds,
-  stripeWebhookEvents,
-} from '@codex/database';
+import { eq, paymentEvents, sql, stripeRefunds, stripeWebhookEvents } from '@codex/database';
 import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
+import { moneyPurchases } from './testing/money-purchases';
 import { useTestWorld } from './testing/test-world';
 
 // The money model's named cases: the delivery orders the issue found broken, buying again, a
@@ -17,25 +10,7 @@ import { useTestWorld } from './testing/test-world';
 const world = useTestWorld();
 
 const PRICE = 1_000;
-
-/** A purchase paid by card at Stripe and completed here; returns its ids and payment intent. */
-async function paidPurchase(item?: { contentId: string; customerId: string }) {
-  const { contentId, customerId } = item ?? (await world().newItem(PRICE));
-  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
-  if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-  for (const event of world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
-    await deliver(event);
-  }
-  const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
-  if (!paymentIntentId) throw new Error('no payment intent');
-  return { purchaseId: checkout.purchaseId, contentId, customerId, paymentIntentId };
-}
-
-function deliver(event: StripeStubEvent) {
-  return world()
-    .fulfillment()
-    .handleStripeEvent(JSON.parse(JSON.stringify(event)));
-}
+const { deliver, paidPurchase, purchaseRow, anomaliesOf } = moneyPurchases(world, PRICE);
 
 const byType = (events: StripeStubEvent[], type: string) => {
   const found = events.filter((event) => event.type === type);
@@ -51,15 +26,6 @@ function permutations<T>(items: T[]): T[][] {
       ...rest,
     ]),
   );
-}
-
-async function purchaseRow(purchaseId: string) {
-  const [row] = await world()
-    .db.select()
-    .from(contentPurchases)
-    .where(eq(contentPurchases.id, purchaseId));
-  if (!row) throw new Error(`no purchase ${purchaseId}`);
-  return row;
 }
 
 describe('a full refund that fails', () => {
@@ -177,10 +143,7 @@ describe('buying again', () => {
     for (const event of world().stub.updateRefund(refund.refund.id, 'failed')) await deliver(event);
 
     expect(await world().access().hasAccess(first.customerId, first.contentId)).toBe(true);
-    const anomalies = await world()
-      .db.select()
-      .from(fulfillmentAnomalies)
-      .where(eq(fulfillmentAnomalies.purchaseId, first.purchaseId));
+    const anomalies = await anomaliesOf(first.purchaseId);
     expect(anomalies.map((anomaly) => anomaly.kind)).toEqual(['duplicate_payment']);
     const older = await purchaseRow(first.purchaseId);
     expect(older.amountRefundedCents).toBe(0);

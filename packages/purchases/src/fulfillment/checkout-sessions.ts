@@ -1,8 +1,9 @@
-import { and, contentPurchases, eq, isUniqueViolation } from '@codex/database';
+import { and, contentPurchases, eq, isUniqueViolation, refundEndsAccess } from '@codex/database';
 import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
 import { findSessionPurchase, linkageProblem } from './find-session-purchase';
 import { flagAnomaly } from './flag-anomaly';
+import { measureFlaggedPayment } from './flagged-payment';
 import { failForeignDiscount, isForeignDiscount } from './foreign-discount';
 import { recordStripeCustomer } from './record-stripe-customer';
 import {
@@ -62,7 +63,14 @@ export async function fulfillCheckout(
     // Money taken for a purchase we already gave up on: a person must refund or grant it (unless
     // it was failed for a foreign discount, which is refunded automatically).
     const amounts = sessionAmounts(session);
-    if (isPaid(session) && purchase.pricePaidCents > 0 && !isForeignDiscount(purchase, amounts)) {
+    // Nothing to do for a person either when its payment was refunded in full (a payment held for
+    // review that the merchant refunded: see `measureFlaggedPayment`).
+    if (
+      isPaid(session) &&
+      purchase.pricePaidCents > 0 &&
+      !isForeignDiscount(purchase, amounts) &&
+      !refundEndsAccess(purchase)
+    ) {
       return flagAnomaly(db, session.id, purchase.id, 'paid_after_failure', {
         purchaseStatus: purchase.status,
       });
@@ -81,7 +89,7 @@ export async function fulfillCheckout(
     return { status: 'awaiting_payment', ...ids };
   }
   if (session.currency?.toLowerCase() !== purchase.currency) {
-    return flagAnomaly(db, session.id, purchase.id, 'currency_mismatch', {
+    return flagForReview(ctx, db, session, purchase.id, 'currency_mismatch', {
       expected: purchase.currency,
       received: session.currency ?? null,
     });
@@ -94,7 +102,7 @@ export async function fulfillCheckout(
   if (problem || !amounts) {
     // Stays pending, no access: a person reads the problem, what was sold and what Stripe showed.
     // `expected` / `received` keep their meaning from before discounts and tax (price, total).
-    return flagAnomaly(db, session.id, purchase.id, 'amount_mismatch', {
+    return flagForReview(ctx, db, session, purchase.id, 'amount_mismatch', {
       problem,
       expected: purchase.pricePaidCents,
       received: session.amount_total ?? null,
@@ -205,6 +213,26 @@ async function completeIfEverythingMatches(
     )
     .returning({ purchaseId: contentPurchases.id, contentId: contentPurchases.contentId });
   return row;
+}
+
+/**
+ * Flags a paid session that does not match its purchase (which stays pending, for a person to
+ * review) and measures the refunds that arrived before against what the session charged
+ * (`measureFlaggedPayment`: refunded in full, the purchase is failed).
+ */
+async function flagForReview(
+  ctx: FulfillmentContext,
+  db: Executor,
+  session: CheckoutSessionSnapshot,
+  purchaseId: string,
+  kind: 'amount_mismatch' | 'currency_mismatch',
+  details: Record<string, unknown>,
+): Promise<FulfillmentResult> {
+  const result = await flagAnomaly(db, session.id, purchaseId, kind, details);
+  if (session.amount_total != null) {
+    await measureFlaggedPayment(db, purchaseId, session.amount_total, ctx.clock());
+  }
+  return result;
 }
 
 async function settledResult(db: Executor, ids: PurchaseIds): Promise<FulfillmentResult> {

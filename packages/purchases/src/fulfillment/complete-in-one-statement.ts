@@ -5,7 +5,7 @@ import { recordStripeCustomerSql } from './record-stripe-customer';
 import {
   isPaid,
   matchesSessionAmounts,
-  refundedAtOnCompletion,
+  refundedAtAgainstCharged,
   sessionAmounts,
 } from './session-amounts';
 import { type CheckoutSessionSnapshot, idOf } from './stripe-events';
@@ -63,7 +63,7 @@ export async function completeInOneStatement(
           amount_discount_cents = ${amounts?.discount ?? null}::int,
           amount_tax_cents = ${amounts?.tax ?? null}::int,
           amount_total_cents = ${amounts?.total ?? null}::int,
-          refunded_at = ${refundedAtOnCompletion(amounts?.total ?? 0, now)}
+          refunded_at = ${refundedAtAgainstCharged(amounts?.total ?? 0, now)}
       WHERE ${matchable} AND NOT EXISTS (SELECT 1 FROM seen)
         AND stripe_checkout_session_id = ${session.id} AND status = 'pending'
         AND ${amounts ? matchesSessionAmounts(amounts) : sql`false`}

@@ -14,6 +14,7 @@ import {
   isAccessRevokingRefund,
   ne,
   paymentEvents,
+  refundEndsAccess,
   refundStatusRank,
   sql,
   stripeDisputes,
@@ -22,10 +23,13 @@ import {
 import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
+import { expireOpenSession } from './expire-open-session';
 import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
+import { isPendingForReview } from './flagged-payment';
 import { combineDisputes, type MoneyChange, rankOf } from './money-records';
-import { purchaseRowColumns } from './purchase-row';
+import { type PurchaseRow, purchaseRowColumns } from './purchase-row';
+import { requireStripe } from './require-stripe';
 
 /**
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
@@ -34,7 +38,9 @@ import { purchaseRowColumns } from './purchase-row';
  *    `refundStatusRank`, `disputeStatusRank`), so neither a late snapshot nor a duplicate can undo
  *    a later state, and a failed refund never counts again;
  * 2. the purchase's `amount_refunded_cents`, `refunded_at`, `refund_keeps_access` and
- *    `dispute_status` are derived again from all its records;
+ *    `dispute_status` are derived again from all its records (refunds measured against what was
+ *    charged: the completion's record, else the payment's amount in `target`); a payment held for
+ *    review and now refunded in full is failed;
  * 3. the event is appended to `payment_events`;
  * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail.
@@ -118,9 +124,17 @@ export async function applyMoneyChange(
   const amountRefundedCents = Number(totals?.refundedCents ?? 0);
   const disputeStatus = combineDisputes(totals?.disputeStatuses ?? []);
   let refundKeepsAccess = totals?.keepsAccess === true;
-  let refundedAt = isAccessRevokingRefund(amountRefundedCents, amountCharged(purchase))
+  let refundedAt = isAccessRevokingRefund(amountRefundedCents, chargedCentsOf(purchase, target))
     ? (purchase.refundedAt ?? now)
     : null;
+  // A payment held for review whose money went back in full: the sale will not happen. Failed, it
+  // frees the buyer's slot and leaves the pending purchases that reconciliation reads.
+  const status =
+    purchase.status === 'pending' &&
+    refundEndsAccess({ refundedAt, refundKeepsAccess }) &&
+    (await isPendingForReview(tx, purchase.id))
+      ? 'failed'
+      : purchase.status;
 
   let result: FulfillmentResult | undefined;
   if (
@@ -142,6 +156,7 @@ export async function applyMoneyChange(
   await tx
     .update(contentPurchases)
     .set({
+      status,
       amountRefundedCents,
       refundedAt,
       refundKeepsAccess,
@@ -151,7 +166,7 @@ export async function applyMoneyChange(
     })
     .where(eq(contentPurchases.id, purchase.id));
 
-  const next = { status: purchase.status, refundedAt, refundKeepsAccess, disputeStatus };
+  const next = { status, refundedAt, refundKeepsAccess, disputeStatus };
   if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.
@@ -171,9 +186,22 @@ export async function applyMoneyChange(
 }
 
 /**
+ * What the purchase's refunds are measured against: what its completion recorded as charged, or
+ * before (or without) a completion what the payment charged, as read from Stripe; else the price.
+ */
+function chargedCentsOf(purchase: PurchaseRow, target: MoneyTarget): number {
+  if (purchase.status !== 'completed' && target.chargedCents !== undefined) {
+    return target.chargedCents;
+  }
+  return amountCharged(purchase);
+}
+
+/**
  * Makes room for a purchase that holds its slot again. A newer pending checkout of the same item
- * is failed (the buyer has paid already); a newer completed purchase keeps the slot and this one
- * stays revoked, to be flagged (the buyer paid twice: a person refunds one).
+ * is failed (the buyer has paid already), its session expired at Stripe first so the open tab can
+ * no longer take a second payment; a newer purchase that is completed, or whose session Stripe
+ * says is complete (being paid), keeps the slot and this one stays revoked, to be flagged (the
+ * buyer paid twice: a person refunds one).
  */
 async function reclaimSlot(
   ctx: FulfillmentContext,
@@ -182,7 +210,11 @@ async function reclaimSlot(
   target: MoneyTarget,
 ): Promise<'reclaimed' | 'kept_revoked'> {
   const [holder] = await tx
-    .select({ id: contentPurchases.id, status: contentPurchases.status })
+    .select({
+      id: contentPurchases.id,
+      status: contentPurchases.status,
+      sessionId: contentPurchases.stripeCheckoutSessionId,
+    })
     .from(contentPurchases)
     .where(
       and(
@@ -194,17 +226,23 @@ async function reclaimSlot(
     )
     .for('update');
   if (!holder) return 'reclaimed';
-  if (holder.status === 'pending') {
-    await tx
-      .update(contentPurchases)
-      .set({ status: 'failed' })
-      .where(and(eq(contentPurchases.id, holder.id), eq(contentPurchases.status, 'pending')));
-    ctx.logger.warn('newer pending purchase failed: a refund of the earlier one failed', {
-      purchaseId: holder.id,
-      restoredPurchaseId: purchase.id,
-      paymentIntentId: target.paymentIntentId,
-    });
-    return 'reclaimed';
+  if (holder.status !== 'pending') return 'kept_revoked';
+  // The one Stripe call made inside a transaction: which purchase keeps the slot depends on it,
+  // and deciding before the transaction would race the refund snapshots it derives from. A rare
+  // path; an outage throws, everything rolls back, and the redelivered event decides again. (A
+  // checkout still creating its session expires that orphan itself once it finds itself failed.)
+  if (holder.sessionId) {
+    const session = await expireOpenSession(requireStripe(ctx), holder.sessionId);
+    if (session === 'being_paid') return 'kept_revoked';
   }
-  return 'kept_revoked';
+  await tx
+    .update(contentPurchases)
+    .set({ status: 'failed' })
+    .where(and(eq(contentPurchases.id, holder.id), eq(contentPurchases.status, 'pending')));
+  ctx.logger.warn('newer pending purchase failed: a refund of the earlier one failed', {
+    purchaseId: holder.id,
+    restoredPurchaseId: purchase.id,
+    paymentIntentId: target.paymentIntentId,
+  });
+  return 'reclaimed';
 }

@@ -1,7 +1,9 @@
 import {
   type ContentPurchase,
   contentPurchases,
+  holdsPurchaseSlotSql,
   isAccessRevokingRefundSql,
+  purchaseRuleColumnsOf,
   type SQL,
   sql,
 } from '@codex/database';
@@ -127,22 +129,31 @@ export function chargedAmounts(amounts: SessionAmounts) {
 }
 
 /**
- * `refunded_at` for a pending purchase being completed now with `chargedTotalCents` charged, as SQL
- * for the completion's own UPDATE: refunds that arrived before the completion were measured against
- * the price (the charged total was not known yet); measured against what was charged they may
- * already reach the refund policy (`isAccessRevokingRefundSql`).
+ * `refunded_at` of a pending purchase derived again now that `chargedCents`, what Stripe charged, is
+ * known, as SQL for an UPDATE of `content_purchases`: refunds that arrived earlier were measured
+ * against the price, and against what was charged they may reach the refund policy
+ * (`isAccessRevokingRefundSql`) or fall short of it (exclusive tax: a refund of the price is
+ * partial). Set when they reach it (keeping the first time), cleared when they do not; except while
+ * another purchase of the buyer holds the item's slot (bought again meanwhile): clearing would take
+ * the slot back from it, which its unique index refuses, so this one stays revoked.
  */
-export function refundedAtOnCompletion(chargedTotalCents: number, now: Date | string): SQL {
+export function refundedAtAgainstCharged(chargedCents: number, now: Date | string): SQL {
   const { refundedAt, amountRefundedCents } = contentPurchases;
+  // Qualified by the table's name: inside the subquery an unqualified column would be `other`'s.
+  const outer = (name: string) => sql`content_purchases.${sql.identifier(name)}`;
   const at = typeof now === 'string' ? now : now.toISOString();
-  return sql`CASE WHEN ${refundedAt} IS NULL
-    AND ${isAccessRevokingRefundSql(amountRefundedCents, chargedTotalCents)}
-    THEN ${at}::timestamptz ELSE ${refundedAt} END`;
+  return sql`CASE WHEN ${isAccessRevokingRefundSql(amountRefundedCents, chargedCents)}
+      THEN coalesce(${refundedAt}, ${at}::timestamptz)
+    WHEN ${refundedAt} IS NOT NULL AND EXISTS (SELECT 1 FROM content_purchases other
+      WHERE other.customer_id = ${outer('customer_id')} AND other.content_id = ${outer('content_id')}
+        AND other.id <> ${outer('id')} AND ${holdsPurchaseSlotSql(purchaseRuleColumnsOf('other'))})
+      THEN ${refundedAt}
+    ELSE NULL END`;
 }
 
 /** What a completion sets besides its status: the charged amounts, and refunds measured against them. */
 export function completionAmounts(amounts: SessionAmounts, now: Date) {
-  return { ...chargedAmounts(amounts), refundedAt: refundedAtOnCompletion(amounts.total, now) };
+  return { ...chargedAmounts(amounts), refundedAt: refundedAtAgainstCharged(amounts.total, now) };
 }
 
 /** True when the session's discount came from the promotion code the purchase recorded. */
