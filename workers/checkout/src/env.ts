@@ -20,6 +20,8 @@ export interface CheckoutBindings extends WorkerBindings {
   STRIPE_REUSE_CUSTOMERS?: string;
   /** Cloudflare rate-limiting binding; absent in plain local runs (an in-memory limiter stands in). */
   CHECKOUT_RATE_LIMITER?: RateLimiter;
+  /** Requests per staff member on the organization routes; an in-memory limiter when unbound. */
+  STAFF_RATE_LIMITER?: RateLimiter;
 }
 
 /** A per-deployment switch as a var: `true` or `false`, absent meaning `fallback`. */

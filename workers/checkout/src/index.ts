@@ -1,5 +1,5 @@
 import { isPurchaseError } from '@codex/purchases';
-import { ApiError, buyerAuth, corsForWebApp, limitBody } from '@codex/security';
+import { ApiError, buyerAuth, corsForWebApp, limitBody, rateLimit } from '@codex/security';
 import {
   createWorkerApp,
   requestDatabase,
@@ -12,11 +12,14 @@ import type { CheckoutEnv } from './context';
 import { checkoutConfigSchema } from './env';
 import { purchaseServices, SERVICE } from './middleware';
 import { publicApi } from './public-api';
+import { fallbackRateLimiter } from './rate-limiter';
 import { requireStaffAudience } from './require-staff-audience';
 import { benchRoutes } from './routes/bench';
 import { openApiRoutes } from './routes/openapi';
 
 const MAX_BODY_BYTES = 8 * 1024;
+/** As `STAFF_RATE_LIMITER` in wrangler.jsonc. */
+const STAFF_RATE_LIMIT = { limit: 120, periodSeconds: 60 } as const;
 /** The staff routes: they take only tokens for the staff audience (decision 022). */
 const ORGANIZATION_ROUTES = '/api/organizations/*';
 
@@ -50,6 +53,16 @@ app.use(ORGANIZATION_ROUTES, requireStaffAudience());
 app.use(
   ORGANIZATION_ROUTES,
   buyerAuth({ ...identity, audience: (c) => c.var.config.AUTH_STAFF_AUDIENCE }),
+);
+// Per member, whichever organization: a leaked or looping staff client cannot hammer the sales
+// reads (each a range scan) or the refund endpoint.
+app.use(
+  ORGANIZATION_ROUTES,
+  rateLimit({
+    limiter: (c) => c.env.STAFF_RATE_LIMITER ?? fallbackRateLimiter(STAFF_RATE_LIMIT),
+    key: (c) => `staff:${c.var.customerId}`,
+    periodSeconds: STAFF_RATE_LIMIT.periodSeconds,
+  }),
 );
 app.use('/api/*', requestDatabase());
 app.use('/api/*', requestStripe());

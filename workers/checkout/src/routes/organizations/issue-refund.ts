@@ -127,6 +127,7 @@ const issueRefundRoute = createRoute({
         'REFUND_EXCEEDS_REMAINING',
         'REFUND_REFUSED_BY_PROVIDER',
         'IDEMPOTENCY_KEY_REUSED',
+        'RATE_LIMITED',
         'PAYMENT_PROVIDER_ERROR',
         'PAYMENT_PROVIDER_NOT_CONFIGURED',
       ],

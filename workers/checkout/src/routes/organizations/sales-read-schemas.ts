@@ -21,14 +21,15 @@ export const salesFilterShape = {
  * organization) is 404 `NOT_FOUND`, checked before the query string, so nothing about another
  * organization can be learnt; a malformed query is 400.
  */
-export const SALES_READ_ERRORS = ['NOT_FOUND', 'VALIDATION_ERROR'] as const;
+export const SALES_READ_ERRORS = ['NOT_FOUND', 'VALIDATION_ERROR', 'RATE_LIMITED'] as const;
 
 /** The example messages of {@link SALES_READ_ERRORS}. */
 export const salesReadErrorMessages = {
   NOT_FOUND: 'Organization not found',
   VALIDATION_ERROR: 'from: must not be after `to`',
+  RATE_LIMITED: 'Too many requests',
 } as const;
 
 /** The sentence each sales read's description ends with: who may call it. */
 export const STAFF_READ_NOTE =
-  "Staff only: the token's `orgs` claim must give a role in `orgId` (`member`, `admin` or `owner` may read sales); otherwise 404, as for an organization that does not exist.";
+  "Staff only: the token's `orgs` claim must give a role in `orgId` (`member`, `admin` or `owner` may read sales); otherwise 404, as for an organization that does not exist. At most 120 requests a minute per staff member on the organization routes (429 `RATE_LIMITED` with `Retry-After`).";

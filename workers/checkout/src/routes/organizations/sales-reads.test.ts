@@ -1,8 +1,7 @@
-import { contentPurchases } from '@codex/database';
 import type { ErrorBody } from '@codex/security';
-import { createTestContent, createTestOrganization } from '@codex/test-utils/factories';
 import { describe, expect, it } from 'vitest';
-import { authorizationFor, callWorker, withTestDatabase } from '../../testing/test-support';
+import { seedOrganization } from '../../testing/seed-organization-sales';
+import { authorizationFor, callWorker } from '../../testing/test-support';
 import { salesExportQuerySchema } from './export-sales';
 import { salesQuerySchema } from './list-sales';
 import { salesSummaryQuerySchema } from './summarize-sales';
@@ -10,52 +9,6 @@ import { salesSummaryQuerySchema } from './summarize-sales';
 // The organization staff's reads through the worker: who may call them (the orgs claim, one
 // policy), the JSON and CSV answers, filters, pagination and errors. What each query returns is
 // proven in @codex/purchases (src/sales/); the policy's table in @codex/security.
-
-type Seed = {
-  status?: 'pending' | 'completed' | 'failed';
-  createdAt: string;
-  refundedCents?: number;
-  dispute?: 'open' | 'won' | 'lost';
-  title?: string;
-  currency?: string;
-};
-
-/** An organization with one item per seed and one sale per seed, each by its own customer. */
-async function seedOrganization(seeds: Seed[]) {
-  return withTestDatabase(async (db) => {
-    const organization = await createTestOrganization(db);
-    const rows: Array<{ purchaseId: string; contentId: string; customerId: string }> = [];
-    for (const [index, seed] of seeds.entries()) {
-      const item = await createTestContent(db, {
-        organizationId: organization.id,
-        title: seed.title ?? `Item ${index}`,
-        priceCents: 1500,
-        currency: seed.currency ?? 'usd',
-      });
-      const status = seed.status ?? 'completed';
-      const createdAt = new Date(seed.createdAt);
-      const customerId = `staff-test-buyer-${crypto.randomUUID()}`;
-      const [row] = await db
-        .insert(contentPurchases)
-        .values({
-          customerId,
-          contentId: item.id,
-          organizationId: organization.id,
-          pricePaidCents: 1500,
-          currency: item.currency,
-          status,
-          purchasedAt: status === 'completed' ? createdAt : null,
-          amountRefundedCents: seed.refundedCents ?? 0,
-          refundedAt: seed.refundedCents === 1500 ? createdAt : null,
-          disputeStatus: seed.dispute ?? null,
-          createdAt,
-        })
-        .returning({ id: contentPurchases.id });
-      rows.push({ purchaseId: String(row?.id), contentId: item.id, customerId });
-    }
-    return { organizationId: organization.id, rows };
-  });
-}
 
 const STAFF = 'auth0|staff-member';
 
@@ -241,6 +194,7 @@ describe('GET /api/organizations/:orgId/sales/summary', () => {
     const totals = { count: 1, grossCents: 1500, refundedCents: 0, disputedCents: 1500 };
     expect(await response.json()).toEqual({
       data: {
+        range: { from: '2026-04-01T00:00:00.000Z', to: '2026-04-03T00:00:00.000Z' },
         currencies: [
           {
             ...totals,
