@@ -177,6 +177,37 @@ export function refundEndsAccess(row: Pick<PurchaseRuleRow, 'refundedAt' | 'refu
 }
 
 // ---------------------------------------------------------------------------------------------
+// Which disputes decide access.
+
+/**
+ * Stripe's statuses of an inquiry: the card issuer asks about the payment before any chargeback.
+ * "Unlike a formal dispute, no funds have been withdrawn and the payment it relates to can still be
+ * refunded" (https://docs.stripe.com/disputes/how-disputes-work), and refunding is how an inquiry
+ * is usually settled; it may still escalate to a chargeback (then its status is no longer one of
+ * these).
+ */
+export const INQUIRY_STRIPE_STATUSES: readonly string[] = [
+  'warning_needs_response',
+  'warning_under_review',
+  'warning_closed',
+];
+
+/**
+ * True for a dispute whose Stripe status (`stripe_disputes.stripe_status`) is a chargeback's: only
+ * these make a purchase's `dispute_status` (suspending access while open, ending it when lost,
+ * refusing platform refunds). An inquiry keeps access and allows refunds.
+ */
+export function isChargebackSql(stripeStatus: Column): SQL<boolean> {
+  const inquiries = sql.raw(INQUIRY_STRIPE_STATUSES.map((status) => `'${status}'`).join(', '));
+  return sql<boolean>`(${stripeStatus} NOT IN (${inquiries}))`;
+}
+
+/** {@link isChargebackSql} in TypeScript. */
+export function isChargeback(stripeStatus: string): boolean {
+  return !INQUIRY_STRIPE_STATUSES.includes(stripeStatus);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The purchase slot: at most one purchase per (customer, content) holds it.
 
 /**

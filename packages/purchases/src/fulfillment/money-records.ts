@@ -54,7 +54,11 @@ export interface MoneyChange {
   };
 }
 
-/** Stripe's dispute statuses, as far as access is concerned. */
+/**
+ * Where a dispute stands, from Stripe's status: open, closed with the money kept (`won`), or
+ * `lost`. An inquiry (`warning_*`) is stored the same way, but only chargebacks make the purchase's
+ * `dispute_status` (`isChargeback` in the purchase rules): an inquiry never touches access.
+ */
 export function disputeStatusOf(stripeStatus: string): DisputeStatus {
   if (stripeStatus === 'lost') return 'lost';
   // warning_closed: an inquiry that ended without a chargeback; prevented: stopped before it
@@ -73,7 +77,7 @@ export function combineDisputes(statuses: DisputeStatus[]): DisputeStatus | null
   return null;
 }
 
-/** A status's rank (`refundStatusRank`, `disputeStatusRank`) as SQL, for forward-only upserts. */
+/** A status's rank (`refundStatusRank`, `stripeDisputeStatusRank`) as SQL, for forward-only upserts. */
 export function rankOf(ranks: Record<string, number>, column: SQL): SQL {
   const cases = Object.entries(ranks).map(
     // Constants of this module, not input: inlined so the planner sees literals.

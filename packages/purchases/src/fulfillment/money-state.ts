@@ -5,17 +5,18 @@ import {
   countedRefundStatuses,
   type DatabaseTransaction,
   type DisputeStatus,
-  disputeStatusRank,
   eq,
   grantsAccess,
   holdsPurchaseSlot,
   holdsPurchaseSlotSql,
   inArray,
   isAccessRevokingRefund,
+  isChargebackSql,
   ne,
   paymentEvents,
   refundStatusRank,
   sql,
+  stripeDisputeStatusRank,
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
@@ -31,8 +32,9 @@ import { purchaseRowColumns } from './purchase-row';
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
  * on the purchase row (so concurrent events for one purchase apply one after the other):
  * 1. each refund and dispute is upserted by its Stripe id, its status moved only forward (see
- *    `refundStatusRank`, `disputeStatusRank`), so neither a late snapshot nor a duplicate can undo
- *    a later state, and a failed refund never counts again;
+ *    `refundStatusRank`, and for a dispute Stripe's own status by `stripeDisputeStatusRank`), so
+ *    neither a late snapshot nor a duplicate can undo a later state, and a failed refund never
+ *    counts again;
  * 2. the purchase's `amount_refunded_cents`, `refunded_at`, `refund_keeps_access` and
  *    `dispute_status` are derived again from all its records;
  * 3. the event is appended to `payment_events`;
@@ -94,7 +96,7 @@ export async function applyMoneyChange(
           stripeStatus: sql`excluded.stripe_status`,
           updatedAt: now,
         },
-        setWhere: sql`${rankOf(disputeStatusRank, sql`${stripeDisputes.status}`)} < ${rankOf(disputeStatusRank, sql`excluded.status`)}`,
+        setWhere: sql`${rankOf(stripeDisputeStatusRank, sql`${stripeDisputes.stripeStatus}`)} < ${rankOf(stripeDisputeStatusRank, sql`excluded.stripe_status`)}`,
       });
   }
   // A repeated snapshot of one failed refund (refund.failed and refund.updated) is one line.
@@ -111,7 +113,7 @@ export async function applyMoneyChange(
       keepsAccess: sql<boolean>`coalesce((SELECT bool_and(NOT ${stripeRefunds.revokesAccess}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), false)`,
       disputeStatuses: sql<
         DisputeStatus[] | null
-      >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id})`,
+      >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id} AND ${isChargebackSql(stripeDisputes.stripeStatus)})`,
     })
     .from(contentPurchases)
     .where(eq(contentPurchases.id, purchase.id));
