@@ -163,9 +163,9 @@ export function isChargeablePrice(priceCents: number, currency: string): boolean
 
 /**
  * True when a purchase's refunds end its access: refunded past the refund policy (`refunded_at`
- * set) by refunds of which at least one was issued to revoke access. A refund issued from the
- * platform with `revokeAccess: false` does not, so a purchase refunded in full only by such refunds
- * keeps access (`refund_keeps_access`, derived from its refunds like `refunded_at`).
+ * set) and not kept by `refund_keeps_access`, derived from its refunds like `refunded_at`: of the
+ * refunds that count, the most recently requested platform refund decides, and it was issued with
+ * `revokeAccess: false` (decision 021; Dashboard refunds never decide).
  */
 export const refundEndsAccessSql = (
   columns: Pick<PurchaseRuleColumns, 'refundedAt' | 'refundKeepsAccess'>,

@@ -104,7 +104,7 @@ export interface ExpectedOutcome {
   paid: boolean;
   refundedCents: number;
   disputeStatus: 'open' | 'won' | 'lost' | null;
-  /** Refunded in full by refunds of which at least one revokes access. */
+  /** Refunded in full, and the latest counted platform refund (if any) was issued to revoke. */
   refundEndsAccess: boolean;
   hasAccess: boolean;
 }
@@ -179,7 +179,14 @@ export async function performHistory(
   const paymentIntentId = stub.getSession(sessionId)?.payment_intent;
   if (!paymentIntentId) throw new Error('performHistory: the paid session has no payment intent');
 
-  const refunds: Array<{ id: string; amount: number; status: string; revokesAccess: boolean }> = [];
+  // In the order they were asked for: the platform's request order decides (decision 021).
+  const refunds: Array<{
+    id: string;
+    amount: number;
+    status: string;
+    revokesAccess: boolean;
+    fromPlatform: boolean;
+  }> = [];
   const refundAmount = (percent: number) => {
     const counted = refunds
       .filter((refund) => COUNTED.has(refund.status))
@@ -198,7 +205,13 @@ export async function performHistory(
               amount,
               status: action.status,
             });
-            refunds.push({ id: refund.id, amount, status: action.status, revokesAccess: true });
+            refunds.push({
+              id: refund.id,
+              amount,
+              status: action.status,
+              revokesAccess: true,
+              fromPlatform: false,
+            });
             emit(step, emitted);
             break;
           }
@@ -226,6 +239,7 @@ export async function performHistory(
               amount,
               status: 'succeeded',
               revokesAccess: action.revokeAccess,
+              fromPlatform: true,
             });
             emit(step, emitted);
             break;
@@ -274,9 +288,10 @@ export async function performHistory(
 
   const counted = refunds.filter((refund) => COUNTED.has(refund.status));
   const refundedCents = counted.reduce((sum, refund) => sum + refund.amount, 0);
-  // Refunded in full ends access unless every counted refund was issued to keep it.
-  const refundEndsAccess =
-    refundedCents >= priceCents && counted.some((refund) => refund.revokesAccess);
+  // Refunded in full ends access unless the most recently requested platform refund that counts
+  // was issued to keep it; Dashboard refunds count but never decide (decision 021).
+  const deciding = counted.filter((refund) => refund.fromPlatform).at(-1);
+  const refundEndsAccess = refundedCents >= priceCents && (deciding?.revokesAccess ?? true);
   // Only chargebacks decide access: an inquiry (warning_*) that never escalated leaves no trace.
   const chargebacks = disputes.filter((dispute) => !dispute.status.startsWith('warning_'));
   const disputeStatus = chargebacks.some((dispute) => dispute.status === 'lost')

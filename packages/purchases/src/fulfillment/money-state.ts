@@ -25,7 +25,7 @@ import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
-import { combineDisputes, type MoneyChange, rankOf } from './money-records';
+import { combineDisputes, type MoneyChange, rankOf, refundKeepsAccessSql } from './money-records';
 import { purchaseRowColumns } from './purchase-row';
 
 /**
@@ -110,7 +110,7 @@ export async function applyMoneyChange(
       // Capped at Postgres integer: refunds beyond what was charged cannot happen at Stripe, and
       // a payload claiming them must not fail the statement (it revokes either way).
       refundedCents: sql<number>`least(coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0), 2147483647)::int`,
-      keepsAccess: sql<boolean>`coalesce((SELECT bool_and(NOT ${stripeRefunds.revokesAccess}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), false)`,
+      keepsAccess: refundKeepsAccessSql(purchase.id),
       disputeStatuses: sql<
         DisputeStatus[] | null
       >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id} AND ${isChargebackSql(stripeDisputes.stripeStatus)})`,
