@@ -20,13 +20,20 @@ import {
   isAccessRevokingRefundSql,
   isChargeablePrice,
   isChargeablePriceSql,
+  isChargeback,
+  isChargebackSql,
   MINIMUM_CHARGE_CENTS,
   refundEndsAccess,
   refundEndsAccessSql,
   THREE_DECIMAL_CURRENCIES,
   toBuyerPurchaseStatus,
 } from './purchase-rules';
-import { contentPurchases, disputeStatuses, purchaseStatuses } from './schema';
+import {
+  contentPurchases,
+  disputeStatuses,
+  purchaseStatuses,
+  stripeDisputeStatuses,
+} from './schema';
 
 let testDb: TestDatabase;
 
@@ -200,6 +207,27 @@ describe('the refund policy', () => {
       expect(row?.revokes, `${refunded} of ${charged}`).toBe(
         isAccessRevokingRefund(refunded, charged),
       );
+    }
+  });
+});
+
+describe('which disputes decide access', () => {
+  it('only chargebacks: an inquiry (warning_*) never does, escalated it does', () => {
+    expect(stripeDisputeStatuses.filter((status) => !isChargeback(status))).toEqual([
+      'warning_needs_response',
+      'warning_under_review',
+      'warning_closed',
+    ]);
+  });
+
+  it('agrees with its SQL half on every Stripe status', async () => {
+    for (const status of stripeDisputeStatuses) {
+      const [row] = await testDb.db
+        .execute<{ chargeback: boolean }>(
+          sql`SELECT ${isChargebackSql(sql`${status}::text`)} AS chargeback`,
+        )
+        .then((result) => result.rows);
+      expect(row?.chargeback, status).toBe(isChargeback(status));
     }
   });
 });

@@ -163,9 +163,9 @@ export function isChargeablePrice(priceCents: number, currency: string): boolean
 
 /**
  * True when a purchase's refunds end its access: refunded past the refund policy (`refunded_at`
- * set) by refunds of which at least one was issued to revoke access. A refund issued from the
- * platform with `revokeAccess: false` does not, so a purchase refunded in full only by such refunds
- * keeps access (`refund_keeps_access`, derived from its refunds like `refunded_at`).
+ * set) and not kept by `refund_keeps_access`, derived from its refunds like `refunded_at`: of the
+ * refunds that count, the most recently requested platform refund decides, and it was issued with
+ * `revokeAccess: false` (decision 021; Dashboard refunds never decide).
  */
 export const refundEndsAccessSql = (
   columns: Pick<PurchaseRuleColumns, 'refundedAt' | 'refundKeepsAccess'>,
@@ -174,6 +174,37 @@ export const refundEndsAccessSql = (
 /** {@link refundEndsAccessSql} of a row. */
 export function refundEndsAccess(row: Pick<PurchaseRuleRow, 'refundedAt' | 'refundKeepsAccess'>) {
   return row.refundedAt !== null && !row.refundKeepsAccess;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which disputes decide access.
+
+/**
+ * Stripe's statuses of an inquiry: the card issuer asks about the payment before any chargeback.
+ * "Unlike a formal dispute, no funds have been withdrawn and the payment it relates to can still be
+ * refunded" (https://docs.stripe.com/disputes/how-disputes-work), and refunding is how an inquiry
+ * is usually settled; it may still escalate to a chargeback (then its status is no longer one of
+ * these).
+ */
+export const INQUIRY_STRIPE_STATUSES: readonly string[] = [
+  'warning_needs_response',
+  'warning_under_review',
+  'warning_closed',
+];
+
+/**
+ * True for a dispute whose Stripe status (`stripe_disputes.stripe_status`) is a chargeback's: only
+ * these make a purchase's `dispute_status` (suspending access while open, ending it when lost,
+ * refusing platform refunds). An inquiry keeps access and allows refunds.
+ */
+export function isChargebackSql(stripeStatus: Column): SQL<boolean> {
+  const inquiries = sql.raw(INQUIRY_STRIPE_STATUSES.map((status) => `'${status}'`).join(', '));
+  return sql<boolean>`(${stripeStatus} NOT IN (${inquiries}))`;
+}
+
+/** {@link isChargebackSql} in TypeScript. */
+export function isChargeback(stripeStatus: string): boolean {
+  return !INQUIRY_STRIPE_STATUSES.includes(stripeStatus);
 }
 
 // ---------------------------------------------------------------------------------------------

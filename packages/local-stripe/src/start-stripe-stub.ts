@@ -172,8 +172,8 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       return { refund: value, events };
     },
     updateRefund: (refundId, status) => orThrow(state.updateRefund(refundId, status)).events,
-    openDispute(paymentIntentId, { amount } = {}) {
-      const { value, events } = orThrow(state.openDispute(paymentIntentId, amount));
+    openDispute(paymentIntentId, options = {}) {
+      const { value, events } = orThrow(state.openDispute(paymentIntentId, options));
       return { dispute: value, events };
     },
     updateDispute: (disputeId, status) => orThrow(state.updateDispute(disputeId, status)).events,

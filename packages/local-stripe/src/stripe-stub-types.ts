@@ -163,16 +163,19 @@ export interface StripeStub {
   /**
    * Opens a chargeback (`needs_response`, reason `fraudulent`) on a paid PaymentIntent's charge,
    * one per charge; the charge becomes `disputed`. Emits
-   * `[charge.dispute.created, charge.dispute.funds_withdrawn]`.
+   * `[charge.dispute.created, charge.dispute.funds_withdrawn]`. With `inquiry`, an inquiry
+   * (`warning_needs_response`): `[charge.dispute.created]` only, and the charge stays refundable.
    */
   openDispute(
     paymentIntentId: string,
     options?: OpenDisputeOptions,
   ): { dispute: StripeStubDispute; events: StripeStubEvent[] };
   /**
-   * `under_review` emits `[charge.dispute.updated]`; `won` emits `[charge.dispute.closed,
-   * charge.dispute.funds_reinstated]`; `lost` and `warning_closed` emit `[charge.dispute.closed]`.
-   * Throws once the dispute is closed, or for no change.
+   * `warning_under_review` and `under_review` emit `[charge.dispute.updated]`; `won` emits
+   * `[charge.dispute.closed, charge.dispute.funds_reinstated]`; `lost` and `warning_closed` emit
+   * `[charge.dispute.closed]`; an inquiry escalated to a chargeback (`needs_response` or
+   * `under_review`, even from `warning_closed`) emits `[charge.dispute.updated,
+   * charge.dispute.funds_withdrawn]`. Throws for any other move (won and lost are final).
    */
   updateDispute(disputeId: string, status: StripeStubDisputeUpdate): StripeStubEvent[];
   /**
@@ -262,6 +265,8 @@ export interface CreateRefundOptions {
 export interface OpenDisputeOptions {
   /** In minor units. Default: the charge's amount. */
   amount?: number;
+  /** An inquiry (`warning_needs_response`) instead of a chargeback. Default false. */
+  inquiry?: boolean;
 }
 
 /** The statuses a refund can move to. */

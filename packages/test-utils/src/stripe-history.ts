@@ -11,10 +11,18 @@ export type MoneyAction =
   | { kind: 'platform_refund'; percent: number; revokeAccess: boolean }
   | { kind: 'refund_update'; which: number; status: 'succeeded' | 'failed' | 'canceled' }
   | { kind: 'dispute_open' }
+  /** An inquiry: no money withdrawn, refundable; it may close or escalate to a chargeback. */
+  | { kind: 'inquiry_open' }
   | {
       kind: 'dispute_update';
       which: number;
-      status: 'under_review' | 'won' | 'lost' | 'warning_closed';
+      status:
+        | 'warning_under_review'
+        | 'warning_closed'
+        | 'needs_response'
+        | 'under_review'
+        | 'won'
+        | 'lost';
     };
 
 /** A purchase's history as Stripe performs it, and how its events reach us. */
@@ -40,14 +48,19 @@ const moneyAction: fc.Arbitrary<MoneyAction> = fc.oneof(
     status: fc.constantFrom('succeeded' as const, 'failed' as const, 'canceled' as const),
   }),
   fc.constant({ kind: 'dispute_open' as const }),
+  fc.constant({ kind: 'inquiry_open' as const }),
   fc.record({
     kind: fc.constant('dispute_update' as const),
     which: fc.constant(0),
+    // Moves Stripe would not make from the dispute's status (a chargeback back to an inquiry's
+    // status, anything after won or lost) are refused by the stand-in and skipped.
     status: fc.constantFrom(
+      'warning_under_review' as const,
+      'warning_closed' as const,
+      'needs_response' as const,
       'under_review' as const,
       'won' as const,
       'lost' as const,
-      'warning_closed' as const,
     ),
   }),
 );
@@ -92,7 +105,7 @@ export interface ExpectedOutcome {
   paid: boolean;
   refundedCents: number;
   disputeStatus: 'open' | 'won' | 'lost' | null;
-  /** Refunded in full by refunds of which at least one revokes access. */
+  /** Refunded in full, and the latest counted platform refund (if any) was issued to revoke. */
   refundEndsAccess: boolean;
   hasAccess: boolean;
 }
@@ -170,7 +183,14 @@ export async function performHistory(
   // Refunds are measured against what Stripe charged: with exclusive tax, more than the price.
   const chargedCents = session?.amount_total ?? priceCents;
 
-  const refunds: Array<{ id: string; amount: number; status: string; revokesAccess: boolean }> = [];
+  // In the order they were asked for: the platform's request order decides (decision 021).
+  const refunds: Array<{
+    id: string;
+    amount: number;
+    status: string;
+    revokesAccess: boolean;
+    fromPlatform: boolean;
+  }> = [];
   const refundAmount = (percent: number) => {
     const counted = refunds
       .filter((refund) => COUNTED.has(refund.status))
@@ -192,7 +212,13 @@ export async function performHistory(
               amount,
               status: action.status,
             });
-            refunds.push({ id: refund.id, amount, status: action.status, revokesAccess: true });
+            refunds.push({
+              id: refund.id,
+              amount,
+              status: action.status,
+              revokesAccess: true,
+              fromPlatform: false,
+            });
             emit(step, emitted);
             break;
           }
@@ -220,6 +246,7 @@ export async function performHistory(
               amount,
               status: 'succeeded',
               revokesAccess: action.revokeAccess,
+              fromPlatform: true,
             });
             emit(step, emitted);
             break;
@@ -231,17 +258,19 @@ export async function performHistory(
             refund.status = action.status;
             break;
           }
-          case 'dispute_open': {
+          case 'dispute_open':
+          case 'inquiry_open': {
             // A charge has at most one dispute (Stripe's `charge.dispute`).
             if (disputes.length > 0) continue;
-            const { dispute, events: emitted } = stub.openDispute(paymentIntentId);
-            disputes.push({ id: dispute.id, status: 'needs_response' });
+            const inquiry = action.kind === 'inquiry_open';
+            const { dispute, events: emitted } = stub.openDispute(paymentIntentId, { inquiry });
+            disputes.push({ id: dispute.id, status: dispute.status });
             emit(step, emitted);
             break;
           }
           case 'dispute_update': {
             const dispute = disputes[action.which % Math.max(disputes.length, 1)];
-            if (!dispute || CLOSED.has(dispute.status)) continue;
+            if (!dispute) continue;
             emit(step, stub.updateDispute(dispute.id, action.status));
             dispute.status = action.status;
             break;
@@ -266,14 +295,18 @@ export async function performHistory(
 
   const counted = refunds.filter((refund) => COUNTED.has(refund.status));
   const refundedCents = counted.reduce((sum, refund) => sum + refund.amount, 0);
-  // Refunded in full ends access unless every counted refund was issued to keep it.
-  const refundEndsAccess =
-    refundedCents >= chargedCents && counted.some((refund) => refund.revokesAccess);
-  const disputeStatus = disputes.some((dispute) => dispute.status === 'lost')
+  // Refunded in full (against what was charged) ends access unless the most recently requested
+  // platform refund that counts was issued to keep it; Dashboard refunds count but never decide
+  // (decision 021).
+  const deciding = counted.filter((refund) => refund.fromPlatform).at(-1);
+  const refundEndsAccess = refundedCents >= chargedCents && (deciding?.revokesAccess ?? true);
+  // Only chargebacks decide access: an inquiry (warning_*) that never escalated leaves no trace.
+  const chargebacks = disputes.filter((dispute) => !dispute.status.startsWith('warning_'));
+  const disputeStatus = chargebacks.some((dispute) => dispute.status === 'lost')
     ? 'lost'
-    : disputes.some((dispute) => !CLOSED.has(dispute.status))
+    : chargebacks.some((dispute) => !CLOSED.has(dispute.status))
       ? 'open'
-      : disputes.length > 0
+      : chargebacks.length > 0
         ? 'won'
         : null;
   return {
@@ -290,7 +323,7 @@ export async function performHistory(
 }
 
 const COUNTED = new Set(['pending', 'requires_action', 'succeeded']);
-const CLOSED = new Set(['won', 'lost', 'warning_closed']);
+const CLOSED = new Set(['won', 'lost']);
 
 function canMoveRefund(from: string, to: string): boolean {
   if (from === 'failed' || from === 'canceled') return false;

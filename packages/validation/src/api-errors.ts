@@ -64,9 +64,9 @@ export const apiErrors = {
   },
   PURCHASE_DISPUTED: {
     status: 409,
-    when: "A refund of a purchase whose charge is disputed (open) or lost its dispute: the card network holds the money. A won dispute's purchase can be refunded.",
+    when: "A refund of a purchase whose charge is charged back (a chargeback open) or lost its chargeback: the card network holds the money. A won chargeback's purchase can be refunded, and so can one under an inquiry (no money withdrawn; refunding settles it).",
     message:
-      "The purchase's charge is disputed, or lost its dispute: the bank holds its money, it cannot be refunded",
+      "The purchase's charge is charged back, or lost its chargeback: the bank holds its money, it cannot be refunded",
     domain: true,
   },
   REFUND_EXCEEDS_REMAINING: {

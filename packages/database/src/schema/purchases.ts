@@ -42,9 +42,9 @@ export type DisputeStatus = (typeof disputeStatuses)[number];
  *
  * Money after the sale, derived from `stripe_refunds` and `stripe_disputes` in the transaction that
  * changes them: `amount_refunded_cents` (refunds pending or succeeded), `refunded_at` (set while
- * the refunds reach the refund policy of `purchase-rules.ts`), `refund_keeps_access` (every counted
- * refund was issued with `revokeAccess: false`) and `dispute_status` (lost if any dispute was lost,
- * else open if any is open, else won). Access: `grantsAccessSql` in `purchase-rules.ts`, where every
+ * the refunds reach the refund policy of `purchase-rules.ts`), `refund_keeps_access` (the most recently
+ * requested platform refund that counts was issued with `revokeAccess: false`, decision 021) and `dispute_status` (of its chargebacks, never
+ * its inquiries: lost if any was lost, else open if any is open, else won). Access: `grantsAccessSql` in `purchase-rules.ts`, where every
  * purchase rule is written in SQL and TypeScript side by side.
  */
 export const contentPurchases = pgTable(

@@ -47,9 +47,9 @@ export const stripeRefunds = pgTable(
     status: text('status', { enum: refundStatuses }).notNull(),
     /**
      * False only for a refund issued from the platform with `revokeAccess: false` (its Stripe
-     * `metadata.revokeAccess` is `"false"`); every other refund, a Dashboard one included, counts
-     * towards revoking access. Once any snapshot says true it stays true, so snapshot order cannot
-     * matter.
+     * `metadata.revokeAccess` is `"false"`). Read only for platform refunds: of those that count,
+     * the most recently requested decides whether a full refund ends access (decision 021). Once
+     * any snapshot says true it stays true, so snapshot order cannot matter.
      */
     revokesAccess: boolean('revokes_access').notNull().default(true),
     ...timestamps,

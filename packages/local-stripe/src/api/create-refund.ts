@@ -8,7 +8,7 @@ import {
   type StripeStubRefund,
   type StripeStubRefundStatus,
 } from './money-types';
-import { disputeOf } from './open-dispute';
+import { disputeOf, isInquiry } from './open-dispute';
 import { randomId } from './random-id';
 import { invalidRequest, noSuch, type StripeFailure } from './stripe-error';
 
@@ -29,8 +29,9 @@ export function createRefund(
   const charge = refundableCharge(store, request);
   if ('error' in charge) return charge;
   const dispute = disputeOf(store, charge.id);
-  // A chargeback holds the funds: refunds wait until it is won (or was only an inquiry).
-  if (dispute && dispute.status !== 'won' && dispute.status !== 'warning_closed') {
+  // A chargeback holds the funds: refunds wait until it is won. An inquiry withdraws nothing and
+  // "the payment it relates to can still be refunded" (https://docs.stripe.com/disputes/how-disputes-work).
+  if (dispute && dispute.status !== 'won' && !isInquiry(dispute.status)) {
     return invalidRequest(`Charge ${charge.id} has been charged back; cannot issue a refund.`, {
       code: 'charge_disputed',
     });

@@ -172,9 +172,9 @@ export function createStubState({
     },
     openDispute(
       paymentIntentId: string,
-      amount?: number,
+      options: { amount?: number | undefined; inquiry?: boolean | undefined } = {},
     ): Outcome<{ value: StripeStubDispute; events: StripeStubEvent[] }> {
-      return applied(money.openDispute(paymentIntentId, amount));
+      return applied(money.openDispute(paymentIntentId, options));
     },
     updateDispute(id: string, status: StripeStubDisputeUpdate) {
       return applied(money.updateDispute(id, status));

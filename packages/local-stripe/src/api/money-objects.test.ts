@@ -199,24 +199,59 @@ describe('disputes', () => {
     expect(stub().createRefund(intentId).refund.amount).toBe(1000);
   });
 
-  it('a closed dispute cannot change', async () => {
+  it('a lost or won dispute cannot change, nor can a chargeback become an inquiry again', async () => {
     const lost = stub().openDispute(await paidIntent()).dispute;
-    const closed = stub().openDispute(await paidIntent()).dispute;
+    const won = stub().openDispute(await paidIntent()).dispute;
 
     expect(types(stub().updateDispute(lost.id, 'lost'))).toEqual(['charge.dispute.closed']);
-    expect(types(stub().updateDispute(closed.id, 'warning_closed'))).toEqual([
+    expect(types(stub().updateDispute(won.id, 'won'))).toEqual([
       'charge.dispute.closed',
+      'charge.dispute.funds_reinstated',
     ]);
 
-    for (const status of ['under_review', 'won', 'lost', 'warning_closed'] as const) {
+    const statuses = ['warning_under_review', 'warning_closed', 'needs_response'] as const;
+    for (const status of [...statuses, 'under_review', 'won', 'lost'] as const) {
       expect(thrownBy(() => stub().updateDispute(lost.id, status))).toMatchObject({ status: 400 });
-      expect(thrownBy(() => stub().updateDispute(closed.id, status))).toMatchObject({
+      expect(thrownBy(() => stub().updateDispute(won.id, status))).toMatchObject({ status: 400 });
+    }
+    const chargeback = stub().openDispute(await paidIntent()).dispute;
+    for (const status of statuses) {
+      expect(thrownBy(() => stub().updateDispute(chargeback.id, status))).toMatchObject({
         status: 400,
       });
     }
     await expect(stripe().disputes.retrieve(lost.id)).resolves.toMatchObject({ status: 'lost' });
     expect(thrownBy(() => stub().updateDispute('du_unknown', 'won'))).toMatchObject({
       status: 404,
+    });
+  });
+
+  it('an inquiry withdraws nothing, allows refunds, and escalates on the same object even once closed', async () => {
+    const intentId = await paidIntent(1_000);
+    const { dispute, events } = stub().openDispute(intentId, { inquiry: true });
+    expect(dispute).toMatchObject({ status: 'warning_needs_response', is_charge_refundable: true });
+    expect(types(events)).toEqual(['charge.dispute.created']);
+    await expect(
+      stripe().refunds.create({ payment_intent: intentId, amount: 100 }),
+    ).resolves.toMatchObject({ amount: 100 });
+
+    expect(types(stub().updateDispute(dispute.id, 'warning_under_review'))).toEqual([
+      'charge.dispute.updated',
+    ]);
+    expect(types(stub().updateDispute(dispute.id, 'warning_closed'))).toEqual([
+      'charge.dispute.closed',
+    ]);
+    expect(types(stub().updateDispute(dispute.id, 'needs_response'))).toEqual([
+      'charge.dispute.updated',
+      'charge.dispute.funds_withdrawn',
+    ]);
+    const refused = await stripe()
+      .refunds.create({ payment_intent: intentId, amount: 100 })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ statusCode: 400, code: 'charge_disputed' });
+    await expect(stripe().disputes.retrieve(dispute.id)).resolves.toMatchObject({
+      status: 'needs_response',
+      is_charge_refundable: false,
     });
   });
 });

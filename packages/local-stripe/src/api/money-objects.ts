@@ -108,10 +108,12 @@ export function createMoneyObjects(nowSeconds: () => number) {
     /** pending → succeeded | failed | canceled, succeeded → failed; failed and canceled are final. */
     updateRefund: (id: string, status: StripeStubRefundStatus): MoneyOutcome<StripeStubRefund> =>
       updateRefund(store, id, status),
-    /** A chargeback on a succeeded charge (one per charge). Emits created, funds_withdrawn. */
-    openDispute: (paymentIntentId: string, amount?: number): MoneyOutcome<StripeStubDispute> =>
-      openDispute(store, paymentIntentId, amount),
-    /** Moves an open dispute on; won, lost and warning_closed are final. */
+    /** A chargeback (or, with `inquiry`, an inquiry) on a succeeded charge, one per charge. */
+    openDispute: (
+      paymentIntentId: string,
+      options: { amount?: number | undefined; inquiry?: boolean | undefined } = {},
+    ): MoneyOutcome<StripeStubDispute> => openDispute(store, paymentIntentId, options),
+    /** Moves a dispute on (an inquiry may escalate to a chargeback); won and lost are final. */
     updateDispute: (id: string, status: StripeStubDisputeUpdate): MoneyOutcome<StripeStubDispute> =>
       updateDispute(store, id, status),
 

@@ -70,15 +70,21 @@ export type StripeStubRefund = {
   failure_reason: string | null;
 };
 
+/** An inquiry's (`warning_*`) and a chargeback's statuses (Stripe's `prevented` is not played). */
 export type StripeStubDisputeStatus =
+  | 'warning_needs_response'
+  | 'warning_under_review'
+  | 'warning_closed'
   | 'needs_response'
   | 'under_review'
   | 'won'
-  | 'lost'
-  | 'warning_closed';
+  | 'lost';
 
-/** What a dispute can move to: under review, or closed (won, lost, or an inquiry closed). */
-export type StripeStubDisputeUpdate = Exclude<StripeStubDisputeStatus, 'needs_response'>;
+/**
+ * What a dispute can move to: an inquiry under review or closed, escalated to a chargeback
+ * (`needs_response`, `under_review`), a chargeback under review, won or lost.
+ */
+export type StripeStubDisputeUpdate = Exclude<StripeStubDisputeStatus, 'warning_needs_response'>;
 
 /** A Dispute as the stub stores and serves it. */
 export type StripeStubDispute = {
@@ -92,7 +98,7 @@ export type StripeStubDispute = {
   reason: 'fraudulent';
   metadata: Record<string, string>;
   created: number;
-  is_charge_refundable: false;
+  is_charge_refundable: boolean;
   livemode: false;
 };
 

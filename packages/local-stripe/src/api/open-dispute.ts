@@ -10,13 +10,43 @@ import {
 import { randomId } from './random-id';
 import { invalidRequest, noSuch } from './stripe-error';
 
-const CLOSED_DISPUTE: ReadonlyArray<StripeStubDisputeStatus> = ['won', 'lost', 'warning_closed'];
+/**
+ * Where each status may go (https://docs.stripe.com/disputes/how-disputes-work, and the statuses of
+ * https://docs.stripe.com/api/disputes/object#dispute_object-status): an inquiry
+ * (`warning_needs_response` → `warning_under_review` → `warning_closed`) withdraws no funds and
+ * "can escalate to a chargeback", on the same dispute object, even once closed; a chargeback
+ * (`needs_response` → `under_review` → `won` | `lost`) ends won or lost.
+ */
+const NEXT_STATUSES: Readonly<Record<StripeStubDisputeStatus, readonly StripeStubDisputeStatus[]>> =
+  {
+    warning_needs_response: [
+      'warning_under_review',
+      'warning_closed',
+      'needs_response',
+      'under_review',
+    ],
+    warning_under_review: ['warning_closed', 'needs_response', 'under_review'],
+    warning_closed: ['needs_response', 'under_review'],
+    needs_response: ['under_review', 'won', 'lost'],
+    under_review: ['won', 'lost'],
+    won: [],
+    lost: [],
+  };
 
-/** A chargeback on a succeeded charge (one per charge). Emits created, funds_withdrawn. */
+/** True while a dispute is an inquiry (no funds withdrawn, the charge still refundable). */
+export function isInquiry(status: StripeStubDisputeStatus): boolean {
+  return status.startsWith('warning_');
+}
+
+/**
+ * A dispute on a succeeded charge (one per charge): a chargeback (`needs_response`; emits created,
+ * funds_withdrawn) or, with `inquiry`, an inquiry (`warning_needs_response`; emits created only:
+ * no funds are withdrawn).
+ */
 export function openDispute(
   store: MoneyStore,
   paymentIntentId: string,
-  amount?: number,
+  options: { amount?: number | undefined; inquiry?: boolean | undefined } = {},
 ): MoneyOutcome<StripeStubDispute> {
   const intent = store.paymentIntents.get(paymentIntentId);
   if (!intent) return noSuch('payment_intent', paymentIntentId);
@@ -27,7 +57,7 @@ export function openDispute(
   if (disputeOf(store, charge.id)) {
     return invalidRequest(`Charge ${charge.id} already has a dispute.`);
   }
-  const disputed = amount ?? charge.amount;
+  const disputed = options.amount ?? charge.amount;
   if (!Number.isSafeInteger(disputed) || disputed < 1 || disputed > charge.amount) {
     return invalidRequest(`A dispute amount must be 1 to ${charge.amount}, not ${disputed}.`, {
       param: 'amount',
@@ -40,15 +70,16 @@ export function openDispute(
     charge: charge.id,
     currency: charge.currency,
     payment_intent: intent.id,
-    status: 'needs_response',
+    status: options.inquiry ? 'warning_needs_response' : 'needs_response',
     reason: 'fraudulent',
     metadata: {},
     created: store.nowSeconds(),
-    is_charge_refundable: false,
+    is_charge_refundable: options.inquiry === true,
     livemode: false,
   };
   store.disputes.set(dispute.id, dispute);
   charge.disputed = true;
+  if (options.inquiry) return emitting(dispute, ['charge.dispute.created', dispute]);
   return emitting(
     dispute,
     ['charge.dispute.created', dispute],
@@ -56,7 +87,10 @@ export function openDispute(
   );
 }
 
-/** Moves an open dispute on; won, lost and warning_closed are final. */
+/**
+ * Moves a dispute on along {@link NEXT_STATUSES}; won and lost are final. An inquiry that escalates
+ * has its funds withdrawn then; a chargeback won has them reinstated.
+ */
 export function updateDispute(
   store: MoneyStore,
   id: string,
@@ -64,16 +98,19 @@ export function updateDispute(
 ): MoneyOutcome<StripeStubDispute> {
   const dispute = store.disputes.get(id);
   if (!dispute) return noSuch('dispute', id);
-  if (CLOSED_DISPUTE.includes(dispute.status) || dispute.status === status) {
+  if (!NEXT_STATUSES[dispute.status].includes(status)) {
     return invalidRequest(
       `Dispute ${id} has status '${dispute.status}' and cannot become '${status}'.`,
     );
   }
+  const escalates = isInquiry(dispute.status) && !isInquiry(status);
   dispute.status = status;
-  const emitted: Emission[] =
-    status === 'under_review'
-      ? [{ type: 'charge.dispute.updated', object: dispute }]
-      : [{ type: 'charge.dispute.closed', object: dispute }];
+  dispute.is_charge_refundable = isInquiry(status);
+  const closes = status === 'won' || status === 'lost' || status === 'warning_closed';
+  const emitted: Emission[] = [
+    { type: closes ? 'charge.dispute.closed' : 'charge.dispute.updated', object: dispute },
+  ];
+  if (escalates) emitted.push({ type: 'charge.dispute.funds_withdrawn', object: dispute });
   // Winning returns the withdrawn funds; losing keeps them withdrawn.
   if (status === 'won') {
     emitted.push({ type: 'charge.dispute.funds_reinstated', object: dispute });

@@ -203,7 +203,7 @@ describe('stripe() stub() action endpoints', () => {
     [
       'a dispute status it cannot move to',
       'update-dispute',
-      { disputeId: 'du_1', status: 'needs_response' },
+      { disputeId: 'du_1', status: 'warning_needs_response' },
     ],
   ])('answer 400 for %s', async (_, name, body) => {
     const answer = await action(name, body);

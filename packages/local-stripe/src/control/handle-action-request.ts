@@ -9,7 +9,14 @@ type Body = Record<string, unknown>;
 type Action = (stub: StripeStub, body: Body) => unknown;
 
 const REFUND_UPDATES = ['succeeded', 'failed', 'canceled'] as const;
-const DISPUTE_UPDATES = ['under_review', 'won', 'lost', 'warning_closed'] as const;
+const DISPUTE_UPDATES = [
+  'warning_under_review',
+  'warning_closed',
+  'needs_response',
+  'under_review',
+  'won',
+  'lost',
+] as const;
 
 /** `POST /__stub/actions/<name>`: each mirrors the stub's Node method of the same name. */
 const ACTIONS: Record<string, Action> = {
@@ -52,7 +59,10 @@ const ACTIONS: Record<string, Action> = {
     ),
   }),
   'open-dispute': (stub, body) =>
-    stub.openDispute(id(body, 'paymentIntentId'), { amount: amount(body) }),
+    stub.openDispute(id(body, 'paymentIntentId'), {
+      amount: amount(body),
+      inquiry: optionalBoolean(body, 'inquiry'),
+    }),
   'update-dispute': (stub, body) => ({
     events: stub.updateDispute(
       id(body, 'disputeId'),

@@ -1,4 +1,5 @@
 import {
+  countedRefundStatuses,
   type DisputeStatus,
   type PaymentEventKind,
   type RefundStatus,
@@ -54,7 +55,11 @@ export interface MoneyChange {
   };
 }
 
-/** Stripe's dispute statuses, as far as access is concerned. */
+/**
+ * Where a dispute stands, from Stripe's status: open, closed with the money kept (`won`), or
+ * `lost`. An inquiry (`warning_*`) is stored the same way, but only chargebacks make the purchase's
+ * `dispute_status` (`isChargeback` in the purchase rules): an inquiry never touches access.
+ */
 export function disputeStatusOf(stripeStatus: string): DisputeStatus {
   if (stripeStatus === 'lost') return 'lost';
   // warning_closed: an inquiry that ended without a chargeback; prevented: stopped before it
@@ -73,11 +78,34 @@ export function combineDisputes(statuses: DisputeStatus[]): DisputeStatus | null
   return null;
 }
 
-/** A status's rank (`refundStatusRank`, `disputeStatusRank`) as SQL, for forward-only upserts. */
+/** A status's rank (`refundStatusRank`, `stripeDisputeStatusRank`) as SQL, for forward-only upserts. */
 export function rankOf(ranks: Record<string, number>, column: SQL): SQL {
   const cases = Object.entries(ranks).map(
     // Constants of this module, not input: inlined so the planner sees literals.
     ([status, rank]) => sql.raw(`WHEN '${status}' THEN ${rank}`),
   );
   return sql`(CASE ${column} ${sql.join(cases, sql` `)} ELSE -1 END)`;
+}
+
+/**
+ * Whether a purchase's refunds, once they reach the refund policy, leave its buyer access
+ * (`refund_keeps_access`; decision 021): of the refunds that count, the most recently requested
+ * platform refund decides by its `revokes_access` (its metadata's `revokeAccess`, sticky once any
+ * snapshot says it revokes). Its order is the platform's request order, fixed before Stripe was
+ * asked, so no webhook order can change it; refunds made in the Dashboard count towards the policy
+ * but never decide, and without a platform refund access is not kept.
+ */
+export function refundKeepsAccessSql(purchaseId: string): SQL<boolean> {
+  const counted = sql.join(
+    countedRefundStatuses.map((status) => sql`${status}`),
+    sql`, `,
+  );
+  return sql<boolean>`coalesce((
+    SELECT NOT refund.revokes_access
+    FROM stripe_refunds refund
+    JOIN refund_requests request
+      ON request.stripe_refund_id = refund.id AND request.purchase_id = refund.purchase_id
+    WHERE refund.purchase_id = ${purchaseId} AND refund.status IN (${counted})
+    ORDER BY request.created_at DESC, request.id DESC
+    LIMIT 1), false)`;
 }

@@ -5,18 +5,19 @@ import {
   countedRefundStatuses,
   type DatabaseTransaction,
   type DisputeStatus,
-  disputeStatusRank,
   eq,
   grantsAccess,
   holdsPurchaseSlot,
   holdsPurchaseSlotSql,
   inArray,
   isAccessRevokingRefund,
+  isChargebackSql,
   ne,
   paymentEvents,
   refundEndsAccess,
   refundStatusRank,
   sql,
+  stripeDisputeStatusRank,
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
@@ -27,7 +28,7 @@ import { expireOpenSession } from './expire-open-session';
 import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
 import { isPendingForReview } from './flagged-payment';
-import { combineDisputes, type MoneyChange, rankOf } from './money-records';
+import { combineDisputes, type MoneyChange, rankOf, refundKeepsAccessSql } from './money-records';
 import { type PurchaseRow, purchaseRowColumns } from './purchase-row';
 import { requireStripe } from './require-stripe';
 
@@ -35,8 +36,9 @@ import { requireStripe } from './require-stripe';
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
  * on the purchase row (so concurrent events for one purchase apply one after the other):
  * 1. each refund and dispute is upserted by its Stripe id, its status moved only forward (see
- *    `refundStatusRank`, `disputeStatusRank`), so neither a late snapshot nor a duplicate can undo
- *    a later state, and a failed refund never counts again;
+ *    `refundStatusRank`, and for a dispute Stripe's own status by `stripeDisputeStatusRank`), so
+ *    neither a late snapshot nor a duplicate can undo a later state, and a failed refund never
+ *    counts again;
  * 2. the purchase's `amount_refunded_cents`, `refunded_at`, `refund_keeps_access` and
  *    `dispute_status` are derived again from all its records (refunds measured against what was
  *    charged: the completion's record, else the payment's amount in `target`); a payment held for
@@ -100,7 +102,7 @@ export async function applyMoneyChange(
           stripeStatus: sql`excluded.stripe_status`,
           updatedAt: now,
         },
-        setWhere: sql`${rankOf(disputeStatusRank, sql`${stripeDisputes.status}`)} < ${rankOf(disputeStatusRank, sql`excluded.status`)}`,
+        setWhere: sql`${rankOf(stripeDisputeStatusRank, sql`${stripeDisputes.stripeStatus}`)} < ${rankOf(stripeDisputeStatusRank, sql`excluded.stripe_status`)}`,
       });
   }
   // A repeated snapshot of one failed refund (refund.failed and refund.updated) is one line.
@@ -114,10 +116,10 @@ export async function applyMoneyChange(
       // Capped at Postgres integer: refunds beyond what was charged cannot happen at Stripe, and
       // a payload claiming them must not fail the statement (it revokes either way).
       refundedCents: sql<number>`least(coalesce((SELECT sum(${stripeRefunds.amountCents}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), 0), 2147483647)::int`,
-      keepsAccess: sql<boolean>`coalesce((SELECT bool_and(NOT ${stripeRefunds.revokesAccess}) FROM ${stripeRefunds} WHERE ${stripeRefunds.purchaseId} = ${purchase.id} AND ${inArray(stripeRefunds.status, [...countedRefundStatuses])}), false)`,
+      keepsAccess: refundKeepsAccessSql(purchase.id),
       disputeStatuses: sql<
         DisputeStatus[] | null
-      >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id})`,
+      >`(SELECT array_agg(${stripeDisputes.status}) FROM ${stripeDisputes} WHERE ${stripeDisputes.purchaseId} = ${purchase.id} AND ${isChargebackSql(stripeDisputes.stripeStatus)})`,
     })
     .from(contentPurchases)
     .where(eq(contentPurchases.id, purchase.id));

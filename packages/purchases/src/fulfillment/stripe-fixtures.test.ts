@@ -112,7 +112,7 @@ const refundCase = (status: string): FixtureCase => ({
 const disputeCase = (
   status: string,
   kind: string,
-  disputeStatus: string,
+  disputeStatus: string | null,
   access: string,
 ): FixtureCase => ({
   sold: true,
@@ -166,11 +166,12 @@ const cases: Record<HandledStripeEventType, FixtureCase> = {
   'refund.updated': refundCase('succeeded'),
   'refund.failed': refundCase('failed'),
   'charge.refund.updated': refundCase('succeeded'),
+  // Stripe's example is an inquiry: no money withdrawn, so access and the purchase stay as they were.
   'charge.dispute.created': disputeCase(
     'warning_needs_response',
     'dispute_opened',
-    'open',
-    'revoked',
+    null,
+    'unchanged',
   ),
   'charge.dispute.updated': disputeCase('under_review', 'dispute_opened', 'open', 'revoked'),
   'charge.dispute.closed': disputeCase('lost', 'dispute_lost', 'lost', 'revoked'),

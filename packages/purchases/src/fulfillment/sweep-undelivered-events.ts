@@ -1,5 +1,5 @@
 import { eq, inArray, reconciliationCursors, stripeWebhookEvents } from '@codex/database';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { FulfillmentContext, StripeEventOutcome } from './context';
 import type { ReconciliationSummary } from './reconcile';
 import type { RunBudget, StopReason } from './run-budget';
@@ -65,6 +65,17 @@ export async function sweepUndeliveredEvents(options: SweepOptions): Promise<Sto
         });
         budget.succeeded();
       } catch (error) {
+        if (state.startingAfter && isForgottenCursor(error)) {
+          // Stripe answered (the call is spent) but no longer has the event the sweep stopped at:
+          // every later run would be refused the same way. Start again from the newest events.
+          budget.succeeded();
+          ctx.logger.warn('undelivered-events cursor aged out: sweeping again from the newest', {
+            startingAfter: state.startingAfter,
+            since: state.since,
+          });
+          restartSweep(state, nowSeconds);
+          continue;
+        }
         budget.failed();
         summary.errors++;
         ctx.logger.trackError(error, { operation: 'list undelivered stripe events' });
@@ -107,6 +118,29 @@ export async function sweepUndeliveredEvents(options: SweepOptions): Promise<Sto
     // Stopped early: the next run resumes after the last event handled.
     if (!finished) await writeSweepState(ctx, state);
   }
+}
+
+/**
+ * Stripe's refusal of a `starting_after` it does not know: events are kept for 30 days only
+ * (https://docs.stripe.com/api/events/list), after which an event id used as a cursor is an
+ * invalid request, `resource_missing` on `starting_after` (https://docs.stripe.com/api/pagination).
+ */
+function isForgottenCursor(error: unknown): boolean {
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    error.code === 'resource_missing' &&
+    error.param === 'starting_after'
+  );
+}
+
+/**
+ * A sweep begun again now from Stripe's newest event, down to where the old one was to stop (no
+ * further back than Stripe keeps): events it already handled are skipped by the inbox.
+ */
+function restartSweep(state: EventSweepState, nowSeconds: number): void {
+  delete state.startingAfter;
+  state.since = Math.max(state.since, nowSeconds - EVENT_RETENTION_SECONDS);
+  state.startedAt = nowSeconds;
 }
 
 async function inboxIds(ctx: FulfillmentContext, ids: string[]): Promise<Set<string>> {

@@ -6,7 +6,7 @@ export const REFUSAL_MESSAGES = {
   NOT_FOUND: 'Purchase not found',
   PURCHASE_NOT_COMPLETED: 'Only a completed purchase can be refunded',
   PURCHASE_DISPUTED:
-    "The purchase's charge is disputed, or lost its dispute: the bank holds its money, it cannot be refunded",
+    "The purchase's charge is charged back, or lost its chargeback: the bank holds its money, it cannot be refunded",
   REFUND_EXCEEDS_REMAINING: 'The refund is more than what is left to refund on this purchase',
   IDEMPOTENCY_KEY_REUSED:
     'This Idempotency-Key was already used for a different refund request in this organization',

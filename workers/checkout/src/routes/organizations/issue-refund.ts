@@ -15,8 +15,9 @@ export const MAX_REFUND_NOTE_LENGTH = 500;
  * Body of `POST /api/organizations/:orgId/purchases/:purchaseId/refunds`: `amountCents` in the
  * purchase currency's smallest unit (omitted: all that is left to refund), a `reason` (one of the
  * reasons the database keeps: Stripe's three, or `other`, which is not sent to Stripe), an optional
- * `note` kept with the payment event (never sent to Stripe), and `revokeAccess` (default true: a
- * full refund ends access, as a Dashboard refund does; false keeps it). Unknown fields are refused.
+ * `note` kept with the payment event (never sent to Stripe), and `revokeAccess` (default true; the
+ * most recent platform refund decides whether a full refund ends access, decision 021). Unknown
+ * fields are refused.
  */
 export const createRefundSchema = z.strictObject({
   amountCents: z
@@ -68,7 +69,7 @@ const refundIssuedSchema = z
     }),
     revokeAccess: z.boolean().openapi({
       description:
-        'As requested: true, a refund that completes a full refund ends access; false, the buyer keeps access.',
+        'As requested, and what will happen (decision 021): of the refunds that count, the most recently requested platform refund decides. true: access ends once the purchase is refunded in full, by this refund or later ones (Dashboard refunds included); false: the buyer keeps access however much is refunded, Dashboard refunds included. Only a later refund from the platform decides otherwise; if this refund fails, the platform refund before it decides again (none: a full refund ends access).',
     }),
     replayed: z.boolean().openapi({
       description:
@@ -87,7 +88,7 @@ const issueRefundRoute = createRoute({
   tags: ['organizations'],
   summary: 'Refund a purchase of the organization',
   description: [
-    "Asks Stripe to refund the purchase (all that is left, or `amountCents`) and answers 202 with Stripe's refund. Access then follows the refund's webhooks, exactly as for a refund made in the Stripe Dashboard: a refund that completes a full refund ends access, unless it was issued with `revokeAccess: false`, which keeps access however much is refunded (a later refund issued to revoke ends it).",
+    "Asks Stripe to refund the purchase (all that is left, or `amountCents`) and answers 202 with Stripe's refund. Access then follows the refund's webhooks, whatever order they arrive in, by one rule: once the refunds that count reach a full refund, the most recently requested platform refund among them decides. `revokeAccess: true` (the default) ends access then; `revokeAccess: false` keeps it, however much is refunded, in the Dashboard too. A later platform refund decides in its place; Dashboard refunds never decide, and end access only when no platform refund counts.",
     '',
     "`Idempotency-Key` is required: the same key in the same organization is the same request, whoever sends it and however often, and answers the same refund (`replayed: true`) without a second one; the same key with other fields is 422 `IDEMPOTENCY_KEY_REUSED`. Stripe's own idempotency key is derived from it, so a retry after a lost answer or a double click makes one refund. After 502 `PAYMENT_PROVIDER_ERROR`, retry with the same key.",
     '',
