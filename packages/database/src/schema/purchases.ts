@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { grantsAccessSql, holdsPurchaseSlotSql } from '../purchase-rules';
+import { buyerStatusSql, grantsAccessSql, holdsPurchaseSlotSql } from '../purchase-rules';
 import { isLowerCaseCurrencyCode, timestamps } from './columns';
 import { content } from './content';
 import { organizations } from './organizations';
@@ -180,6 +180,15 @@ export const contentPurchases = pgTable(
     // serves every lookup by organization, so the single-column index it replaces is not kept.
     index('content_purchases_organization_sales_idx').on(
       table.organizationId,
+      table.createdAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
+    // The sales list filtered by status (`?status=`): the status is derived (`buyerStatusSql`), so
+    // the index holds the expression itself, and a filtered page is one ordered range of it, however
+    // rare the status. The expression must stay the one `salesConditions` compares.
+    index('content_purchases_organization_status_idx').on(
+      table.organizationId,
+      buyerStatusSql(table),
       table.createdAt.desc().nullsFirst(),
       table.id.desc().nullsFirst(),
     ),

@@ -23,7 +23,9 @@ export interface SalesFilters {
 /**
  * The WHERE conditions of the organization's sales under `filters`. The organization and the
  * created-at range are the sales index's own range (`content_purchases_organization_sales_idx`);
- * status and content are filters on that range.
+ * with a status, the status index's (`content_purchases_organization_status_idx`, which holds
+ * `buyerStatusSql` itself: the expression compared here must stay that one). Content is a filter
+ * on the range.
  */
 export function salesConditions(organizationId: string, filters: SalesFilters): SQL | undefined {
   const columns = contentPurchases;
