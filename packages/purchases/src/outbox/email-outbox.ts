@@ -2,6 +2,7 @@ import { type EmailOutboxRow, type Queryable, queryRows, sql } from '@codex/data
 import type { EmailSender, SendResult } from '@codex/email';
 import type { ObservabilityClient } from '@codex/observability';
 import { bytesToSend, type MessageFacts, toDate } from './message-bytes';
+import { REVIVE_LIMIT_PER_RUN, reviveDeadMessages } from './revive-dead-messages';
 
 /** Attempts before a message that keeps failing is dead-lettered. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -177,6 +178,16 @@ export class EmailOutbox {
       ) due ORDER BY due LIMIT ${limit}`,
     );
     return rows.map((row) => String(row.id));
+  }
+
+  /**
+   * Gives messages dead-lettered by a provider outage (5xx, 429, timeout, network) another round
+   * of attempts, bounded: see `reviveDeadMessages` for which, how many and how often. The cron
+   * calls it before {@link EmailOutbox.findDueOutboxMessages}, which then finds them due. Returns
+   * the revived ids; logs them (never an address).
+   */
+  async reviveOutageDeadMessages(limit = REVIVE_LIMIT_PER_RUN): Promise<string[]> {
+    return reviveDeadMessages({ db: this.#db, logger: this.#logger, now: this.#clock(), limit });
   }
 
   /** Dead-lettered messages, newest first: what a person reviews (and may re-queue by hand). */

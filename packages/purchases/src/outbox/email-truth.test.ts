@@ -38,3 +38,28 @@ describe('one message, one body', () => {
     expect(bodies[1]?.body).toEqual(bodies[0]?.body);
   });
 });
+
+describe('after a provider outage', () => {
+  it('a message dead after 8 failed attempts is revived an hour later by the cron and sent once', async () => {
+    const address = newAddress();
+    const { outboxId, purchaseId } = await completedPurchase(address);
+    t.resend().addRule({ status: 503, times: 8, idempotencyKey: outboxId });
+    const outbox = t.outbox();
+    let outcome = await outbox.deliverOutboxMessage(outboxId);
+    while (outcome.status === 'retry_scheduled') {
+      t.advance(60 * 60_000);
+      outcome = await outbox.deliverOutboxMessage(outboxId);
+    }
+    expect(outcome).toMatchObject({ status: 'dead', attempts: 8 });
+    expect(await outbox.reviveOutageDeadMessages()).not.toContain(outboxId); // too soon
+    t.advance(61 * 60_000);
+    expect(await outbox.reviveOutageDeadMessages()).toContain(outboxId);
+    expect(await outbox.deliverOutboxMessage(outboxId)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+    });
+    expect(t.inbox(address)).toHaveLength(1);
+    const [row] = await t.rowsOf(purchaseId);
+    expect(row).toMatchObject({ status: 'sent', revivals: 1 });
+  });
+});
