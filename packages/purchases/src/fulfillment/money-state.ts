@@ -19,7 +19,7 @@ import {
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
-import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
+import { enqueueAccessGrantedEmail, enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import type { MoneyTarget } from './find-money-purchase';
@@ -37,7 +37,8 @@ import { purchaseRowColumns } from './purchase-row';
  *    `dispute_status` are derived again from all its records;
  * 3. the event is appended to `payment_events`;
  * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
- *    dispute) queues its "access revoked" e-mail.
+ *    dispute) queues its "access revoked" e-mail; one that starts granting access queues what
+ *    the buyer has not been told yet (`enqueueAccessGrantedEmail`).
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
  */
 export async function applyMoneyChange(
@@ -156,6 +157,11 @@ export async function applyMoneyChange(
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.
     await enqueueAccessRevokedEmail(tx, purchase.id, now);
+  }
+  if (purchase.status === 'completed' && !grantsAccess(purchase) && grantsAccess(next)) {
+    // Access granted after being withheld (a dispute won, a refund that ended it failed): the
+    // buyer hears of it now, never while it was withheld.
+    await enqueueAccessGrantedEmail(tx, purchase.id, now);
   }
 
   if (result) return result;

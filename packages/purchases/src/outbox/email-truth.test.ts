@@ -63,3 +63,71 @@ describe('after a provider outage', () => {
     expect(row).toMatchObject({ status: 'sent', revivals: 1 });
   });
 });
+
+function paymentIntentOf(sessionId: string): string {
+  const id = t.world().stub.getSession(sessionId)?.payment_intent;
+  if (!id) throw new Error('no payment intent');
+  return id;
+}
+
+/** The subjects the buyer received, in the order the stand-in accepted them, without the title. */
+function subjectsOf(address: string): string[] {
+  return t.inbox(address).map((message) => message.subject.split(':')[0] ?? '');
+}
+
+describe('no "purchase complete" while access is withheld', () => {
+  it('a completion that lands while a dispute is open sends nothing; the dispute won then sends the confirmation, once', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(1_500, address);
+    const stripe = t.world().stub;
+    const paid = stripe.payCheckoutSession(checkout.sessionId);
+    const { dispute, events: opened } = stripe.openDispute(paymentIntentOf(checkout.sessionId));
+    for (const event of [...opened, ...paid]) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual([]);
+    for (const event of stripe.updateDispute(dispute.id, 'won')) {
+      await t.deliver(event);
+      await t.deliver(event);
+    }
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase']);
+  });
+
+  it('a completion while a dispute is open that is then lost: no e-mail at all', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(1_500, address);
+    const stripe = t.world().stub;
+    const paid = stripe.payCheckoutSession(checkout.sessionId);
+    const { dispute, events: opened } = stripe.openDispute(paymentIntentOf(checkout.sessionId));
+    for (const event of [...opened, ...paid]) await t.deliver(event);
+    for (const event of stripe.updateDispute(dispute.id, 'lost')) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual([]);
+  });
+
+  it('a completion before the dispute: confirmed; the dispute opened and won sends nothing more', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(1_500, address);
+    const stripe = t.world().stub;
+    for (const event of stripe.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
+    const { dispute, events: opened } = stripe.openDispute(paymentIntentOf(checkout.sessionId));
+    for (const event of opened) await t.deliver(event);
+    for (const event of stripe.updateDispute(dispute.id, 'won')) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase']);
+  });
+
+  it('a full refund that arrived before the completion and then failed: the confirmation comes when access does', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(1_500, address);
+    const stripe = t.world().stub;
+    const paid = stripe.payCheckoutSession(checkout.sessionId);
+    const refund = stripe.createRefund(paymentIntentOf(checkout.sessionId));
+    for (const event of [...refund.events, ...paid]) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual([]);
+    for (const event of stripe.updateRefund(refund.refund.id, 'failed')) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase']);
+  });
+});
