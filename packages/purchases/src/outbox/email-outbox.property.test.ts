@@ -92,6 +92,8 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
   const kinds = (kind: string) => rows.filter((row) => row.kind === kind).length;
   expect(subjects('Your purchase')).toBe(kinds('purchase_confirmation'));
   expect(subjects('Access ended')).toBe(kinds('access_revoked'));
+  expect(subjects('Access restored')).toBe(kinds('access_restored'));
+  expect(kinds('access_restored')).toBeLessThanOrEqual(kinds('access_revoked'));
 
   expect(messages).toHaveLength(rows.length);
   const revocationKeys = rows
@@ -106,6 +108,7 @@ async function checkHistory(history: StripeHistory, priceCents: number, concurre
   } else {
     expect(kinds('purchase_confirmation')).toBe(events.confirmations);
     expect(kinds('access_revoked')).toBe(events.revocations);
+    expect(kinds('access_restored')).toBe(events.restorations);
   }
 }
 

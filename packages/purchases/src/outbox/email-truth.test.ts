@@ -131,3 +131,47 @@ describe('no "purchase complete" while access is withheld', () => {
     expect(subjectsOf(address)).toEqual(['Your purchase']);
   });
 });
+
+describe('"access restored"', () => {
+  it('a full refund that ended access fails: the buyer told "access ended" is told "access restored", once', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(2_000, address);
+    const stripe = t.world().stub;
+    for (const event of stripe.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
+    await t.drain(); // one message at a time: the order messages reach the provider is not this test's
+    const refund = stripe.createRefund(paymentIntentOf(checkout.sessionId));
+    for (const event of refund.events) await t.deliver(event);
+    await t.drain();
+    const failed = stripe.updateRefund(refund.refund.id, 'failed');
+    for (const event of [...failed, ...failed, ...refund.events]) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended', 'Access restored']);
+    const restored = (await t.rowsOf(checkout.purchaseId)).filter(
+      (row) => row.kind === 'access_restored',
+    );
+    expect(restored.map((row) => row.dedupeKey)).toEqual([
+      `access_restored:${checkout.purchaseId}:1`,
+    ]);
+  });
+});
+
+describe('"access restored" after a dispute', () => {
+  it('access ended by a refund, a dispute opened; the refund fails, then the dispute is won: restored once, when access is back', async () => {
+    const address = newAddress();
+    const checkout = await t.paidCheckout(2_000, address);
+    const stripe = t.world().stub;
+    for (const event of stripe.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
+    await t.drain(); // one message at a time: the order messages reach the provider is not this test's
+    const refund = stripe.createRefund(paymentIntentOf(checkout.sessionId));
+    for (const event of refund.events) await t.deliver(event);
+    const { dispute, events: opened } = stripe.openDispute(paymentIntentOf(checkout.sessionId));
+    for (const event of opened) await t.deliver(event);
+    for (const event of stripe.updateRefund(refund.refund.id, 'failed')) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended']); // still suspended
+    const won = stripe.updateDispute(dispute.id, 'won');
+    for (const event of [...won, ...won]) await t.deliver(event);
+    await t.drain();
+    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended', 'Access restored']);
+  });
+});

@@ -75,22 +75,40 @@ export async function enqueueAccessRevokedEmail(
 }
 
 /**
- * A completed purchase has just started granting access (a dispute won, a refund that had ended
- * access failed), in the caller's transaction, under the purchase row's lock. A buyer never told
- * of the purchase (it completed while access was withheld) gets its confirmation now, under the
- * same key as at completion (`purchase_confirmation:<id>`), so once; a buyer already told gets
- * nothing here. No contact, no row.
+ * A completed purchase has just started granting access again (a dispute won, a refund that had
+ * ended access failed), in the caller's transaction, under the purchase row's lock. A buyer never
+ * told of the purchase gets its confirmation now (`purchase_confirmation:<id>`, the same key as at
+ * completion, so once); a buyer told "access ended" n times gets "access restored" for the n-th
+ * revocation (`access_restored:<id>:<n>`, once per revocation, whatever the duplicates); a buyer
+ * told nothing since the confirmation (access merely suspended by an open dispute) gets nothing.
+ * One statement; no contact, no row.
  */
 export async function enqueueAccessGrantedEmail(
   db: Executor,
   purchaseId: string,
   now: Date,
 ): Promise<void> {
-  await db.execute(
-    insertConfirmationEmails(
-      sql`SELECT contact.purchase_id FROM purchase_contacts contact
-          WHERE contact.purchase_id = ${purchaseId}`,
-      now,
-    ),
-  );
+  const at = now.toISOString();
+  await db.execute(sql`
+    WITH confirmation AS (
+      INSERT INTO email_outbox (purchase_id, kind, dedupe_key, next_attempt_at, created_at)
+      SELECT contact.purchase_id, 'purchase_confirmation',
+             'purchase_confirmation:' || contact.purchase_id::text, ${at}::timestamptz, ${at}::timestamptz
+      FROM purchase_contacts contact
+      WHERE contact.purchase_id = ${purchaseId}
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id
+    )
+    INSERT INTO email_outbox (purchase_id, kind, dedupe_key, next_attempt_at, created_at)
+    SELECT contact.purchase_id, 'access_restored',
+           'access_restored:' || contact.purchase_id::text || ':' || told.revocations::text,
+           ${at}::timestamptz, ${at}::timestamptz
+    FROM purchase_contacts contact
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS revocations FROM email_outbox revoked
+      WHERE revoked.purchase_id = contact.purchase_id AND revoked.kind = 'access_revoked'
+    ) told
+    WHERE contact.purchase_id = ${purchaseId} AND told.revocations > 0
+      AND NOT EXISTS (SELECT 1 FROM confirmation)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
 }
