@@ -1,9 +1,11 @@
 export type { EmailMessage, EmailSender, SendOptions, SendResult } from './email-sender';
 export {
+  type AccessRestoredDetails,
   type AccessRevokedDetails,
   escapeHtml,
   type PurchaseConfirmationDetails,
   type RenderedEmail,
+  renderAccessRestored,
   renderAccessRevoked,
   renderPurchaseConfirmation,
 } from './render-email';

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderAccessRevoked, renderPurchaseConfirmation } from './render-email';
+import {
+  renderAccessRestored,
+  renderAccessRevoked,
+  renderPurchaseConfirmation,
+} from './render-email';
 
 describe('renderPurchaseConfirmation', () => {
   it('names the item, the price in its currency and the date', () => {
@@ -61,5 +65,17 @@ describe('renderAccessRevoked', () => {
       revokedAt: new Date(0),
     });
     expect(dispute.text).toContain('reversed by your bank');
+  });
+});
+
+describe('renderAccessRestored', () => {
+  it('says access is back, when, and escapes the title', () => {
+    const email = renderAccessRestored({
+      title: '<b>Codex</b>\nagain',
+      restoredAt: new Date('2026-01-02T03:04:05Z'),
+    });
+    expect(email.subject).toBe('Access restored: <b>Codex</b> again');
+    expect(email.text).toContain('2026-01-02 03:04 UTC');
+    expect(email.html).not.toContain('<b>');
   });
 });

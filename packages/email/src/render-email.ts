@@ -50,6 +50,24 @@ export function renderAccessRevoked(details: AccessRevokedDetails): RenderedEmai
   return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
 }
 
+export interface AccessRestoredDetails {
+  title: string;
+  restoredAt: Date;
+}
+
+/**
+ * "Your access to … is back": after access had ended (a refund that failed, a dispute won later).
+ * Sent only to a buyer who was told that access had ended. Escaped like the others.
+ */
+export function renderAccessRestored(details: AccessRestoredDetails): RenderedEmail {
+  const subject = `Access restored: ${singleLine(details.title)}`;
+  const lines = [
+    `Your access to "${details.title}" was restored on ${formatDate(details.restoredAt)}.`,
+    'You can watch it again in your library.',
+  ];
+  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
   return value

@@ -13,7 +13,8 @@ import { SERVICE } from './middleware';
 /**
  * Outbox rows queued again per run: rows committed but never queued (the worker died between
  * commit and send, or the checkout worker has no queue locally), retries due and expired leases.
- * Two subrequests (one query, one `sendBatch`) whatever the count; a backlog drains 50 per run.
+ * Three subrequests (the revival, one query, one `sendBatch`) whatever the count; a backlog drains
+ * 50 per run.
  */
 export const OUTBOX_REQUEUE_LIMIT = 50;
 
@@ -23,7 +24,8 @@ export const OUTBOX_REQUEUE_LIMIT = 50;
  * database client of its own, which is closed in the same `waitUntil`. The service logs its
  * summary; a failure of the run is logged with `trackError` and not rethrown (the next run retries,
  * every change it makes is conditional). A misconfiguration is logged once and the run skipped.
- * It also sends the e-mail outbox's due rows (`findDueOutboxMessages`, at most
+ * It also gives dead letters of a provider outage another round (`reviveOutageDeadMessages`,
+ * bounded) and sends the e-mail outbox's due rows (`findDueOutboxMessages`, at most
  * {@link OUTBOX_REQUEUE_LIMIT}) to the e-mail queue; with e-mail disabled it logs one warning and
  * leaves them pending.
  */
@@ -94,6 +96,8 @@ async function requeueDueEmails(
       from: email.config.from,
       logger,
     });
+    // Dead letters of a provider outage first: revived, they are due now and queued below.
+    await outbox.reviveOutageDeadMessages();
     const ids = await outbox.findDueOutboxMessages(OUTBOX_REQUEUE_LIMIT);
     if (ids.length > 0) {
       await sendOutboxIds(env.EMAIL_QUEUE, ids);

@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { contentPurchases } from './purchases';
 
-export const emailKinds = ['purchase_confirmation', 'access_revoked'] as const;
+export const emailKinds = ['purchase_confirmation', 'access_revoked', 'access_restored'] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
 export const emailOutboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
@@ -29,6 +29,12 @@ export type EmailOutboxStatus = (typeof emailOutboxStatuses)[number];
  * The row id is the provider's idempotency key, so a send retried after a timeout is one e-mail.
  * `sending` with `locked_until` is a lease: a consumer that died mid-send leaves a row whose lease
  * expires and is claimed again. `last_error` holds a short code (`timeout`, `http_422:validation_error`), never the address.
+ *
+ * `subject`, `html_body` and `text_body` are the message's bytes, written once before its first
+ * attempt and sent unchanged on every attempt: the provider refuses another body under a used
+ * idempotency key, so a retry must never render again from live data. All three or none.
+ * `revivals` counts how often the cron gave a message dead-lettered by a provider outage a new
+ * round of attempts (bounded, see `EmailOutbox.reviveOutageDeadMessages`).
  */
 export const emailOutbox = pgTable(
   'email_outbox',
@@ -50,13 +56,22 @@ export const emailOutbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     deadAt: timestamp('dead_at', { withTimezone: true, mode: 'date' }),
+    subject: text('subject'),
+    htmlBody: text('html_body'),
+    textBody: text('text_body'),
+    revivals: integer('revivals').notNull().default(0),
   },
   (table) => [
     uniqueIndex('email_outbox_dedupe_key_unique').on(table.dedupeKey),
     check(
       'email_outbox_kind_valid',
-      sql`${table.kind} IN ('purchase_confirmation', 'access_revoked')`,
+      sql`${table.kind} IN ('purchase_confirmation', 'access_revoked', 'access_restored')`,
     ),
+    check(
+      'email_outbox_rendered_whole',
+      sql`(${table.subject} IS NULL) = (${table.htmlBody} IS NULL) AND (${table.subject} IS NULL) = (${table.textBody} IS NULL)`,
+    ),
+    check('email_outbox_revivals_non_negative', sql`${table.revivals} >= 0`),
     check(
       'email_outbox_status_valid',
       sql`${table.status} IN ('pending', 'sending', 'sent', 'dead')`,

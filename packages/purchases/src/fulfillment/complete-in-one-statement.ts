@@ -1,4 +1,4 @@
-import { holdsPurchaseSlotSql, purchaseRuleColumnsOf, queryRows, sql } from '@codex/database';
+import { grantsAccessSql, purchaseRuleColumnsOf, queryRows, sql } from '@codex/database';
 import { insertConfirmationEmails } from '../outbox/enqueue-emails';
 import type { FulfillmentContext, PurchaseIds } from './context';
 import { recordStripeCustomerSql } from './record-stripe-customer';
@@ -87,7 +87,7 @@ export async function completeInOneStatement(
       ${insertConfirmationEmails(
         sql`SELECT completed.id FROM completed
             JOIN purchase_contacts contact ON contact.purchase_id = completed.id
-            WHERE ${holdsPurchaseSlotSql(purchaseRuleColumnsOf('completed'))}`,
+            WHERE ${grantsAccessSql(purchaseRuleColumnsOf('completed'))}`,
         clock,
       )}
     )

@@ -21,7 +21,7 @@ import {
   stripeDisputes,
   stripeRefunds,
 } from '@codex/database';
-import { enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
+import { enqueueAccessGrantedEmail, enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import { expireOpenSession } from './expire-open-session';
@@ -45,7 +45,8 @@ import { requireStripe } from './require-stripe';
  *    review and now refunded in full is failed;
  * 3. the event is appended to `payment_events`;
  * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
- *    dispute) queues its "access revoked" e-mail.
+ *    dispute) queues its "access revoked" e-mail; one that starts granting access queues what
+ *    the buyer has not been told yet (`enqueueAccessGrantedEmail`).
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
  */
 export async function applyMoneyChange(
@@ -173,6 +174,11 @@ export async function applyMoneyChange(
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.
     await enqueueAccessRevokedEmail(tx, purchase.id, now);
+  }
+  if (purchase.status === 'completed' && !grantsAccess(purchase) && grantsAccess(next)) {
+    // Access granted after being withheld (a dispute won, a refund that ended it failed): the
+    // buyer hears of it now, never while it was withheld.
+    await enqueueAccessGrantedEmail(tx, purchase.id, now);
   }
 
   if (result) return result;

@@ -1,12 +1,8 @@
 import { type EmailOutboxRow, type Queryable, queryRows, sql } from '@codex/database';
-import {
-  type EmailSender,
-  type RenderedEmail,
-  renderAccessRevoked,
-  renderPurchaseConfirmation,
-  type SendResult,
-} from '@codex/email';
+import type { EmailSender, SendResult } from '@codex/email';
 import type { ObservabilityClient } from '@codex/observability';
+import { bytesToSend, type MessageFacts, toDate } from './message-bytes';
+import { REVIVE_LIMIT_PER_RUN, reviveDeadMessages } from './revive-dead-messages';
 
 /** Attempts before a message that keeps failing is dead-lettered. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -57,18 +53,10 @@ export interface DeadOutboxMessage {
   deadAt: Date;
 }
 
-interface ClaimedRow extends Record<string, unknown> {
-  id: string;
+interface ClaimedRow extends MessageFacts, Record<string, unknown> {
   purchase_id: string;
-  kind: EmailOutboxRow['kind'];
   attempts: number;
-  created_at: string | Date;
   email: string | null;
-  title: string | null;
-  price_paid_cents: number;
-  currency: string;
-  purchased_at: string | Date | null;
-  dispute_status: string | null;
 }
 
 /**
@@ -119,7 +107,7 @@ export class EmailOutbox {
     if (!claimed.email) {
       return this.#bury(claimed, 'no_contact', context);
     }
-    const rendered = render(claimed);
+    const rendered = await bytesToSend(this.#db, claimed);
     const result: SendResult = await this.#sender.send(
       { from: this.#from, to: claimed.email, ...rendered },
       { idempotencyKey: claimed.id },
@@ -192,6 +180,16 @@ export class EmailOutbox {
     return rows.map((row) => String(row.id));
   }
 
+  /**
+   * Gives messages dead-lettered by a provider outage (5xx, 429, timeout, network) another round
+   * of attempts, bounded: see `reviveDeadMessages` for which, how many and how often. The cron
+   * calls it before {@link EmailOutbox.findDueOutboxMessages}, which then finds them due. Returns
+   * the revived ids; logs them (never an address).
+   */
+  async reviveOutageDeadMessages(limit = REVIVE_LIMIT_PER_RUN): Promise<string[]> {
+    return reviveDeadMessages({ db: this.#db, logger: this.#logger, now: this.#clock(), limit });
+  }
+
   /** Dead-lettered messages, newest first: what a person reviews (and may re-queue by hand). */
   async listDeadOutboxMessages(limit = 100): Promise<DeadOutboxMessage[]> {
     const rows = await queryRows(
@@ -222,9 +220,10 @@ export class EmailOutbox {
         WHERE id = ${id}::uuid
           AND ((status = 'pending' AND next_attempt_at <= ${now.toISOString()}::timestamptz)
                OR (status = 'sending' AND locked_until < ${now.toISOString()}::timestamptz))
-        RETURNING id, purchase_id, kind, attempts, created_at
+        RETURNING id, purchase_id, kind, attempts, created_at, subject, html_body, text_body
       )
       SELECT claimed.id, claimed.purchase_id, claimed.kind, claimed.attempts, claimed.created_at,
+             claimed.subject, claimed.html_body, claimed.text_body,
              contact.email, content.title,
              -- What the buyer paid: after a promotion code and with exclusive tax, not the list price.
              COALESCE(purchase.amount_total_cents, purchase.price_paid_cents) AS price_paid_cents,
@@ -262,25 +261,4 @@ export class EmailOutbox {
   #now(): string {
     return this.#clock().toISOString();
   }
-}
-
-function render(row: ClaimedRow): RenderedEmail {
-  const title = row.title ?? 'your purchase';
-  if (row.kind === 'purchase_confirmation') {
-    return renderPurchaseConfirmation({
-      title,
-      amount: Number(row.price_paid_cents),
-      currency: String(row.currency),
-      purchasedAt: toDate(row.purchased_at ?? row.created_at),
-    });
-  }
-  return renderAccessRevoked({
-    title,
-    reason: row.dispute_status === 'lost' ? 'dispute_lost' : 'refund',
-    revokedAt: toDate(row.created_at),
-  });
-}
-
-function toDate(value: string | Date): Date {
-  return value instanceof Date ? value : new Date(value);
 }

@@ -1,4 +1,4 @@
-import { holdsPurchaseSlotSql, purchaseRuleColumnsOf, type SQL, sql } from '@codex/database';
+import { grantsAccessSql, purchaseRuleColumnsOf, type SQL, sql } from '@codex/database';
 import type { Executor } from '../fulfillment/context';
 
 /**
@@ -20,9 +20,11 @@ export function insertConfirmationEmails(purchaseIds: SQL, now: Date): SQL {
 
 /**
  * Queues the confirmation of a purchase that was just completed in the caller's transaction (or
- * statement), if its buyer left an address and the money has not already been taken back (a full
- * refund or a lost dispute that arrived before the completion, so that the purchase no longer
- * holds its slot: the buyer is not told "purchase complete" for a purchase that gives no access).
+ * statement), if its buyer left an address and the purchase grants access now: not while a
+ * dispute is open, nor when a full refund or a lost dispute arrived before the completion. The
+ * buyer is never told "purchase complete" for something they cannot play; if access comes later
+ * (the dispute won, the refund failed), {@link enqueueAccessGrantedEmail} sends the confirmation
+ * then.
  */
 export async function enqueueConfirmationEmail(
   db: Executor,
@@ -34,7 +36,7 @@ export async function enqueueConfirmationEmail(
       sql`SELECT contact.purchase_id FROM purchase_contacts contact
           JOIN content_purchases purchase ON purchase.id = contact.purchase_id
           WHERE contact.purchase_id = ${purchaseId} AND purchase.status = 'completed'
-            AND ${holdsPurchaseSlotSql(purchaseRuleColumnsOf('purchase'))}`,
+            AND ${grantsAccessSql(purchaseRuleColumnsOf('purchase'))}`,
       now,
     ),
   );
@@ -47,7 +49,8 @@ export async function enqueueConfirmationEmail(
  * purchase's revocations: a refund that fails gives access back, and a later full refund is a new
  * event, a second e-mail; the same revocation (a duplicate or late event) never reaches here twice
  * because the transition from "grants access" to "revoked" happens once under the lock, and the
- * unique key stops a second row even if it did. No contact, no row.
+ * unique key stops a second row even if it did. No contact, no row; no confirmation, no row
+ * either: a buyer never told of access (completed while a dispute was open) is not told it ended.
  */
 export async function enqueueAccessRevokedEmail(
   db: Executor,
@@ -65,5 +68,47 @@ export async function enqueueAccessRevokedEmail(
            ${at}::timestamptz, ${at}::timestamptz
     FROM purchase_contacts contact
     WHERE contact.purchase_id = ${purchaseId}
+      AND EXISTS (SELECT 1 FROM email_outbox told
+                  WHERE told.purchase_id = contact.purchase_id
+                    AND told.kind = 'purchase_confirmation')
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+}
+
+/**
+ * A completed purchase has just started granting access again (a dispute won, a refund that had
+ * ended access failed), in the caller's transaction, under the purchase row's lock. A buyer never
+ * told of the purchase gets its confirmation now (`purchase_confirmation:<id>`, the same key as at
+ * completion, so once); a buyer told "access ended" n times gets "access restored" for the n-th
+ * revocation (`access_restored:<id>:<n>`, once per revocation, whatever the duplicates); a buyer
+ * told nothing since the confirmation (access merely suspended by an open dispute) gets nothing.
+ * One statement; no contact, no row.
+ */
+export async function enqueueAccessGrantedEmail(
+  db: Executor,
+  purchaseId: string,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  await db.execute(sql`
+    WITH confirmation AS (
+      INSERT INTO email_outbox (purchase_id, kind, dedupe_key, next_attempt_at, created_at)
+      SELECT contact.purchase_id, 'purchase_confirmation',
+             'purchase_confirmation:' || contact.purchase_id::text, ${at}::timestamptz, ${at}::timestamptz
+      FROM purchase_contacts contact
+      WHERE contact.purchase_id = ${purchaseId}
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id
+    )
+    INSERT INTO email_outbox (purchase_id, kind, dedupe_key, next_attempt_at, created_at)
+    SELECT contact.purchase_id, 'access_restored',
+           'access_restored:' || contact.purchase_id::text || ':' || told.revocations::text,
+           ${at}::timestamptz, ${at}::timestamptz
+    FROM purchase_contacts contact
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS revocations FROM email_outbox revoked
+      WHERE revoked.purchase_id = contact.purchase_id AND revoked.kind = 'access_revoked'
+    ) told
+    WHERE contact.purchase_id = ${purchaseId} AND told.revocations > 0
+      AND NOT EXISTS (SELECT 1 FROM confirmation)
     ON CONFLICT (dedupe_key) DO NOTHING`);
 }

@@ -92,6 +92,10 @@ export async function startResendStub(options: StartResendStubOptions = {}): Pro
     if (key !== undefined) {
       const seen = idempotency.get(key);
       if (seen && seen.expiresAt > now()) {
+        // As Resend documents (https://resend.com/docs/dashboard/emails/idempotency-keys): a key
+        // already used on a request with a different payload is refused with 409
+        // `invalid_idempotent_request`, and retrying it is useless; nothing is sent. The body is
+        // compared byte for byte, so a sender must send the same bytes on every attempt.
         if (seen.fingerprint !== fingerprint) {
           return error(409, 'invalid_idempotent_request', 'Same key used with a different body.');
         }
