@@ -66,6 +66,8 @@ function describeAction(action: MoneyAction): string {
       return `refund #${action.which} → ${action.status}`;
     case 'dispute_open':
       return 'dispute opened';
+    case 'inquiry_open':
+      return 'inquiry opened';
     case 'dispute_update':
       return `dispute → ${action.status}`;
   }

@@ -56,7 +56,7 @@ describe('readStripeFinalState', () => {
     });
   });
 
-  it('ends access at a full refund, unless every refund was issued to keep it', async () => {
+  it('ends access at a full refund, unless a platform refund issued to keep it decides', async () => {
     const revoked = await paidSession();
     stub().createRefund(revoked.paymentIntent, { amount: 600 });
     stub().createRefund(revoked.paymentIntent, { status: 'pending' });
@@ -70,7 +70,7 @@ describe('readStripeFinalState', () => {
     const kept = await paidSession();
     await standIn.stripe().refunds.create({
       payment_intent: kept.paymentIntent,
-      metadata: { revokeAccess: 'false' },
+      metadata: { refundRequestId: 'req_0', revokeAccess: 'false' },
     });
     expect(finalState(kept.sessionId)).toMatchObject({
       refundedCents: 1_000,
@@ -80,21 +80,57 @@ describe('readStripeFinalState', () => {
     });
   });
 
-  it('gives access back when a full refund fails, but knows the money was taken back once', async () => {
+  it('gives access back when a full refund fails, and then expects the confirmation', async () => {
     const { sessionId, paymentIntent } = await paidSession();
     const { refund } = stub().createRefund(paymentIntent, { status: 'pending' });
     stub().updateRefund(refund.id, 'failed');
     expect(finalState(sessionId)).toMatchObject({
       refundedCents: 0,
       hasAccess: true,
-      mayLackConfirmation: true,
+      mayLackConfirmation: false,
     });
+  });
+
+  it('lets the most recent platform refund decide a full refund; a Dashboard refund never does (decision 021)', async () => {
+    const keep = { refundRequestId: 'req_1', revokeAccess: 'false' };
+    const kept = await paidSession();
+    await standIn.stripe().refunds.create({
+      payment_intent: kept.paymentIntent,
+      amount: 600,
+      metadata: keep,
+    });
+    stub().createRefund(kept.paymentIntent, { amount: 400 });
+    expect(finalState(kept.sessionId)).toMatchObject({ refundEndsAccess: false, hasAccess: true });
+
+    const revoked = await paidSession();
+    await standIn.stripe().refunds.create({
+      payment_intent: revoked.paymentIntent,
+      amount: 600,
+      metadata: keep,
+    });
+    await standIn.stripe().refunds.create({
+      payment_intent: revoked.paymentIntent,
+      metadata: { refundRequestId: 'req_2', revokeAccess: 'true' },
+    });
+    expect(finalState(revoked.sessionId)).toMatchObject({ refundEndsAccess: true });
+  });
+
+  it('ignores an inquiry, until it escalates to a chargeback', async () => {
+    const { sessionId, paymentIntent } = await paidSession();
+    const { dispute } = stub().openDispute(paymentIntent, { inquiry: true });
+    expect(finalState(sessionId)).toMatchObject({ disputeStatus: null, hasAccess: true });
+    stub().updateDispute(dispute.id, 'needs_response');
+    expect(finalState(sessionId)).toMatchObject({ disputeStatus: 'open', hasAccess: false });
   });
 
   it('suspends access while a dispute is open, restores it when won, ends it when lost', async () => {
     const won = await paidSession();
     const { dispute } = stub().openDispute(won.paymentIntent);
-    expect(finalState(won.sessionId)).toMatchObject({ disputeStatus: 'open', hasAccess: false });
+    expect(finalState(won.sessionId)).toMatchObject({
+      disputeStatus: 'open',
+      hasAccess: false,
+      mayLackConfirmation: true,
+    });
     stub().updateDispute(dispute.id, 'won');
     expect(finalState(won.sessionId)).toMatchObject({ disputeStatus: 'won', hasAccess: true });
 

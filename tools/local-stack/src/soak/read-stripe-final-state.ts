@@ -9,16 +9,22 @@ export interface StripeFinalState {
   chargedCents: number;
   /** Refunds pending or succeeded. */
   refundedCents: number;
-  /** `open` while needs_response or under_review; `won` also for an inquiry closed. */
+  /**
+   * Of a chargeback only (an inquiry, `warning_*`, moves no money and decides nothing unless it
+   * escalates): `open` while needs_response or under_review.
+   */
   disputeStatus: 'open' | 'won' | 'lost' | null;
-  /** Refunded past the refund policy by refunds of which one was issued to revoke access. */
+  /**
+   * Refunded past the refund policy, and the most recently requested platform refund among the
+   * counted ones (if any) was issued to revoke access (decision 021).
+   */
   refundEndsAccess: boolean;
   /** Paid, not refunded past the policy unless kept, no open or lost dispute. */
   hasAccess: boolean;
   /**
-   * Money was taken back at some point: refunds of every status (failed and canceled ones counted
-   * before they failed) reached the policy, or the dispute was lost. If that reached the webhook
-   * worker before the completion did, the purchase was never confirmed by e-mail (decision 014).
+   * No access at the end: the confirmation goes out when access is first granted (decision 014),
+   * so a purchase whose money was taken back, or is held by a chargeback, before the completion
+   * arrived may never be confirmed. One that grants access at the end always is.
    */
   mayLackConfirmation: boolean;
   /** Stripe's own words, for the report. */
@@ -30,20 +36,22 @@ export interface StripeFinalState {
 }
 
 const COUNTED_REFUNDS = new Set(['pending', 'requires_action', 'succeeded']);
-const OPEN_DISPUTES = new Set(['needs_response', 'under_review', 'warning_needs_response']);
+const OPEN_DISPUTES = new Set(['needs_response', 'under_review']);
 
 /** {@link StripeFinalState} of the payment made through the session (undefined: not paid at all). */
 export function readStripeFinalState(payment: StripeStubPayment | undefined): StripeFinalState {
   const paid = payment?.paymentIntent?.status === 'succeeded';
   const chargedCents = payment?.session.amount_total ?? 0;
   const refunds = payment?.refunds ?? [];
-  const revokes = (refund: { metadata: Record<string, string> }) =>
-    refund.metadata.revokeAccess !== 'false';
   const counted = refunds.filter((refund) => COUNTED_REFUNDS.has(refund.status));
   const refundedCents = counted.reduce((sum, refund) => sum + refund.amount, 0);
+  // Listed newest first (as Stripe lists them): for the soak, the order staff asked in, reversed.
+  const deciding = counted.find((refund) => refund.metadata.refundRequestId);
   const refundEndsAccess =
-    isAccessRevokingRefund(refundedCents, chargedCents) && counted.some(revokes);
-  const dispute = payment?.dispute?.status;
+    isAccessRevokingRefund(refundedCents, chargedCents) &&
+    (deciding === undefined || deciding.metadata.revokeAccess !== 'false');
+  const stripeDispute = payment?.dispute?.status;
+  const dispute = stripeDispute?.startsWith('warning_') ? undefined : stripeDispute;
   const disputeStatus =
     dispute === undefined
       ? null
@@ -52,17 +60,16 @@ export function readStripeFinalState(payment: StripeStubPayment | undefined): St
         : dispute === 'lost'
           ? 'lost'
           : 'won';
-  const everRefunded = refunds.reduce((sum, refund) => sum + refund.amount, 0);
+  const hasAccess =
+    paid && !refundEndsAccess && (disputeStatus === null || disputeStatus === 'won');
   return {
     paid,
     chargedCents,
     refundedCents: paid ? refundedCents : 0,
     disputeStatus: paid ? disputeStatus : null,
     refundEndsAccess,
-    hasAccess: paid && !refundEndsAccess && (disputeStatus === null || disputeStatus === 'won'),
-    mayLackConfirmation:
-      (isAccessRevokingRefund(everRefunded, chargedCents) && refunds.some(revokes)) ||
-      disputeStatus === 'lost',
+    hasAccess,
+    mayLackConfirmation: !hasAccess,
     stripe: {
       paymentIntent: payment?.paymentIntent?.status,
       refunds: refunds.map((refund) => ({
@@ -70,7 +77,7 @@ export function readStripeFinalState(payment: StripeStubPayment | undefined): St
         status: refund.status,
         revokeAccess: refund.metadata.revokeAccess,
       })),
-      dispute,
+      dispute: stripeDispute,
     },
   };
 }
