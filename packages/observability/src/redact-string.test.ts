@@ -199,6 +199,18 @@ describe('redactString', () => {
     expect(redacted).not.toContain('user_3a4c90c5');
   });
 
+  it('hides bound values that span lines, in a message and in a stack before its first frame', () => {
+    const message =
+      'Failed query: update email_outbox set html_body = $1 where id = $2\nparams: <html>\n<p>Dear buyer-7@example.test</p>\n</html>,3f2b8c1e';
+    expect(redactString(message)).toBe(
+      'Failed query: update email_outbox set html_body = $1 where id = $2\nparams: [REDACTED:query_params]',
+    );
+    const stack = `Error: ${message}\n    at queryRows (file:///worker.js:1:2)\n    at async send (file:///worker.js:3:4)`;
+    expect(redactString(stack)).toBe(
+      'Error: Failed query: update email_outbox set html_body = $1 where id = $2\nparams: [REDACTED:query_params]\n    at queryRows (file:///worker.js:1:2)\n    at async send (file:///worker.js:3:4)',
+    );
+  });
+
   it('keeps ordinary log text untouched', () => {
     const text =
       'User 550e8400-e29b-41d4-a716-446655440000 paid 4999 cents at 2025-01-31T12:00:00.000Z via cs_test_a1B2c3 / pi_3Nxyz (evt_123)';

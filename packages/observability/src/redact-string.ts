@@ -33,10 +33,12 @@ const QUERY_PARAMETER = /([?&])([^\s=&#?]+)=([^\s&#]+)/g;
 const EMAIL = /(?<![A-Za-z0-9._%+-])(?<!:\/\/)[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/g;
 
 /**
- * The `params: …` line Drizzle appends to a failed statement's message: bound values are user
- * data (customer ids, e-mails, amounts), the SQL text before it is kept for diagnosis.
+ * The `params: …` Drizzle appends to a failed statement's message: bound values are user data
+ * (customer ids, e-mails, amounts, a rendered e-mail), the SQL text before it is kept for
+ * diagnosis. A value may span lines (an e-mail's HTML), so everything up to the end of the
+ * message, or of a stack's message before its first frame, goes.
  */
-const SQL_PARAMETERS = /(^|\n)(params: )[^\n]*/g;
+const SQL_PARAMETERS = /(^|\n)(params: )[\s\S]*?(?=\n\s+at |$)/g;
 
 /** UUIDs are protected from card-number detection. */
 const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
