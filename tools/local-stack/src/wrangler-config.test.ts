@@ -35,17 +35,21 @@ describe.each(Object.keys(workerDirs) as Worker[])('%s wrangler.jsonc', (worker)
 });
 
 describe('checkout wrangler.jsonc', () => {
-  it('repeats the rate limit in each environment (bindings are not inherited), each with a namespace of its own', () => {
-    const namespaces = [undefined, 'staging', 'production'].map((env) => {
-      const [limiter, ...others] = resolvedConfig('checkout', env).ratelimits;
+  it('repeats the rate limits in each environment (bindings are not inherited), each with a namespace of its own', () => {
+    const namespaces = [undefined, 'staging', 'production'].flatMap((env) => {
+      const [checkout, staff, ...others] = resolvedConfig('checkout', env).ratelimits;
       expect(others).toEqual([]);
-      expect(limiter).toMatchObject({
+      expect(checkout).toMatchObject({
         name: 'CHECKOUT_RATE_LIMITER',
         simple: { limit: 10, period: 60 },
       });
-      return limiter?.namespace_id;
+      expect(staff).toMatchObject({
+        name: 'STAFF_RATE_LIMITER',
+        simple: { limit: 120, period: 60 },
+      });
+      return [checkout?.namespace_id, staff?.namespace_id];
     });
-    expect(new Set(namespaces).size).toBe(3);
+    expect(new Set(namespaces).size).toBe(6);
   });
 
   it('never gives staging or production the local WEB_APP_URL (vars are not inherited)', () => {
