@@ -1,6 +1,6 @@
 import { contentPurchases, eq, stripeDisputes } from '@codex/database';
-import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
+import { moneyPurchases } from '../testing/money-purchases';
 import { useTestWorld } from '../testing/test-world';
 
 // Disputes as Stripe runs them: an inquiry (`warning_*`, no money withdrawn) that may close or
@@ -9,29 +9,7 @@ const world = useTestWorld();
 
 const PRICE = 1_000;
 
-async function paidPurchase() {
-  const { contentId, customerId, organizationId } = await world().newItem(PRICE);
-  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
-  if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-  await deliverAll(world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' }));
-  const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
-  if (!paymentIntentId) throw new Error('no payment intent');
-  return {
-    purchaseId: checkout.purchaseId,
-    contentId,
-    customerId,
-    organizationId,
-    paymentIntentId,
-  };
-}
-
-async function deliverAll(events: readonly StripeStubEvent[]) {
-  for (const event of events) {
-    await world()
-      .fulfillment()
-      .handleStripeEvent(JSON.parse(JSON.stringify(event)));
-  }
-}
+const { paidPurchase, deliverAll } = moneyPurchases(world, PRICE);
 
 const hasAccess = (purchase: { customerId: string; contentId: string }) =>
   world().access().hasAccess(purchase.customerId, purchase.contentId);

@@ -1,3 +1,4 @@
+import { stripeDisputeStatuses } from '@codex/database';
 import { z } from 'zod';
 import { toStorableText } from './storable-text';
 
@@ -78,16 +79,7 @@ const disputeSchema = z
   .object({
     id: stripeId,
     amount: cents,
-    status: z.enum([
-      'warning_needs_response',
-      'warning_under_review',
-      'warning_closed',
-      'needs_response',
-      'under_review',
-      'won',
-      'lost',
-      'prevented',
-    ]),
+    status: z.enum(stripeDisputeStatuses),
     payment_intent: reference.nullish(),
     charge: reference,
     metadata,

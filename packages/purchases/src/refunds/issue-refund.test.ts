@@ -10,6 +10,7 @@ import {
 import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
+import { moneyPurchases } from '../testing/money-purchases';
 import { useTestWorld } from '../testing/test-world';
 import { stripeRefundIdempotencyKey } from './create-stripe-refund';
 import type { RefundRequestInput } from './issue-refund';
@@ -23,30 +24,7 @@ const world = useTestWorld({ maxConnections: 20 });
 const PRICE = 1_000;
 const STAFF = 'auth0|staff-owner';
 
-/** A purchase paid by card at Stripe and completed here. */
-async function paidPurchase() {
-  const { contentId, customerId, organizationId } = await world().newItem(PRICE);
-  const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
-  if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-  await deliverAll(world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' }));
-  const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
-  if (!paymentIntentId) throw new Error('no payment intent');
-  return {
-    purchaseId: checkout.purchaseId,
-    contentId,
-    customerId,
-    organizationId,
-    paymentIntentId,
-  };
-}
-
-async function deliverAll(events: readonly StripeStubEvent[]) {
-  for (const event of events) {
-    await world()
-      .fulfillment()
-      .handleStripeEvent(JSON.parse(JSON.stringify(event)));
-  }
-}
+const { paidPurchase, deliverAll } = moneyPurchases(world, PRICE);
 
 function requestFor(
   purchase: { organizationId: string; purchaseId: string },

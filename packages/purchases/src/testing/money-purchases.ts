@@ -3,8 +3,8 @@ import type { StripeStubEvent } from '@codex/local-stripe';
 import type { TestWorld } from './test-world';
 
 /**
- * The money tests' steps on a {@link TestWorld}: a purchase paid by card and completed, an event
- * delivered as the webhook delivers it, a purchase row and its anomalies read back.
+ * The money tests' steps on a {@link TestWorld}: a purchase paid by card and completed, events
+ * delivered as the webhook delivers them, a purchase row and its anomalies read back.
  */
 export function moneyPurchases(world: () => TestWorld, priceCents: number) {
   function deliver(event: StripeStubEvent) {
@@ -13,14 +13,21 @@ export function moneyPurchases(world: () => TestWorld, priceCents: number) {
       .handleStripeEvent(JSON.parse(JSON.stringify(event)));
   }
 
+  /** Every event, one after the other, as the webhook delivers them. */
+  async function deliverAll(events: readonly StripeStubEvent[]) {
+    for (const event of events) await deliver(event);
+  }
+
   /** A purchase paid by card at Stripe and completed here; returns its ids and payment intent. */
-  async function paidPurchase(item?: { contentId: string; customerId: string }) {
-    const { contentId, customerId } = item ?? (await world().newItem(priceCents));
+  async function paidPurchase(item?: {
+    contentId: string;
+    customerId: string;
+    organizationId: string;
+  }) {
+    const { contentId, customerId, organizationId } = item ?? (await world().newItem(priceCents));
     const checkout = await world().checkout().createCheckoutSession(customerId, contentId);
     if (checkout.status !== 'checkout_created') throw new Error(`unexpected ${checkout.status}`);
-    for (const event of world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
-      await deliver(event);
-    }
+    await deliverAll(world().stub.payCheckoutSession(checkout.sessionId, { method: 'card' }));
     const paymentIntentId = world().stub.getSession(checkout.sessionId)?.payment_intent;
     if (!paymentIntentId) throw new Error('no payment intent');
     return {
@@ -28,6 +35,7 @@ export function moneyPurchases(world: () => TestWorld, priceCents: number) {
       sessionId: checkout.sessionId,
       contentId,
       customerId,
+      organizationId,
       paymentIntentId,
     };
   }
@@ -48,5 +56,5 @@ export function moneyPurchases(world: () => TestWorld, priceCents: number) {
       .where(eq(fulfillmentAnomalies.purchaseId, purchaseId));
   }
 
-  return { deliver, paidPurchase, purchaseRow, anomaliesOf };
+  return { deliver, deliverAll, paidPurchase, purchaseRow, anomaliesOf };
 }
