@@ -1,5 +1,6 @@
 import { and, contentPurchases, eq, isNull } from '@codex/database';
 import Stripe from 'stripe';
+import { expireOpenSession } from '../fulfillment/expire-open-session';
 import { isDelayedPaymentFailed } from '../fulfillment/settle-session';
 import { PurchaseError } from '../purchase-error';
 import {
@@ -151,8 +152,9 @@ async function waitForSessionId(
 }
 
 /**
- * Expires an open session at Stripe. A session that is already complete was paid (or a delayed
- * payment is under way): refused as `ALREADY_PURCHASED`, nothing changes here.
+ * Expires an open session at Stripe (`expireOpenSession`, shared with fulfillment). A session
+ * that is already complete was paid (or a delayed payment is under way): refused as
+ * `ALREADY_PURCHASED`, nothing changes here.
  */
 async function expireUnpaidSession(
   ctx: CheckoutContext,
@@ -160,18 +162,8 @@ async function expireUnpaidSession(
   sessionId: string,
 ): Promise<void> {
   const stripe = requireCheckoutStripe(ctx);
-  try {
-    await stripe.checkout.sessions.expire(sessionId);
-  } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) {
-      throw providerError(ctx, error, 'expire checkout session', purchaseId);
-    }
-    // Not open any more: expired already is fine; complete means money is moving.
-    const session = await stripe.checkout.sessions
-      .retrieve(sessionId, { expand: ['payment_intent'] })
-      .catch((retrieveError: unknown) => {
-        throw providerError(ctx, retrieveError, 'retrieve checkout session', purchaseId);
-      });
-    if (session.status === 'complete' && !isDelayedPaymentFailed(session)) throw alreadyBeingPaid();
-  }
+  const outcome = await expireOpenSession(stripe, sessionId).catch((error: unknown) => {
+    throw providerError(ctx, error, 'expire checkout session', purchaseId);
+  });
+  if (outcome === 'being_paid') throw alreadyBeingPaid();
 }
