@@ -51,6 +51,16 @@ export {
 } from './purchase-error';
 export { RefundService, type RefundServiceDependencies } from './refund-service';
 export type { IssuedRefundAnswer, RefundRequestInput } from './refunds/issue-refund';
+export type {
+  ReviewActionRecord,
+  ReviewItem,
+  ReviewPurchase,
+  ReviewQueueState,
+} from './review/list-review-queue';
+export type { ReviewActionAnswer } from './review/resolve-flag';
+export type { ReviewActionInput } from './review/review-action-store';
+export { actionsByKind, type SuggestedRemedy } from './review/review-remedies';
+export { ReviewService, type ReviewServiceDependencies } from './review-service';
 export { SALES_EXPORT_PAGE_SIZE } from './sales/list-sales';
 export type { Sale } from './sales/sale';
 export type { SalesFilters } from './sales/sales-filters';

@@ -52,6 +52,7 @@ describe('can: the one policy', () => {
   const expected: Record<OrganizationAction, OrganizationRole[]> = {
     read_sales: ['member', 'admin', 'owner'],
     refund: ['admin', 'owner'],
+    review: ['admin', 'owner'],
   };
   for (const [action, allowed] of Object.entries(expected) as [
     OrganizationAction,

@@ -6,7 +6,7 @@ export const organizationRoles = ['owner', 'admin', 'member'] as const;
 export type OrganizationRole = (typeof organizationRoles)[number];
 
 /** What staff can do on an organization's `/api/organizations/:orgId/*` routes. */
-export type OrganizationAction = 'read_sales' | 'refund';
+export type OrganizationAction = 'read_sales' | 'refund' | 'review';
 
 /** `orgId → role`, as `buyerAuth` read it from the token (empty for a buyer with no staff role). */
 export type OrganizationRoles = Readonly<Record<string, OrganizationRole>>;
@@ -19,6 +19,7 @@ export type OrganizationRoles = Readonly<Record<string, OrganizationRole>>;
 const allowedRoles: Record<OrganizationAction, readonly OrganizationRole[]> = {
   read_sales: ['member', 'admin', 'owner'],
   refund: ['admin', 'owner'],
+  review: ['admin', 'owner'],
 };
 
 /** True when `role` may perform `action`; false for no role at all. */

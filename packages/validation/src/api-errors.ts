@@ -87,9 +87,27 @@ export const apiErrors = {
   },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
-    when: 'The `Idempotency-Key` was already used in this organization for a refund request with other fields (another purchase, amount, reason, note or `revokeAccess`). Use a new key for a new request.',
+    when: 'The `Idempotency-Key` was already used in this organization for a refund request or a review action with other fields (another purchase, amount, reason, note, `revokeAccess`, flag or action). Use a new key for a new request.',
     message:
       'This Idempotency-Key was already used for a different refund request in this organization',
+    domain: true,
+  },
+  REVIEW_ITEM_RESOLVED: {
+    status: 409,
+    when: 'A review action on a flag that is already resolved (by another action, or settled by the money model). Read the queue again: the flag re-opens by itself if the problem is seen again.',
+    message: 'This flagged purchase is already resolved',
+    domain: true,
+  },
+  REVIEW_ACTION_IN_PROGRESS: {
+    status: 409,
+    when: 'Another action on this flag is under way (its refund not yet confirmed by Stripe). Send that same action again (any key) to finish it; another action waits until it is done or refused.',
+    message: 'Another action on this flagged purchase is under way',
+    domain: true,
+  },
+  REVIEW_ACTION_NOT_ALLOWED: {
+    status: 422,
+    when: "An action the flag's kind does not allow (see `allowedActions` in the queue), a `targetPurchaseId` that is not one of the buyer's paid purchases of the item, a `dismiss` without a note, or a grant for a payment no longer held for review.",
+    message: 'This action does not apply to this flagged purchase',
     domain: true,
   },
   REFUND_REFUSED_BY_PROVIDER: {

@@ -4,6 +4,7 @@ import type {
   CheckoutService,
   FulfillmentService,
   RefundService,
+  ReviewService,
   SalesService,
 } from '@codex/purchases';
 import type { OrganizationRoles } from '@codex/security';
@@ -30,6 +31,8 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   sales: () => SalesService;
   /** Refunds issued by an organization's staff: the one-request transport and Stripe. */
   refunds: () => RefundService;
+  /** The review queue and its actions: the one-request transport, the pool and Stripe. */
+  review: () => ReviewService;
 }
 
 export interface CheckoutEnv {

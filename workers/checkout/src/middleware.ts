@@ -4,6 +4,7 @@ import {
   CheckoutService,
   FulfillmentService,
   RefundService,
+  ReviewService,
   SalesService,
 } from '@codex/purchases';
 import { lazyServices, requestServiceDependencies } from '@codex/worker-runtime';
@@ -36,4 +37,5 @@ export const purchaseServices = () =>
     buyer: (c) => new BuyerService(requestServiceDependencies(c)),
     sales: (c) => new SalesService(requestServiceDependencies(c)),
     refunds: (c) => new RefundService(requestServiceDependencies(c)),
+    review: (c) => new ReviewService(requestServiceDependencies(c)),
   });

@@ -9,7 +9,9 @@ import { createCheckout } from './routes/checkout/create-checkout';
 import { listLibrary } from './routes/library/list-library';
 import { exportSales } from './routes/organizations/export-sales';
 import { issueRefund } from './routes/organizations/issue-refund';
+import { listReviewQueue } from './routes/organizations/list-review-queue';
 import { listSales } from './routes/organizations/list-sales';
+import { resolveReviewItem } from './routes/organizations/resolve-review-item';
 import { summarizeSales } from './routes/organizations/summarize-sales';
 import { getPurchase } from './routes/purchases/get-purchase';
 import { listPurchases } from './routes/purchases/list-purchases';
@@ -32,7 +34,9 @@ export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/organizations', listSales)
   .route('/api/organizations', summarizeSales)
   .route('/api/organizations', exportSales)
-  .route('/api/organizations', issueRefund);
+  .route('/api/organizations', issueRefund)
+  .route('/api/organizations', listReviewQueue)
+  .route('/api/organizations', resolveReviewItem);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',

@@ -49,6 +49,7 @@ describe('migrateDatabase', () => {
       'reconciliation_cursors',
       'refund_requests',
       'rejected_stripe_events',
+      'review_actions',
       'stripe_customers',
       'stripe_disputes',
       'stripe_refunds',

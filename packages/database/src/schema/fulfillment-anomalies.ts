@@ -41,6 +41,15 @@ export const fulfillmentAnomalies = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * How it was closed: a review action's kind, `settled` (the money model settled it: the
+     * purchase holding the slot gave it up), or `refunded_automatically` (`foreign_discount`).
+     * Kept when the anomaly re-opens, until it is closed again.
+     */
+    resolution: text('resolution'),
+    /** Who closed it: the staff member's customer id, or `system`. */
+    resolvedBy: text('resolved_by'),
+    resolutionNote: text('resolution_note'),
   },
   (table) => [
     check(

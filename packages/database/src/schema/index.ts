@@ -8,6 +8,7 @@ export * from './purchases';
 export * from './reconciliation-cursors';
 export * from './refund-requests';
 export * from './rejected-stripe-events';
+export * from './review-actions';
 export * from './stripe-customers';
 export * from './stripe-disputes';
 export * from './stripe-refunds';

@@ -63,7 +63,7 @@ export async function failForeignDiscount(
     // A 100 % discount took no money: failing the purchase already made it right.
     await db
       .update(fulfillmentAnomalies)
-      .set({ resolvedAt: sql`now()` })
+      .set({ resolvedAt: sql`now()`, resolution: 'refunded_automatically', resolvedBy: 'system' })
       .where(
         and(
           eq(fulfillmentAnomalies.stripeObjectId, session.id),
@@ -122,7 +122,13 @@ export async function refundForeignDiscounts(
     await ctx.db
       .update(fulfillmentAnomalies)
       .set({
-        ...('refusedCode' in outcome ? {} : { resolvedAt: ctx.clock() }),
+        ...('refusedCode' in outcome
+          ? {}
+          : {
+              resolvedAt: ctx.clock(),
+              resolution: 'refunded_automatically',
+              resolvedBy: 'system',
+            }),
         details: sql`${fulfillmentAnomalies.details} || ${JSON.stringify(
           'refusedCode' in outcome
             ? { refundRefusedCode: outcome.refusedCode }

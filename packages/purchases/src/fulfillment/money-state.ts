@@ -29,8 +29,9 @@ import type { MoneyTarget } from './find-money-purchase';
 import { flagAnomaly } from './flag-anomaly';
 import { isPendingForReview } from './flagged-payment';
 import { combineDisputes, type MoneyChange, rankOf, refundKeepsAccessSql } from './money-records';
-import { type PurchaseRow, purchaseRowColumns } from './purchase-row';
+import type { PurchaseRow } from './purchase-row';
 import { requireStripe } from './require-stripe';
+import { lockBuyerItemPurchases, settleBuyerItem } from './settle-buyer-item';
 
 /**
  * Applies refund and dispute snapshots to a purchase, in the caller's transaction and under a lock
@@ -44,7 +45,9 @@ import { requireStripe } from './require-stripe';
  *    charged: the completion's record, else the payment's amount in `target`); a payment held for
  *    review and now refunded in full is failed;
  * 3. the event is appended to `payment_events`;
- * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
+ * 4. a purchase that gives up the buyer's slot now hands it to a paid purchase kept revoked for it
+ *    (`settleBuyerItem`: a double payment resolved by refunding either payment);
+ * 5. a completed purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail; one that starts granting access queues what
  *    the buyer has not been told yet (`enqueueAccessGrantedEmail`).
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
@@ -55,11 +58,11 @@ export async function applyMoneyChange(
   target: MoneyTarget,
   change: MoneyChange,
 ): Promise<FulfillmentResult> {
-  const [purchase] = await tx
-    .select(purchaseRowColumns)
-    .from(contentPurchases)
-    .where(eq(contentPurchases.id, target.purchaseId))
-    .for('update');
+  // Every purchase of the buyer's item, locked in one order: this step may reclaim the slot from
+  // another one, or give it back to one (settleBuyerItem).
+  const purchase = (await lockBuyerItemPurchases(tx, target.purchaseId)).find(
+    (row) => row.id === target.purchaseId,
+  );
   if (!purchase) return { status: 'unknown_purchase' };
   const now = ctx.clock();
 
@@ -170,6 +173,10 @@ export async function applyMoneyChange(
     .where(eq(contentPurchases.id, purchase.id));
 
   const next = { status, refundedAt, refundKeepsAccess, disputeStatus };
+  if (holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
+    // The slot is free: a paid purchase kept revoked for this one (a double payment) takes it back.
+    await settleBuyerItem(ctx, tx, purchase.id);
+  }
   if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.

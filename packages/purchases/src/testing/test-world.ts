@@ -16,6 +16,7 @@ import type { CheckoutServiceConfig } from '../checkout/checkout-context';
 import { CheckoutService } from '../checkout-service';
 import { FulfillmentService } from '../fulfillment-service';
 import { RefundService } from '../refund-service';
+import { ReviewService } from '../review-service';
 import { SalesService } from '../sales-service';
 import { testStripeClient } from './test-stripe-client';
 
@@ -40,6 +41,8 @@ export interface TestWorld {
   sales(): SalesService;
   /** Refunds issued by staff, on SQL over HTTP and the stand-in, as the checkout worker runs them. */
   refunds(): RefundService;
+  /** The review queue, on the world's Stripe stub. */
+  review(clock?: () => Date): ReviewService;
   /** A published item of a new organization, and a new customer to buy it. */
   newItem(
     priceCents: number,
@@ -83,6 +86,14 @@ export async function createTestWorld(
     sales: () => new SalesService({ db: testDb.db, http: testDb.http }),
     refunds: () =>
       new RefundService({ db: testDb.db, http: testDb.http, stripe: stripe(), logger }),
+    review: (clock) =>
+      new ReviewService({
+        db: testDb.db,
+        http: testDb.http,
+        stripe: stripe(),
+        logger,
+        ...(clock ? { clock } : {}),
+      }),
     async newItem(priceCents) {
       const organization = await createTestOrganization(testDb.db);
       const item = await createTestContent(testDb.db, {
