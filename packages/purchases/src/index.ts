@@ -61,3 +61,10 @@ export type {
   SalesTotals,
 } from './sales/summarize-sales';
 export { SalesService, type SalesServiceDependencies } from './sales-service';
+export {
+  organizationNotFound,
+  queryAsStaff,
+  roleForbids,
+  type StaffCaller,
+  staffStatement,
+} from './staff/query-as-staff';
