@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { demoIds } from './demo-data';
 import {
   chooseStripeMode,
   DEMO_BUYER_EMAIL,
