@@ -61,10 +61,4 @@ export type {
   SalesTotals,
 } from './sales/summarize-sales';
 export { SalesService, type SalesServiceDependencies } from './sales-service';
-export {
-  organizationNotFound,
-  queryAsStaff,
-  roleForbids,
-  type StaffCaller,
-  staffStatement,
-} from './staff/query-as-staff';
+export { queryAsStaff, type StaffCaller, staffStatement } from './staff/query-as-staff';
