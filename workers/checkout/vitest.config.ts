@@ -7,7 +7,7 @@ export default defineWorkerProject({
     WEB_APP_URL: 'https://app.codex.test',
     STRIPE_SECRET_KEY: 'sk_test_checkout_worker_0123456789',
     AUTH_JWT_SECRET: 'test-only-buyer-token-secret-0123456789abcdef',
-    // Staff tokens carry it (authorizationFor with an orgs claim); buyer tokens do not.
+    // Staff tokens carry it (authorizationFor with `staff: true`); buyer tokens do not.
     AUTH_STAFF_AUDIENCE: 'https://staff.codex.test',
   },
 });

@@ -10,7 +10,7 @@ export default defineWorkerProject({
     STRIPE_WEBHOOK_SECRET_PAYMENT: 'whsec_test_payment_webhook_0123456789abcdef',
     WEB_APP_URL: 'https://app.codex.test',
     AUTH_JWT_SECRET: 'test-only-buyer-token-secret-0123456789abcdef',
-    // Staff tokens carry it (authorizationFor with an orgs claim); buyer tokens do not.
+    // Staff tokens carry it (authorizationFor with `staff: true`); buyer tokens do not.
     AUTH_STAFF_AUDIENCE: 'https://staff.codex.test',
     // E-mail through the Resend stand-in (RESEND_API_BASE comes from the global setup).
     RESEND_API_KEY: 're_test_webhook_worker',

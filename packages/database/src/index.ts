@@ -44,3 +44,4 @@ export {
 export * from './purchase-rules';
 export { type Queryable, queryRows, toDate, toNullableDate } from './query-rows';
 export * from './schema';
+export * from './staff-rules';

@@ -71,3 +71,4 @@ export type {
   SalesTotals,
 } from './sales/summarize-sales';
 export { SalesService, type SalesServiceDependencies } from './sales-service';
+export { queryAsStaff, type StaffCaller, staffStatement } from './staff/query-as-staff';

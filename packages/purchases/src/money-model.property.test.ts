@@ -11,7 +11,7 @@ import {
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { isPurchaseError } from './purchase-error';
-import { useTestWorld } from './testing/test-world';
+import { TEST_STAFF_OWNER, useTestWorld } from './testing/test-world';
 
 // Access follows Stripe's final state, whatever order its events arrive in: histories of a
 // purchase as Stripe performs them (card or delayed payment, refunds that succeed, fail or are
@@ -51,7 +51,7 @@ function platformRefunds(
     const request = {
       organizationId: checkout.organizationId,
       purchaseId: checkout.purchaseId,
-      requestedBy: 'auth0|staff-owner',
+      requestedBy: TEST_STAFF_OWNER,
       idempotencyKey: crypto.randomUUID(),
       amountCents,
       reason: 'requested_by_customer' as const,

@@ -19,9 +19,9 @@ export interface RefundServiceDependencies {
 }
 
 /**
- * Refunds issued by an organization's staff from the platform. Who may call it is decided before
- * (the worker's `requireOrganizationRole('refund')`); this service trusts the organization id it is
- * given and touches only that organization's purchases.
+ * Refunds issued by an organization's staff from the platform. The service decides who may: its
+ * first statement reads the caller's role (`requestedBy` in `organization_members`, or a platform
+ * operator) with the purchase, and touches only that organization's purchases.
  */
 export class RefundService {
   readonly #hot: Queryable;
@@ -36,7 +36,8 @@ export class RefundService {
 
   /**
    * Asks Stripe to refund the purchase, once per (organization, `idempotencyKey`); see
-   * `issueRefund` for each step. Throws `PurchaseError`: `NOT_FOUND` (not the organization's),
+   * `issueRefund` for each step. Throws `PurchaseError`: `NOT_FOUND` (no role in the organization,
+   * or not the organization's purchase), `FORBIDDEN` (a role that may not refund),
    * `PURCHASE_NOT_COMPLETED`, `PURCHASE_DISPUTED`, `REFUND_EXCEEDS_REMAINING`,
    * `IDEMPOTENCY_KEY_REUSED`, `PAYMENT_PROVIDER_ERROR` (retry with the same key) and
    * `PAYMENT_PROVIDER_NOT_CONFIGURED`.

@@ -12,6 +12,7 @@ import {
 } from './review/list-review-queue';
 import { type ReviewActionAnswer, resolveFlag } from './review/resolve-flag';
 import type { ReviewActionInput } from './review/review-action-store';
+import type { StaffCaller } from './staff/query-as-staff';
 
 export interface ReviewServiceDependencies {
   /** The WebSocket pool: the actions' transactions. Connects on first use. */
@@ -27,8 +28,9 @@ export interface ReviewServiceDependencies {
 /**
  * The review queue: an organization's flagged purchases (payments the money model would not
  * decide alone: `fulfillment_anomalies`) and the actions that resolve them through the money model
- * (`./review/`, decision 025). Who may call it is decided before; it trusts the organization id it
- * is given and touches only that organization's flags.
+ * (`./review/`, decision 025). Each method's first statement reads the caller's role
+ * (`queryAsStaff`: `admin`, `owner` or `operator` may review) and touches only that organization's
+ * flags.
  */
 export class ReviewService {
   readonly #ctx: FulfillmentContext;
@@ -45,13 +47,13 @@ export class ReviewService {
     };
   }
 
-  /** One page of the queue, newest first; see `listReviewQueue`. One statement. */
+  /** One page of the queue, newest first; see `listReviewQueue`. One statement, role included. */
   listQueue(
-    organizationId: string,
+    caller: StaffCaller,
     state: ReviewQueueState = 'open',
     options: PageOptions = {},
   ): Promise<Page<ReviewItem>> {
-    return listReviewQueue(this.#hot, organizationId, state, options);
+    return listReviewQueue(this.#hot, caller, state, options);
   }
 
   /**

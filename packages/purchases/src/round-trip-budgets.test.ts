@@ -7,6 +7,7 @@ import {
 import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
+  addTestMember,
   createTestContent,
   createTestDatabase,
   createTestOrganization,
@@ -343,10 +344,17 @@ describe('round-trip budgets', () => {
       expect(nothingToAsk.result).toEqual({ nope: false });
     });
   });
+  /** The staff member of the organizations below (a row of `organization_members` in each). */
+  const BUDGET_STAFF = 'auth0|budget-staff';
+
   describe('organization sales reads: 1 HTTP request each, no connection', () => {
-    /** An organization with three completed (free) sales, made through checkout. */
+    /**
+     * An organization with three completed (free) sales, made through checkout, and its staff
+     * member (the caller): the role is read in each read's own statement, no request more.
+     */
     async function organizationWithSales() {
       const organization = await createTestOrganization(testDb.db);
+      await addTestMember(testDb.db, organization.id, BUDGET_STAFF, 'member');
       for (let index = 0; index < 3; index++) {
         const item = await createTestContent(testDb.db, {
           organizationId: organization.id,
@@ -355,17 +363,17 @@ describe('round-trip budgets', () => {
         const checkout = await checkoutService().createCheckoutSession(createTestUser(), item.id);
         if (checkout.status !== 'free_access_granted') throw new Error('expected free access');
       }
-      return organization.id;
+      return { organizationId: organization.id, userId: BUDGET_STAFF };
     }
 
     it('sales list, first and next page (filtered)', async () => {
-      const organizationId = await organizationWithSales();
+      const staff = await organizationWithSales();
       const filters = { status: 'completed' as const, from: new Date(Date.now() - 3_600_000) };
-      const first = await measure(() => sales().listSales(organizationId, filters, { limit: 2 }));
+      const first = await measure(() => sales().listSales(staff, filters, { limit: 2 }));
       expectOneRequest(first);
       expect(first.result.items).toHaveLength(2);
       const next = await measure(() =>
-        sales().listSales(organizationId, filters, {
+        sales().listSales(staff, filters, {
           limit: 2,
           cursor: first.result.nextCursor ?? '',
         }),
@@ -375,16 +383,16 @@ describe('round-trip budgets', () => {
     });
 
     it('sales summary: totals and days in one statement', async () => {
-      const organizationId = await organizationWithSales();
-      const measured = await measure(() => sales().summarizeSales(organizationId));
+      const staff = await organizationWithSales();
+      const measured = await measure(() => sales().summarizeSales(staff));
       expectOneRequest(measured);
       expect(measured.result.currencies).toMatchObject([{ count: 3 }]);
       expect(measured.result.byDay.length).toBeGreaterThan(0);
     });
 
     it('one export page of up to 1,000 rows', async () => {
-      const organizationId = await organizationWithSales();
-      const measured = await measure(() => sales().exportSalesPage(organizationId));
+      const staff = await organizationWithSales();
+      const measured = await measure(() => sales().exportSalesPage(staff));
       expectOneRequest(measured);
       expect(measured.result.items).toHaveLength(3);
     });
@@ -395,6 +403,7 @@ describe('round-trip budgets', () => {
   describe('refund issued from the platform', () => {
     async function paidPurchase() {
       const organization = await createTestOrganization(testDb.db);
+      await addTestMember(testDb.db, organization.id, BUDGET_STAFF, 'admin');
       const item = await createTestContent(testDb.db, {
         organizationId: organization.id,
         priceCents: 700,
@@ -407,7 +416,7 @@ describe('round-trip budgets', () => {
       return {
         organizationId: organization.id,
         purchaseId: started.purchaseId,
-        requestedBy: 'auth0|budget-staff',
+        requestedBy: BUDGET_STAFF,
         idempotencyKey: crypto.randomUUID(),
         reason: 'requested_by_customer' as const,
         revokeAccess: true,

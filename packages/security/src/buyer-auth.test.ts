@@ -45,6 +45,7 @@ function buildApp(secret: BuyerAuthOptions['secret'] = SECRET) {
   app.use('/me/*', buyerAuth({ secret }));
   app.get('/me/id', (c) => c.json({ customerId: c.get('customerId') }));
   app.get('/me/email', (c) => c.json({ email: c.get('customerEmail') ?? null }));
+  app.get('/me/variables', (c) => c.json(Object.keys(c.var).sort()));
   app.get('/me/crash', () => {
     throw new Error('handler failed');
   });
@@ -308,6 +309,28 @@ describe('the email claim', () => {
     expect(decode(token).payload.email).toBe('reader@example.com');
     const response = await buildApp().app.request('/me/email', withToken(token));
     expect(await response.json()).toEqual({ email: 'reader@example.com' });
+  });
+});
+
+describe('the orgs claim (decision 024: the token proves who, not what)', () => {
+  it('is not read: a token claiming roles sets nothing but who and where receipts go', async () => {
+    const token = await signBuyerToken({
+      secret: SECRET,
+      customerId: CUSTOMER_ID,
+      extraClaims: { orgs: { '0d9a6c1e-5b4f-4e1a-9c3d-2f7e8a1b6c40': 'owner' } },
+    });
+    expect(decode(token).payload.orgs).toBeDefined();
+    const response = await buildApp().app.request('/me/variables', withToken(token));
+    expect(await response.json()).toEqual(['customerEmail', 'customerId', 'requestId']);
+  });
+
+  it('extra claims never override sub', async () => {
+    const token = await signBuyerToken({
+      secret: SECRET,
+      customerId: CUSTOMER_ID,
+      extraClaims: { sub: 'auth0|someone-else' },
+    });
+    expect(decode(token).payload.sub).toBe(CUSTOMER_ID);
   });
 });
 

@@ -1,11 +1,6 @@
-import { buyerEmailSchema, customerIdSchema, organizationIdSchema } from '@codex/validation';
+import { buyerEmailSchema, customerIdSchema } from '@codex/validation';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './api-error';
-import {
-  type OrganizationRole,
-  type OrganizationRoles,
-  organizationRoles,
-} from './organization-access';
 import { type TokenVerification, verifyToken } from './verify-token';
 
 /** A setting fixed at construction, or read per request (from bindings); empty means unset. */
@@ -85,38 +80,14 @@ function verificationFor(options: BuyerAuthOptions, c: Context): TokenVerificati
   };
 }
 
-/** What a valid token says about the buyer. */
+/**
+ * What a valid token says about the caller: who (`sub`) and where receipts go (`email`). Never
+ * what they may do: staff roles live in the database (decision 024), so a claim such as `orgs`
+ * is not read at all.
+ */
 interface BuyerClaims {
   customerId: string;
   email: string | undefined;
-  organizationRoles: OrganizationRoles;
-}
-
-/** Most organizations one token may name; a larger `orgs` claim grants nothing (fail closed). */
-export const MAX_TOKEN_ORGANIZATIONS = 50;
-
-function isOrganizationRole(value: unknown): value is OrganizationRole {
-  return organizationRoles.some((role) => role === value);
-}
-
-/**
- * The staff roles of the token's `orgs` claim, `{ "<orgId>": "owner" | "admin" | "member" }`, keyed
- * by lower-case organization id. An entry whose key is not a UUID or whose role is unknown is
- * ignored; a claim that is not a plain object, or names more than {@link MAX_TOKEN_ORGANIZATIONS}
- * organizations, gives no roles. Never a refused token: the buyer side of the token still works.
- */
-function organizationsClaim(payload: Record<string, unknown>): OrganizationRoles {
-  const claim = payload.orgs;
-  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return {};
-  const entries = Object.entries(claim);
-  if (entries.length > MAX_TOKEN_ORGANIZATIONS) return {};
-  // A null prototype: an id like `__proto__` can never reach the object's prototype.
-  const roles: Record<string, OrganizationRole> = Object.create(null);
-  for (const [key, role] of entries) {
-    const organizationId = organizationIdSchema.safeParse(key);
-    if (organizationId.success && isOrganizationRole(role)) roles[organizationId.data] = role;
-  }
-  return roles;
 }
 
 /**
@@ -138,13 +109,7 @@ async function verifiedClaims(
   const payload = await verifyToken(token, verification);
   if (payload === undefined) return undefined;
   const subject = customerIdSchema.safeParse(payload.sub);
-  return subject.success
-    ? {
-        customerId: subject.data,
-        email: emailClaim(payload),
-        organizationRoles: organizationsClaim(payload),
-      }
-    : undefined;
+  return subject.success ? { customerId: subject.data, email: emailClaim(payload) } : undefined;
 }
 
 /**
@@ -156,8 +121,8 @@ async function verifiedClaims(
  * containing `audience` when those are set, and a `sub` that is a valid customer id (1-255
  * printable ASCII, no spaces). `c.get('customerEmail')` is the optional `email` claim (see
  * `emailClaim`), the address receipts go to; it is personal data and must never be logged.
- * `c.get('organizationRoles')` is the optional `orgs` claim (see `organizationsClaim`): the staff
- * roles `requireOrganizationRole` checks.
+ * No claim grants a staff role: the token proves who is calling, the database says what they may
+ * do in an organization (`organization_members`, decision 024); an `orgs` claim is ignored.
  *
  * @throws Error at construction when neither `secret` nor `jwksUrl` is given (or one is empty),
  *   and per request when both resolve to nothing (answered 500).
@@ -172,7 +137,6 @@ export const buyerAuth = (
   Variables: {
     customerId: string;
     customerEmail: string | undefined;
-    organizationRoles: OrganizationRoles;
   };
 }> => {
   if (!isConfigured(options.secret) && !isConfigured(options.jwksUrl)) {
@@ -187,7 +151,6 @@ export const buyerAuth = (
     }
     c.set('customerId', claims.customerId);
     c.set('customerEmail', claims.email);
-    c.set('organizationRoles', claims.organizationRoles);
     await next();
   };
 };

@@ -4,7 +4,6 @@ export {
   type BuyerAuthOptions,
   buyerAuth,
   DEFAULT_CLOCK_SKEW_SECONDS,
-  MAX_TOKEN_ORGANIZATIONS,
   type PerRequestSetting,
 } from './buyer-auth';
 export { clientIp } from './client-ip';
@@ -17,14 +16,6 @@ export {
 export type { ErrorBody } from './error-response';
 export { type LimitBodyOptions, limitBody } from './limit-body';
 export { notFoundHandler } from './not-found-handler';
-export {
-  can,
-  type OrganizationAction,
-  type OrganizationRole,
-  type OrganizationRoles,
-  organizationRoles,
-  requireOrganizationRole,
-} from './organization-access';
 export { parseWith, type ValidationSchema, validationError } from './parse-with';
 export { type RateLimiter, type RateLimitOptions, rateLimit } from './rate-limit';
 export { readJsonBody } from './read-json-body';

@@ -9,8 +9,11 @@ export interface SignBuyerTokenOptions {
   customerId: string;
   /** The optional `email` claim (the buyer's address for receipts). */
   email?: string;
-  /** The optional `orgs` claim: staff roles by organization id (`{ "<uuid>": "member" }`). */
-  orgs?: Record<string, string>;
+  /**
+   * Other claims, which `buyerAuth` does not read (tests use it to show that an old `orgs` claim
+   * grants nothing: roles live in the database, decision 024). The claims above win over these.
+   */
+  extraClaims?: Record<string, unknown>;
   /**
    * The optional `aud` claim. Staff tokens carry the worker's staff audience
    * (`AUTH_STAFF_AUDIENCE`): the organization routes refuse any other token.
@@ -27,7 +30,7 @@ export interface SignBuyerTokenOptions {
 const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
 /**
- * Mints an HS256 token `{ sub, email?, orgs?, iss?, aud?, iat, exp }` that `buyerAuth` accepts
+ * Mints an HS256 token `{ sub, email?, iss?, aud?, iat, exp }` that `buyerAuth` accepts
  * with the same secret (until it expires), for tests and local tooling. The identity provider
  * issues real tokens.
  *
@@ -48,9 +51,9 @@ export async function signBuyerToken(options: SignBuyerTokenOptions): Promise<st
   const issuedAt = Math.floor((options.now ?? Date.now)() / 1000);
   return sign(
     {
+      ...options.extraClaims,
       sub: options.customerId,
       ...(options.email === undefined ? {} : { email: options.email }),
-      ...(options.orgs === undefined ? {} : { orgs: options.orgs }),
       ...(options.issuer === undefined ? {} : { iss: options.issuer }),
       ...(options.audience === undefined ? {} : { aud: options.audience }),
       iat: issuedAt,

@@ -4,7 +4,10 @@ import {
   content,
   type Database,
   type Organization,
+  type OrganizationMemberRole,
+  organizationMembers,
   organizations,
+  platformOperators,
 } from '@codex/database';
 
 export interface CreateTestOrganizationOptions {
@@ -66,4 +69,31 @@ export async function createTestContent(
  */
 export function createTestUser(): string {
   return `user_${crypto.randomUUID()}`;
+}
+
+/**
+ * Makes `userId` staff of the organization with `role` (an `organization_members` row; an
+ * existing row's role is replaced). Staff power lives only in that table (decision 024).
+ */
+export async function addTestMember(
+  db: Database,
+  organizationId: string,
+  userId: string,
+  role: OrganizationMemberRole,
+): Promise<void> {
+  await db
+    .insert(organizationMembers)
+    .values({ organizationId, userId, role })
+    .onConflictDoUpdate({
+      target: [organizationMembers.organizationId, organizationMembers.userId],
+      set: { role },
+    });
+}
+
+/** Makes `userId` a platform operator (role `operator` in every organization). */
+export async function addTestOperator(db: Database, userId: string): Promise<void> {
+  await db
+    .insert(platformOperators)
+    .values({ userId, note: 'test operator' })
+    .onConflictDoNothing();
 }

@@ -4,6 +4,8 @@ export {
   type TestDatabase,
 } from './create-test-database';
 export {
+  addTestMember,
+  addTestOperator,
   type CreateTestContentOptions,
   type CreateTestOrganizationOptions,
   createTestContent,

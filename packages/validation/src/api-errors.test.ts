@@ -25,6 +25,7 @@ describe('the error table', () => {
   it('marks the refusals of the purchases package as domain codes', () => {
     expect(domainErrorCodes).toEqual([
       'INVALID_CURSOR',
+      'FORBIDDEN',
       'NOT_FOUND',
       'CONTENT_NOT_FOUND',
       'ALREADY_PURCHASED',

@@ -35,8 +35,9 @@ export const apiErrors = {
   },
   FORBIDDEN: {
     status: 403,
-    when: "Staff routes (`/api/organizations/{orgId}/...`): the token's role in this organization does not allow the action (a `member` asking for an owner or admin action). No role at all in the organization is a 404, like an unknown id.",
+    when: "Staff routes (`/api/organizations/{orgId}/...`): the caller's role in this organization (its `organization_members` row) does not allow the action (a `member` asking for an owner or admin action). No role at all in the organization is a 404, like an unknown id.",
     message: 'Your role in this organization does not allow this',
+    domain: true,
   },
   NOT_FOUND: {
     status: 404,

@@ -99,7 +99,7 @@ export async function showSales() {
   const table = el('table', { class: 'sales' });
   const heading = el('tr', {}, ...titles.map((title) => el('th', {}, title)));
   const more = el('p', { class: 'muted' });
-  const about = `As ${staff.userId}, staff of the organization (the staff token's orgs claim). A refund goes to Stripe at once; the sale changes when Stripe's webhook arrives.`;
+  const about = `As ${staff.userId}, staff of the organization (its organization_members row; the token only says who you are). A refund goes to Stripe at once; the sale changes when Stripe's webhook arrives.`;
   page.replaceChildren(
     el('h1', {}, `Sales · ${staff.organizationName}`),
     el('p', { class: 'muted' }, about),

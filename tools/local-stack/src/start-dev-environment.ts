@@ -7,7 +7,7 @@ import {
 import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
 import { type ResendStub, startResendStub } from '@codex/test-utils';
-import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
+import { DEMO_STAFF_ID, demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
 import { fireCron as fireWebhookWorkerCron } from './fire-cron';
 import {
@@ -33,8 +33,8 @@ export const defaultDevPorts = { stripe: 12111, webApp: 3000, mailbox: 12112 } a
 
 /** The demo buyer's address (the token's `email` claim): receipts go to the local mailbox. */
 export const DEMO_BUYER_EMAIL = 'buyer@demo.codex.test';
-/** The demo organization's owner (the staff token's `sub`): the `/sales` page refunds as them. */
-export const DEMO_STAFF_ID = 'demo-creator';
+export { DEMO_STAFF_ID } from './demo-data';
+
 /** How long the demo tokens `pnpm dev` prints stay valid. */
 const DEMO_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** What the local mailbox accepts as a key (any bearer key) and the sender the workers use. */
@@ -108,7 +108,7 @@ export interface DevEnvironment {
   customerId: string;
   /** The demo buyer's token, valid 24 hours. */
   token: string;
-  /** The demo organization's owner and their token, valid 24 hours (`orgs: { <id>: "owner" }`). */
+  /** The demo organization's owner (an `organization_members` row) and their token, valid 24 hours. */
   staff: { userId: string; organizationId: string; token: string };
   /** Stops everything started. Safe to call twice. */
   stop: () => Promise<void>;
@@ -126,10 +126,9 @@ export interface SignDemoTokensOptions {
 
 /**
  * The two tokens `pnpm dev` hands out, both valid 24 hours: the demo buyer's (`sub` the
- * customer, `email` {@link DEMO_BUYER_EMAIL}, no staff role) and the demo organization owner's
- * (`sub` {@link DEMO_STAFF_ID}, `orgs: { <demo organization id>: "owner" }`, `aud`
- * {@link LOCAL_STAFF_AUDIENCE}, so it may read the
- * organization's sales and refund them).
+ * customer, `email` {@link DEMO_BUYER_EMAIL}) and the demo organization owner's (`sub`
+ * {@link DEMO_STAFF_ID}, `aud` {@link LOCAL_STAFF_AUDIENCE}: the organization routes take it; what
+ * it may do there is the owner row `seedDemoData` writes, not a claim).
  *
  * @throws Error when the secret is empty or the customer id is not one (see `signBuyerToken`).
  */
@@ -146,7 +145,6 @@ export async function signDemoTokens(
     signBuyerToken({
       ...common,
       customerId: DEMO_STAFF_ID,
-      orgs: { [demoIds.organization]: 'owner' },
       // The organization routes take only tokens for the staff audience.
       audience: LOCAL_STAFF_AUDIENCE,
     }),

@@ -7,18 +7,18 @@ import type {
   ReviewService,
   SalesService,
 } from '@codex/purchases';
-import type { OrganizationRoles } from '@codex/security';
 import type { WorkerVariables } from '@codex/worker-runtime';
 import type { CheckoutBindings, CheckoutConfig } from './env';
 
 /** Per-request values middleware puts on the Hono context. */
 export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
-  /** Set by buyer auth: the verified JWT `sub`. */
+  /**
+   * Set by buyer auth: the verified JWT `sub`, who is calling. On the staff routes it is also the
+   * staff user whose role the services read from the database (decision 024).
+   */
   customerId: string;
   /** Set by buyer auth: the token's `email` claim, if valid. Personal data: never logged. */
   customerEmail: string | undefined;
-  /** Set by buyer auth: the token's `orgs` claim, staff roles by organization id (often empty). */
-  organizationRoles: OrganizationRoles;
   /** Checkout. Each service is built on first use, on `database()` and `stripe()`. */
   checkout: () => CheckoutService;
   /** The access checks (single and batch): the one-request transport only. */

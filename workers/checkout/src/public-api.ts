@@ -49,7 +49,7 @@ publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEM
     '',
     "**Staff routes** (`/api/organizations/{orgId}/...`) accept only a token whose `aud` contains the worker's `AUTH_STAFF_AUDIENCE`: a buyer token is refused there with 401, whatever its claims.",
     '',
-    'Staff of an organization carry an `orgs` claim in that token: `{"<organization id>": "owner" | "admin" | "member"}` (at most 50 organizations; an entry whose id is not a UUID or whose role is unknown is ignored, a claim that is not an object or names more grants no role; the token still authenticates). `/api/organizations/{orgId}/...` answers 404 `NOT_FOUND` without a role in `orgId` (as for an organization that does not exist) and 403 `FORBIDDEN` for a role that does not allow the action: `member` reads sales; `admin` and `owner` also refund.',
+    "Staff roles are not in the token: the token proves who (`sub`), the platform's database says what. A staff member has a role in an organization (`owner`, `admin` or `member`) when an organization administrator added them; a platform operator has the role `operator` in every organization. The role is read in the same statement as the answer, so a member removed is refused on their next request, with the same token. `/api/organizations/{orgId}/...` answers 404 `NOT_FOUND` without a role in `orgId` (as for an organization that does not exist) and 403 `FORBIDDEN` for a role that does not allow the action: `member` reads sales; `admin`, `owner` and `operator` also refund. An `orgs` claim is ignored.",
     '',
     'Any failure is the same 401 `UNAUTHORIZED` with `WWW-Authenticate: Bearer`.',
   ].join('\n'),

@@ -1,6 +1,7 @@
 export * from './content';
 export * from './email-outbox';
 export * from './fulfillment-anomalies';
+export * from './organization-members';
 export * from './organizations';
 export * from './payment-events';
 export * from './purchase-contacts';

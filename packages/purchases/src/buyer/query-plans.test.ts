@@ -1,9 +1,10 @@
-import { sql } from '@codex/database';
-import { explainPlan, seedPurchaseVolume } from '@codex/test-utils';
+import { type SQL, sql } from '@codex/database';
+import { addTestOperator, explainPlan, seedPurchaseVolume } from '@codex/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkAccessManyStatement } from '../access/check-access-many';
 import { listSalesStatement } from '../sales/list-sales';
 import { summarizeSalesStatement } from '../sales/summarize-sales';
+import { staffStatement } from '../staff/query-as-staff';
 import { useTestWorld } from '../testing/test-world';
 import { getPurchaseStatement } from './get-purchase';
 import { listLibraryStatement } from './list-library';
@@ -20,6 +21,10 @@ let customerId: string;
 let cursors: { purchases: string; library: string; sales: string };
 // The seed's one organization: all 20,000 purchases are its sales.
 let organizationId: string;
+// Sales are read by staff: the statement as the service sends it, the caller's role read with it.
+const PLANS_OPERATOR = 'auth0|plans-operator';
+const asOperator = () => ({ organizationId, userId: PLANS_OPERATOR });
+const asStaffReads = (statement: SQL) => staffStatement(asOperator(), 'read_sales', statement);
 
 beforeAll(async () => {
   await seedPurchaseVolume(world().db, { customers: 50, itemsPerCustomer: 400 });
@@ -35,11 +40,12 @@ beforeAll(async () => {
     )
   ).rows;
   organizationId = organization?.organization_id ?? '';
+  await addTestOperator(world().db, PLANS_OPERATOR);
   const buyer = world().buyer();
   cursors = {
     purchases: (await buyer.listPurchases(customerId, { limit: 3 })).nextCursor ?? '',
     library: (await buyer.listLibrary(customerId, { limit: 3 })).nextCursor ?? '',
-    sales: (await world().sales().listSales(organizationId, {}, { limit: 3 })).nextCursor ?? '',
+    sales: (await world().sales().listSales(asOperator(), {}, { limit: 3 })).nextCursor ?? '',
   };
 });
 
@@ -125,12 +131,18 @@ describe('query plans of the organization sales reads', () => {
       for (const filters of [{}, range]) {
         const plan = await explainPlan(
           world().db,
-          listSalesStatement(organizationId, filters, { limit: 20, cursor }),
+          asStaffReads(listSalesStatement(organizationId, filters, { limit: 20, cursor })),
         );
         expectIndexOnPurchases(plan, 'content_purchases_organization_sales_idx');
         expect(plan).toMatch(/Index Cond: \(+organization_id = /);
         expect(plan).not.toMatch(/Sort/);
         if (cursor) expect(plan).toMatch(/ROW\(created_at, id\) < ROW\(/);
+        // The caller's role: two primary-key lookups, and the page runs only if it allows reads.
+        expect(plan).toMatch(/Index (Only )?Scan using platform_operators_pkey/);
+        expect(plan).toMatch(
+          /Index (Only )?Scan using organization_members_organization_id_user_id_pk/,
+        );
+        expect(plan).toMatch(/One-Time Filter/);
       }
     }
   });
@@ -145,7 +157,7 @@ describe('query plans of the organization sales reads', () => {
     ]) {
       const plan = await explainPlan(
         world().db,
-        listSalesStatement(organizationId, filters, { limit: 20 }),
+        asStaffReads(listSalesStatement(organizationId, filters, { limit: 20 })),
       );
       expectIndexOnPurchases(plan, 'content_purchases_organization_status_idx');
       expect(plan).toMatch(/Index Cond: \(+organization_id = .+CASE/s);
@@ -156,7 +168,7 @@ describe('query plans of the organization sales reads', () => {
   it('export page of 1,000 rows: the same ordered range, no sort', async () => {
     const plan = await explainPlan(
       world().db,
-      listSalesStatement(organizationId, {}, { limit: 1000, maxLimit: 1000 }),
+      asStaffReads(listSalesStatement(organizationId, {}, { limit: 1000, maxLimit: 1000 })),
     );
     expectIndexOnPurchases(plan, 'content_purchases_organization_sales_idx');
     expect(plan).not.toMatch(/Sort/);
@@ -165,10 +177,12 @@ describe('query plans of the organization sales reads', () => {
   it('summary: one range read of the sales index for totals and days, no table scan', async () => {
     const plan = await explainPlan(
       world().db,
-      summarizeSalesStatement(organizationId, {
-        from: new Date(Date.now() - 30 * 86_400_000),
-        to: new Date(),
-      }),
+      asStaffReads(
+        summarizeSalesStatement(organizationId, {
+          from: new Date(Date.now() - 30 * 86_400_000),
+          to: new Date(),
+        }),
+      ),
     );
     // An aggregate reads every row of the range, so a bitmap scan (pages in physical order) is as
     // good as an ordered one; what matters is that the index bounds it by organization and dates.
@@ -177,6 +191,6 @@ describe('query plans of the organization sales reads', () => {
     );
     expect(plan).toMatch(/Index Cond: \(\(organization_id = .+\) AND \(created_at >= /);
     expect(plan).not.toMatch(/Seq Scan/);
-    expect(plan.match(/Index Scan/g)).toHaveLength(1);
+    expect(plan.match(/Index Scan (using|on) content_purchases_/g)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { contentPurchases, eq, stripeDisputes } from '@codex/database';
 import { describe, expect, it } from 'vitest';
 import { moneyPurchases } from '../testing/money-purchases';
-import { useTestWorld } from '../testing/test-world';
+import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 
 // Disputes as Stripe runs them: an inquiry (`warning_*`, no money withdrawn) that may close or
 // escalate to a chargeback on the same dispute object, and a chargeback that moves on to a result.
@@ -31,7 +31,7 @@ describe('an inquiry', () => {
     const answer = await world().refunds().issueRefund({
       organizationId: purchase.organizationId,
       purchaseId: purchase.purchaseId,
-      requestedBy: 'auth0|staff-owner',
+      requestedBy: TEST_STAFF_OWNER,
       idempotencyKey: crypto.randomUUID(),
       reason: 'requested_by_customer',
       revokeAccess: true,

@@ -11,7 +11,7 @@ import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
-import { useTestWorld } from '../testing/test-world';
+import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 import { stripeRefundIdempotencyKey } from './create-stripe-refund';
 import type { RefundRequestInput } from './issue-refund';
 
@@ -22,7 +22,7 @@ import type { RefundRequestInput } from './issue-refund';
 const world = useTestWorld({ maxConnections: 20 });
 
 const PRICE = 1_000;
-const STAFF = 'auth0|staff-owner';
+const STAFF = TEST_STAFF_OWNER;
 
 const { paidPurchase, deliverAll } = moneyPurchases(world, PRICE);
 

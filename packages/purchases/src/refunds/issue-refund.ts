@@ -10,7 +10,10 @@ import { insertRequest, isSameRequest, readPurchaseAndRequest } from './refund-r
 export interface RefundRequestInput {
   organizationId: string;
   purchaseId: string;
-  /** The staff member's customer id (the token's `sub`): kept as who refunded. */
+  /**
+   * The staff member's user id (the token's `sub`): whose role is read (they must be `admin`,
+   * `owner` or `operator` in the organization) and kept as who refunded.
+   */
   requestedBy: string;
   /** The client's `Idempotency-Key`: the same key in the organization is the same request. */
   idempotencyKey: string;
@@ -53,7 +56,9 @@ const IDEMPOTENCY_KEY_TRUSTED_MS = 23 * 60 * 60 * 1000;
 
 /**
  * Issues a refund of an organization's purchase at Stripe, once per `Idempotency-Key`:
- * 1. reads the purchase (only the organization's) and any request with the same key (1 statement);
+ * 1. reads the caller's role, the purchase (only the organization's) and any request with the same
+ *    key (1 statement); no role is `NOT_FOUND` "Organization not found", a role that may not
+ *    refund is `FORBIDDEN`, before anything else;
  * 2. a new key: refuses a purchase that is not completed, is disputed or lost its dispute, or an
  *    amount above what is left (all before anything is written), then records the request; a
  *    racing request with the same key loses the insert and continues as a replay (1 statement);

@@ -8,6 +8,7 @@ import {
   sql,
   toDate,
 } from '@codex/database';
+import { queryAsStaff } from '../staff/query-as-staff';
 import type { RefundRequestInput } from './issue-refund';
 
 /** The organization's purchase as the refund lookup reads it (all null when it is not theirs). */
@@ -91,14 +92,23 @@ function requestColumns(prefix: string): SQL {
   );
 }
 
-/** One statement: the organization's purchase (if it is one) and the request with this key (if any). */
+/**
+ * One statement: the caller's role (refused unless it may `refund`: `queryAsStaff`), the
+ * organization's purchase (if it is one) and the request with this key (if any). The caller is
+ * `requestedBy`, the token's `sub`.
+ */
 export async function readPurchaseAndRequest(
   hot: Queryable,
   input: RefundRequestInput,
 ): Promise<Found> {
   const purchases = contentPurchases;
-  const [row] = await queryRows<PurchaseRow & RequestRow & Record<string, unknown>>(
+  const caller = { organizationId: input.organizationId, userId: input.requestedBy };
+  const {
+    rows: [row],
+  } = await queryAsStaff<PurchaseRow & RequestRow & Record<string, unknown>>(
     hot,
+    caller,
+    'refund',
     sql`
       SELECT ${purchases.id} AS purchase_id, ${purchases.status} AS status,
              ${purchases.currency} AS currency, ${purchases.stripePaymentIntentId} AS payment_intent_id,

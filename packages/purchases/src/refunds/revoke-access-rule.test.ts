@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { moneyPurchases } from '../testing/money-purchases';
-import { useTestWorld } from '../testing/test-world';
+import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 import type { RefundRequestInput } from './issue-refund';
 
 // One rule for `revokeAccess` (decision 021): once the refunds that count reach the refund policy,
@@ -20,7 +20,7 @@ function platformRefund(purchase: Purchase, fields: Partial<RefundRequestInput>)
     .issueRefund({
       organizationId: purchase.organizationId,
       purchaseId: purchase.purchaseId,
-      requestedBy: 'auth0|staff-owner',
+      requestedBy: TEST_STAFF_OWNER,
       idempotencyKey: crypto.randomUUID(),
       reason: 'requested_by_customer',
       revokeAccess: true,

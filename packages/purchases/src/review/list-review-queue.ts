@@ -6,12 +6,12 @@ import {
   holdsPurchaseSlotSql,
   purchaseRuleColumnsOf,
   type Queryable,
-  queryRows,
   type ReviewActionKind,
   sql,
 } from '@codex/database';
 import { keyInstant, keysetPage, type Page, toPage } from '../buyer/page-cursor';
 import type { PageOptions } from '../buyer/page-options';
+import { queryAsStaff, type StaffCaller } from '../staff/query-as-staff';
 import { actionsByKind, type SuggestedRemedy, suggestRemedy } from './review-remedies';
 
 /** Which flags to list: those waiting for a person (default), or those already closed. */
@@ -192,17 +192,21 @@ function toReviewItem(row: ReviewRow): ReviewItem {
  * One page of the organization's review queue: its flagged purchases (`open`: waiting for a
  * person; `resolved`: closed, with how, by whom and why), newest first, each with the Stripe
  * objects involved, the allowed actions and the suggested remedy. Only the organization's own
- * flags (a flag on no purchase of ours is the platform's: see the README). One statement.
+ * flags (a flag on no purchase of ours is the platform's: see the README). One statement, which
+ * also reads the caller's role (`queryAsStaff`): `NOT_FOUND` without one, `FORBIDDEN` for a
+ * `member`.
  */
 export async function listReviewQueue(
   db: Queryable,
-  organizationId: string,
+  caller: StaffCaller,
   state: ReviewQueueState = 'open',
   options: PageOptions = {},
 ): Promise<Page<ReviewItem>> {
-  const rows = await queryRows<ReviewRow & Record<string, unknown>>(
+  const { rows } = await queryAsStaff<ReviewRow & Record<string, unknown>>(
     db,
-    listReviewQueueStatement(organizationId, state, options),
+    caller,
+    'review',
+    listReviewQueueStatement(caller.organizationId, state, options),
   );
   return toPage('review', rows, options, toReviewItem);
 }

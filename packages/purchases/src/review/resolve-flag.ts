@@ -163,7 +163,11 @@ async function recordAction(
 ): Promise<{ action: ReviewAction; flag: LockedFlag; replay?: ReviewActionAnswer }> {
   try {
     return await ctx.db.transaction(async (tx) => {
-      const flag = await lockFlag(tx, input.organizationId, input.anomalyId);
+      const flag = await lockFlag(
+        tx,
+        { organizationId: input.organizationId, userId: input.actorId },
+        input.anomalyId,
+      );
       const target = await targetOf(tx, flag, input);
       const known = await findActionByKey(tx, input.organizationId, input.idempotencyKey);
       if (known) {

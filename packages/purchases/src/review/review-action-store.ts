@@ -5,12 +5,16 @@ import {
   eq,
   type FulfillmentAnomalyKind,
   fulfillmentAnomalies,
+  type Queryable,
   type ReviewAction,
   type ReviewActionKind,
   reviewActions,
+  sql,
+  toNullableDate,
 } from '@codex/database';
 import type { FulfillmentContext } from '../fulfillment/context';
 import { PurchaseError } from '../purchase-error';
+import { queryAsStaff, type StaffCaller } from '../staff/query-as-staff';
 
 /** A review action as staff asked for it. */
 export interface ReviewActionInput {
@@ -39,34 +43,53 @@ export interface LockedFlag {
   contentId: string;
 }
 
-/** The organization's flag `anomalyId`, locked for the caller's transaction; NOT_FOUND otherwise. */
+interface FlagRow extends Record<string, unknown> {
+  id: string;
+  kind: FulfillmentAnomalyKind;
+  stripe_object_id: string;
+  details: Record<string, unknown>;
+  resolved_at: unknown;
+  purchase_id: string;
+  customer_id: string;
+  content_id: string;
+}
+
+/**
+ * The organization's flag `anomalyId`, locked for the caller's transaction, in one statement that
+ * also reads the caller's role (`queryAsStaff`: only roles that may `review`).
+ *
+ * @throws PurchaseError `NOT_FOUND` (no role in the organization: "Organization not found"; or no
+ *   such flag of the organization), `FORBIDDEN` (a role that may not review).
+ */
 export async function lockFlag(
   tx: DatabaseTransaction,
-  organizationId: string,
+  caller: StaffCaller,
   anomalyId: string,
 ): Promise<LockedFlag> {
-  const [flag] = await tx
-    .select({
-      id: fulfillmentAnomalies.id,
-      kind: fulfillmentAnomalies.kind,
-      stripeObjectId: fulfillmentAnomalies.stripeObjectId,
-      details: fulfillmentAnomalies.details,
-      resolvedAt: fulfillmentAnomalies.resolvedAt,
-      purchaseId: contentPurchases.id,
-      customerId: contentPurchases.customerId,
-      contentId: contentPurchases.contentId,
-    })
-    .from(fulfillmentAnomalies)
-    .innerJoin(contentPurchases, eq(contentPurchases.id, fulfillmentAnomalies.purchaseId))
-    .where(
-      and(
-        eq(fulfillmentAnomalies.id, anomalyId),
-        eq(contentPurchases.organizationId, organizationId),
-      ),
-    )
-    .for('update', { of: fulfillmentAnomalies });
+  // A transaction runs statements as the pool does (`execute`), so the staff wrapper applies.
+  const { rows } = await queryAsStaff<FlagRow>(
+    tx as unknown as Queryable,
+    caller,
+    'review',
+    sql`SELECT flag.id, flag.kind, flag.stripe_object_id, flag.details, flag.resolved_at,
+          purchase.id AS purchase_id, purchase.customer_id, purchase.content_id
+        FROM fulfillment_anomalies flag
+        JOIN content_purchases purchase ON purchase.id = flag.purchase_id
+        WHERE flag.id = ${anomalyId}::uuid AND purchase.organization_id = ${caller.organizationId}::uuid
+        FOR UPDATE OF flag`,
+  );
+  const [flag] = rows;
   if (!flag) throw new PurchaseError('NOT_FOUND', 'Flagged purchase not found');
-  return flag;
+  return {
+    id: flag.id,
+    kind: flag.kind,
+    stripeObjectId: flag.stripe_object_id,
+    details: flag.details,
+    resolvedAt: toNullableDate(flag.resolved_at),
+    purchaseId: flag.purchase_id,
+    customerId: flag.customer_id,
+    contentId: flag.content_id,
+  };
 }
 
 /** The action recorded under (organization, key), if any. */

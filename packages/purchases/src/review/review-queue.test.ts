@@ -9,8 +9,11 @@ import {
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
-import { useTestWorld } from '../testing/test-world';
+import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 import type { ReviewActionInput } from './review-action-store';
+
+/** The organization's owner, as the review routes name the caller. */
+const staff = (organizationId: string) => ({ organizationId, userId: TEST_STAFF_OWNER });
 
 const world = useTestWorld();
 const PRICE = 1_000;
@@ -80,7 +83,7 @@ function action(
   return {
     organizationId,
     anomalyId,
-    actorId: 'staff_reviewer',
+    actorId: TEST_STAFF_OWNER,
     idempotencyKey: crypto.randomUUID(),
     ...fields,
   };
@@ -90,7 +93,7 @@ describe('the review queue', () => {
   it('lists a double payment with both purchases, the Stripe objects and the suggested remedy', async () => {
     const { older, newer, flag } = await doublePayment();
 
-    const page = await world().review().listQueue(older.organizationId);
+    const page = await world().review().listQueue(staff(older.organizationId));
 
     expect(page.items).toHaveLength(1);
     const [item] = page.items;
@@ -106,14 +109,16 @@ describe('the review queue', () => {
       actions: [],
     });
     expect(item?.stripeRefunds).toEqual([expect.objectContaining({ status: 'failed' })]);
-    expect((await world().review().listQueue(older.organizationId, 'resolved')).items).toEqual([]);
+    expect(
+      (await world().review().listQueue(staff(older.organizationId), 'resolved')).items,
+    ).toEqual([]);
   });
 
   it('shows an organization only its own flags', async () => {
     const { flag } = await doublePayment();
     const other = await world().newItem(PRICE);
 
-    expect((await world().review().listQueue(other.organizationId)).items).toEqual([]);
+    expect((await world().review().listQueue(staff(other.organizationId))).items).toEqual([]);
     expect(
       await codeOf(
         world()
@@ -147,7 +152,7 @@ describe('resolving a double payment by refunding the newer payment', () => {
     const [closed] = await anomaliesOf(older.purchaseId);
     expect(closed).toMatchObject({
       resolution: 'refund_payment',
-      resolvedBy: 'staff_reviewer',
+      resolvedBy: TEST_STAFF_OWNER,
       resolutionNote: 'paid twice',
     });
     expect(closed?.resolvedAt).toBeInstanceOf(Date);
@@ -261,7 +266,7 @@ async function heldForReview(recordedPrice: number) {
 describe('a payment held for review', () => {
   it('granted at the amount charged: completed at the session total, access and a confirmation', async () => {
     const held = await heldForReview(900);
-    const [item] = (await world().review().listQueue(held.organizationId)).items;
+    const [item] = (await world().review().listQueue(staff(held.organizationId))).items;
     expect(item?.suggestedRemedy).toMatchObject({ action: 'grant_at_charged' });
     await addContact(held.purchaseId);
 
@@ -324,6 +329,6 @@ describe('a payment held for review', () => {
       .at(-1);
     if (!completed) throw new Error('no completion');
     await deliver({ ...completed, id: `${completed.id}_again` });
-    expect((await world().review().listQueue(held.organizationId)).items).toHaveLength(1);
+    expect((await world().review().listQueue(staff(held.organizationId))).items).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
-import { and, contentPurchases, type Queryable, queryRows, type SQL } from '@codex/database';
+import { and, contentPurchases, type Queryable, type SQL } from '@codex/database';
 import { keysetPage, type Page, toPage } from '../buyer/page-cursor';
 import type { PageOptions } from '../buyer/page-options';
+import { queryAsStaff, type StaffCaller } from '../staff/query-as-staff';
 import { type Sale, type SaleRow, selectSales, toSale } from './sale';
 import { type SalesFilters, salesConditions } from './sales-filters';
 
@@ -44,15 +45,17 @@ export function listSalesStatement(
 /**
  * One page of the organization's sales, newest first (by when the checkout started, which never
  * changes, so a walk sees every row that existed when it began exactly once). Only the
- * organization's own rows. One statement, one round trip. Throws `PurchaseError` `INVALID_CURSOR`
- * for a cursor this list did not issue, before any query.
+ * organization's own rows, for a caller whose role may `read_sales` (read by the same statement).
+ * One statement, one round trip. Throws `PurchaseError` `INVALID_CURSOR` for a cursor this list
+ * did not issue, before any query; `NOT_FOUND` / `FORBIDDEN` as `queryAsStaff`.
  */
 export async function listSales(
   db: Queryable,
-  organizationId: string,
+  caller: StaffCaller,
   filters: SalesFilters = {},
   options: ListSalesOptions = {},
 ): Promise<Page<Sale>> {
-  const rows = await queryRows<SaleRow>(db, listSalesStatement(organizationId, filters, options));
+  const statement = listSalesStatement(caller.organizationId, filters, options);
+  const { rows } = await queryAsStaff<SaleRow>(db, caller, 'read_sales', statement);
   return toPage('sales', rows, options, toSale, options.maxLimit);
 }

@@ -1,5 +1,10 @@
 import { contentPurchases, type NewContentPurchase } from '@codex/database';
-import { createTestContent, createTestOrganization, createTestUser } from '@codex/test-utils';
+import {
+  addTestMember,
+  createTestContent,
+  createTestOrganization,
+  createTestUser,
+} from '@codex/test-utils';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { PageOptions } from '../buyer/page-options';
@@ -26,9 +31,14 @@ type SaleState = Partial<
   >
 >;
 
-/** A new organization with `items` content items. */
+/** Staff of every organization {@link newOrganization} creates, as a `member` (who may read sales). */
+const SALES_STAFF = 'auth0|sales-member';
+const asStaff = (organizationId: string) => ({ organizationId, userId: SALES_STAFF });
+
+/** A new organization with `items` content items, and {@link SALES_STAFF} its member. */
 async function newOrganization(items = 2) {
   const organization = await createTestOrganization(world().db);
+  await addTestMember(world().db, organization.id, SALES_STAFF, 'member');
   const content = [];
   for (let index = 0; index < items; index++) {
     content.push(
@@ -77,7 +87,7 @@ async function walk(
   let cursor: string | undefined;
   do {
     const options: PageOptions = { limit, cursor };
-    const page = await world().sales().listSales(organizationId, filters, options);
+    const page = await world().sales().listSales(asStaff(organizationId), filters, options);
     pages.push(page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
@@ -103,7 +113,7 @@ describe('listSales', () => {
     await insertSales(other.organizationId, other.content[0]?.id ?? '', [
       completed('2026-03-03T10:00:00Z'),
     ]);
-    const page = await world().sales().listSales(organizationId);
+    const page = await world().sales().listSales(asStaff(organizationId));
     expect(page.nextCursor).toBeNull();
     expect(page.items.map((sale) => sale.purchaseId)).toEqual([newer?.id, older?.id]);
     expect(page.items[0]).toEqual({
@@ -138,7 +148,7 @@ describe('listSales', () => {
       completed('2026-04-05T00:00:00Z', { amountRefundedCents: 100 }),
     ]);
     const ids = async (filters: SalesFilters) =>
-      (await world().sales().listSales(organizationId, filters)).items.map(
+      (await world().sales().listSales(asStaff(organizationId), filters)).items.map(
         (sale) => sale.purchaseId,
       );
     expect(await ids({ status: 'refunded' })).toEqual([rows[1]?.id]);
@@ -188,14 +198,16 @@ describe('listSales', () => {
           currency: 'eur',
         })),
       );
-    const salesCursor = (await world().sales().listSales(organizationId, {}, { limit: 1 }))
+    const salesCursor = (await world().sales().listSales(asStaff(organizationId), {}, { limit: 1 }))
       .nextCursor;
     const historyCursor = (await world().buyer().listPurchases(customerId, { limit: 1 }))
       .nextCursor;
     expect(salesCursor).not.toBeNull();
     expect(historyCursor).not.toBeNull();
     for (const cursor of ['not-a-cursor', `${salesCursor}x`, historyCursor ?? '']) {
-      const error = await caught(world().sales().listSales(organizationId, {}, { cursor }));
+      const error = await caught(
+        world().sales().listSales(asStaff(organizationId), {}, { cursor }),
+      );
       expect(isPurchaseError(error) && error.code).toBe('INVALID_CURSOR');
     }
     const error = await caught(
@@ -213,11 +225,11 @@ describe('listSales', () => {
       content[0]?.id ?? '',
       Array.from({ length: 1001 }, () => completed('2026-07-01T00:00:00Z')),
     );
-    const first = await world().sales().exportSalesPage(organizationId);
+    const first = await world().sales().exportSalesPage(asStaff(organizationId));
     expect(first.items).toHaveLength(1000);
     const second = await world()
       .sales()
-      .exportSalesPage(organizationId, {}, first.nextCursor ?? undefined);
+      .exportSalesPage(asStaff(organizationId), {}, first.nextCursor ?? undefined);
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
   });
@@ -244,7 +256,7 @@ describe('summarizeSales', () => {
     ]);
     const summary = await world()
       .sales()
-      .summarizeSales(organizationId, {
+      .summarizeSales(asStaff(organizationId), {
         from: at('2026-08-01T00:00:00Z'),
         to: at('2026-08-03T00:00:00Z'),
       });
@@ -299,7 +311,7 @@ describe('summarizeSales', () => {
 
   it('is empty for an organization without sales', async () => {
     const { organizationId } = await newOrganization(0);
-    expect(await world().sales().summarizeSales(organizationId)).toEqual({
+    expect(await world().sales().summarizeSales(asStaff(organizationId))).toEqual({
       currencies: [],
       byDay: [],
     });
@@ -342,7 +354,7 @@ describe('summarizeSales', () => {
     );
     const range = { from: dayStart(fromDay), to: dayStart(fromDay + 2) };
     const rows = (await walk(organizationId, range, 100)).flat();
-    const summary = await world().sales().summarizeSales(organizationId, range);
+    const summary = await world().sales().summarizeSales(asStaff(organizationId), range);
 
     const expected = new Map<string, SalesTotals & { day?: string }>();
     const add = (key: string, base: { currency: string; day?: string }, sale: Sale) => {

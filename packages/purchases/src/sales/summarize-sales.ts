@@ -3,10 +3,10 @@ import {
   and,
   contentPurchases,
   type Queryable,
-  queryRows,
   type SQL,
   sql,
 } from '@codex/database';
+import { queryAsStaff, type StaffCaller } from '../staff/query-as-staff';
 import { salesConditions } from './sales-filters';
 
 /** One currency's sales measures, over the whole range or one UTC day. Amounts in minor units. */
@@ -100,14 +100,16 @@ function toTotals(row: SummaryRow): SalesTotals {
 /**
  * The organization's completed sales in the created-at range, per currency and per (UTC day,
  * currency): count, gross, refunded, disputed and net (see {@link SalesTotals} for the
- * definitions). One statement, one round trip.
+ * definitions), for a caller whose role may `read_sales` (read by the same statement). One
+ * statement, one round trip. Throws `PurchaseError` `NOT_FOUND` / `FORBIDDEN` as `queryAsStaff`.
  */
 export async function summarizeSales(
   db: Queryable,
-  organizationId: string,
+  caller: StaffCaller,
   range: SalesSummaryRange = {},
 ): Promise<SalesSummary> {
-  const rows = await queryRows<SummaryRow>(db, summarizeSalesStatement(organizationId, range));
+  const statement = summarizeSalesStatement(caller.organizationId, range);
+  const { rows } = await queryAsStaff<SummaryRow>(db, caller, 'read_sales', statement);
   const summary: SalesSummary = { currencies: [], byDay: [] };
   for (const row of rows) {
     if (row.day === null) summary.currencies.push(toTotals(row));

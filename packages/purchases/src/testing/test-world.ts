@@ -2,6 +2,7 @@ import type { Database } from '@codex/database';
 import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import { ObservabilityClient } from '@codex/observability';
 import {
+  addTestMember,
   createTestContent,
   createTestDatabase,
   createTestOrganization,
@@ -43,12 +44,18 @@ export interface TestWorld {
   refunds(): RefundService;
   /** The review queue, on the world's Stripe stub. */
   review(clock?: () => Date): ReviewService;
-  /** A published item of a new organization, and a new customer to buy it. */
+  /**
+   * A published item of a new organization whose one staff member is {@link TEST_STAFF_OWNER}
+   * (an `owner` row), and a new customer to buy it.
+   */
   newItem(
     priceCents: number,
   ): Promise<{ contentId: string; customerId: string; organizationId: string }>;
   close(): Promise<void>;
 }
+
+/** The owner of every organization `newItem` creates: the `requestedBy` of the tests' refunds. */
+export const TEST_STAFF_OWNER = 'auth0|staff-owner';
 
 const logger = new ObservabilityClient('purchases-test', 'test', { write: () => undefined });
 
@@ -100,6 +107,7 @@ export async function createTestWorld(
         organizationId: organization.id,
         priceCents,
       });
+      await addTestMember(testDb.db, organization.id, TEST_STAFF_OWNER, 'owner');
       return { contentId: item.id, customerId: createTestUser(), organizationId: organization.id };
     },
     close: async () => {

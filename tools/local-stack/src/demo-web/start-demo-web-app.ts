@@ -30,7 +30,10 @@ export interface DemoCatalogueItem {
 
 /** A member of an organization's staff, whose token the `/sales` page uses. */
 export interface DemoStaff {
-  /** A token whose `orgs` claim gives a role in `organizationId` (`owner` or `admin` to refund). */
+  /**
+   * A staff token for `userId`, who has a role in `organizationId` in `organization_members`
+   * (`owner` or `admin` to refund).
+   */
   token: string;
   /** The staff member the token names (its `sub`), shown on the page. */
   userId: string;

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { organizationMembers } from '@codex/database';
 import { signBuyerToken } from '@codex/security';
 import { startResendStub } from '@codex/test-utils';
 import { demoIds } from '../demo-data';
@@ -29,6 +30,8 @@ const cleanups = createCommandCleanups('pnpm soak', settings.watchdogMs);
 // Reconciliation and the e-mails' backoff (30 s, then 60 s, or a 60 s lease) settle within this.
 const SETTLE_DEADLINE_MS = 240_000;
 const LOCAL_EMAIL_FROM = 'Codex <receipts@codex.test>';
+/** The staff member the soak refunds as: the demo organization's owner. */
+const SOAK_STAFF_ID = 'soak-staff-owner';
 
 async function isHealthy(url: string): Promise<boolean> {
   return fetch(`${url}/health`).then(
@@ -74,10 +77,14 @@ async function main(): Promise<boolean> {
     `pnpm soak: the stack is up (${(startupMs / 1000).toFixed(1)} s); playing the purchases`,
   );
 
+  // The staff refunds' owner: a row of organization_members (the token names who, not what).
+  await db.db
+    .insert(organizationMembers)
+    .values({ organizationId: demoIds.organization, userId: SOAK_STAFF_ID, role: 'owner' })
+    .onConflictDoNothing();
   const staffToken = await signBuyerToken({
     secret: JWT_SECRET,
-    customerId: 'soak-staff-owner',
-    orgs: { [demoIds.organization]: 'owner' },
+    customerId: SOAK_STAFF_ID,
     audience: LOCAL_STAFF_AUDIENCE,
     expiresInSeconds: 6 * 60 * 60,
   });

@@ -1,5 +1,7 @@
+import { and, eq, type OrganizationMemberRole, organizationMembers } from '@codex/database';
 import { signBuyerToken } from '@codex/security';
-import { createWorkerCaller, workerTestEnv } from '@codex/worker-runtime/testing';
+import { addTestMember, addTestOperator } from '@codex/test-utils/factories';
+import { createWorkerCaller, withTestDatabase, workerTestEnv } from '@codex/worker-runtime/testing';
 import type { CheckoutBindings } from '../env';
 import app from '../index';
 
@@ -15,26 +17,62 @@ export const testEnv = workerTestEnv<
 export const callWorker = createWorkerCaller<CheckoutBindings>(app);
 
 /**
- * `Authorization` header with a valid token for `customerId` (and an `email` or `orgs` claim if
- * given; `orgs` may be any JSON, to try malformed claims). A staff token (the `orgs` key present,
- * even undefined) carries the staff audience the organization routes require, as the staff app's
- * token would; `audience` overrides the `aud` claim (`null`: none).
+ * `Authorization` header with a valid token for `customerId` (and an `email` claim if given).
+ * `staff: true` makes it a staff token: it carries the staff audience the organization routes
+ * require, as the staff app's token would; what the staff member may do there comes from
+ * `organization_members` ({@link addMember}), never from the token. `audience` overrides the
+ * `aud` claim (`null`: none); `extraClaims` adds claims the worker must ignore (an old `orgs`).
  */
 export async function authorizationFor(
   customerId: string,
-  claims: { email?: string; orgs?: unknown; audience?: string | string[] | null } = {},
+  claims: {
+    email?: string;
+    staff?: boolean;
+    audience?: string | string[] | null;
+    extraClaims?: Record<string, unknown>;
+  } = {},
 ): Promise<{ Authorization: string }> {
-  const { orgs, audience, ...rest } = claims;
-  const staffAudience = 'orgs' in claims ? testEnv.AUTH_STAFF_AUDIENCE : undefined;
+  const { staff, audience, ...rest } = claims;
+  const staffAudience = staff === true ? testEnv.AUTH_STAFF_AUDIENCE : undefined;
   const aud = audience === undefined ? staffAudience : (audience ?? undefined);
   const token = await signBuyerToken({
     secret: testEnv.AUTH_JWT_SECRET,
     customerId,
     ...rest,
-    ...(orgs === undefined ? {} : { orgs: orgs as Record<string, string> }),
     ...(aud === undefined ? {} : { audience: aud }),
   });
   return { Authorization: `Bearer ${token}` };
+}
+
+/**
+ * Makes `userId` staff of the organization with `role` (a row of `organization_members`, replaced
+ * if there was one): the only place staff power comes from (decision 024).
+ */
+export async function addMember(
+  organizationId: string,
+  userId: string,
+  role: OrganizationMemberRole,
+): Promise<void> {
+  await withTestDatabase((db) => addTestMember(db, organizationId, userId, role));
+}
+
+/** Removes `userId` from the organization's staff (their token stays valid). */
+export async function removeMember(organizationId: string, userId: string): Promise<void> {
+  await withTestDatabase((db) =>
+    db
+      .delete(organizationMembers)
+      .where(
+        and(
+          eq(organizationMembers.organizationId, organizationId),
+          eq(organizationMembers.userId, userId),
+        ),
+      ),
+  );
+}
+
+/** Makes `userId` a platform operator: the role `operator` in every organization. */
+export async function addOperator(userId: string): Promise<void> {
+  await withTestDatabase((db) => addTestOperator(db, userId));
 }
 
 /** A Stripe API request as the stand-in recorded it. */

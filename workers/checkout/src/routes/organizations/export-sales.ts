@@ -1,4 +1,3 @@
-import { requireOrganizationRole } from '@codex/security';
 import { withCreatedAtRange } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -11,6 +10,7 @@ import {
   STAFF_READ_NOTE,
   salesFilterShape,
   salesReadErrorMessages,
+  staffCaller,
 } from './sales-read-schemas';
 
 /** Query string of the CSV export: the list's filters, no cursor or limit (it is every row). */
@@ -24,7 +24,6 @@ const exportSalesRoute = createRoute({
   summary: "The organization's sales as CSV",
   description: `The rows of \`GET …/sales\` under the same filters, all of them, as CSV (RFC 4180, CRLF, a header line, the JSON field names as columns, empty for null). Streamed: read from the database 1,000 rows per query as the client downloads, so an export of any size never sits in memory; a failure after the first rows cuts the download short. A title or customer id starting with \`=\`, \`+\`, \`-\`, \`@\`, tab or CR is prefixed with \`'\` so spreadsheets do not run it as a formula. ${STAFF_READ_NOTE}`,
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('read_sales'),
   request: { params: organizationParamsSchema, query: salesExportQuerySchema },
   responses: {
     200: {
@@ -48,11 +47,13 @@ export const exportSales = createApiRoutes().openapi(exportSalesRoute, async (c)
   const { orgId } = c.req.valid('param');
   const filters = c.req.valid('query');
   const sales = c.var.sales();
-  // The first page is read before answering, so a failing database is still a clean 500.
-  const firstPage = await sales.exportSalesPage(orgId, filters);
+  const caller = staffCaller(c, orgId);
+  // The first page is read before answering, so a refusal (404, 403) or a failing database is
+  // still a clean error status. Every page reads the caller's role again, in its own statement.
+  const firstPage = await sales.exportSalesPage(caller, filters);
   const body = salesCsvStream({
     firstPage,
-    readPage: (cursor) => sales.exportSalesPage(orgId, filters, cursor),
+    readPage: (cursor) => sales.exportSalesPage(caller, filters, cursor),
     onError: (error) => c.var.logger.trackError(error, { stage: 'sales export' }),
   });
   return c.body(body, 200, {

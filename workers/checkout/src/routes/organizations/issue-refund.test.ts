@@ -9,8 +9,11 @@ import {
 import { formatValidationIssues } from '@codex/validation';
 import { describe, expect, it } from 'vitest';
 import {
+  addMember,
+  addOperator,
   authorizationFor,
   callWorker,
+  removeMember,
   stripeRequests,
   testEnv,
   withTestDatabase,
@@ -21,19 +24,23 @@ import {
   organizationPurchaseParamsSchema,
 } from './issue-refund';
 
-// Refunds issued by an organization's staff through the worker: who may (the orgs claim, one
-// policy), the Idempotency-Key, the answers and the errors. What the service records and how access
+// Refunds issued by an organization's staff through the worker: who may (a row of
+// organization_members or platform_operators, read in the refund's first statement), the Idempotency-Key, the answers and the errors. What the service records and how access
 // follows the webhooks is proven in @codex/purchases (src/refunds/, the money-model property test).
 
 const PRICE = 1_500;
 const STAFF = 'auth0|staff-refunds';
 
-/** A purchase of a new organization's item, paid at the Stripe stand-in and confirmed by the success page. */
+/**
+ * A purchase of a new organization's item, paid at the Stripe stand-in and confirmed by the
+ * success page; {@link STAFF} is the organization's owner.
+ */
 async function paidPurchase() {
   const item = await withTestDatabase(async (db) => {
     const organization = await createTestOrganization(db);
     return createTestContent(db, { organizationId: organization.id, priceCents: PRICE });
   });
+  await addMember(item.organizationId, STAFF, 'owner');
   const customerId = createTestUser();
   const started = await callWorker('/api/checkout', {
     method: 'POST',
@@ -66,13 +73,13 @@ async function paidPurchase() {
 async function refund(
   purchase: { organizationId: string; purchaseId: string },
   options: {
-    orgs?: unknown;
+    /** Who refunds (their staff token); default {@link STAFF}. */
+    as?: string;
     key?: string | null;
     body?: unknown;
     contentType?: string;
   } = {},
 ) {
-  const orgs = options.orgs ?? { [purchase.organizationId]: 'owner' };
   const key = options.key === undefined ? crypto.randomUUID() : options.key;
   return callWorker(
     `/api/organizations/${purchase.organizationId}/purchases/${purchase.purchaseId}/refunds`,
@@ -81,7 +88,7 @@ async function refund(
       headers: {
         'Content-Type': options.contentType ?? 'application/json',
         ...(key === null ? {} : { 'Idempotency-Key': key }),
-        ...(await authorizationFor(STAFF, { orgs })),
+        ...(await authorizationFor(options.as ?? STAFF, { staff: true })),
       },
       body: JSON.stringify(options.body ?? { amountCents: 100, reason: 'requested_by_customer' }),
     },
@@ -102,49 +109,67 @@ async function stripeRefundsOf(purchaseId: string) {
 }
 
 describe('who may refund an organization’s purchase', () => {
-  it('owner and admin refund; member is 403; no role, another organization’s role and a malformed claim are 404; nothing reaches Stripe for them', async () => {
+  it('owner, admin and operator refund; member is 403; removed from the table, the same token is 404 on the next request; nothing reaches Stripe for the refused', async () => {
     const purchase = await paidPurchase();
     const other = await paidPurchase();
+    const user = `auth0|refunder-${crypto.randomUUID()}`;
 
-    for (const role of ['owner', 'admin']) {
-      const response = await refund(purchase, { orgs: { [purchase.organizationId]: role } });
+    for (const role of ['owner', 'admin'] as const) {
+      await addMember(purchase.organizationId, user, role);
+      const response = await refund(purchase, { as: user });
       expect(response.status, role).toBe(202);
       expect(response.headers.get('Cache-Control')).toBe('no-store');
     }
-    expect(
-      await errorOf(await refund(purchase, { orgs: { [purchase.organizationId]: 'member' } })),
-    ).toEqual({
+    await addMember(purchase.organizationId, user, 'member');
+    expect(await errorOf(await refund(purchase, { as: user }))).toEqual({
       status: 403,
       code: 'FORBIDDEN',
     });
-    for (const orgs of [
-      {},
-      { [other.organizationId]: 'owner' },
-      'owner',
-      [purchase.organizationId],
-    ]) {
-      expect(await errorOf(await refund(purchase, { orgs })), JSON.stringify(orgs)).toEqual({
+    await removeMember(purchase.organizationId, user);
+    expect(await errorOf(await refund(purchase, { as: user }))).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    // Staff of another organization (its owner), and a token whose orgs claim says owner: 404.
+    await addMember(other.organizationId, user, 'owner');
+    const claimed = `auth0|claims-${crypto.randomUUID()}`;
+    for (const [as, extraClaims] of [
+      [user, {}],
+      [claimed, { orgs: { [purchase.organizationId]: 'owner' } }],
+    ] as const) {
+      const response = await callWorker(
+        `/api/organizations/${purchase.organizationId}/purchases/${purchase.purchaseId}/refunds`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'Idempotency-Key': crypto.randomUUID(),
+            ...(await authorizationFor(as, { staff: true, extraClaims })),
+          },
+          body: JSON.stringify({ amountCents: 100, reason: 'requested_by_customer' }),
+        },
+      );
+      const body = ((await response.json()) as ErrorBody).error;
+      expect({ status: response.status, code: body.code, message: body.message }, as).toEqual({
         status: 404,
         code: 'NOT_FOUND',
+        message: 'Organization not found',
       });
     }
     // The organization's owner, naming another organization's purchase under its own id: 404.
-    const crossed = await callWorker(
-      `/api/organizations/${purchase.organizationId}/purchases/${other.purchaseId}/refunds`,
-      {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'Idempotency-Key': crypto.randomUUID(),
-          ...(await authorizationFor(STAFF, { orgs: { [purchase.organizationId]: 'owner' } })),
-        },
-        body: JSON.stringify({ reason: 'requested_by_customer' }),
-      },
+    const crossed = await refund(
+      { organizationId: purchase.organizationId, purchaseId: other.purchaseId },
+      { body: { reason: 'requested_by_customer' } },
     );
     expect(await errorOf(crossed)).toEqual({ status: 404, code: 'NOT_FOUND' });
 
+    // A platform operator refunds in any organization, without a membership row.
+    const operator = `auth0|operator-${crypto.randomUUID()}`;
+    await addOperator(operator);
+    expect((await refund(other, { as: operator })).status).toBe(202);
+
     expect(await stripeRefundsOf(purchase.purchaseId)).toHaveLength(2);
-    expect(await stripeRefundsOf(other.purchaseId)).toHaveLength(0);
+    expect(await stripeRefundsOf(other.purchaseId)).toHaveLength(1);
   });
 
   it('without a token is 401', async () => {
@@ -243,6 +268,7 @@ describe('POST /api/organizations/:orgId/purchases/:purchaseId/refunds', () => {
       const organization = await createTestOrganization(db);
       return createTestContent(db, { organizationId: organization.id, priceCents: PRICE });
     });
+    await addMember(item.organizationId, STAFF, 'owner');
     const started = await callWorker('/api/checkout', {
       method: 'POST',
       headers: {

@@ -1,5 +1,5 @@
 import { refundReasons } from '@codex/database';
-import { parseWith, readJsonBody, requireOrganizationRole } from '@codex/security';
+import { parseWith, readJsonBody } from '@codex/security';
 import { MAX_PRICE_CENTS, organizationIdSchema, purchaseIdSchema } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -92,10 +92,9 @@ const issueRefundRoute = createRoute({
     '',
     "`Idempotency-Key` is required: the same key in the same organization is the same request, whoever sends it and however often, and answers the same refund (`replayed: true`) without a second one; the same key with other fields is 422 `IDEMPOTENCY_KEY_REUSED`. Stripe's own idempotency key is derived from it, so a retry after a lost answer or a double click makes one refund. After 502 `PAYMENT_PROVIDER_ERROR`, retry with the same key.",
     '',
-    "Refused before Stripe is asked: a purchase not completed, disputed or lost in a dispute, more than what is left to refund. Who refunded (the token's `sub`), when and why (`reason`, `note`) is kept in the purchase's payment events. Staff only: `owner` or `admin` in `orgId` (a `member` gets 403 `FORBIDDEN`; no role, 404).",
+    "Refused before Stripe is asked: a purchase not completed, disputed or lost in a dispute, more than what is left to refund. Who refunded (the token's `sub`), when and why (`reason`, `note`) is kept in the purchase's payment events. Staff only: `owner` or `admin` in `orgId` (an `organization_members` row), or a platform operator; a `member` gets 403 `FORBIDDEN`, anyone else 404 `NOT_FOUND` (\"Organization not found\"). The role is read from the database in the request's first statement, so a member removed is refused on their next request.",
   ].join('\n'),
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('refund'),
   request: {
     params: organizationPurchaseParamsSchema,
     // Lower case: Hono hands header validators lower-cased names (HTTP header names are
@@ -142,7 +141,8 @@ const issueRefundRoute = createRoute({
 
 /**
  * `POST /api/organizations/:orgId/purchases/:purchaseId/refunds`: a refund issued by the
- * organization's staff; `requireOrganizationRole('refund')` decides who may.
+ * organization's staff; the refund service's first statement reads the caller's role and decides
+ * who may (`admin`, `owner`, `operator`).
  */
 export const issueRefund = createApiRoutes().openapi(issueRefundRoute, async (c) => {
   const { orgId, purchaseId } = c.req.valid('param');

@@ -1,5 +1,4 @@
 import { fulfillmentAnomalyKinds, reviewActionKinds, reviewActionStatuses } from '@codex/database';
-import { requireOrganizationRole } from '@codex/security';
 import { listQuerySchema } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -102,9 +101,8 @@ const listReviewQueueRoute = createRoute({
   tags: ['organizations'],
   summary: "The organization's flagged purchases, with a suggested remedy each",
   description:
-    "Payments the money model does not settle alone (a double payment, a payment that does not match what was sold, money on a failed purchase), newest first, a page at a time: `state=open` (default) those waiting for a person, `state=resolved` those closed, with how, by whom and why. Each names the Stripe objects involved, the buyer's purchases of the item, the actions its kind allows and the one the queue suggests. Resolve one with `POST …/review-queue/{anomalyId}/actions`. Staff only: `owner` or `admin` of `orgId`. One database round trip.",
+    "Payments the money model does not settle alone (a double payment, a payment that does not match what was sold, money on a failed purchase), newest first, a page at a time: `state=open` (default) those waiting for a person, `state=resolved` those closed, with how, by whom and why. Each names the Stripe objects involved, the buyer's purchases of the item, the actions its kind allows and the one the queue suggests. Resolve one with `POST …/review-queue/{anomalyId}/actions`. Staff only: `owner`, `admin` (rows of `organization_members`) or a platform `operator`, read by the request's own statement (a `member` gets 403; no role, 404). One database round trip.",
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('review'),
   request: { params: organizationParamsSchema, query: reviewQueueQuerySchema },
   responses: {
     200: jsonAnswer(
@@ -119,11 +117,15 @@ const listReviewQueueRoute = createRoute({
   },
 });
 
-/** `GET /api/organizations/:orgId/review-queue`: the organization's flagged purchases. */
+/**
+ * `GET /api/organizations/:orgId/review-queue`: the organization's flagged purchases; its one
+ * statement reads the caller's role and decides who may.
+ */
 export const listReviewQueue = createApiRoutes().openapi(listReviewQueueRoute, async (c) => {
   const { orgId } = c.req.valid('param');
   const { state, cursor, limit } = c.req.valid('query');
-  const page = await c.var.review().listQueue(orgId, state, { cursor, limit });
+  const caller = { organizationId: orgId, userId: c.var.customerId };
+  const page = await c.var.review().listQueue(caller, state, { cursor, limit });
   c.header('Cache-Control', 'private, no-store');
   return c.json({ data: page.items, nextCursor: page.nextCursor }, 200);
 });

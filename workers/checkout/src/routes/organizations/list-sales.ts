@@ -1,5 +1,4 @@
 import { buyerPurchaseStatuses } from '@codex/database';
-import { requireOrganizationRole } from '@codex/security';
 import { listQuerySchema, withCreatedAtRange } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -23,6 +22,7 @@ import {
   STAFF_READ_NOTE,
   salesFilterShape,
   salesReadErrorMessages,
+  staffCaller,
 } from './sales-read-schemas';
 
 /**
@@ -79,7 +79,6 @@ const listSalesRoute = createRoute({
   summary: "The organization's sales, newest first",
   description: `Every purchase of the organization's content, newest first (by when the checkout started), a page at a time: pass \`nextCursor\` back as \`cursor\` with the same filters. Filters: \`status\` (a buyer status), \`contentId\`, \`from\` (inclusive) and \`to\` (exclusive) on the creation instant, ISO 8601 dates (UTC midnight) or date-times with offset. Each sale names its buyer by customer id, never by e-mail. ${STAFF_READ_NOTE} One database round trip.`,
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('read_sales'),
   request: { params: organizationParamsSchema, query: salesQuerySchema },
   responses: {
     200: jsonAnswer('One page of sales.', salePageSchema, privateNoStoreHeaders),
@@ -89,12 +88,13 @@ const listSalesRoute = createRoute({
 
 /**
  * `GET /api/organizations/:orgId/sales`: the organization's sales, a page at a time, for staff
- * with any role (`requireOrganizationRole('read_sales')`, the one place access is decided).
+ * with any role: the service reads the caller's role in the page's own statement and refuses
+ * (404 no role, 403 a role that may not read sales).
  */
 export const listSales = createApiRoutes().openapi(listSalesRoute, async (c) => {
   const { orgId } = c.req.valid('param');
   const { cursor, limit, ...filters } = c.req.valid('query');
-  const page = await c.var.sales().listSales(orgId, filters, { cursor, limit });
+  const page = await c.var.sales().listSales(staffCaller(c, orgId), filters, { cursor, limit });
   c.header('Cache-Control', 'private, no-store');
   return c.json({ data: page.items.map(toPurchaseJson), nextCursor: page.nextCursor }, 200);
 });

@@ -1,5 +1,5 @@
 import { reviewActionKinds } from '@codex/database';
-import { parseWith, readJsonBody, requireOrganizationRole } from '@codex/security';
+import { parseWith, readJsonBody } from '@codex/security';
 import { organizationIdSchema, purchaseIdSchema, uuidSchema } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -58,10 +58,9 @@ const resolveReviewItemRoute = createRoute({
     '- `refund_and_close`: refunds the flagged payment in full; a payment held for review then ends `failed` and the buyer may buy again;',
     '- `dismiss`: closes the flag with a `note`, no money moved.',
     '',
-    "Who (the token's `sub`), when and why (`note`) are kept and listed with the flag. `Idempotency-Key` is required: the same key answers the same action (`replayed: true`) without a second refund; each refund's Stripe idempotency key is the action's own, so retries make one refund. One action per flag at a time (409 `REVIEW_ACTION_IN_PROGRESS`; send that same action again to finish it); a closed flag is 409 `REVIEW_ITEM_RESOLVED`. After 502 `PAYMENT_PROVIDER_ERROR`, send the same action again. Staff only: `owner` or `admin` of `orgId`.",
+    "Who (the token's `sub`), when and why (`note`) are kept and listed with the flag. `Idempotency-Key` is required: the same key answers the same action (`replayed: true`) without a second refund; each refund's Stripe idempotency key is the action's own, so retries make one refund. One action per flag at a time (409 `REVIEW_ACTION_IN_PROGRESS`; send that same action again to finish it); a closed flag is 409 `REVIEW_ITEM_RESOLVED`. After 502 `PAYMENT_PROVIDER_ERROR`, send the same action again. Staff only: `owner`, `admin` (rows of `organization_members`) or a platform `operator`, read by the request's own statement (a `member` gets 403; no role, 404).",
   ].join('\n'),
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('review'),
   request: {
     params: z.object({ orgId: organizationIdSchema, anomalyId: uuidSchema }),
     headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
@@ -109,7 +108,7 @@ const resolveReviewItemRoute = createRoute({
 
 /**
  * `POST /api/organizations/:orgId/review-queue/:anomalyId/actions`: a staff action on a flagged
- * purchase; `requireOrganizationRole('review')` decides who may.
+ * purchase; the action's first statement reads the caller's role and decides who may.
  */
 export const resolveReviewItem = createApiRoutes().openapi(resolveReviewItemRoute, async (c) => {
   const { orgId, anomalyId } = c.req.valid('param');

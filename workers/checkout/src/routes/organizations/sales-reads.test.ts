@@ -1,19 +1,34 @@
+import type { OrganizationMemberRole } from '@codex/database';
 import type { ErrorBody } from '@codex/security';
 import { describe, expect, it } from 'vitest';
 import { seedOrganization } from '../../testing/seed-organization-sales';
-import { authorizationFor, callWorker } from '../../testing/test-support';
+import {
+  addMember,
+  addOperator,
+  authorizationFor,
+  callWorker,
+  removeMember,
+} from '../../testing/test-support';
 import { salesExportQuerySchema } from './export-sales';
 import { salesQuerySchema } from './list-sales';
 import { salesSummaryQuerySchema } from './summarize-sales';
 
-// The organization staff's reads through the worker: who may call them (the orgs claim, one
-// policy), the JSON and CSV answers, filters, pagination and errors. What each query returns is
-// proven in @codex/purchases (src/sales/); the policy's table in @codex/security.
+// The organization staff's reads through the worker: who may call them (a row of
+// organization_members, read in the same statement as the rows; decision 024), the JSON and CSV
+// answers, filters, pagination and errors. What each query returns is proven in
+// @codex/purchases (src/sales/); the policy's table in @codex/database (staff-rules.ts).
 
-const STAFF = 'auth0|staff-member';
+type Headers = { Authorization: string };
 
-async function getAs(orgs: unknown, path: string) {
-  return callWorker(path, { headers: await authorizationFor(STAFF, { orgs }) });
+/** A new staff user with `role` in the organization, and their staff token. */
+async function staffOf(organizationId: string, role: OrganizationMemberRole): Promise<Headers> {
+  const user = `auth0|staff-${crypto.randomUUID()}`;
+  await addMember(organizationId, user, role);
+  return authorizationFor(user, { staff: true });
+}
+
+async function getAs(headers: Headers, path: string) {
+  return callWorker(path, { headers });
 }
 
 async function errorOf(response: Response) {
@@ -23,49 +38,65 @@ async function errorOf(response: Response) {
 const endpoints = ['sales', 'sales/summary', 'sales.csv'] as const;
 
 describe('who may read an organization’s sales', () => {
-  const OTHER_ORG = '7b2e4f60-1c8d-4a3b-8e5f-9d0c1a2b3c4d';
-
   for (const endpoint of endpoints) {
-    it(`${endpoint}: member, admin and owner read; no role, another organization's role and a malformed claim are 404`, async () => {
+    it(`${endpoint}: member, admin, owner and operator read; removed from the table, the same token is 404 on the next request`, async () => {
       const { organizationId } = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
       const path = `/api/organizations/${organizationId}/${endpoint}`;
-      for (const role of ['member', 'admin', 'owner']) {
-        const response = await getAs({ [organizationId]: role }, path);
+      const user = `auth0|staff-${crypto.randomUUID()}`;
+      const token = await authorizationFor(user, { staff: true });
+      for (const role of ['member', 'admin', 'owner'] as const) {
+        await addMember(organizationId, user, role);
+        const response = await getAs(token, path);
         expect(response.status, role).toBe(200);
         expect(response.headers.get('Cache-Control')).toBe('private, no-store');
         await response.body?.cancel();
       }
-      for (const orgs of [
-        undefined,
-        { [OTHER_ORG]: 'owner' },
-        [organizationId, 'owner'],
-        `${organizationId}:owner`,
-        { [organizationId]: 'superuser' },
-      ]) {
-        const response = await getAs(orgs, path);
-        expect(await errorOf(response), JSON.stringify(orgs)).toEqual({
-          status: 404,
-          code: 'NOT_FOUND',
-        });
-      }
+      await removeMember(organizationId, user);
+      expect(await errorOf(await getAs(token, path))).toEqual({ status: 404, code: 'NOT_FOUND' });
+
+      const operator = `auth0|operator-${crypto.randomUUID()}`;
+      await addOperator(operator);
+      const operatorAnswer = await getAs(await authorizationFor(operator, { staff: true }), path);
+      expect(operatorAnswer.status, 'operator').toBe(200);
+      await operatorAnswer.body?.cancel();
     });
   }
+
+  it('an orgs claim grants nothing: owner in the token, no row in the table, 404', async () => {
+    const { organizationId } = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
+    const headers = await authorizationFor(`auth0|claims-${crypto.randomUUID()}`, {
+      staff: true,
+      extraClaims: { orgs: { [organizationId]: 'owner' } },
+    });
+    for (const endpoint of endpoints) {
+      const response = await getAs(headers, `/api/organizations/${organizationId}/${endpoint}`);
+      expect(await errorOf(response), endpoint).toEqual({ status: 404, code: 'NOT_FOUND' });
+    }
+  });
 
   it("refuses another organization's sales exactly like an unknown organization", async () => {
     const mine = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
     const theirs = await seedOrganization([{ createdAt: '2026-01-02T00:00:00Z' }]);
-    const orgs = { [mine.organizationId]: 'owner' };
-    const answers = await Promise.all(
-      [theirs.organizationId, crypto.randomUUID(), 'not-a-uuid'].map(async (id) => {
-        const response = await getAs(orgs, `/api/organizations/${id}/sales?status=nonsense`);
-        return { status: response.status, body: ((await response.json()) as ErrorBody).error };
-      }),
-    );
-    for (const answer of answers) {
-      expect(answer).toMatchObject({
-        status: 404,
-        body: { code: 'NOT_FOUND', message: 'Organization not found' },
-      });
+    const headers = await staffOf(mine.organizationId, 'owner');
+    const answerFor = async (path: string) => {
+      const response = await getAs(headers, path);
+      const { code, message } = ((await response.json()) as ErrorBody).error;
+      return { status: response.status, code, message };
+    };
+    const theirs404 = await answerFor(`/api/organizations/${theirs.organizationId}/sales`);
+    expect(theirs404).toEqual({
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'Organization not found',
+    });
+    expect(await answerFor(`/api/organizations/${crypto.randomUUID()}/sales`)).toEqual(theirs404);
+    // A malformed query or id is 400 whatever the organization: it tells nothing about any.
+    for (const path of [
+      `/api/organizations/${theirs.organizationId}/sales?status=nonsense`,
+      `/api/organizations/${crypto.randomUUID()}/sales?status=nonsense`,
+      '/api/organizations/not-a-uuid/sales',
+    ]) {
+      expect(await answerFor(path), path).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
     }
   });
 
@@ -83,7 +114,7 @@ describe('GET /api/organizations/:orgId/sales', () => {
       { createdAt: '2026-02-02T00:00:00Z', refundedCents: 500, dispute: 'won', title: 'Newer' },
     ]);
     const response = await getAs(
-      { [organizationId]: 'member' },
+      await staffOf(organizationId, 'member'),
       `/api/organizations/${organizationId.toUpperCase()}/sales`,
     );
     expect(response.status).toBe(200);
@@ -117,11 +148,13 @@ describe('GET /api/organizations/:orgId/sales', () => {
       { createdAt: '2026-03-04T00:00:00Z' },
       { createdAt: '2026-03-05T00:00:00Z' },
     ]);
-    const orgs = { [organizationId]: 'admin' };
+    const staff = await staffOf(organizationId, 'admin');
     const base = `/api/organizations/${organizationId}/sales`;
     const ids = async (query: string) =>
       (
-        (await (await getAs(orgs, `${base}?${query}`)).json()) as { data: { purchaseId: string }[] }
+        (await (await getAs(staff, `${base}?${query}`)).json()) as {
+          data: { purchaseId: string }[];
+        }
       ).data.map((sale) => sale.purchaseId);
     expect(await ids('status=disputed')).toEqual([rows[1]?.purchaseId]);
     expect(await ids(`contentId=${rows[3]?.contentId}`)).toEqual([rows[3]?.purchaseId]);
@@ -136,7 +169,7 @@ describe('GET /api/organizations/:orgId/sales', () => {
     let pages = 0;
     do {
       const query: string = `status=completed&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await (await getAs(orgs, `${base}?${query}`)).json()) as {
+      const page = (await (await getAs(staff, `${base}?${query}`)).json()) as {
         data: { purchaseId: string }[];
         nextCursor: string | null;
       };
@@ -149,9 +182,9 @@ describe('GET /api/organizations/:orgId/sales', () => {
 
   it('refuses a tampered cursor, a bad status, bad dates and `from` after `to` with 400', async () => {
     const { organizationId } = await seedOrganization([]);
-    const orgs = { [organizationId]: 'member' };
+    const staff = await staffOf(organizationId, 'member');
     const base = `/api/organizations/${organizationId}/sales`;
-    expect(await errorOf(await getAs(orgs, `${base}?cursor=bm9wZQ`))).toEqual({
+    expect(await errorOf(await getAs(staff, `${base}?cursor=bm9wZQ`))).toEqual({
       status: 400,
       code: 'INVALID_CURSOR',
     });
@@ -163,13 +196,13 @@ describe('GET /api/organizations/:orgId/sales', () => {
       'contentId=nope',
       'limit=1000',
     ]) {
-      expect(await errorOf(await getAs(orgs, `${base}?${query}`)), query).toEqual({
+      expect(await errorOf(await getAs(staff, `${base}?${query}`)), query).toEqual({
         status: 400,
         code: 'VALIDATION_ERROR',
       });
     }
     for (const path of [`${base}/summary?from=2026-03-01&to=2026-02-01`, `${base}.csv?to=x`]) {
-      expect(await errorOf(await getAs(orgs, path)), path).toEqual({
+      expect(await errorOf(await getAs(staff, path)), path).toEqual({
         status: 400,
         code: 'VALIDATION_ERROR',
       });
@@ -187,7 +220,7 @@ describe('GET /api/organizations/:orgId/sales/summary', () => {
       { createdAt: '2026-04-03T12:00:00Z' },
     ]);
     const response = await getAs(
-      { [organizationId]: 'owner' },
+      await staffOf(organizationId, 'owner'),
       `/api/organizations/${organizationId}/sales/summary?from=2026-04-01&to=2026-04-03`,
     );
     expect(response.status).toBe(200);
@@ -231,7 +264,7 @@ describe('GET /api/organizations/:orgId/sales.csv', () => {
       { createdAt: '2026-05-03T00:00:00Z', status: 'failed' },
     ]);
     const response = await getAs(
-      { [organizationId]: 'member' },
+      await staffOf(organizationId, 'member'),
       `/api/organizations/${organizationId}/sales.csv?status=completed`,
     );
     expect(response.status).toBe(200);
@@ -254,7 +287,7 @@ describe('GET /api/organizations/:orgId/sales.csv', () => {
   it('answers only the header for an organization without sales', async () => {
     const { organizationId } = await seedOrganization([]);
     const response = await getAs(
-      { [organizationId]: 'member' },
+      await staffOf(organizationId, 'member'),
       `/api/organizations/${organizationId}/sales.csv`,
     );
     expect((await response.text()).split('\r\n')).toHaveLength(2);

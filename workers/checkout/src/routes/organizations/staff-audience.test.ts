@@ -9,6 +9,7 @@ import {
 } from '@codex/test-utils/signing-keys';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  addMember,
   authorizationFor,
   callWorker,
   testEnv,
@@ -16,7 +17,7 @@ import {
 } from '../../testing/test-support';
 
 // Staff power comes only with the staff audience (issue 21, decision 022): the storefront's buyer
-// token, however it is signed and whatever its orgs claim, is refused on the organization routes,
+// token, however it is signed and whoever it names (even an owner), is refused on the organization routes,
 // with the same 401 as any invalid token. Run in the Workers runtime, the JWKS fetched over HTTP
 // from the stand-in the global setup started.
 
@@ -24,8 +25,18 @@ const ISSUER = 'https://identity.codex.test/';
 const BUYER_AUDIENCE = 'https://api.codex.test';
 let jwksCount = 0;
 
+/** The staff member of every organization below (an owner row: roles live in the database). */
+const STAFF_USER = 'user_staff';
+
 async function newOrganizationId(): Promise<string> {
-  return withTestDatabase(async (db) => (await createTestOrganization(db)).id);
+  const organizationId = await withTestDatabase(
+    async (db) => (await createTestOrganization(db)).id,
+  );
+  // The buyer tokens below are the same people: their refusal is the audience's, not a role's.
+  for (const user of [STAFF_USER, 'user_buyer', 'user_42']) {
+    await addMember(organizationId, user, 'owner');
+  }
+  return organizationId;
 }
 
 function salesPath(organizationId: string): string {
@@ -62,11 +73,10 @@ async function expectUnauthorized(response: Response): Promise<void> {
 }
 
 describe('the organization routes with HS256 tokens (pnpm dev and tests)', () => {
-  it('refuse a buyer token (no staff audience) even with an owner orgs claim; the staff token reads', async () => {
+  it("refuse a buyer token (no staff audience) even for an organization's owner; the staff token reads", async () => {
     const organizationId = await newOrganizationId();
-    const orgs = { [organizationId]: 'owner' };
-    const buyerToken = await authorizationFor('user_buyer', { orgs, audience: null });
-    const staffToken = await authorizationFor('user_staff', { orgs });
+    const buyerToken = await authorizationFor('user_buyer', { audience: null });
+    const staffToken = await authorizationFor(STAFF_USER, { staff: true });
 
     await expectUnauthorized(await callWorker(salesPath(organizationId), { headers: buyerToken }));
     await expectUnauthorized(await refundAs(organizationId, buyerToken));
@@ -76,9 +86,8 @@ describe('the organization routes with HS256 tokens (pnpm dev and tests)', () =>
 
   it('refuse a token for another audience, and a staff token still works on the buyer routes', async () => {
     const organizationId = await newOrganizationId();
-    const orgs = { [organizationId]: 'owner' };
-    const other = await authorizationFor('user_staff', { orgs, audience: BUYER_AUDIENCE });
-    const staff = await authorizationFor('user_staff', { orgs });
+    const other = await authorizationFor(STAFF_USER, { audience: BUYER_AUDIENCE });
+    const staff = await authorizationFor(STAFF_USER, { staff: true });
 
     await expectUnauthorized(await callWorker(salesPath(organizationId), { headers: other }));
     expect((await callWorker('/api/purchases', { headers: staff })).status).toBe(200);
@@ -86,10 +95,9 @@ describe('the organization routes with HS256 tokens (pnpm dev and tests)', () =>
 
   it('without AUTH_STAFF_AUDIENCE refuse every staff request (500), while the buyer routes answer', async () => {
     const organizationId = await newOrganizationId();
-    const orgs = { [organizationId]: 'owner' };
     const unset = { AUTH_STAFF_AUDIENCE: undefined };
-    const staff = await authorizationFor('user_staff', { orgs });
-    const noAudience = await authorizationFor('user_staff', { orgs, audience: null });
+    const staff = await authorizationFor(STAFF_USER, { staff: true });
+    const noAudience = await authorizationFor(STAFF_USER, { audience: null });
 
     for (const headers of [staff, noAudience]) {
       const read = await callWorker(salesPath(organizationId), { headers }, unset);
@@ -139,9 +147,8 @@ describe('tokens from an identity provider (JWKS)', () => {
       const key = await generateSigningKey(alg, `${alg}-key`);
       const { bindings } = await provider([key]);
       const organizationId = await newOrganizationId();
-      const orgs = { [organizationId]: 'owner' };
-      const staff = await bearer(key, { aud: testEnv.AUTH_STAFF_AUDIENCE, orgs });
-      const buyer = await bearer(key, { aud: BUYER_AUDIENCE, orgs });
+      const staff = await bearer(key, { aud: testEnv.AUTH_STAFF_AUDIENCE });
+      const buyer = await bearer(key, { aud: BUYER_AUDIENCE });
 
       const read = await callWorker(salesPath(organizationId), { headers: staff }, bindings);
       expect(read.status).toBe(200);

@@ -1,7 +1,7 @@
 import type { ErrorBody } from '@codex/security';
 import { describe, expect, it } from 'vitest';
 import { seedOrganization } from '../../testing/seed-organization-sales';
-import { authorizationFor, callWorker } from '../../testing/test-support';
+import { addMember, authorizationFor, callWorker } from '../../testing/test-support';
 import { SUMMARY_DEFAULT_DAYS, SUMMARY_MAX_DAYS } from './summarize-sales';
 
 // Issue 21: a summary without a range no longer scans the organization's whole history.
@@ -13,9 +13,9 @@ function daysAgo(days: number): string {
 }
 
 async function summaryOf(organizationId: string, query = '') {
-  const headers = await authorizationFor(`user_staff_${crypto.randomUUID()}`, {
-    orgs: { [organizationId]: 'member' },
-  });
+  const user = `user_staff_${crypto.randomUUID()}`;
+  await addMember(organizationId, user, 'member');
+  const headers = await authorizationFor(user, { staff: true });
   return callWorker(`/api/organizations/${organizationId}/sales/summary${query}`, { headers });
 }
 

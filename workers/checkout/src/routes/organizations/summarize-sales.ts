@@ -1,4 +1,3 @@
-import { requireOrganizationRole } from '@codex/security';
 import { withCreatedAtRange } from '@codex/validation';
 import { createRoute, z } from '@hono/zod-openapi';
 import { buyerTokenSecurity, createApiRoutes } from '../../openapi/create-api-routes';
@@ -11,6 +10,7 @@ import {
   SALES_READ_ERRORS,
   STAFF_READ_NOTE,
   salesReadErrorMessages,
+  staffCaller,
 } from './sales-read-schemas';
 
 const DAY_MS = 86_400_000;
@@ -95,7 +95,6 @@ const summarizeSalesRoute = createRoute({
   summary: "The organization's sales totals, per currency and per day",
   description: `Completed sales created in [\`from\`, \`to\`) (both optional; without \`from\`, the ${SUMMARY_DEFAULT_DAYS} days before \`to\` or now; at most ${SUMMARY_MAX_DAYS} days, longer ranges through the CSV export), per currency and per (UTC day, currency): count, gross, refunded, disputed and net; see \`SalesTotals\` for each definition. The same measures summed over the rows of \`GET …/sales\` with the same range give the same numbers. ${STAFF_READ_NOTE} One query.`,
   security: buyerTokenSecurity,
-  middleware: requireOrganizationRole('read_sales'),
   request: { params: organizationParamsSchema, query: salesSummaryQuerySchema },
   responses: {
     200: jsonAnswer('The totals.', salesSummarySchema, privateNoStoreHeaders),
@@ -107,7 +106,7 @@ const summarizeSalesRoute = createRoute({
 export const summarizeSales = createApiRoutes().openapi(summarizeSalesRoute, async (c) => {
   const { orgId } = c.req.valid('param');
   const range = summaryRange(c.req.valid('query'), new Date());
-  const summary = await c.var.sales().summarizeSales(orgId, range);
+  const summary = await c.var.sales().summarizeSales(staffCaller(c, orgId), range);
   c.header('Cache-Control', 'private, no-store');
   const answeredRange = { from: range.from.toISOString(), to: range.to?.toISOString() ?? null };
   return c.json({ data: { range: answeredRange, ...summary } }, 200);
