@@ -1,10 +1,8 @@
 import {
   and,
-  contentPurchases,
   type DatabaseTransaction,
   eq,
   type FulfillmentAnomalyKind,
-  fulfillmentAnomalies,
   type Queryable,
   type ReviewAction,
   type ReviewActionKind,
