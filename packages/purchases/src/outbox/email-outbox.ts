@@ -3,6 +3,7 @@ import type { EmailSender, SendResult } from '@codex/email';
 import type { ObservabilityClient } from '@codex/observability';
 import { bytesToSend, type MessageFacts, toDate } from './message-bytes';
 import { REVIVE_LIMIT_PER_RUN, reviveDeadMessages } from './revive-dead-messages';
+import { isNextInLineSql } from './send-order';
 
 /** Attempts before a message that keeps failing is dead-lettered. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -89,8 +90,8 @@ export class EmailOutbox {
   }
 
   /**
-   * Delivers one outbox row. Claims it only if it is pending and due, or its lease expired
-   * (attempts + 1); a row that is sent, dead, not due or leased to another consumer is `skipped`.
+   * Delivers one outbox row. Claims it only if it is pending, due and next in line (no earlier
+   * message of its purchase still waiting: `isNextInLineSql`), or its lease expired (attempts + 1); a row that is sent, dead, not due or leased to another consumer is `skipped`.
    * Sends with idempotency key = the row id, so a retry after a provider timeout is one e-mail.
    * Sent: marked `sent` with the provider's id. Retryable failure: `pending` again at
    * `now + base × 2^(attempts-1)`, unless attempts reached the maximum: `dead`. Permanent failure
@@ -158,7 +159,7 @@ export class EmailOutbox {
 
   /**
    * Ids to deliver again, oldest due first, at most `limit`: pending rows whose next attempt is
-   * due (including rows committed but never queued) and rows whose lease expired (a consumer died
+   * due and that are next in line in their purchase (including rows committed but never queued) and rows whose lease expired (a consumer died
    * mid-send). One statement, two index scans. A row may also still be in the queue: delivering it
    * twice is safe.
    */
@@ -170,12 +171,33 @@ export class EmailOutbox {
       SELECT id FROM (
         (SELECT id, next_attempt_at AS due FROM email_outbox
          WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
+           AND ${isNextInLineSql('email_outbox', this.#clock())}
          ORDER BY next_attempt_at LIMIT ${limit})
         UNION ALL
         (SELECT id, locked_until AS due FROM email_outbox
          WHERE status = 'sending' AND locked_until < ${now}::timestamptz
          ORDER BY locked_until LIMIT ${limit})
       ) due ORDER BY due LIMIT ${limit}`,
+    );
+    return rows.map((row) => String(row.id));
+  }
+
+  /**
+   * After a message was sent or dead-lettered: the ids of its purchase's messages that it held
+   * back and that are now next in line and due (one indexed statement; usually none or one). The
+   * queue consumer sends them to the queue at once, rather than leave them to the cron's next run.
+   */
+  async findNextInLineAfter(outboxId: string): Promise<string[]> {
+    if (!UUID.test(outboxId)) return [];
+    const now = this.#clock();
+    const rows = await queryRows<{ id: string }>(
+      this.#db,
+      sql`SELECT next.id FROM email_outbox done
+          JOIN email_outbox next ON next.purchase_id = done.purchase_id
+          WHERE done.id = ${outboxId}::uuid AND next.status = 'pending'
+            AND next.next_attempt_at <= ${now.toISOString()}::timestamptz
+            AND ${isNextInLineSql('next', now)}
+          ORDER BY next.created_at, next.id`,
     );
     return rows.map((row) => String(row.id));
   }
@@ -218,7 +240,8 @@ export class EmailOutbox {
         UPDATE email_outbox
         SET status = 'sending', attempts = attempts + 1, locked_until = ${lockedUntil}::timestamptz
         WHERE id = ${id}::uuid
-          AND ((status = 'pending' AND next_attempt_at <= ${now.toISOString()}::timestamptz)
+          AND ((status = 'pending' AND next_attempt_at <= ${now.toISOString()}::timestamptz
+                AND ${isNextInLineSql('email_outbox', now)})
                OR (status = 'sending' AND locked_until < ${now.toISOString()}::timestamptz))
         RETURNING id, purchase_id, kind, attempts, created_at, subject, html_body, text_body
       )
