@@ -3,6 +3,7 @@ import {
   renderAccessRestored,
   renderAccessRevoked,
   renderPurchaseConfirmation,
+  renderRefundReceipt,
 } from './render-email';
 
 describe('renderPurchaseConfirmation', () => {
@@ -77,5 +78,30 @@ describe('renderAccessRestored', () => {
     expect(email.subject).toBe('Access restored: <b>Codex</b> again');
     expect(email.text).toContain('2026-01-02 03:04 UTC');
     expect(email.html).not.toContain('<b>');
+  });
+});
+
+describe('renderRefundReceipt', () => {
+  it('says how much was refunded, in its currency, and whether access is kept, escaped', () => {
+    const kept = renderRefundReceipt({
+      title: 'Tom & <Jerry>\nPart 2',
+      amount: 500,
+      currency: 'jpy',
+      refundedAt: new Date('2026-12-01T10:00:00Z'),
+      keepsAccess: true,
+    });
+    expect(kept.subject).toBe('Refund: Tom & <Jerry> Part 2');
+    expect(kept.text).toContain('We refunded ¥500 for');
+    expect(kept.text).toContain('You keep access');
+    expect(kept.html).toContain('Tom &amp; &lt;Jerry&gt;');
+    const ended = renderRefundReceipt({
+      title: 'Film',
+      amount: 1_999,
+      currency: 'EUR',
+      refundedAt: new Date('2026-12-01T10:00:00Z'),
+      keepsAccess: false,
+    });
+    expect(ended.text).toContain('We refunded €19.99 for "Film" on 2026-12-01 10:00 UTC.');
+    expect(ended.text).toContain('Your access to it has ended');
   });
 });

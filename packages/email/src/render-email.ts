@@ -68,6 +68,33 @@ export function renderAccessRestored(details: AccessRestoredDetails): RenderedEm
   return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
 }
 
+export interface RefundReceiptDetails {
+  title: string;
+  /** What this refund gave back, in the currency's smallest unit. */
+  amount: number;
+  /** ISO 4217, any case. */
+  currency: string;
+  refundedAt: Date;
+  /** Whether the buyer can still watch the item after this refund (the purchase's state then). */
+  keepsAccess: boolean;
+}
+
+/**
+ * "Refund: …": one refund that went through, how much and in which currency, and whether the
+ * buyer keeps access. Escaped like the others.
+ */
+export function renderRefundReceipt(details: RefundReceiptDetails): RenderedEmail {
+  const subject = `Refund: ${singleLine(details.title)}`;
+  const lines = [
+    `We refunded ${formatMoney(details.amount, details.currency)} for "${details.title}" on ${formatDate(details.refundedAt)}.`,
+    'It can take 5-10 business days to appear on your statement.',
+    details.keepsAccess
+      ? 'You keep access: you can still watch it in your library.'
+      : 'Your access to it has ended; you can buy it again at any time.',
+  ];
+  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
   return value

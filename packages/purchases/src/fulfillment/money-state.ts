@@ -22,6 +22,7 @@ import {
   stripeRefunds,
 } from '@codex/database';
 import { enqueueAccessGrantedEmail, enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
+import { enqueueRefundReceipts } from '../outbox/enqueue-refund-receipts';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import { expireOpenSession } from './expire-open-session';
@@ -44,7 +45,8 @@ import { requireStripe } from './require-stripe';
  *    charged: the completion's record, else the payment's amount in `target`); a payment held for
  *    review and now refunded in full is failed;
  * 3. the event is appended to `payment_events`;
- * 4. a completed purchase that loses access for good now (refunded past the policy, or a lost
+ * 4. each refund that succeeded queues its receipt (`enqueueRefundReceipts`); a completed
+ *    purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail; one that starts granting access queues what
  *    the buyer has not been told yet (`enqueueAccessGrantedEmail`).
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
@@ -170,6 +172,14 @@ export async function applyMoneyChange(
     .where(eq(contentPurchases.id, purchase.id));
 
   const next = { status, refundedAt, refundKeepsAccess, disputeStatus };
+  // A receipt per refund that succeeded, saying whether access is kept (the state just written).
+  const refundIds = (change.refunds ?? []).map((refund) => refund.id);
+  await enqueueRefundReceipts(tx, {
+    purchaseId: purchase.id,
+    refundIds,
+    keepsAccess: grantsAccess(next),
+    now,
+  });
   if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.

@@ -61,6 +61,10 @@ function renderFacts(row: MessageFacts): RenderedEmail {
       purchasedAt: toDate(row.purchased_at ?? row.created_at),
     });
   }
+  if (row.kind === 'refund_receipt') {
+    // Written with its bytes (`email_outbox_receipt_rendered`): reaching here is a bug.
+    throw new Error('refund receipt without stored bytes');
+  }
   if (row.kind === 'access_restored') {
     return renderAccessRestored({ title, restoredAt: toDate(row.created_at) });
   }
