@@ -105,3 +105,27 @@ describe('renderRefundReceipt', () => {
     expect(ended.text).toContain('Your access to it has ended');
   });
 });
+
+describe('renderPurchaseConfirmation with a receipt', () => {
+  const base = {
+    title: 'Film',
+    amount: 1_500,
+    currency: 'usd',
+    purchasedAt: new Date('2026-12-01T10:00:00Z'),
+  };
+
+  it("links Stripe's receipt in both bodies, the URL escaped in the HTML", () => {
+    const url = 'https://pay.stripe.com/receipts/payment/abc?x=1&y="2"';
+    const rendered = renderPurchaseConfirmation({ ...base, receiptUrl: url });
+    expect(rendered.text).toContain(`Receipt: ${url}`);
+    expect(rendered.html).toContain(
+      '<a href="https://pay.stripe.com/receipts/payment/abc?x=1&amp;y=&quot;2&quot;">View your receipt</a>',
+    );
+  });
+
+  it('links nothing that is not an http(s) URL', () => {
+    const rendered = renderPurchaseConfirmation({ ...base, receiptUrl: 'javascript:alert(1)' });
+    expect(rendered.html).not.toContain('<a ');
+    expect(rendered.text).not.toContain('Receipt:');
+  });
+});

@@ -1,7 +1,12 @@
 import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
-import { EmailOutbox, type OutboxDeliveryOutcome, sendOutboxIds } from '@codex/purchases';
-import { lazyDatabase, readEmailSettings } from '@codex/worker-runtime';
+import {
+  EmailOutbox,
+  findStripeReceiptUrl,
+  type OutboxDeliveryOutcome,
+  sendOutboxIds,
+} from '@codex/purchases';
+import { createStripeClient, lazyDatabase, readEmailSettings } from '@codex/worker-runtime';
 import { readDeliveryConfig, type WebhookBindings } from './env';
 import { SERVICE } from './middleware';
 
@@ -49,6 +54,19 @@ export const queue: ExportedHandlerQueueHandler<WebhookBindings, unknown> = asyn
     sender: createResendSender({ apiKey: email.config.apiKey, apiBase: email.config.apiBase }),
     from: email.config.from,
     logger,
+    // The confirmation links Stripe's receipt: one call per confirmation, at its first render.
+    ...(config.config.STRIPE_SECRET_KEY
+      ? {
+          findReceiptUrl: findStripeReceiptUrl(
+            createStripeClient({
+              secretKey: config.config.STRIPE_SECRET_KEY,
+              apiBase: config.config.STRIPE_API_BASE,
+              maxNetworkRetries: 0,
+              timeoutMs: 5_000,
+            }),
+          ),
+        }
+      : {}),
   });
   for (const message of batch.messages) {
     const outboxId = outboxIdOf(message.body);

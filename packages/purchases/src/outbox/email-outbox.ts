@@ -1,7 +1,7 @@
 import { type EmailOutboxRow, type Queryable, queryRows, sql } from '@codex/database';
 import type { EmailSender, SendResult } from '@codex/email';
 import type { ObservabilityClient } from '@codex/observability';
-import { bytesToSend, type MessageFacts, toDate } from './message-bytes';
+import { bytesToSend, type FindReceiptUrl, type MessageFacts, toDate } from './message-bytes';
 import { REVIVE_LIMIT_PER_RUN, reviveDeadMessages } from './revive-dead-messages';
 import { isNextInLineSql } from './send-order';
 
@@ -30,6 +30,12 @@ export interface EmailOutboxDependencies {
   leaseMs?: number;
   /** First retry delay, doubled per attempt (capped at an hour). Default 30 s. */
   backoffBaseMs?: number;
+  /**
+   * Finds Stripe's receipt of a purchase's payment for its confirmation (`findStripeReceiptUrl`):
+   * one Stripe call, once per confirmation, at its first render, off the webhook's hot path.
+   * Absent, or failing: the confirmation is sent without the link (a warning, never the URL).
+   */
+  findReceiptUrl?: FindReceiptUrl;
 }
 
 /** What one delivery did. */
@@ -76,6 +82,7 @@ export class EmailOutbox {
   readonly #maxAttempts: number;
   readonly #leaseMs: number;
   readonly #backoffBaseMs: number;
+  readonly #findReceiptUrl: FindReceiptUrl | undefined;
 
   constructor(dependencies: EmailOutboxDependencies) {
     if (!dependencies.from) throw new Error('EmailOutbox: EMAIL_FROM is required');
@@ -87,6 +94,7 @@ export class EmailOutbox {
     this.#maxAttempts = dependencies.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.#leaseMs = dependencies.leaseMs ?? DEFAULT_LEASE_MS;
     this.#backoffBaseMs = dependencies.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    this.#findReceiptUrl = dependencies.findReceiptUrl;
   }
 
   /**
@@ -108,7 +116,7 @@ export class EmailOutbox {
     if (!claimed.email) {
       return this.#bury(claimed, 'no_contact', context);
     }
-    const rendered = await bytesToSend(this.#db, claimed);
+    const rendered = await bytesToSend(this.#db, claimed, () => this.#receiptUrlOf(claimed));
     const result: SendResult = await this.#sender.send(
       { from: this.#from, to: claimed.email, ...rendered },
       { idempotencyKey: claimed.id },
@@ -251,7 +259,8 @@ export class EmailOutbox {
              -- What the buyer paid: after a promotion code and with exclusive tax, not the list price.
              COALESCE(purchase.amount_total_cents, purchase.price_paid_cents) AS price_paid_cents,
              purchase.currency,
-             purchase.purchased_at, purchase.dispute_status
+             purchase.purchased_at, purchase.dispute_status,
+             purchase.stripe_payment_intent_id AS payment_intent_id
       FROM claimed
       JOIN content_purchases purchase ON purchase.id = claimed.purchase_id
       LEFT JOIN content ON content.id = purchase.content_id
@@ -275,6 +284,19 @@ export class EmailOutbox {
     );
     this.#logger.error('email dead-lettered', { ...context, code, attempts: claimed.attempts });
     return { status: 'dead', code, attempts: claimed.attempts };
+  }
+
+  async #receiptUrlOf(claimed: ClaimedRow): Promise<string | undefined> {
+    if (!this.#findReceiptUrl || !claimed.payment_intent_id) return undefined;
+    try {
+      return await this.#findReceiptUrl(claimed.payment_intent_id);
+    } catch (error) {
+      this.#logger.warn('receipt link not found; confirmation sent without it', {
+        outboxId: claimed.id,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return undefined;
+    }
   }
 
   #backoffMs(attempts: number): number {
