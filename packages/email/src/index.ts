@@ -4,10 +4,12 @@ export {
   type AccessRevokedDetails,
   escapeHtml,
   type PurchaseConfirmationDetails,
+  type RefundReceiptDetails,
   type RenderedEmail,
   renderAccessRestored,
   renderAccessRevoked,
   renderPurchaseConfirmation,
+  renderRefundReceipt,
 } from './render-email';
 export {
   createResendSender,

@@ -3,6 +3,7 @@ import {
   renderAccessRestored,
   renderAccessRevoked,
   renderPurchaseConfirmation,
+  renderRefundReceipt,
 } from './render-email';
 
 describe('renderPurchaseConfirmation', () => {
@@ -77,5 +78,54 @@ describe('renderAccessRestored', () => {
     expect(email.subject).toBe('Access restored: <b>Codex</b> again');
     expect(email.text).toContain('2026-01-02 03:04 UTC');
     expect(email.html).not.toContain('<b>');
+  });
+});
+
+describe('renderRefundReceipt', () => {
+  it('says how much was refunded, in its currency, and whether access is kept, escaped', () => {
+    const kept = renderRefundReceipt({
+      title: 'Tom & <Jerry>\nPart 2',
+      amount: 500,
+      currency: 'jpy',
+      refundedAt: new Date('2026-12-01T10:00:00Z'),
+      keepsAccess: true,
+    });
+    expect(kept.subject).toBe('Refund: Tom & <Jerry> Part 2');
+    expect(kept.text).toContain('We refunded ¥500 for');
+    expect(kept.text).toContain('You keep access');
+    expect(kept.html).toContain('Tom &amp; &lt;Jerry&gt;');
+    const ended = renderRefundReceipt({
+      title: 'Film',
+      amount: 1_999,
+      currency: 'EUR',
+      refundedAt: new Date('2026-12-01T10:00:00Z'),
+      keepsAccess: false,
+    });
+    expect(ended.text).toContain('We refunded €19.99 for "Film" on 2026-12-01 10:00 UTC.');
+    expect(ended.text).toContain('Your access to it has ended');
+  });
+});
+
+describe('renderPurchaseConfirmation with a receipt', () => {
+  const base = {
+    title: 'Film',
+    amount: 1_500,
+    currency: 'usd',
+    purchasedAt: new Date('2026-12-01T10:00:00Z'),
+  };
+
+  it("links Stripe's receipt in both bodies, the URL escaped in the HTML", () => {
+    const url = 'https://pay.stripe.com/receipts/payment/abc?x=1&y="2"';
+    const rendered = renderPurchaseConfirmation({ ...base, receiptUrl: url });
+    expect(rendered.text).toContain(`Receipt: ${url}`);
+    expect(rendered.html).toContain(
+      '<a href="https://pay.stripe.com/receipts/payment/abc?x=1&amp;y=&quot;2&quot;">View your receipt</a>',
+    );
+  });
+
+  it('links nothing that is not an http(s) URL', () => {
+    const rendered = renderPurchaseConfirmation({ ...base, receiptUrl: 'javascript:alert(1)' });
+    expect(rendered.html).not.toContain('<a ');
+    expect(rendered.text).not.toContain('Receipt:');
   });
 });

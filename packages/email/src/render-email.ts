@@ -13,6 +13,11 @@ export interface PurchaseConfirmationDetails {
   /** ISO 4217, any case. */
   currency: string;
   purchasedAt: Date;
+  /**
+   * Stripe's receipt for the payment (the charge's `receipt_url`), linked when known. A bearer
+   * link: it is in the message and nowhere else (never in a log line).
+   */
+  receiptUrl?: string;
 }
 
 export interface AccessRevokedDetails {
@@ -33,7 +38,20 @@ export function renderPurchaseConfirmation(details: PurchaseConfirmationDetails)
     `Date: ${when}`,
     'You can watch it now in your library.',
   ];
-  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+  const receipt = receiptLinkOf(details.receiptUrl);
+  const text = receipt ? [...lines, `Receipt: ${receipt}`] : lines;
+  return { subject, text: text.join('\n'), html: toHtml(subject, lines, receipt) };
+}
+
+/** An http(s) URL as given, else nothing: a link is never built from anything else. */
+function receiptLinkOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** "Your access to … has ended": after a full refund or a lost dispute. Escaped like the other. */
@@ -68,6 +86,33 @@ export function renderAccessRestored(details: AccessRestoredDetails): RenderedEm
   return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
 }
 
+export interface RefundReceiptDetails {
+  title: string;
+  /** What this refund gave back, in the currency's smallest unit. */
+  amount: number;
+  /** ISO 4217, any case. */
+  currency: string;
+  refundedAt: Date;
+  /** Whether the buyer can still watch the item after this refund (the purchase's state then). */
+  keepsAccess: boolean;
+}
+
+/**
+ * "Refund: …": one refund that went through, how much and in which currency, and whether the
+ * buyer keeps access. Escaped like the others.
+ */
+export function renderRefundReceipt(details: RefundReceiptDetails): RenderedEmail {
+  const subject = `Refund: ${singleLine(details.title)}`;
+  const lines = [
+    `We refunded ${formatMoney(details.amount, details.currency)} for "${details.title}" on ${formatDate(details.refundedAt)}.`,
+    'It can take 5-10 business days to appear on your statement.',
+    details.keepsAccess
+      ? 'You keep access: you can still watch it in your library.'
+      : 'Your access to it has ended; you can buy it again at any time.',
+  ];
+  return { subject, text: lines.join('\n'), html: toHtml(subject, lines) };
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
   return value
@@ -96,7 +141,10 @@ function singleLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
-function toHtml(subject: string, lines: string[]): string {
-  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
+function toHtml(subject: string, lines: string[], receiptUrl?: string): string {
+  const link = receiptUrl
+    ? [`<p><a href="${escapeHtml(receiptUrl)}">View your receipt</a></p>`]
+    : [];
+  const paragraphs = [...lines.map((line) => `<p>${escapeHtml(line)}</p>`), ...link].join('\n');
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${paragraphs}\n</body></html>\n`;
 }

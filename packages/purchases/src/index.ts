@@ -36,6 +36,7 @@ export {
   type OutboxDeliveryOutcome,
 } from './outbox/email-outbox';
 export { findQueueableOutboxMessagesOf } from './outbox/find-queueable-outbox-messages';
+export { findStripeReceiptUrl } from './outbox/find-stripe-receipt-url';
 export {
   type EmailQueue,
   type EmailQueueMessage,

@@ -63,16 +63,21 @@ export function readReconciliationConfig(env: WebhookBindings): ConfigResult<Rec
 
 /**
  * What the e-mail queue's consumer needs besides the e-mail settings (`readEmailSettings`): the
- * database only. Stripe is not involved in sending.
+ * database, and Stripe only to link a confirmation's receipt (without a key the confirmation is
+ * sent without the link; sending never depends on Stripe).
  */
-const deliveryConfigSchema = workerConfigSchema.pick({
-  DATABASE_URL: true,
-  DATABASE_WS_PROXY: true,
-  DATABASE_HTTP_ENDPOINT: true,
-  ENVIRONMENT: true,
-});
+const deliveryConfigSchema = workerConfigSchema
+  .pick({
+    DATABASE_URL: true,
+    DATABASE_WS_PROXY: true,
+    DATABASE_HTTP_ENDPOINT: true,
+    ENVIRONMENT: true,
+    STRIPE_SECRET_KEY: true,
+    STRIPE_API_BASE: true,
+  })
+  .partial({ STRIPE_SECRET_KEY: true });
 
-/** What the e-mail queue's consumer needs (database bindings). */
+/** What the e-mail queue's consumer needs (database bindings, optionally Stripe). */
 export type DeliveryConfig = z.infer<typeof deliveryConfigSchema>;
 
 /** Validates the consumer's database bindings (once per bindings object). */

@@ -173,6 +173,32 @@ describe('the e-mail queue consumer', () => {
     expect(await stubMessagesFor(outboxId)).toHaveLength(1);
   });
 
+  it("holds a purchase's later message back until the earlier one is sent, then queues it", async () => {
+    const { purchase, outboxId } = await queuedConfirmation();
+    // "Access ended" enqueued while the confirmation still waits, and delivered first.
+    const [revocation] = await withTestDatabase((db) =>
+      db
+        .insert(emailOutbox)
+        .values({
+          purchaseId: purchase.purchaseId,
+          kind: 'access_revoked',
+          dedupeKey: `access_revoked:${purchase.purchaseId}:1`,
+          createdAt: new Date(Date.now() + 1_000),
+          nextAttemptAt: new Date(Date.now() - 1_000),
+        })
+        .returning({ id: emailOutbox.id }),
+    );
+    if (!revocation) throw new Error('no revocation row');
+    expect((await consume([{ outboxId: revocation.id }])).explicitAcks).toHaveLength(1);
+    expect(await stubMessagesFor(revocation.id)).toEqual([]);
+    const { queue, sent } = recordingQueue();
+    await consume([{ outboxId }], { EMAIL_QUEUE: queue });
+    expect(await stubMessagesFor(outboxId)).toHaveLength(1);
+    expect(sent).toEqual([{ outboxId: revocation.id }]);
+    await consume([{ outboxId: revocation.id }]);
+    expect(await stubMessagesFor(revocation.id)).toHaveLength(1);
+  });
+
   it('retries a message when Resend answers 500, delayed until the row is due again', async () => {
     const { purchase, outboxId } = await queuedConfirmation();
     await failSendsOf(outboxId, 500);

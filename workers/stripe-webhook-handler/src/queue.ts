@@ -1,7 +1,12 @@
 import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
-import { EmailOutbox, type OutboxDeliveryOutcome } from '@codex/purchases';
-import { lazyDatabase, readEmailSettings } from '@codex/worker-runtime';
+import {
+  EmailOutbox,
+  findStripeReceiptUrl,
+  type OutboxDeliveryOutcome,
+  sendOutboxIds,
+} from '@codex/purchases';
+import { createStripeClient, lazyDatabase, readEmailSettings } from '@codex/worker-runtime';
 import { readDeliveryConfig, type WebhookBindings } from './env';
 import { SERVICE } from './middleware';
 
@@ -49,6 +54,19 @@ export const queue: ExportedHandlerQueueHandler<WebhookBindings, unknown> = asyn
     sender: createResendSender({ apiKey: email.config.apiKey, apiBase: email.config.apiBase }),
     from: email.config.from,
     logger,
+    // The confirmation links Stripe's receipt: one call per confirmation, at its first render.
+    ...(config.config.STRIPE_SECRET_KEY
+      ? {
+          findReceiptUrl: findStripeReceiptUrl(
+            createStripeClient({
+              secretKey: config.config.STRIPE_SECRET_KEY,
+              apiBase: config.config.STRIPE_API_BASE,
+              maxNetworkRetries: 0,
+              timeoutMs: 5_000,
+            }),
+          ),
+        }
+      : {}),
   });
   for (const message of batch.messages) {
     const outboxId = outboxIdOf(message.body);
@@ -70,8 +88,34 @@ export const queue: ExportedHandlerQueueHandler<WebhookBindings, unknown> = asyn
     } else {
       message.ack();
     }
+    if (outcome.status === 'sent' || outcome.status === 'dead') {
+      await queueNextInLine(outbox, env, outboxId, logger);
+    }
   }
 };
+
+/**
+ * A purchase's messages go out in enqueue order: a later one is not queued while this one was
+ * waiting. Once it is sent or dead, what it held back is queued now; a failure leaves it to the
+ * cron (`findDueOutboxMessages`), never fails the batch.
+ */
+async function queueNextInLine(
+  outbox: EmailOutbox,
+  env: WebhookBindings,
+  outboxId: string,
+  logger: ObservabilityClient,
+): Promise<void> {
+  if (!env.EMAIL_QUEUE) return;
+  try {
+    const ids = await outbox.findNextInLineAfter(outboxId);
+    if (ids.length > 0) await sendOutboxIds(env.EMAIL_QUEUE, ids);
+  } catch (error) {
+    logger.warn('next emails in line not queued; the cron will', {
+      outboxId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+}
 
 function outboxIdOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;

@@ -11,7 +11,12 @@ import {
 } from 'drizzle-orm/pg-core';
 import { contentPurchases } from './purchases';
 
-export const emailKinds = ['purchase_confirmation', 'access_revoked', 'access_restored'] as const;
+export const emailKinds = [
+  'purchase_confirmation',
+  'access_revoked',
+  'access_restored',
+  'refund_receipt',
+] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
 export const emailOutboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
@@ -22,7 +27,8 @@ export type EmailOutboxStatus = (typeof emailOutboxStatuses)[number];
  *
  * Guarantees held by Postgres:
  * - one row per event: `dedupe_key` is unique (`purchase_confirmation:<purchase id>`;
- *   `access_revoked:<purchase id>:<n>` for the n-th time the purchase lost access), and every
+ *   `access_revoked:<purchase id>:<n>` for the n-th time the purchase lost access;
+ *   `refund_receipt:<Stripe refund id>` for each refund that succeeded), and every
  *   writer inserts with `ON CONFLICT DO NOTHING`;
  * - a `sent` row has `sent_at`, a `dead` row has `dead_at`; attempts never go negative.
  *
@@ -65,7 +71,13 @@ export const emailOutbox = pgTable(
     uniqueIndex('email_outbox_dedupe_key_unique').on(table.dedupeKey),
     check(
       'email_outbox_kind_valid',
-      sql`${table.kind} IN ('purchase_confirmation', 'access_revoked', 'access_restored')`,
+      sql`${table.kind} IN ('purchase_confirmation', 'access_revoked', 'access_restored', 'refund_receipt')`,
+    ),
+    // A receipt is rendered when it is written: what it says (access kept or not) is the state
+    // of that moment, which a later render could no longer see.
+    check(
+      'email_outbox_receipt_rendered',
+      sql`${table.kind} <> 'refund_receipt' OR ${table.subject} IS NOT NULL`,
     ),
     check(
       'email_outbox_rendered_whole',

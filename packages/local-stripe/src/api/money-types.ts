@@ -49,6 +49,12 @@ export type StripeStubCharge = {
   metadata: Record<string, string>;
   failure_code: string | null;
   failure_message: string | null;
+  /**
+   * "This is the URL to view the receipt for this charge. The receipt is kept up-to-date to the
+   * latest state of the charge, including any refunds." (Stripe's API reference, the Charge
+   * object; `https://pay.stripe.com/receipts/payment/…`). A bearer link: never log it.
+   */
+  receipt_url: string | null;
   created: number;
   livemode: false;
 };

@@ -22,6 +22,7 @@ import {
   stripeRefunds,
 } from '@codex/database';
 import { enqueueAccessGrantedEmail, enqueueAccessRevokedEmail } from '../outbox/enqueue-emails';
+import { enqueueRefundReceipts } from '../outbox/enqueue-refund-receipts';
 import { recordIssuedRefund } from '../refunds/record-issued-refund';
 import type { FulfillmentContext, FulfillmentResult } from './context';
 import { expireOpenSession } from './expire-open-session';
@@ -47,7 +48,8 @@ import { lockBuyerItemPurchases, settleBuyerItem } from './settle-buyer-item';
  * 3. the event is appended to `payment_events`;
  * 4. a purchase that gives up the buyer's slot now hands it to a paid purchase kept revoked for it
  *    (`settleBuyerItem`: a double payment resolved by refunding either payment);
- * 5. a completed purchase that loses access for good now (refunded past the policy, or a lost
+ * 5. each refund that succeeded queues its receipt (`enqueueRefundReceipts`); a completed
+ *    purchase that loses access for good now (refunded past the policy, or a lost
  *    dispute) queues its "access revoked" e-mail; one that starts granting access queues what
  *    the buyer has not been told yet (`enqueueAccessGrantedEmail`).
  * Works on pending purchases too, so money that moved before the completion arrived still counts.
@@ -177,6 +179,14 @@ export async function applyMoneyChange(
     // The slot is free: a paid purchase kept revoked for this one (a double payment) takes it back.
     await settleBuyerItem(ctx, tx, purchase.id);
   }
+  // A receipt per refund that succeeded, saying whether access is kept (the state just written).
+  const refundIds = (change.refunds ?? []).map((refund) => refund.id);
+  await enqueueRefundReceipts(tx, {
+    purchaseId: purchase.id,
+    refundIds,
+    keepsAccess: grantsAccess(next),
+    now,
+  });
   if (purchase.status === 'completed' && holdsPurchaseSlot(purchase) && !holdsPurchaseSlot(next)) {
     // Revoked for good now (refunded past the policy, or a lost dispute; not merely suspended by an
     // open dispute, which keeps the slot): tell the buyer, once.

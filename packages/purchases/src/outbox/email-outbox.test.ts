@@ -324,28 +324,31 @@ describe('access revoked', () => {
   it('a full refund: one access_revoked e-mail, whatever the duplicates', async () => {
     const address = newAddress();
     const { purchaseId, sessionId } = await completedPurchase(address, 2_000);
-    const { events } = t.world().stub.createRefund(paymentIntentOf(sessionId));
+    const { refund, events } = t.world().stub.createRefund(paymentIntentOf(sessionId));
     await Promise.all([...events, ...events].map((event) => t.deliver(event)));
     for (const event of events) await t.deliver(event);
     expect((await t.rowsOf(purchaseId)).map((row) => row.dedupeKey).sort()).toEqual([
       `access_revoked:${purchaseId}:1`,
       `purchase_confirmation:${purchaseId}`,
+      `refund_receipt:${refund.id}`,
     ]);
     await t.drain();
-    expect(
-      t
-        .inbox(address)
-        .map((message) => message.subject.split(':')[0])
-        .sort(),
-    ).toEqual(['Access ended', 'Your purchase']);
+    expect(t.inbox(address).map((message) => message.subject.split(':')[0])).toEqual([
+      'Your purchase',
+      'Refund',
+      'Access ended',
+    ]);
   });
 
-  it('a partial refund: no e-mail', async () => {
+  it('a partial refund: its receipt, no "access ended"', async () => {
     const address = newAddress();
     const { purchaseId, sessionId } = await completedPurchase(address, 2_000);
     const { events } = t.world().stub.createRefund(paymentIntentOf(sessionId), { amount: 500 });
     for (const event of events) await t.deliver(event);
-    expect((await t.rowsOf(purchaseId)).map((row) => row.kind)).toEqual(['purchase_confirmation']);
+    expect((await t.rowsOf(purchaseId)).map((row) => row.kind)).toEqual([
+      'purchase_confirmation',
+      'refund_receipt',
+    ]);
   });
 
   it('a refund that fails gives access back; a later full refund is a new event, a second e-mail', async () => {

@@ -1,8 +1,9 @@
 import { type EmailOutboxRow, type Queryable, queryRows, sql } from '@codex/database';
 import type { EmailSender, SendResult } from '@codex/email';
 import type { ObservabilityClient } from '@codex/observability';
-import { bytesToSend, type MessageFacts, toDate } from './message-bytes';
+import { bytesToSend, type FindReceiptUrl, type MessageFacts, toDate } from './message-bytes';
 import { REVIVE_LIMIT_PER_RUN, reviveDeadMessages } from './revive-dead-messages';
+import { isNextInLineSql } from './send-order';
 
 /** Attempts before a message that keeps failing is dead-lettered. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -29,6 +30,12 @@ export interface EmailOutboxDependencies {
   leaseMs?: number;
   /** First retry delay, doubled per attempt (capped at an hour). Default 30 s. */
   backoffBaseMs?: number;
+  /**
+   * Finds Stripe's receipt of a purchase's payment for its confirmation (`findStripeReceiptUrl`):
+   * one Stripe call, once per confirmation, at its first render, off the webhook's hot path.
+   * Absent, or failing: the confirmation is sent without the link (a warning, never the URL).
+   */
+  findReceiptUrl?: FindReceiptUrl;
 }
 
 /** What one delivery did. */
@@ -75,6 +82,7 @@ export class EmailOutbox {
   readonly #maxAttempts: number;
   readonly #leaseMs: number;
   readonly #backoffBaseMs: number;
+  readonly #findReceiptUrl: FindReceiptUrl | undefined;
 
   constructor(dependencies: EmailOutboxDependencies) {
     if (!dependencies.from) throw new Error('EmailOutbox: EMAIL_FROM is required');
@@ -86,11 +94,12 @@ export class EmailOutbox {
     this.#maxAttempts = dependencies.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.#leaseMs = dependencies.leaseMs ?? DEFAULT_LEASE_MS;
     this.#backoffBaseMs = dependencies.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    this.#findReceiptUrl = dependencies.findReceiptUrl;
   }
 
   /**
-   * Delivers one outbox row. Claims it only if it is pending and due, or its lease expired
-   * (attempts + 1); a row that is sent, dead, not due or leased to another consumer is `skipped`.
+   * Delivers one outbox row. Claims it only if it is pending, due and next in line (no earlier
+   * message of its purchase still waiting: `isNextInLineSql`), or its lease expired (attempts + 1); a row that is sent, dead, not due or leased to another consumer is `skipped`.
    * Sends with idempotency key = the row id, so a retry after a provider timeout is one e-mail.
    * Sent: marked `sent` with the provider's id. Retryable failure: `pending` again at
    * `now + base × 2^(attempts-1)`, unless attempts reached the maximum: `dead`. Permanent failure
@@ -107,7 +116,7 @@ export class EmailOutbox {
     if (!claimed.email) {
       return this.#bury(claimed, 'no_contact', context);
     }
-    const rendered = await bytesToSend(this.#db, claimed);
+    const rendered = await bytesToSend(this.#db, claimed, () => this.#receiptUrlOf(claimed));
     const result: SendResult = await this.#sender.send(
       { from: this.#from, to: claimed.email, ...rendered },
       { idempotencyKey: claimed.id },
@@ -158,7 +167,7 @@ export class EmailOutbox {
 
   /**
    * Ids to deliver again, oldest due first, at most `limit`: pending rows whose next attempt is
-   * due (including rows committed but never queued) and rows whose lease expired (a consumer died
+   * due and that are next in line in their purchase (including rows committed but never queued) and rows whose lease expired (a consumer died
    * mid-send). One statement, two index scans. A row may also still be in the queue: delivering it
    * twice is safe.
    */
@@ -170,12 +179,33 @@ export class EmailOutbox {
       SELECT id FROM (
         (SELECT id, next_attempt_at AS due FROM email_outbox
          WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
+           AND ${isNextInLineSql('email_outbox', this.#clock())}
          ORDER BY next_attempt_at LIMIT ${limit})
         UNION ALL
         (SELECT id, locked_until AS due FROM email_outbox
          WHERE status = 'sending' AND locked_until < ${now}::timestamptz
          ORDER BY locked_until LIMIT ${limit})
       ) due ORDER BY due LIMIT ${limit}`,
+    );
+    return rows.map((row) => String(row.id));
+  }
+
+  /**
+   * After a message was sent or dead-lettered: the ids of its purchase's messages that it held
+   * back and that are now next in line and due (one indexed statement; usually none or one). The
+   * queue consumer sends them to the queue at once, rather than leave them to the cron's next run.
+   */
+  async findNextInLineAfter(outboxId: string): Promise<string[]> {
+    if (!UUID.test(outboxId)) return [];
+    const now = this.#clock();
+    const rows = await queryRows<{ id: string }>(
+      this.#db,
+      sql`SELECT next.id FROM email_outbox done
+          JOIN email_outbox next ON next.purchase_id = done.purchase_id
+          WHERE done.id = ${outboxId}::uuid AND next.status = 'pending'
+            AND next.next_attempt_at <= ${now.toISOString()}::timestamptz
+            AND ${isNextInLineSql('next', now)}
+          ORDER BY next.created_at, next.id`,
     );
     return rows.map((row) => String(row.id));
   }
@@ -218,7 +248,8 @@ export class EmailOutbox {
         UPDATE email_outbox
         SET status = 'sending', attempts = attempts + 1, locked_until = ${lockedUntil}::timestamptz
         WHERE id = ${id}::uuid
-          AND ((status = 'pending' AND next_attempt_at <= ${now.toISOString()}::timestamptz)
+          AND ((status = 'pending' AND next_attempt_at <= ${now.toISOString()}::timestamptz
+                AND ${isNextInLineSql('email_outbox', now)})
                OR (status = 'sending' AND locked_until < ${now.toISOString()}::timestamptz))
         RETURNING id, purchase_id, kind, attempts, created_at, subject, html_body, text_body
       )
@@ -228,7 +259,8 @@ export class EmailOutbox {
              -- What the buyer paid: after a promotion code and with exclusive tax, not the list price.
              COALESCE(purchase.amount_total_cents, purchase.price_paid_cents) AS price_paid_cents,
              purchase.currency,
-             purchase.purchased_at, purchase.dispute_status
+             purchase.purchased_at, purchase.dispute_status,
+             purchase.stripe_payment_intent_id AS payment_intent_id
       FROM claimed
       JOIN content_purchases purchase ON purchase.id = claimed.purchase_id
       LEFT JOIN content ON content.id = purchase.content_id
@@ -252,6 +284,19 @@ export class EmailOutbox {
     );
     this.#logger.error('email dead-lettered', { ...context, code, attempts: claimed.attempts });
     return { status: 'dead', code, attempts: claimed.attempts };
+  }
+
+  async #receiptUrlOf(claimed: ClaimedRow): Promise<string | undefined> {
+    if (!this.#findReceiptUrl || !claimed.payment_intent_id) return undefined;
+    try {
+      return await this.#findReceiptUrl(claimed.payment_intent_id);
+    } catch (error) {
+      this.#logger.warn('receipt link not found; confirmation sent without it', {
+        outboxId: claimed.id,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      return undefined;
+    }
   }
 
   #backoffMs(attempts: number): number {

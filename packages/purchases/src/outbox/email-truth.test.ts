@@ -138,14 +138,19 @@ describe('"access restored"', () => {
     const checkout = await t.paidCheckout(2_000, address);
     const stripe = t.world().stub;
     for (const event of stripe.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
-    await t.drain(); // one message at a time: the order messages reach the provider is not this test's
+    await t.drain();
     const refund = stripe.createRefund(paymentIntentOf(checkout.sessionId));
     for (const event of refund.events) await t.deliver(event);
     await t.drain();
     const failed = stripe.updateRefund(refund.refund.id, 'failed');
     for (const event of [...failed, ...failed, ...refund.events]) await t.deliver(event);
     await t.drain();
-    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended', 'Access restored']);
+    expect(subjectsOf(address)).toEqual([
+      'Your purchase',
+      'Refund',
+      'Access ended',
+      'Access restored',
+    ]);
     const restored = (await t.rowsOf(checkout.purchaseId)).filter(
       (row) => row.kind === 'access_restored',
     );
@@ -161,17 +166,22 @@ describe('"access restored" after a dispute', () => {
     const checkout = await t.paidCheckout(2_000, address);
     const stripe = t.world().stub;
     for (const event of stripe.payCheckoutSession(checkout.sessionId)) await t.deliver(event);
-    await t.drain(); // one message at a time: the order messages reach the provider is not this test's
+    await t.drain();
     const refund = stripe.createRefund(paymentIntentOf(checkout.sessionId));
     for (const event of refund.events) await t.deliver(event);
     const { dispute, events: opened } = stripe.openDispute(paymentIntentOf(checkout.sessionId));
     for (const event of opened) await t.deliver(event);
     for (const event of stripe.updateRefund(refund.refund.id, 'failed')) await t.deliver(event);
     await t.drain();
-    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended']); // still suspended
+    expect(subjectsOf(address)).toEqual(['Your purchase', 'Refund', 'Access ended']); // suspended
     const won = stripe.updateDispute(dispute.id, 'won');
     for (const event of [...won, ...won]) await t.deliver(event);
     await t.drain();
-    expect(subjectsOf(address)).toEqual(['Your purchase', 'Access ended', 'Access restored']);
+    expect(subjectsOf(address)).toEqual([
+      'Your purchase',
+      'Refund',
+      'Access ended',
+      'Access restored',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { grantsAccessSql, purchaseRuleColumnsOf, type SQL, sql } from '@codex/database';
 import type { Executor } from '../fulfillment/context';
+import { enqueuedAtSql } from './send-order';
 
 /**
  * An `INSERT` (to run alone or as a part of a data-modifying CTE) queueing the confirmation e-mail
@@ -65,7 +66,7 @@ export async function enqueueAccessRevokedEmail(
              SELECT count(*) FROM email_outbox previous
              WHERE previous.purchase_id = contact.purchase_id AND previous.kind = 'access_revoked'
            ))::text,
-           ${at}::timestamptz, ${at}::timestamptz
+           ${at}::timestamptz, ${enqueuedAtSql(sql`contact.purchase_id`, now)}
     FROM purchase_contacts contact
     WHERE contact.purchase_id = ${purchaseId}
       AND EXISTS (SELECT 1 FROM email_outbox told
@@ -102,7 +103,7 @@ export async function enqueueAccessGrantedEmail(
     INSERT INTO email_outbox (purchase_id, kind, dedupe_key, next_attempt_at, created_at)
     SELECT contact.purchase_id, 'access_restored',
            'access_restored:' || contact.purchase_id::text || ':' || told.revocations::text,
-           ${at}::timestamptz, ${at}::timestamptz
+           ${at}::timestamptz, ${enqueuedAtSql(sql`contact.purchase_id`, now)}
     FROM purchase_contacts contact
     CROSS JOIN LATERAL (
       SELECT count(*) AS revocations FROM email_outbox revoked

@@ -19,20 +19,33 @@ export interface MessageFacts {
   currency: string;
   purchased_at: string | Date | null;
   dispute_status: string | null;
+  /** The purchase's PaymentIntent, whose charge's receipt the confirmation links. */
+  payment_intent_id: string | null;
 }
+
+/** Stripe's receipt URL of a PaymentIntent's charge, or nothing. May throw (Stripe unavailable). */
+export type FindReceiptUrl = (paymentIntentId: string) => Promise<string | undefined>;
 
 /**
  * The bytes to send for a claimed row: the ones stored with it, or, for a row that has none yet
  * (its first attempt, or a row written before the bytes were kept), rendered now and stored before
- * the send. Every later attempt then sends exactly these bytes: Resend refuses another body under
+ * the send (a confirmation with Stripe's receipt linked, when `receiptUrl` finds one). Every later
+ * attempt then sends exactly these bytes: Resend refuses another body under
  * a used idempotency key (409 `invalid_idempotent_request`), so re-rendering from live data (a
  * title changed meanwhile) would turn a message already delivered into a dead letter. Throws only
  * if the database fails.
  */
-export async function bytesToSend(db: Queryable, row: MessageFacts): Promise<RenderedEmail> {
+export async function bytesToSend(
+  db: Queryable,
+  row: MessageFacts,
+  receiptUrl?: () => Promise<string | undefined>,
+): Promise<RenderedEmail> {
   const stored = storedBytesOf(row);
   if (stored) return stored;
-  const rendered = renderFacts(row);
+  const rendered = renderFacts(
+    row,
+    row.kind === 'purchase_confirmation' && receiptUrl ? await receiptUrl() : undefined,
+  );
   // COALESCE: whatever is stored first wins, so two writers can never leave two versions.
   const [kept] = await queryRows<{ subject: string; html_body: string; text_body: string }>(
     db,
@@ -51,7 +64,7 @@ function storedBytesOf(row: MessageFacts): RenderedEmail | undefined {
   return { subject: row.subject, html: row.html_body, text: row.text_body };
 }
 
-function renderFacts(row: MessageFacts): RenderedEmail {
+function renderFacts(row: MessageFacts, receiptUrl: string | undefined): RenderedEmail {
   const title = row.title ?? 'your purchase';
   if (row.kind === 'purchase_confirmation') {
     return renderPurchaseConfirmation({
@@ -59,7 +72,12 @@ function renderFacts(row: MessageFacts): RenderedEmail {
       amount: Number(row.price_paid_cents),
       currency: String(row.currency),
       purchasedAt: toDate(row.purchased_at ?? row.created_at),
+      ...(receiptUrl ? { receiptUrl } : {}),
     });
+  }
+  if (row.kind === 'refund_receipt') {
+    // Written with its bytes (`email_outbox_receipt_rendered`): reaching here is a bug.
+    throw new Error('refund receipt without stored bytes');
   }
   if (row.kind === 'access_restored') {
     return renderAccessRestored({ title, restoredAt: toDate(row.created_at) });

@@ -1,4 +1,4 @@
-import { type Queryable, queryRows, sql } from '@codex/database';
+import { type Queryable, queryRows, type SQL, sql } from '@codex/database';
 import type { ObservabilityClient } from '@codex/observability';
 
 /**
@@ -27,13 +27,29 @@ export const REVIVE_WITHIN_MS = 20 * 60 * 60_000;
 export const MAX_REVIVALS = 6;
 
 /**
- * The failures that say "the provider was unavailable", as `createResendSender` writes them:
+ * `last_error` (an SQL expression) is one of the failures that say "the provider was unavailable", as `createResendSender` writes them:
  * `timeout`, `network_error`, `http_429:…`, `http_5xx:…`, a 2xx without an id, and 409
  * `concurrent_idempotent_requests`. Never a 4xx refusal (422, 401/403, 409
  * `invalid_idempotent_request`) nor `no_contact`: sending those again cannot succeed.
  */
-const OUTAGE_ERROR_SQL = sql`(last_error IN ('timeout', 'network_error', 'http_409:concurrent_idempotent_requests')
-  OR last_error ~ '^http_(429|5[0-9][0-9]):' OR last_error ~ '^http_[0-9]{3}_no_id$')`;
+export function isOutageErrorSql(lastError: SQL): SQL {
+  return sql`(${lastError} IN ('timeout', 'network_error', 'http_409:concurrent_idempotent_requests')
+  OR ${lastError} ~ '^http_(429|5[0-9][0-9]):' OR ${lastError} ~ '^http_[0-9]{3}_no_id$')`;
+}
+const OUTAGE_ERROR_SQL = isOutageErrorSql(sql`last_error`);
+
+/**
+ * True for a dead row (columns of `row`, an alias) that the cron may still revive at `now` or
+ * later: an outage error, fewer than {@link MAX_REVIVALS} revivals, written within
+ * {@link REVIVE_WITHIN_MS}. Once false it stays false (time only moves forward, a dead row's error
+ * and revivals do not change), which is what lets the send order treat it as settled.
+ */
+export function mayBeRevivedSql(row: string, now: Date): SQL {
+  const writtenAfter = new Date(now.getTime() - REVIVE_WITHIN_MS).toISOString();
+  const column = (name: string) => sql.raw(`${row}.${name}`);
+  return sql`(${column('status')} = 'dead' AND ${isOutageErrorSql(column('last_error'))}
+    AND ${column('revivals')} < ${MAX_REVIVALS} AND ${column('created_at')} > ${writtenAfter}::timestamptz)`;
+}
 
 export interface ReviveDeadMessagesOptions {
   db: Queryable;
