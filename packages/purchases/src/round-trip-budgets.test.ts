@@ -1,7 +1,9 @@
 import {
+  contentPurchases,
   createDatabaseClient,
   createHttpDatabaseClient,
   type DatabaseClient,
+  fulfillmentAnomalies,
   type HttpDatabase,
 } from '@codex/database';
 import { type StripeStub, startStripeStub } from '@codex/local-stripe';
@@ -23,6 +25,7 @@ import type { CheckoutServiceConfig } from './checkout/checkout-context';
 import { CheckoutService } from './checkout-service';
 import { FulfillmentService } from './fulfillment-service';
 import { RefundService } from './refund-service';
+import { ReviewService } from './review-service';
 import { SalesService } from './sales-service';
 import { testStripeClient } from './testing/test-stripe-client';
 
@@ -84,6 +87,7 @@ const buyer = () => new BuyerService({ db: pool.db, http });
 const sales = () => new SalesService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
 const refunds = () => new RefundService({ db: pool.db, http, stripe: stripe(), logger });
+const review = () => new ReviewService({ db: pool.db, http, stripe: stripe(), logger });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
 
@@ -395,6 +399,40 @@ describe('round-trip budgets', () => {
       const measured = await measure(() => sales().exportSalesPage(staff));
       expectOneRequest(measured);
       expect(measured.result.items).toHaveLength(3);
+    });
+  });
+
+  describe('review queue', () => {
+    it('one page of flags, each with its purchases, refunds, disputes and actions: 1 HTTP request', async () => {
+      const organization = await createTestOrganization(testDb.db);
+      await addTestMember(testDb.db, organization.id, BUDGET_STAFF, 'admin');
+      const item = await createTestContent(testDb.db, {
+        organizationId: organization.id,
+        priceCents: 700,
+      });
+      for (let index = 0; index < 3; index++) {
+        const [purchase] = await testDb.db
+          .insert(contentPurchases)
+          .values({
+            customerId: createTestUser(),
+            contentId: item.id,
+            organizationId: organization.id,
+            pricePaidCents: 700,
+            currency: item.currency,
+          })
+          .returning({ id: contentPurchases.id });
+        if (!purchase) throw new Error('no purchase');
+        await testDb.db.insert(fulfillmentAnomalies).values({
+          purchaseId: purchase.id,
+          stripeObjectId: `cs_test_budget_${index}_${purchase.id}`,
+          kind: 'amount_mismatch',
+          details: { expected: 700, received: 600 },
+        });
+      }
+      const staff = { organizationId: organization.id, userId: BUDGET_STAFF };
+      const measured = await measure(() => review().listQueue(staff, 'open', { limit: 2 }));
+      expectOneRequest(measured);
+      expect(measured.result.items).toHaveLength(2);
     });
   });
 
