@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promotionCodeCases } from '../testing/stripe-contract-promotion-codes';
+import { recoveryCases } from '../testing/stripe-contract-recovery';
 import { refundCases } from '../testing/stripe-contract-refunds';
 import { sessionCases } from '../testing/stripe-contract-sessions';
 import {
@@ -23,6 +24,7 @@ const cases = [
   ...sessionVariantCases(),
   ...promotionCodeCases(),
   ...refundCases(),
+  ...recoveryCases(),
 ];
 const named = cases.map((contractCase) => [contractCase.name, contractCase] as const);
 
