@@ -1,4 +1,11 @@
-import { and, contentPurchases, eq, isUniqueViolation, refundEndsAccess } from '@codex/database';
+import {
+  and,
+  contentPurchases,
+  type DatabaseTransaction,
+  eq,
+  isUniqueViolation,
+  refundEndsAccess,
+} from '@codex/database';
 import { enqueueConfirmationEmail } from '../outbox/enqueue-emails';
 import type { Executor, FulfillmentContext, FulfillmentResult, PurchaseIds } from './context';
 import { findSessionPurchase, linkageProblem } from './find-session-purchase';
@@ -14,6 +21,7 @@ import {
   matchesSessionAmounts,
   sessionAmounts,
 } from './session-amounts';
+import { lockBuyerItemPurchases, settleBuyerItem } from './settle-buyer-item';
 import { type CheckoutSessionSnapshot, idOf, isUuid } from './stripe-events';
 
 /**
@@ -153,6 +161,7 @@ export async function fulfillCheckout(
  * left as it is.
  */
 export async function failCheckout(
+  ctx: FulfillmentContext,
   db: Executor,
   session: CheckoutSessionSnapshot,
 ): Promise<FulfillmentResult> {
@@ -162,12 +171,21 @@ export async function failCheckout(
   if (purchase.stripeCheckoutSessionId !== session.id) {
     return { status: 'unchanged', ...ids, purchaseStatus: purchase.status };
   }
-  const failed = await db
-    .update(contentPurchases)
-    .set({ status: 'failed' })
-    .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
-    .returning({ id: contentPurchases.id });
-  if (failed.length > 0) return { status: 'failed', ...ids };
+  const fail = async (tx: DatabaseTransaction) => {
+    // Locked in the one order first: failing frees the slot, which may go back to a payment kept
+    // revoked for this checkout (its refund failed while this one was being paid).
+    await lockBuyerItemPurchases(tx, purchase.id);
+    const failed = await tx
+      .update(contentPurchases)
+      .set({ status: 'failed' })
+      .where(and(eq(contentPurchases.id, purchase.id), eq(contentPurchases.status, 'pending')))
+      .returning({ id: contentPurchases.id });
+    if (failed.length > 0) await settleBuyerItem(ctx, tx, purchase.id);
+    return failed.length > 0;
+  };
+  const didFail =
+    db === ctx.db ? await ctx.db.transaction(fail) : await fail(db as DatabaseTransaction);
+  if (didFail) return { status: 'failed', ...ids };
   return settledResult(db, ids);
 }
 

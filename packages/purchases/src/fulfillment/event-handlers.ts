@@ -41,7 +41,7 @@ const completeCheckout: EventHandler<
 
 const failCheckoutSession: EventHandler<
   'checkout.session.async_payment_failed' | 'checkout.session.expired'
-> = async (_ctx, event) => (tx) => failCheckout(tx, event.data.object);
+> = async (ctx, event) => (tx) => failCheckout(ctx, tx, event.data.object);
 
 const unknownPurchase: ApplyInTransaction = async () => ({ status: 'unknown_purchase' });
 

@@ -55,7 +55,7 @@ export async function settleSession(
 ): Promise<FulfillmentResult> {
   const session = checkoutSessionSchema.parse(retrieved);
   if (session.status === 'expired' || isDelayedPaymentFailed(retrieved)) {
-    return failCheckout(ctx.db, session);
+    return failCheckout(ctx, ctx.db, session);
   }
   return fulfillCheckout(ctx, ctx.db, session);
 }

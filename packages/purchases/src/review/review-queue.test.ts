@@ -332,3 +332,26 @@ describe('a payment held for review', () => {
     expect((await world().review().listQueue(staff(held.organizationId))).items).toHaveLength(1);
   });
 });
+
+describe('a double payment whose newer payment was still being paid', () => {
+  it('gives the slot back to the older payment when the newer bank debit fails', async () => {
+    const older = await paidPurchase();
+    const refund = world().stub.createRefund(older.paymentIntentId, { status: 'pending' });
+    await deliverAll(refund.events);
+    const newer = await world().checkout().createCheckoutSession(older.customerId, older.contentId);
+    if (newer.status !== 'checkout_created') throw new Error(`unexpected ${newer.status}`);
+    // A bank debit: the session is complete (being paid) when the older refund fails.
+    await deliverAll(world().stub.payCheckoutSession(newer.sessionId, { method: 'delayed' }));
+    await deliverAll(world().stub.updateRefund(refund.refund.id, 'failed'));
+    expect((await anomaliesOf(older.purchaseId)).map((flag) => flag.kind)).toEqual([
+      'duplicate_payment',
+    ]);
+    expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(false);
+
+    await deliverAll(world().stub.settleDelayedPayment(newer.sessionId, 'failed'));
+
+    expect((await purchaseRow(newer.purchaseId)).status).toBe('failed');
+    expect(await world().access().hasAccess(older.customerId, older.contentId)).toBe(true);
+    expect((await anomaliesOf(older.purchaseId))[0]).toMatchObject({ resolution: 'settled' });
+  });
+});
