@@ -16,6 +16,10 @@
 //                   token: GET /api/organizations/<orgId>/sales), a refund form (refund-form.js)
 //                   on each refundable one
 //                   (POST /api/organizations/<orgId>/purchases/<purchaseId>/refunds)
+//   /review         show-review.js: the demo organization's review queue with the staff token
+//                   (GET /api/organizations/<orgId>/review-queue?state=open|resolved): each flag
+//                   drawn by review-item.js, an open one's actions by review-actions.js
+//                   (POST /api/organizations/<orgId>/review-queue/<anomalyId>/actions)
 // Shared: call-api.js (the API client), load-config.js, dom.js, show-error.js (the error line),
 // format-price.js, content-path.js, buy-button.js.
 //
@@ -37,6 +41,18 @@
 //     [data-testid="refund-submit"]
 //   [data-testid="refund-result"]     the answer: data-outcome="sending|accepted|error",
 //                                     data-refund-id once accepted
+//   [data-testid="review-list"]       /review: data-state="open|resolved", data-loaded="true" once drawn
+//   [data-testid="review-state-open"], [data-testid="review-state-resolved"]  the two lists' links
+//   [data-testid="review-item"]       a flag: data-anomaly-id, data-kind, data-state (open|resolved)
+//   [data-testid="review-purchase"]   a row of its purchases: data-purchase-id, data-status,
+//                                     data-holds-slot, data-flagged (true|false)
+//   [data-testid="review-remedy"]     an open flag's suggestion: data-action, data-target-purchase-id
+//   [data-testid="review-action"]     an open flag's button: data-action, data-target-purchase-id,
+//                                     data-suggested (true|false)
+//   [data-testid="review-note"]       the note sent with the action
+//   [data-testid="review-result"]     data-outcome="sending|done|error", data-refund-id
+//   [data-testid="review-resolution"] a resolved flag: data-resolution, data-resolved-by
+//   [data-testid="review-history-entry"]  one action taken: data-action
 
 import { ApiError } from './call-api.js';
 import { el, page } from './dom.js';
@@ -46,6 +62,7 @@ import { showContent } from './show-content.js';
 import { showError } from './show-error.js';
 import { showLibrary } from './show-library.js';
 import { showMailbox } from './show-mailbox.js';
+import { showReview } from './show-review.js';
 import { showSales } from './show-sales.js';
 
 function showHeader() {
@@ -64,13 +81,14 @@ async function start() {
     return showError(new ApiError('CONFIG_UNAVAILABLE', `Cannot load settings: ${error.message}`));
   }
   showHeader();
-  // The server serves this page for `/`, `/library`, `/mailbox`, `/sales` and `/content/<id>`
-  // only; ids are UUIDs (no escapes).
+  // The server serves this page for `/`, `/library`, `/mailbox`, `/sales`, `/review` and
+  // `/content/<id>` only; ids are UUIDs (no escapes).
   const match = /^\/content\/([^/]+)$/.exec(location.pathname);
   if (match) showContent(match[1]);
   else if (location.pathname === '/library') showLibrary();
   else if (location.pathname === '/mailbox') showMailbox();
   else if (location.pathname === '/sales') showSales();
+  else if (location.pathname === '/review') showReview();
   else showCatalogue();
 }
 

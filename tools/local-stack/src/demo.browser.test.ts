@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
+import { signBuyerToken } from '@codex/security';
 import { createTestDatabase, readServerUrl, type TestDatabase } from '@codex/test-utils';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { demoIds } from './demo-data';
+import { DEMO_STAFF_ID, demoIds } from './demo-data';
 import { chromiumArgs, findChromium } from './find-chromium';
 import { type DevEnvironment, startDevEnvironment } from './start-dev-environment';
 import { repositoryRoot } from './start-local-stack';
@@ -135,6 +136,95 @@ function refundsAtStripe(sessionId: string) {
     .stripe?.stub.listPayments()
     .find((each) => each.session.id === sessionId);
   return payment?.refunds ?? [];
+}
+
+/** Polls `read` every 250 ms until `isDone` holds of its answer; fails after WAIT_MS. */
+async function eventually<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean) {
+  const deadline = Date.now() + WAIT_MS;
+  let last: T = await read();
+  while (!isDone(last)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await read();
+  }
+  return last;
+}
+
+/** One of the checkout worker's routes over HTTP with a bearer token; the JSON answer. */
+async function callApi(
+  path: string,
+  token: string,
+  init: { method?: string; body?: unknown } = {},
+) {
+  const response = await fetch(`${running().stack.checkoutUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${path} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** `POST <local Stripe>/__stub/actions/<name>`: what a buyer or a bank does at Stripe. */
+async function stubAction(name: string, body: Record<string, unknown>) {
+  const response = await fetch(`${running().stripe?.url}/__stub/actions/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${name} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+interface StubEvent {
+  type: string;
+  data: { object: { payment_intent?: string } };
+}
+
+/** The buyer checks out the paid item and pays by card: its purchase and payment intent. */
+async function buyAndPay(token: string) {
+  const checkout = await callApi('/api/checkout', token, {
+    method: 'POST',
+    body: { contentId: demoIds.paidContent },
+  });
+  const { sessionId, purchaseId } = checkout.data as { sessionId: string; purchaseId: string };
+  const { events } = (await stubAction('pay-checkout-session', { sessionId })) as {
+    events: StubEvent[];
+  };
+  const completed = events.find((event) => event.type === 'checkout.session.completed');
+  const paymentIntentId = String(completed?.data.object.payment_intent);
+  expect(paymentIntentId).toMatch(/^pi_/);
+  await purchaseShows(token, purchaseId, 'completed');
+  return { purchaseId, paymentIntentId };
+}
+
+/** Waits until the buyer's purchase has `status` (its webhooks landed). */
+async function purchaseShows(token: string, purchaseId: string, status: string) {
+  const read = async () =>
+    ((await callApi(`/api/purchases/${purchaseId}`, token)).data as { status: string }).status;
+  await eventually(`purchase ${purchaseId}`, read, (now) => now === status);
+}
+
+async function buyerHasAccess(token: string) {
+  const answer = await callApi(`/api/purchases/access/${demoIds.paidContent}`, token);
+  return answer.hasAccess === true;
+}
+
+/** The open duplicate_payment flag of `customerId`, once the queue shows it. */
+async function openFlagOf(customerId: string) {
+  const { staff } = running();
+  const read = async () => {
+    const path = `/api/organizations/${staff.organizationId}/review-queue?state=open`;
+    const { data } = (await callApi(path, staff.token)) as {
+      data: Array<{ anomalyId: string; kind: string; customerId: string }>;
+    };
+    return data.find((item) => item.customerId === customerId);
+  };
+  const flag = await eventually(`the flag of ${customerId}`, read, (item) => item !== undefined);
+  if (!flag) throw new Error('unreachable');
+  return flag;
 }
 
 // Outside CI a machine without Chromium skips; in CI the missing browser fails beforeAll.
@@ -408,6 +498,96 @@ describe.skipIf(!executablePath && !isCi)(
       }
       // Nothing else was sent: one line per attempt at a subscribed event.
       expect(attempts).toHaveLength(checked);
+    });
+
+    // Issue 21's double payment, resolved from the review queue. The buyer's side is set up over
+    // HTTP (the buyer's API and the local Stripe's `/__stub/actions/*`, exactly what the README
+    // tells a person to do by hand); only the staff's part is done in the browser.
+    it('resolves a double payment from /review: the suggested refund of the newer payment, access kept', async () => {
+      const { webApp, stripe } = running();
+      const customerId = 'user_double_payment';
+      const token = await signBuyerToken({ secret: JWT_SECRET, customerId });
+
+      // A paid; a full refund of A pending (the purchase gives up its slot); the buyer buys again
+      // (B, paid); then A's refund fails: two payments for one item, A flagged.
+      const older = await buyAndPay(token);
+      const { refund } = (await stubAction('create-refund', {
+        paymentIntentId: older.paymentIntentId,
+        status: 'pending',
+      })) as { refund: { id: string } };
+      await eventually(
+        'access after the pending refund',
+        () => buyerHasAccess(token),
+        (has) => !has,
+      );
+      const newer = await buyAndPay(token);
+      await stubAction('update-refund', { refundId: refund.id, status: 'failed' });
+      const flag = await openFlagOf(customerId);
+      expect(flag.kind).toBe('duplicate_payment');
+
+      await page.goto(`${webApp.url}/review`);
+      const item = page.locator(`[data-testid="review-item"][data-anomaly-id="${flag.anomalyId}"]`);
+      await item.waitFor({ timeout: WAIT_MS });
+      expect(await item.getAttribute('data-kind')).toBe('duplicate_payment');
+      const remedy = item.getByTestId('review-remedy');
+      expect(await remedy.getAttribute('data-action')).toBe('refund_payment');
+      expect(await remedy.getAttribute('data-target-purchase-id')).toBe(newer.purchaseId);
+      expect(await remedy.textContent()).toMatch(/paid twice/);
+      const row = (id: string) =>
+        item.locator(`[data-testid="review-purchase"][data-purchase-id="${id}"]`);
+      expect(await row(older.purchaseId).getAttribute('data-flagged')).toBe('true');
+      expect(await row(newer.purchaseId).getAttribute('data-holds-slot')).toBe('true');
+      expect(await item.getByTestId('review-stripe-refund').getAttribute('data-refund-id')).toBe(
+        refund.id,
+      );
+      // One refund button per paid purchase, the suggested one (B) highlighted.
+      const refundButtons = item.locator(
+        '[data-testid="review-action"][data-action="refund_payment"]',
+      );
+      expect(await refundButtons.count()).toBe(2);
+      const suggested = item.locator('[data-testid="review-action"][data-suggested="true"]');
+      expect(await suggested.getAttribute('data-target-purchase-id')).toBe(newer.purchaseId);
+      await screenshot('review-double-payment');
+
+      await item.getByTestId('review-note').fill('Paid twice: the newer payment goes back');
+      await suggested.click();
+      const result = item.locator(
+        '[data-testid="review-result"]:is([data-outcome="done"], [data-outcome="error"])',
+      );
+      await result.waitFor({ timeout: WAIT_MS });
+      expect(await result.getAttribute('data-outcome'), String(await result.textContent())).toBe(
+        'done',
+      );
+      const refundId = String(await result.getAttribute('data-refund-id'));
+      expect(refundId).toMatch(/^re_/);
+      await screenshot('review-refund-done');
+
+      // Stripe's webhooks for B's refund land: B refunded, the buyer plays through A.
+      await stripe?.idle();
+      await purchaseShows(token, newer.purchaseId, 'refunded');
+      await purchaseShows(token, older.purchaseId, 'completed');
+      expect(await buyerHasAccess(token)).toBe(true);
+
+      await page.goto(`${webApp.url}/review?state=resolved`);
+      const resolved = page.locator(
+        `[data-testid="review-item"][data-anomaly-id="${flag.anomalyId}"]`,
+      );
+      await resolved.waitFor({ timeout: WAIT_MS });
+      expect(await resolved.getAttribute('data-state')).toBe('resolved');
+      const resolution = resolved.getByTestId('review-resolution');
+      expect(await resolution.getAttribute('data-resolution')).toBe('refund_payment');
+      expect(await resolution.getAttribute('data-resolved-by')).toBe(DEMO_STAFF_ID);
+      expect(await resolution.textContent()).toContain('Paid twice: the newer payment goes back');
+      const history = resolved.getByTestId('review-history-entry');
+      expect(await history.count()).toBe(1);
+      expect(await history.textContent()).toContain(refundId);
+      expect(await resolved.getByTestId('review-action').count()).toBe(0);
+      expect(await resolved.getByTestId('review-remedy').count()).toBe(0);
+      await screenshot('review-resolved');
+
+      await page.goto(`${webApp.url}/review`);
+      await page.waitForSelector('[data-testid="review-list"][data-loaded="true"]');
+      expect(await page.locator(`[data-anomaly-id="${flag.anomalyId}"]`).count()).toBe(0);
     });
   },
 );

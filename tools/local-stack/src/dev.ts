@@ -81,6 +81,9 @@ const stripeLines = {
       refund that fails; open a dispute and close it won or lost: the player locks and unlocks
    5. or refund it from Codex, as the organization's staff: ${dev.webApp.url}/sales (tick
       "Keep access" and the buyer keeps the item); the dashboard marks it "issued from Codex"
+   6. pay twice and resolve it from the review queue, ${dev.webApp.url}/review: the local
+      Stripe's /__stub/actions make a double payment (tools/local-stack/README.md, "A flag to
+      review"); the page suggests which payment to refund
  Every webhook delivery attempt prints one [stripe] line below.`,
   account: `
  Stripe            test mode (STRIPE_SECRET_KEY in workers/checkout/.dev.vars)
@@ -137,5 +140,6 @@ curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/j
 curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${auth}
 curl ${organizationApi}/sales ${staffAuth}
 curl -X POST ${organizationApi}/purchases/<purchaseId from the sales>/refunds ${staffAuth} -H 'Content-Type: application/json' -H "Idempotency-Key: refund-$(date +%s)" -d '{"reason":"requested_by_customer"}'
+curl ${organizationApi}/review-queue ${staffAuth}
 curl ${webhooksUrl}/health
 ──────────────────────────────────────────────────────────────────────────────`);

@@ -17,11 +17,14 @@ const MODULES = [
   'format-price.js',
   'load-config.js',
   'refund-form.js',
+  'review-actions.js',
+  'review-item.js',
   'show-catalogue.js',
   'show-content.js',
   'show-error.js',
   'show-library.js',
   'show-mailbox.js',
+  'show-review.js',
   'show-sales.js',
 ];
 
@@ -39,6 +42,7 @@ function isPagePath(path: string): boolean {
     path === '/library' ||
     path === '/mailbox' ||
     path === '/sales' ||
+    path === '/review' ||
     /^\/content\/[^/]+$/.test(path)
   );
 }
@@ -46,7 +50,7 @@ function isPagePath(path: string): boolean {
 /**
  * The demo web app's file for a request path: a module (`/app.js`, … as JavaScript, which a
  * module script needs), `/style.css`, or `index.html` for a page the browser routes (`/`,
- * `/library`, `/mailbox`, `/sales`, `/content/<id>`); undefined for any other path. Read on every
+ * `/library`, `/mailbox`, `/sales`, `/review`, `/content/<id>`); undefined for any other path. Read on every
  * call, so edits to the demo's files show on reload without a restart.
  */
 export async function readDemoWebFile(path: string): Promise<DemoWebFile | undefined> {

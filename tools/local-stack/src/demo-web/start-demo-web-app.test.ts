@@ -114,13 +114,15 @@ describe('startDemoWebApp', () => {
     ).rejects.toThrow(/stripeDashboardUrl/);
   });
 
-  it('serves index.html for /, /library, /mailbox, /sales and /content/<id>', async () => {
+  it('serves index.html for /, /library, /mailbox, /sales, /review and /content/<id>', async () => {
     const app = await start();
     for (const path of [
       '/',
       '/library',
       '/mailbox',
       '/sales',
+      '/review',
+      '/review?state=resolved',
       `/content/${CONTENT_ID}`,
       `/content/${CONTENT_ID}?purchase=success`,
     ]) {

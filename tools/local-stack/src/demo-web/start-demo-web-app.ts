@@ -9,7 +9,10 @@
  * - `/mailbox`: the e-mails the local mailbox received (`GET /mailbox.json`), newest first;
  * - `/sales`: the demo organization's sales as its staff sees them (`GET /api/organizations/:orgId/sales`
  *   with the staff token), each completed one with a refund form
- *   (`POST /api/organizations/:orgId/purchases/:purchaseId/refunds`).
+ *   (`POST /api/organizations/:orgId/purchases/:purchaseId/refunds`);
+ * - `/review`: the demo organization's review queue (`GET /api/organizations/:orgId/review-queue`),
+ *   open or resolved flags, each with its allowed actions
+ *   (`POST /api/organizations/:orgId/review-queue/:anomalyId/actions`).
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -110,10 +113,10 @@ function contentSecurityPolicy(apiOrigin: string): string {
 /**
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
- * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox`, `/sales` and
- * `/content/<id>` (the page), its ES modules (`/app.js` and those it imports) and `/style.css`
- * (see {@link readDemoWebFile}), `/config.json` (the options the page needs, tokens included,
- * `Cache-Control: no-store`) and `/mailbox.json` (the local mailbox, see {@link readMailbox});
+ * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox`, `/sales`,
+ * `/review` and `/content/<id>` (the page), its ES modules (`/app.js` and those it imports) and
+ * `/style.css` (see {@link readDemoWebFile}), `/config.json` (the options the page needs, tokens
+ * included, `Cache-Control: no-store`) and `/mailbox.json` (the local mailbox, see {@link readMailbox});
  * anything else is 404, other methods 405. Requests whose `Host` is not this server's loopback
  * address are refused (403): a DNS-rebinding page could otherwise read the tokens.
  *
