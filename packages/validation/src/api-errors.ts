@@ -76,6 +76,18 @@ export const apiErrors = {
     message: 'At most 400 (minor units) is left to refund on this purchase',
     domain: true,
   },
+  REVIEW_ITEM_RESOLVED: {
+    status: 409,
+    when: 'A review action on a flag that is already resolved (by another action, or settled by the money model). Read the queue again: the flag re-opens by itself if the problem is seen again.',
+    message: 'This flagged purchase is already resolved',
+    domain: true,
+  },
+  REVIEW_ACTION_IN_PROGRESS: {
+    status: 409,
+    when: 'Another action on this flag is under way (its refund not yet confirmed by Stripe). Send that same action again (any key) to finish it; another action waits until it is done or refused.',
+    message: 'Another action on this flagged purchase is under way',
+    domain: true,
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     when: 'The request body is over 8 KiB.',
@@ -91,18 +103,6 @@ export const apiErrors = {
     when: 'The `Idempotency-Key` was already used in this organization for a refund request or a review action with other fields (another purchase, amount, reason, note, `revokeAccess`, flag or action). Use a new key for a new request.',
     message:
       'This Idempotency-Key was already used for a different refund request in this organization',
-    domain: true,
-  },
-  REVIEW_ITEM_RESOLVED: {
-    status: 409,
-    when: 'A review action on a flag that is already resolved (by another action, or settled by the money model). Read the queue again: the flag re-opens by itself if the problem is seen again.',
-    message: 'This flagged purchase is already resolved',
-    domain: true,
-  },
-  REVIEW_ACTION_IN_PROGRESS: {
-    status: 409,
-    when: 'Another action on this flag is under way (its refund not yet confirmed by Stripe). Send that same action again (any key) to finish it; another action waits until it is done or refused.',
-    message: 'Another action on this flagged purchase is under way',
     domain: true,
   },
   REVIEW_ACTION_NOT_ALLOWED: {
