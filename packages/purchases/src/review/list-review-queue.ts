@@ -68,7 +68,8 @@ export interface ReviewItem {
   stripeRefunds: Array<{ id: string; status: string; amountCents: number }>;
   stripeDisputes: Array<{ id: string; stripeStatus: string; amountCents: number }>;
   allowedActions: ReviewActionKind[];
-  suggestedRemedy: SuggestedRemedy;
+  /** What the queue proposes for an open flag; null once it is resolved (nothing left to do). */
+  suggestedRemedy: SuggestedRemedy | null;
   actions: ReviewActionRecord[];
 }
 
@@ -178,12 +179,16 @@ function toReviewItem(row: ReviewRow): ReviewItem {
     stripeRefunds: row.refunds ?? [],
     stripeDisputes: row.disputes ?? [],
     allowedActions: [...actionsByKind[row.kind]],
-    suggestedRemedy: suggestRemedy({
-      kind: row.kind,
-      purchaseId: purchase.purchaseId,
-      details: row.details,
-      slotHolderId: slotHolder?.purchaseId ?? null,
-    }),
+    // Worked out from today's purchases: for a resolved flag it would describe the state after
+    // the fix, not the problem, so none is proposed.
+    suggestedRemedy: row.resolved_at
+      ? null
+      : suggestRemedy({
+          kind: row.kind,
+          purchaseId: purchase.purchaseId,
+          details: row.details,
+          slotHolderId: slotHolder?.purchaseId ?? null,
+        }),
     actions: row.actions ?? [],
   };
 }

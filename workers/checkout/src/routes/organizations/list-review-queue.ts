@@ -85,11 +85,14 @@ const reviewItemSchema = z
       z.object({ id: z.string(), stripeStatus: z.string(), amountCents: z.number().int() }),
     ),
     allowedActions: z.array(z.enum(reviewActionKinds)),
-    suggestedRemedy: z.object({
-      action: z.enum(reviewActionKinds),
-      targetPurchaseId: purchaseIdField.nullable(),
-      why: z.string(),
-    }),
+    suggestedRemedy: z
+      .object({
+        action: z.enum(reviewActionKinds),
+        targetPurchaseId: purchaseIdField.nullable(),
+        why: z.string(),
+      })
+      .nullable()
+      .openapi({ description: 'What the queue proposes for an open flag; null once resolved.' }),
     actions: z.array(reviewActionRecordSchema),
   })
   .openapi('ReviewItem');

@@ -138,6 +138,7 @@ describe('POST /api/organizations/:orgId/review-queue/:anomalyId/actions', () =>
     const resolved = await listQueue(flag.organizationId, '?state=resolved');
     const { data: items } = (await resolved.json()) as { data: Array<Record<string, unknown>> };
     expect(items[0]).toMatchObject({
+      suggestedRemedy: null,
       resolution: 'dismiss',
       resolvedBy: STAFF,
       resolutionNote: 'paid by invoice',
