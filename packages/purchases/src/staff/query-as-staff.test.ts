@@ -140,7 +140,7 @@ describe('queryAsStaff', () => {
     expect(Object.keys(answer.rows[0] ?? {})).toEqual(['n']);
   });
 
-  it('runs nothing of the statement for a role that may not act (a one-time filter)', async () => {
+  it('runs nothing of the statement for a role that may not act (a LIMIT 0 gate), on every planner', async () => {
     const { organizationId } = await world().newItem(500);
     const user = createTestUser();
     await addTestMember(world().db, organizationId, user, 'member');

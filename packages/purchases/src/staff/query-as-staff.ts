@@ -29,7 +29,7 @@ export const roleForbids = () =>
 /**
  * `statement` wrapped so that the same statement also reads the caller's role
  * (`staffRoleSql`) and runs `statement` only when that role may perform `action`
- * (`rolesAllowedSql`, a one-time filter: nothing of the organization is read for anyone else).
+ * (`rolesAllowedSql`, as a `LIMIT 0` gate: nothing of the organization is read for anyone else).
  * The answer has one row per row of `statement`, in its order, each with `staff_role` and a true
  * `staff_row`; when `statement` is not run or returns nothing, one row with only `staff_role`
  * (possibly null) and a null `staff_row`. Read it with {@link queryAsStaff}.
@@ -38,13 +38,17 @@ export function staffStatement(caller: StaffCaller, action: StaffAction, stateme
   const role = staffRoleSql(caller.organizationId, caller.userId);
   // LATERAL makes the join a nested loop over the one caller row, which emits the inner rows in
   // the order `statement` produces them: no sort on top (query-plans.test.ts reads the plan).
+  // The gate is a LIMIT, not a WHERE: a Limit node whose count is 0 returns before it runs its
+  // input, whatever the planner does (Postgres 15 made the WHERE a one-time filter; PGlite's
+  // Postgres 17 pushed it below the scan as a per-row filter, running the statement). A NULL
+  // count is no limit.
   return sql`
     SELECT caller.staff_role, page.*
     FROM (SELECT ${role} AS staff_role) AS caller
     LEFT JOIN LATERAL (
       SELECT true AS staff_row, answer.*
       FROM (${statement}) AS answer
-      WHERE ${rolesAllowedSql(sql`caller.staff_role`, action)}
+      LIMIT CASE WHEN ${rolesAllowedSql(sql`caller.staff_role`, action)} THEN NULL ELSE 0 END
     ) AS page ON true`;
 }
 
