@@ -20,6 +20,8 @@ const REFUND_READS: Record<string, FieldRead> = {
   charge: 'type',
   'metadata.refundRequestId': 'type',
 };
+/** What the confirmation e-mail reads of a payment: its charge's receipt link. */
+const RECEIPT_READS: Record<string, FieldRead> = { 'latest_charge.receipt_url': 'type' };
 const PAYMENT_READS: Record<string, FieldRead> = {
   id: 'type',
   status: 'value',
@@ -101,6 +103,8 @@ export function refundCases(): ContractCase[] {
       name: 'refund: in part, the rest, then more than is left; listed by payment intent',
       expected: {
         payment: payment('succeeded', 2000),
+        // The confirmation e-mail's receipt link (`findStripeReceiptUrl`).
+        receipt: shapeOf({ latest_charge: { receipt_url: 'https://' } }, RECEIPT_READS),
         partial: refunded(500),
         rest: refunded(1500),
         more: refused('charge_already_refunded', null),
@@ -116,6 +120,10 @@ export function refundCases(): ContractCase[] {
       async run(target): Promise<Record<string, Observation>> {
         const { observed, id } = await pay(target, 2000);
         if (id === undefined) return { payment: observed };
+        const receipt = await observe(
+          target.stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }),
+          (intent) => shapeOf(intent, RECEIPT_READS),
+        );
         const partial = await refund(target, id, 500);
         const rest = await refund(target, id);
         const more = await refund(target, id, 1);
@@ -128,7 +136,7 @@ export function refundCases(): ContractCase[] {
               has_more: 'value',
             }),
         );
-        return { payment: observed, partial, rest, more, listed };
+        return { payment: observed, receipt, partial, rest, more, listed };
       },
     },
     {
