@@ -9,8 +9,8 @@ import {
 } from '@codex/database';
 import type { StripeStubEvent } from '@codex/local-stripe';
 import { describe, expect, it } from 'vitest';
-import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
+import { codeOf } from '../testing/refusal-code';
 import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 import { stripeRefundIdempotencyKey } from './create-stripe-refund';
 import type { RefundRequestInput } from './issue-refund';
@@ -48,16 +48,6 @@ const refundCalls = () =>
   world().stub.requests.filter(
     (request) => request.method === 'POST' && request.path === '/v1/refunds',
   );
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPurchaseError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 const hasAccess = (purchase: { customerId: string; contentId: string }) =>
   world().access().hasAccess(purchase.customerId, purchase.contentId);

@@ -10,8 +10,9 @@ import { notAllowed } from './review-stripe';
 /**
  * Completes a payment held for review at what the session charged (its amounts and currency),
  * only while it is still pending: a payment refunded in full meanwhile was failed, and cannot be
- * granted (`REVIEW_ACTION_NOT_ALLOWED`; the transaction rolls back and the action stays open to
- * be dismissed). Queues the buyer's confirmation, as a completion does.
+ * granted (`REVIEW_ACTION_NOT_ALLOWED`: the transaction rolls back, the action is closed as
+ * refused and the flag stays open for another action). Queues the buyer's confirmation, as a
+ * completion does.
  */
 export async function grantAtCharged(
   ctx: FulfillmentContext,

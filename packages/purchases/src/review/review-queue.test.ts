@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
+import { codeOf } from '../testing/refusal-code';
 import { TEST_STAFF_OWNER, useTestWorld } from '../testing/test-world';
 import type { ReviewActionInput } from './review-action-store';
 
@@ -21,16 +22,6 @@ const { deliver, deliverAll, paidPurchase, purchaseRow, anomaliesOf } = moneyPur
   world,
   PRICE,
 );
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPurchaseError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 /** The events Stripe emitted since `before`, delivered as the webhook would. */
 async function deliverSince(before: number) {

@@ -1,8 +1,8 @@
 import { and, eq, organizationMembers, platformOperators, sql } from '@codex/database';
 import { addTestMember, addTestOperator, createTestUser } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
-import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
+import { codeOf } from '../testing/refusal-code';
 import { useTestWorld } from '../testing/test-world';
 import { queryAsStaff } from './query-as-staff';
 
@@ -11,16 +11,6 @@ import { queryAsStaff } from './query-as-staff';
 // administrator would between two requests of a member whose token is still valid.
 const world = useTestWorld();
 const { paidPurchase } = moneyPurchases(world, 1_000);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isPurchaseError(error)) return error.code;
-    throw error;
-  }
-  return 'resolved';
-}
 
 function refundOf(purchase: { organizationId: string; purchaseId: string }, requestedBy: string) {
   return {
