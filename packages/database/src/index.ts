@@ -41,6 +41,7 @@ export {
   PostgresErrorCode,
   type PostgresErrorDetails,
 } from './errors';
+export * from './payout-rules';
 export * from './purchase-rules';
 export { type Queryable, queryRows, toDate, toNullableDate } from './query-rows';
 export * from './schema';

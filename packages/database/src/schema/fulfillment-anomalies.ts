@@ -18,6 +18,7 @@ export const fulfillmentAnomalyKinds = [
   'paid_after_failure',
   'duplicate_payment',
   'foreign_discount',
+  'payout_reversal_uncovered',
 ] as const;
 export type FulfillmentAnomalyKind = (typeof fulfillmentAnomalyKinds)[number];
 
@@ -54,7 +55,7 @@ export const fulfillmentAnomalies = pgTable(
   (table) => [
     check(
       'fulfillment_anomalies_kind_valid',
-      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment', 'foreign_discount')`,
+      sql`${table.kind} IN ('amount_mismatch', 'currency_mismatch', 'linkage_mismatch', 'paid_after_failure', 'duplicate_payment', 'foreign_discount', 'payout_reversal_uncovered')`,
     ),
     uniqueIndex('fulfillment_anomalies_object_kind_unique').on(table.stripeObjectId, table.kind),
     index('fulfillment_anomalies_purchase_id_idx').on(table.purchaseId),

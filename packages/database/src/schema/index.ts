@@ -4,6 +4,7 @@ export * from './fulfillment-anomalies';
 export * from './organization-members';
 export * from './organizations';
 export * from './payment-events';
+export * from './payouts';
 export * from './purchase-contacts';
 export * from './purchases';
 export * from './reconciliation-cursors';

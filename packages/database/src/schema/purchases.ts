@@ -89,6 +89,13 @@ export const contentPurchases = pgTable(
     amountDiscountCents: integer('amount_discount_cents'),
     amountTaxCents: integer('amount_tax_cents'),
     amountTotalCents: integer('amount_total_cents'),
+    /**
+     * The terms the organization sold under (decision 026), recorded at checkout for paid
+     * purchases: the platform fee in basis points of the price before tax, and a fixed part. Null
+     * for free purchases and for sales made before payouts existed (never transferred).
+     */
+    platformFeeBasisPoints: integer('platform_fee_basis_points'),
+    platformFeeFixedCents: integer('platform_fee_fixed_cents'),
     refundedAt: timestamp('refunded_at', { withTimezone: true, mode: 'date' }),
     amountRefundedCents: integer('amount_refunded_cents').notNull().default(0),
     /**
@@ -135,6 +142,10 @@ export const contentPurchases = pgTable(
     check(
       'content_purchases_charged_amounts_non_negative',
       sql`coalesce(${table.amountDiscountCents}, 0) >= 0 AND coalesce(${table.amountTaxCents}, 0) >= 0 AND coalesce(${table.amountTotalCents}, 0) >= 0`,
+    ),
+    check(
+      'content_purchases_platform_fee_terms_valid',
+      sql`(${table.platformFeeBasisPoints} IS NULL) = (${table.platformFeeFixedCents} IS NULL) AND coalesce(${table.platformFeeBasisPoints}, 0) BETWEEN 0 AND 10000 AND coalesce(${table.platformFeeFixedCents}, 0) >= 0`,
     ),
     check(
       'content_purchases_dispute_status_valid',
