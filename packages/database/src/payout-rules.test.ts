@@ -50,7 +50,7 @@ const rowArbitrary: fc.Arbitrary<PayoutRuleRow> = fc
   .map(({ taxShare, refundShare, taxNull, ...row }) => ({
     ...row,
     amountTaxCents: taxNull ? null : Math.floor(row.amountTotalCents * taxShare),
-    amountRefundedCents: Math.floor(row.amountTotalCents * refundShare),
+    refundedCents: Math.floor(row.amountTotalCents * refundShare),
   }));
 
 describe('payout rules: the SQL and TypeScript halves agree', () => {
@@ -63,7 +63,7 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
         disputeStatus: null,
         amountTotalCents: 10,
         amountTaxCents: 0,
-        amountRefundedCents: 5,
+        refundedCents: 5,
         platformFeeBasisPoints: 500,
         platformFeeFixedCents: 0,
       },
@@ -72,7 +72,7 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
         disputeStatus: 'won',
         amountTotalCents: 30,
         amountTaxCents: null,
-        amountRefundedCents: 15,
+        refundedCents: 15,
         platformFeeBasisPoints: 500,
         platformFeeFixedCents: 0,
       },
@@ -82,7 +82,7 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
         disputeStatus: null,
         amountTotalCents: 100,
         amountTaxCents: 10,
-        amountRefundedCents: 0,
+        refundedCents: 0,
         platformFeeBasisPoints: 1_000,
         platformFeeFixedCents: 500,
       },
@@ -90,11 +90,11 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
     const values = sql.join(
       rows.map(
         (row) =>
-          sql`(${row.status}::text, ${row.disputeStatus}::text, ${row.amountTotalCents}::int, ${row.amountTaxCents}::int, ${row.amountRefundedCents}::int, ${row.platformFeeBasisPoints}::int, ${row.platformFeeFixedCents}::int)`,
+          sql`(${row.status}::text, ${row.disputeStatus}::text, ${row.amountTotalCents}::int, ${row.amountTaxCents}::int, ${row.refundedCents}::int, ${row.platformFeeBasisPoints}::int, ${row.platformFeeFixedCents}::int)`,
       ),
       sql`, `,
     );
-    const columns = payoutRuleColumnsOf('r');
+    const columns = { ...payoutRuleColumnsOf('r'), refundedCents: sql`r.refunded_cents` };
     const result = await testDb.db.execute<{
       fee: number;
       share: number;
@@ -104,7 +104,7 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
       SELECT ${platformFeeCentsSql(columns)} AS fee, ${saleShareCentsSql(columns)} AS share,
              ${payoutDueCentsSql(columns)} AS due, ${isPayoutHeldSql(columns)} AS held
       FROM (VALUES ${values}) AS r (status, dispute_status, amount_total_cents, amount_tax_cents,
-        amount_refunded_cents, platform_fee_basis_points, platform_fee_fixed_cents)`);
+        refunded_cents, platform_fee_basis_points, platform_fee_fixed_cents)`);
     expect(result.rows).toHaveLength(rows.length);
     rows.forEach((row, index) => {
       const fromSql = result.rows[index];
@@ -124,15 +124,15 @@ describe('payout rules: the SQL and TypeScript halves agree', () => {
       disputeStatus: null,
       amountTotalCents: 1_100,
       amountTaxCents: 100,
-      amountRefundedCents: 0,
+      refundedCents: 0,
       platformFeeBasisPoints: 1_000,
       platformFeeFixedCents: 30,
     };
     expect(platformFeeCents(sale)).toBe(130);
     expect(saleShareCents(sale)).toBe(870);
     expect(payoutDueCents(sale)).toBe(870);
-    expect(payoutDueCents({ ...sale, amountRefundedCents: 550 })).toBe(435);
-    expect(payoutDueCents({ ...sale, amountRefundedCents: 1_100 })).toBe(0);
+    expect(payoutDueCents({ ...sale, refundedCents: 550 })).toBe(435);
+    expect(payoutDueCents({ ...sale, refundedCents: 1_100 })).toBe(0);
     expect(payoutDueCents({ ...sale, disputeStatus: 'lost' })).toBe(0);
     expect(payoutDueCents({ ...sale, disputeStatus: 'won' })).toBe(870);
     expect(isPayoutHeld({ disputeStatus: 'open' })).toBe(true);

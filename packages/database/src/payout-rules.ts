@@ -13,9 +13,9 @@ import type { DisputeStatus, PurchaseStatus } from './schema/purchases';
  * - The organization's share: the base less the platform fee. Stripe's processing fee is the
  *   platform's to bear (it comes out of the platform fee), so it never changes the share.
  * - What the sale owes now: nothing if it is not completed or was lost in a dispute; else the
- *   share in proportion to what is left of the charge after refunds (pending or succeeded, as
- *   Stripe counts a charge's `amount_refunded`). Refunds so take back the platform fee in the
- *   same proportion.
+ *   share in proportion to what is left of the charge after the refunds that succeeded (a pending
+ *   refund may still fail, and a share taken back for it could not be paid again: each sale is
+ *   transferred once). Refunds so take back the platform fee in the same proportion.
  */
 
 type Column = SQLWrapper;
@@ -26,7 +26,8 @@ export interface PayoutRuleColumns {
   disputeStatus: Column;
   amountTotalCents: Column;
   amountTaxCents: Column;
-  amountRefundedCents: Column;
+  /** Σ of the purchase's refunds that succeeded ({@link succeededRefundsSql}). */
+  refundedCents: Column;
   platformFeeBasisPoints: Column;
   platformFeeFixedCents: Column;
 }
@@ -37,7 +38,8 @@ export interface PayoutRuleRow {
   disputeStatus: DisputeStatus | null;
   amountTotalCents: number;
   amountTaxCents: number | null;
-  amountRefundedCents: number;
+  /** Σ of the purchase's refunds that succeeded. */
+  refundedCents: number;
   platformFeeBasisPoints: number;
   platformFeeFixedCents: number;
 }
@@ -88,7 +90,7 @@ export function saleShareCentsSql(columns: PayoutRuleColumns): SQL<number> {
 export function payoutDueCents(row: PayoutRuleRow): number {
   if (row.status !== 'completed' || row.disputeStatus === 'lost') return 0;
   if (row.amountTotalCents <= 0) return 0;
-  const left = Math.max(row.amountTotalCents - row.amountRefundedCents, 0);
+  const left = Math.max(row.amountTotalCents - row.refundedCents, 0);
   return divideRoundingHalfUp(
     BigInt(saleShareCents(row)) * BigInt(left),
     BigInt(row.amountTotalCents),
@@ -96,7 +98,7 @@ export function payoutDueCents(row: PayoutRuleRow): number {
 }
 
 export function payoutDueCentsSql(columns: PayoutRuleColumns): SQL<number> {
-  const left = sql`greatest(${columns.amountTotalCents} - ${columns.amountRefundedCents}, 0)`;
+  const left = sql`greatest(${columns.amountTotalCents} - ${columns.refundedCents}, 0)`;
   return sql<number>`(CASE WHEN ${columns.status} <> 'completed' OR ${columns.disputeStatus} IS NOT DISTINCT FROM 'lost' OR ${columns.amountTotalCents} <= 0 THEN 0
     ELSE ${divideRoundingHalfUpSql(sql`${saleShareCentsSql(columns)}::bigint * ${left}`, sql`${columns.amountTotalCents}`)} END)`;
 }
@@ -122,10 +124,16 @@ export function payoutRuleColumnsOf(alias: string): PayoutRuleColumns {
     disputeStatus: column('dispute_status'),
     amountTotalCents: column('amount_total_cents'),
     amountTaxCents: column('amount_tax_cents'),
-    amountRefundedCents: column('amount_refunded_cents'),
+    refundedCents: succeededRefundsSql(column('id')),
     platformFeeBasisPoints: column('platform_fee_basis_points'),
     platformFeeFixedCents: column('platform_fee_fixed_cents'),
   };
+}
+
+/** Σ of the purchase's refunds that succeeded, as one scalar subquery (by `stripe_refunds`' index). */
+export function succeededRefundsSql(purchaseId: Column): SQL<number> {
+  return sql<number>`(SELECT coalesce(sum(r.amount_cents), 0)::int FROM stripe_refunds r
+    WHERE r.purchase_id = ${purchaseId} AND r.status = 'succeeded')`;
 }
 
 /**

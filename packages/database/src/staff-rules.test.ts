@@ -34,6 +34,8 @@ describe('can: the one policy', () => {
     read_sales: ['member', 'admin', 'owner', 'operator'],
     refund: ['admin', 'owner', 'operator'],
     review: ['admin', 'owner', 'operator'],
+    read_earnings: ['admin', 'owner', 'operator'],
+    manage_payouts: ['owner', 'operator'],
   };
 
   it.each(staffActions.flatMap((action) => staffRoles.map((role) => [role, action] as const)))(

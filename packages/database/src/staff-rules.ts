@@ -21,7 +21,13 @@ export type StaffRole = (typeof staffRoles)[number];
 export type { OrganizationMemberRole };
 
 /** What staff can do on an organization's `/api/organizations/:orgId/*` routes. */
-export const staffActions = ['read_sales', 'refund', 'review'] as const;
+export const staffActions = [
+  'read_sales',
+  'refund',
+  'review',
+  'read_earnings',
+  'manage_payouts',
+] as const;
 export type StaffAction = (typeof staffActions)[number];
 
 /**
@@ -32,6 +38,10 @@ const allowedRoles: Record<StaffAction, readonly StaffRole[]> = {
   read_sales: ['member', 'admin', 'owner', 'operator'],
   refund: ['admin', 'owner', 'operator'],
   review: ['admin', 'owner', 'operator'],
+  // Fees, Stripe's costs and the transfers: the people who run the organization's money.
+  read_earnings: ['admin', 'owner', 'operator'],
+  // Where the organization is paid (its connected account): its owner, as the issue asks.
+  manage_payouts: ['owner', 'operator'],
 };
 
 /** True when `role` may perform `action`; false for no role at all (null or undefined). */

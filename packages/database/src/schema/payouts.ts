@@ -75,11 +75,17 @@ export const salePayouts = pgTable(
      */
     leasedUntil: timestamp('leased_until', { withTimezone: true, mode: 'date' }),
     /**
-     * Steps sent to Stripe whose answer may not have been recorded (a timeout, a crash). While
-     * positive, the next step first asks Stripe what happened (the transfer by `transfer_group`,
-     * the reversals by the transfer), so a lost answer can never make it send twice.
+     * Stripe steps sent for this sale (transfer, reversals), counted by the lease's claim: each
+     * step's idempotency key carries its number, so a step refused by Stripe is never replayed as
+     * that refusal when it is tried again later.
      */
-    unconfirmedSteps: integer('unconfirmed_steps').notNull().default(0),
+    stepsSent: integer('steps_sent').notNull().default(0),
+    /**
+     * Steps whose answer was recorded. While below `steps_sent` (a timeout, a crash), the next step
+     * first asks Stripe what happened (the transfer by `transfer_group`, the reversals by the
+     * transfer), so a lost answer can never make it send twice.
+     */
+    stepsConfirmed: integer('steps_confirmed').notNull().default(0),
     /** A reversal the connected account could not cover (`balance_insufficient`): its amount. */
     uncoveredCents: integer('uncovered_cents').notNull().default(0),
     ...timestamps,

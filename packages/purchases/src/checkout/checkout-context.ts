@@ -51,7 +51,22 @@ export interface CheckoutServiceConfig {
    * Default false: sessions as before (`customer_email`, no customer).
    */
   reuseStripeCustomers?: boolean;
+  /**
+   * The platform's default fee on each paid sale (decision 026), recorded on the purchase at
+   * checkout unless its organization overrides it: basis points of the price before tax (default
+   * 1 000: 10 %), and a fixed part in the smallest currency unit (default 0).
+   */
+  platformFee?: PlatformFeeTerms;
 }
+
+/** A platform fee: basis points of the amount charged before tax, plus a fixed part. */
+export interface PlatformFeeTerms {
+  basisPoints: number;
+  fixedCents: number;
+}
+
+/** The platform fee when the deployment sets none: 10 % and no fixed part. */
+export const DEFAULT_PLATFORM_FEE: PlatformFeeTerms = { basisPoints: 1_000, fixedCents: 0 };
 
 export interface CheckoutServiceDependencies {
   /** The WebSocket pool: interactive transactions, and the rare paths. Connects on first use. */
@@ -110,6 +125,7 @@ export function createCheckoutContext(dependencies: CheckoutServiceDependencies)
       allowPromotionCodes: config.allowPromotionCodes ?? false,
       allowFullyDiscounted: config.allowFullyDiscounted ?? false,
       taxBehavior: config.automaticTax ? (config.taxBehavior ?? 'exclusive') : null,
+      platformFee: config.platformFee ?? DEFAULT_PLATFORM_FEE,
     },
     reuseCustomers: config.reuseStripeCustomers ?? false,
   };

@@ -45,6 +45,8 @@ export interface PurchaseCheckoutTerms {
   allowFullyDiscounted: boolean;
   /** Automatic tax and how prices relate to it; null: automatic tax off. */
   taxBehavior: TaxBehavior | null;
+  /** The platform's default fee; the organization's own (`organizations.platform_fee_*`) wins. */
+  platformFee: { basisPoints: number; fixedCents: number };
 }
 
 /** What one claim found and did. */
@@ -98,11 +100,14 @@ export async function claimPurchaseSlot(
     db,
     sql`
     WITH item AS (
-      SELECT id, organization_id, title, description, price_cents, currency, status,
+      SELECT content.id, content.organization_id, title, description, price_cents, currency, status,
+             coalesce(organizations.platform_fee_basis_points, ${terms.platformFee.basisPoints}::int) AS fee_basis_points,
+             coalesce(organizations.platform_fee_fixed_cents, ${terms.platformFee.fixedCents}::int) AS fee_fixed_cents,
              ${isChargeablePriceSql(sql`price_cents`, sql`currency`)} AS chargeable,
              (${promotionOrganizationId}::text IS NULL OR price_cents = 0
-               OR organization_id::text = ${promotionOrganizationId}::text) AS promotion_matches
-      FROM content WHERE id = ${contentId}
+               OR content.organization_id::text = ${promotionOrganizationId}::text) AS promotion_matches
+      FROM content JOIN organizations ON organizations.id = content.organization_id
+      WHERE content.id = ${contentId}
     ),
     active AS (
       SELECT id, status, stripe_checkout_session_id, stripe_checkout_url,
@@ -118,14 +123,17 @@ export async function claimPurchaseSlot(
     inserted AS (
       INSERT INTO content_purchases
         (customer_id, content_id, organization_id, price_paid_cents, currency, status, purchased_at,
-         allow_promotion_codes, allow_fully_discounted, tax_behavior, promotion_code_id)
+         allow_promotion_codes, allow_fully_discounted, tax_behavior, promotion_code_id,
+         platform_fee_basis_points, platform_fee_fixed_cents)
       SELECT ${customerId}, item.id, item.organization_id, item.price_cents, item.currency,
              CASE WHEN item.price_cents = 0 THEN 'completed' ELSE 'pending' END,
              CASE WHEN item.price_cents = 0 THEN ${now.toISOString()}::timestamptz END,
              item.price_cents > 0 AND ${promotionCodeId}::text IS NOT NULL,
              item.price_cents > 0 AND ${terms.allowFullyDiscounted}::boolean,
              CASE WHEN item.price_cents > 0 THEN ${terms.taxBehavior}::text END,
-             CASE WHEN item.price_cents > 0 THEN ${promotionCodeId}::text END
+             CASE WHEN item.price_cents > 0 THEN ${promotionCodeId}::text END,
+             CASE WHEN item.price_cents > 0 THEN item.fee_basis_points END,
+             CASE WHEN item.price_cents > 0 THEN item.fee_fixed_cents END
       FROM item
       WHERE item.status = 'published' AND NOT EXISTS (SELECT 1 FROM active)
         AND (item.price_cents = 0 OR ${canPay}) AND item.chargeable AND item.promotion_matches

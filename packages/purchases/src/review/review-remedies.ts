@@ -8,7 +8,9 @@ import type { FulfillmentAnomalyKind, ReviewActionKind } from '@codex/database';
  * - `amount_mismatch`, `currency_mismatch` (a payment held pending: Stripe charged other than what
  *   was sold): grant at what was charged, or refund it and close;
  * - `paid_after_failure`, `linkage_mismatch`, `foreign_discount` (money on a purchase that will
- *   not complete, or that cannot be trusted): refund it and close.
+ *   not complete, or that cannot be trusted): refund it and close;
+ * - `payout_reversal_uncovered` (the organization's share could not be taken back): dismiss only;
+ *   the payouts settle it themselves.
  */
 export const actionsByKind: Readonly<Record<FulfillmentAnomalyKind, readonly ReviewActionKind[]>> =
   {
@@ -18,6 +20,9 @@ export const actionsByKind: Readonly<Record<FulfillmentAnomalyKind, readonly Rev
     paid_after_failure: ['refund_and_close', 'dismiss'],
     linkage_mismatch: ['refund_and_close', 'dismiss'],
     foreign_discount: ['refund_and_close', 'dismiss'],
+    // Settled by the payouts themselves: every reconciliation run tries the reversal again and the
+    // flag closes (`settled`) once the organization's balance covers it (decision 026).
+    payout_reversal_uncovered: ['dismiss'],
   };
 
 /** What the queue suggests doing with a flag: an action, on which purchase, and why. */
@@ -58,6 +63,13 @@ export function suggestRemedy(flag: FlagFacts): SuggestedRemedy {
           targetPurchaseId: null,
           why: 'No other purchase holds the item any more: the flagged payment holds it again.',
         };
+  }
+  if (flag.kind === 'payout_reversal_uncovered') {
+    return {
+      action: 'dismiss',
+      targetPurchaseId: null,
+      why: "The organization's Stripe balance could not cover taking back its share of a refund or lost dispute. Reconciliation tries again every run and closes this once it succeeds (new sales refill the balance); dismiss only to acknowledge it.",
+    };
   }
   if (flag.kind === 'amount_mismatch') {
     const { expected, received } = flag.details;
