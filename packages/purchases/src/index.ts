@@ -7,6 +7,7 @@ export { BuyerService, type BuyerServiceDependencies } from './buyer-service';
 export type {
   CheckoutServiceConfig,
   CheckoutServiceDependencies,
+  PlatformFeeTerms,
 } from './checkout/checkout-context';
 export {
   type CheckoutBuyer,
@@ -44,6 +45,20 @@ export {
   queueOutboxMessagesOf,
   sendOutboxIds,
 } from './outbox/queue-outbox-messages';
+export {
+  EARNINGS_EXPORT_PAGE_SIZE,
+  PayoutService,
+  type PayoutServiceDependencies,
+} from './payout-service';
+export type { EarningsLine, EarningsStatus, EarningsTotals } from './payouts/earnings';
+export type { OnboardingLink, PayoutStatus } from './payouts/onboarding';
+export { setOrganizationPlatformFee } from './payouts/onboarding';
+export type {
+  ConnectEventOutcome,
+  PayoutReconciliationSummary,
+  SettlementCounts,
+} from './payouts/settle-payouts';
+export type { SaleSettlement } from './payouts/settle-sale-payout';
 export {
   isPurchaseError,
   PurchaseError,

@@ -12,7 +12,7 @@ export interface Page<Item> {
 }
 
 /** Which list a cursor belongs to: one list's cursor is refused by the other. */
-export type PageCursorList = 'purchases' | 'library' | 'sales' | 'review';
+export type PageCursorList = 'purchases' | 'library' | 'sales' | 'review' | 'earnings';
 
 /** A row's place in a list: its sort instant (as Postgres keeps it, microseconds) and its id. */
 interface PageKey {
@@ -26,7 +26,7 @@ interface PageKey {
 const INSTANT_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 
 const cursorSchema = z.strictObject({
-  list: z.enum(['purchases', 'library', 'sales', 'review']),
+  list: z.enum(['purchases', 'library', 'sales', 'review', 'earnings']),
   at: z.string().regex(INSTANT_PATTERN),
   id: uuidSchema,
 });

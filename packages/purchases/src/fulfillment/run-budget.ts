@@ -40,6 +40,11 @@ export class RunBudget {
     return undefined;
   }
 
+  /** Stripe calls left in the budget. */
+  get remaining(): number {
+    return Math.max(this.#stripeCallLimit - this.stripeCalls, 0);
+  }
+
   /** Half the call budget (rounded down), for a phase that must leave room for the next. */
   get half(): number {
     return Math.floor(this.#stripeCallLimit / 2);
