@@ -81,9 +81,9 @@ export class PayoutService {
    * `/payouts` page. Throws `PurchaseError` `NOT_FOUND`, `FORBIDDEN`, `PAYMENT_PROVIDER_ERROR`,
    * `PAYMENT_PROVIDER_NOT_CONFIGURED`.
    */
-  startOnboarding(caller: StaffCaller): Promise<OnboardingLink> {
+  async startOnboarding(caller: StaffCaller): Promise<OnboardingLink> {
     const stripe = this.#stripe();
-    if (!this.#webAppUrl) return Promise.reject(paymentProviderNotConfigured());
+    if (!this.#webAppUrl) throw paymentProviderNotConfigured();
     const page = new URL('/payouts', this.#webAppUrl);
     const returnUrl = `${page.href}?onboarding=done`;
     const refreshUrl = `${page.href}?onboarding=expired`;
@@ -116,12 +116,12 @@ export class PayoutService {
   }
 
   /** Moves one sale's payout towards what it owes; see `settleSalePayout`. Never sends twice. */
-  settleSale(purchaseId: string): Promise<SaleSettlement> {
+  async settleSale(purchaseId: string): Promise<SaleSettlement> {
     return settleSalePayout(this.#ctx, this.#stripe(), purchaseId);
   }
 
   /** A verified Connect event; see `handleConnectEvent`. */
-  handleConnectEvent(event: unknown): Promise<ConnectEventOutcome> {
+  async handleConnectEvent(event: unknown): Promise<ConnectEventOutcome> {
     return handleConnectEvent(this.#ctx, this.#stripe(), event);
   }
 

@@ -1,4 +1,4 @@
-import type { FulfillmentService } from '@codex/purchases';
+import type { FulfillmentService, PayoutService } from '@codex/purchases';
 import type { WorkerVariables } from '@codex/worker-runtime';
 import type { WebhookBindings, WebhookConfig } from './env';
 
@@ -6,6 +6,8 @@ import type { WebhookBindings, WebhookConfig } from './env';
 export interface WebhookVariables extends WorkerVariables<WebhookConfig> {
   /** Built on first use, on `database()` and `stripe()`. */
   fulfillment: () => FulfillmentService;
+  /** Built on first use, on `database()` and `stripe()`: settles sales' payouts. */
+  payouts: () => PayoutService;
 }
 
 export interface WebhookEnv {

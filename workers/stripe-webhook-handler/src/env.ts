@@ -14,6 +14,8 @@ export interface WebhookBindings extends WorkerBindings, EmailBindings {
   /** The `codex-emails` queue (producer and consumer binding); absent where not bound (locally). */
   EMAIL_QUEUE?: EmailQueue;
   STRIPE_WEBHOOK_SECRET_PAYMENT?: string;
+  /** The Connect endpoint's signing secret (`/webhooks/stripe/connect`): its events carry `account`. */
+  STRIPE_WEBHOOK_SECRET_CONNECT?: string;
   RECONCILIATION_STRIPE_CALL_BUDGET?: string;
   RECONCILIATION_TIME_BUDGET_MS?: string;
 }
@@ -43,6 +45,16 @@ const reconciliationSchema = workerConfigSchema.extend({
 export const webhookConfigSchema = workerConfigSchema.extend({
   STRIPE_WEBHOOK_SECRET_PAYMENT: refusePlaceholders(
     z.string().regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),
+  ),
+  // Optional: without it the Connect endpoint answers 503 (Stripe retries) and the cron still
+  // re-reads accounts still onboarding, so payouts wait, never get lost.
+  STRIPE_WEBHOOK_SECRET_CONNECT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    refusePlaceholders(
+      z
+        .string()
+        .regex(/^whsec_\w+$/, { error: 'must be a Stripe webhook signing secret (whsec_…)' }),
+    ).optional(),
   ),
 });
 

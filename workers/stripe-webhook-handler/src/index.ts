@@ -9,6 +9,7 @@ import type { WebhookEnv } from './context';
 import { type WebhookBindings, webhookConfigSchema } from './env';
 import { fulfillmentServices, SERVICE } from './middleware';
 import { queue } from './queue';
+import { connectWebhookRoutes } from './routes/connect-webhook/connect-webhook';
 import { paymentWebhookRoutes } from './routes/payment-webhook/payment-webhook';
 import { scheduled } from './scheduled';
 
@@ -25,7 +26,9 @@ app.use('/webhooks/*', requestDatabase());
 app.use('/webhooks/*', requestStripe());
 app.use('/webhooks/*', fulfillmentServices());
 
-const routes = app.route('/webhooks/stripe', paymentWebhookRoutes);
+const routes = app
+  .route('/webhooks/stripe', paymentWebhookRoutes)
+  .route('/webhooks/stripe', connectWebhookRoutes);
 
 /** The app's type (routes and their answers), e.g. for `hc<StripeWebhookApp>` in tests or tools. */
 export type StripeWebhookApp = typeof routes;

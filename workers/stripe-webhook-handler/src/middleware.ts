@@ -1,4 +1,4 @@
-import { FulfillmentService } from '@codex/purchases';
+import { FulfillmentService, PayoutService } from '@codex/purchases';
 import { lazyServices, requestServiceDependencies } from '@codex/worker-runtime';
 import type { WebhookEnv } from './context';
 
@@ -6,7 +6,7 @@ import type { WebhookEnv } from './context';
 export const SERVICE = 'stripe-webhook-handler';
 
 /**
- * Makes the fulfillment service available to handlers, built on first use from the request's
+ * Makes the fulfillment and payout services available to handlers, built on first use from the request's
  * database and Stripe client (`requestDatabase()`, `requestStripe()` run before it). The database
  * is opened only when the service is first asked for, so a request refused before that (e.g. on
  * its signature) never connects.
@@ -14,4 +14,5 @@ export const SERVICE = 'stripe-webhook-handler';
 export const fulfillmentServices = () =>
   lazyServices<WebhookEnv>({
     fulfillment: (c) => new FulfillmentService(requestServiceDependencies(c)),
+    payouts: (c) => new PayoutService(requestServiceDependencies(c)),
   });

@@ -1,6 +1,6 @@
 import { createResendSender } from '@codex/email';
 import { ObservabilityClient } from '@codex/observability';
-import { EmailOutbox, FulfillmentService, sendOutboxIds } from '@codex/purchases';
+import { EmailOutbox, FulfillmentService, PayoutService, sendOutboxIds } from '@codex/purchases';
 import {
   createStripeClient,
   type LazyDatabase,
@@ -20,7 +20,9 @@ export const OUTBOX_REQUEUE_LIMIT = 50;
 
 /**
  * The Cron Trigger (`*\/10 * * * *`): runs `FulfillmentService.reconcilePendingPurchases()`, within
- * `RECONCILIATION_STRIPE_CALL_BUDGET` and `RECONCILIATION_TIME_BUDGET_MS`, on a
+ * `RECONCILIATION_STRIPE_CALL_BUDGET` and `RECONCILIATION_TIME_BUDGET_MS`, then
+ * `PayoutService.reconcile()` with the Stripe calls the first left (accounts still onboarding
+ * re-read, sales with a payout step to take settled), on a
  * database client of its own, which is closed in the same `waitUntil`. The service logs its
  * summary; a failure of the run is logged with `trackError` and not rethrown (the next run retries,
  * every change it makes is conditional). A misconfiguration is logged once and the run skipped.
@@ -45,28 +47,39 @@ export const scheduled: ExportedHandlerScheduledHandler<WebhookBindings> = (
   const { config } = result;
   const database = lazyDatabase({ config, logger });
   ctx.waitUntil(requeueDueEmails(env, database, logger));
-  const fulfillment = new FulfillmentService({
-    db: database.db(),
-    // Every attempt is a subrequest counted against the budget: no silent retries, and a slow
-    // Stripe costs a run at most this long per call.
-    stripe: createStripeClient({
-      secretKey: config.STRIPE_SECRET_KEY,
-      apiBase: config.STRIPE_API_BASE,
-      maxNetworkRetries: 0,
-      timeoutMs: 5_000,
-    }),
-    logger,
+  // Every attempt is a subrequest counted against the budget: no silent retries, and a slow
+  // Stripe costs a run at most this long per call.
+  const stripe = createStripeClient({
+    secretKey: config.STRIPE_SECRET_KEY,
+    apiBase: config.STRIPE_API_BASE,
+    maxNetworkRetries: 0,
+    timeoutMs: 5_000,
   });
+  const services = { db: database.db(), http: database.http(), stripe, logger };
+  const fulfillment = new FulfillmentService({ ...services, http: undefined });
+  const payouts = new PayoutService(services);
   ctx.waitUntil(
-    fulfillment
-      .reconcilePendingPurchases({
-        stripeCallBudget: config.RECONCILIATION_STRIPE_CALL_BUDGET,
-        timeBudgetMs: config.RECONCILIATION_TIME_BUDGET_MS,
-      })
-      .catch((error: unknown) => {
-        logger.trackError(error, { operation: 'reconcile pending purchases' });
-      })
-      .finally(() => database.close()),
+    (async () => {
+      const summary = await fulfillment
+        .reconcilePendingPurchases({
+          stripeCallBudget: config.RECONCILIATION_STRIPE_CALL_BUDGET,
+          timeBudgetMs: config.RECONCILIATION_TIME_BUDGET_MS,
+        })
+        .catch((error: unknown) => {
+          logger.trackError(error, { operation: 'reconcile pending purchases' });
+          return undefined;
+        });
+      // The payouts' phase gets what the purchases left of the run's budget (decision 026).
+      const stripeCallBudget =
+        config.RECONCILIATION_STRIPE_CALL_BUDGET - (summary?.stripeCalls ?? 0);
+      if (stripeCallBudget > 0) {
+        await payouts
+          .reconcile({ stripeCallBudget, timeBudgetMs: config.RECONCILIATION_TIME_BUDGET_MS })
+          .catch((error: unknown) => {
+            logger.trackError(error, { operation: 'reconcile payouts' });
+          });
+      }
+    })().finally(() => database.close()),
   );
 };
 

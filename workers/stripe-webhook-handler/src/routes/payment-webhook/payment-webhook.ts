@@ -28,6 +28,17 @@ export const paymentWebhookRoutes = new Hono<WebhookEnv>().post(
         }),
       );
     }
+    if (outcome.status === 'processed' && mayChangePayout(outcome.result)) {
+      // The sale's payout follows its money: transferred once paid, reversed after a refund or a
+      // lost dispute. After the response; a failure is logged and the cron settles it.
+      const payouts = c.var.payouts();
+      const purchaseId = outcome.result.purchaseId;
+      c.executionCtx.waitUntil(
+        payouts.settleSale(purchaseId).catch((error: unknown) => {
+          c.var.logger.trackError(error, { operation: 'settle sale payout', purchaseId });
+        }),
+      );
+    }
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
@@ -39,6 +50,23 @@ export const paymentWebhookRoutes = new Hono<WebhookEnv>().post(
     );
   },
 );
+
+/**
+ * The results after which a sale's payout may have a step to take: a completion (a first or a
+ * repeated one: the success page may have completed it first), any money change.
+ */
+function mayChangePayout(
+  result: FulfillmentResult,
+): result is Extract<
+  FulfillmentResult,
+  { status: 'completed' | 'already_completed' | 'payment_event_recorded' }
+> {
+  return (
+    result.status === 'completed' ||
+    result.status === 'already_completed' ||
+    result.status === 'payment_event_recorded'
+  );
+}
 
 /**
  * The results whose transaction may have written an outbox row: a completion (confirmation), any
