@@ -124,10 +124,13 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       });
     }
     const key = headers['idempotency-key'];
+    const account = headers['stripe-account'];
+    const stripeAccount = Array.isArray(account) ? account[0] : account;
     const record: RecordedStripeRequest = {
       method,
       path: url.pathname,
       idempotencyKey: Array.isArray(key) ? key[0] : key,
+      ...(stripeAccount === undefined ? {} : { stripeAccount }),
       ...parseForm(method === 'GET' || method === 'DELETE' ? url.search : rawBody),
       receivedAt: new Date().toISOString(),
       replayed: false,

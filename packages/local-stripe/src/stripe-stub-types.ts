@@ -66,6 +66,8 @@ export interface RecordedStripeRequest {
   path: string;
   /** The `Idempotency-Key` header (the SDK sends one on every POST). */
   idempotencyKey: string | undefined;
+  /** The `Stripe-Account` header (the SDK's `stripeAccount` request option), if sent. */
+  stripeAccount?: string | undefined;
   /** The form-encoded body (for GET and DELETE: the query) as flat keys, e.g. `metadata[purchaseId]`. */
   form: Record<string, string>;
   /** The same parsed into nested objects; `line_items[0][...]` becomes an array. */
