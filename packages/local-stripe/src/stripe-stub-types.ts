@@ -10,6 +10,7 @@ import type {
 } from './api/money-types';
 import type { PromotionCodeSpec, StripeStubPromotionCodeObject } from './api/promotion-code-types';
 import type { Address } from './api/read-address';
+import type { StripeStubConnectHooks } from './connect-stub-types';
 
 /** Where the stub listens and which clock it reads. */
 export interface StartStripeStubOptions {
@@ -97,7 +98,7 @@ export interface StripeStubRule {
 }
 
 /** A running stand-in for the Stripe HTTP API; see {@link startStripeStub}. */
-export interface StripeStub {
+export interface StripeStub extends StripeStubConnectHooks {
   /** E.g. `http://127.0.0.1:49152`. */
   readonly url: string;
   readonly host: string;
