@@ -16,8 +16,9 @@ import { type SaleSettlement, settleSalePayout } from './settle-sale-payout';
 export const STRIPE_CALLS_PER_SALE = 3;
 
 /**
- * Sales that need a Stripe step now, least recently touched first (so sales that keep failing,
- * an uncovered reversal, rotate to the back): no payout row or charge yet; owed, transferable and
+ * Sales that need a Stripe step now: transfers first (what they pay in may cover a reversal that
+ * was refused), then least recently touched first (so sales that keep failing, an uncovered
+ * reversal, rotate to the back): no payout row or charge yet; owed, transferable and
  * not transferred; or more moved than owed. Leased sales are skipped (a worker is on them).
  */
 async function findSalesToSettle(
@@ -40,7 +41,7 @@ async function findSalesToSettle(
         OR (s.transfer_id IS NULL AND ${due} > 0 AND NOT ${isPayoutHeldSql(p)}
             AND coalesce(a.transfers_active, false))
         OR (s.transfer_id IS NOT NULL AND s.transferred_cents - s.reversed_cents > ${due}))
-    ORDER BY coalesce(s.updated_at, p.created_at), p.id
+    ORDER BY (s.transfer_id IS NOT NULL), coalesce(s.updated_at, p.created_at), p.id
     LIMIT ${limit}`,
   );
   return rows.map((row) => String(row.id));

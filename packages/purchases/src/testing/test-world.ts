@@ -16,6 +16,7 @@ import { BuyerService } from '../buyer-service';
 import type { CheckoutServiceConfig } from '../checkout/checkout-context';
 import { CheckoutService } from '../checkout-service';
 import { FulfillmentService } from '../fulfillment-service';
+import { PayoutService } from '../payout-service';
 import { RefundService } from '../refund-service';
 import { ReviewService } from '../review-service';
 import { SalesService } from '../sales-service';
@@ -44,6 +45,8 @@ export interface TestWorld {
   refunds(): RefundService;
   /** The review queue, on the world's Stripe stub. */
   review(clock?: () => Date): ReviewService;
+  /** Payouts (onboarding, settling, earnings), on SQL over HTTP and the stand-in. */
+  payouts(clock?: () => Date): PayoutService;
   /**
    * A published item of a new organization whose one staff member is {@link TEST_STAFF_OWNER}
    * (an `owner` row), and a new customer to buy it.
@@ -99,6 +102,15 @@ export async function createTestWorld(
         http: testDb.http,
         stripe: stripe(),
         logger,
+        ...(clock ? { clock } : {}),
+      }),
+    payouts: (clock) =>
+      new PayoutService({
+        db: testDb.db,
+        http: testDb.http,
+        stripe: stripe(),
+        logger,
+        webAppUrl: 'https://app.codex.test',
         ...(clock ? { clock } : {}),
       }),
     async newItem(priceCents) {
