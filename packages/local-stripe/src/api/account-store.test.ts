@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAccount, PLATFORM_CONTROLLER, refusal } from '../testing/connect-test-support';
-import { rejectionOf, types, useStripeStub } from '../testing/stub-test-support';
+import { rejectionOf, thrownBy, types, useStripeStub } from '../testing/stub-test-support';
+import { StripeStubError } from './stripe-error';
 
 let nowMs = Date.parse('2026-12-01T12:00:00Z');
 const { stub, stripe } = useStripeStub({ now: () => nowMs });
@@ -209,5 +210,31 @@ describe('account events', () => {
     expect((await stripe().events.retrieve(eventId, {}, { stripeAccount: account.id })).id).toBe(
       eventId,
     );
+  });
+});
+
+describe('the Connect test hooks', () => {
+  it('throw StripeStubError 404 for an account the platform does not have', () => {
+    for (const act of [
+      () => stub().completeAccountOnboarding('acct_missing'),
+      () => stub().requireAccountInformation('acct_missing'),
+      () => stub().payOutAccount('acct_missing'),
+    ]) {
+      const error = thrownBy(act);
+      expect(error).toBeInstanceOf(StripeStubError);
+      expect(error).toMatchObject({ status: 404, code: 'resource_missing' });
+    }
+    expect(stub().getAccount('acct_missing')).toBeUndefined();
+  });
+
+  it('emit nothing when onboarding changes nothing', async () => {
+    const account = await createAccount(stripe());
+    expect(types(stub().completeAccountOnboarding(account.id))).toEqual(['account.updated']);
+    expect(stub().completeAccountOnboarding(account.id)).toEqual([]);
+    expect(
+      stub()
+        .listAccounts()
+        .map(({ id }) => id),
+    ).toEqual([account.id]);
   });
 });

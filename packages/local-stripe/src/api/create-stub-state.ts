@@ -225,7 +225,8 @@ export function createStubState({
     },
 
     /** Every session with what was paid through it, newest first (copies). */
-    listPayments: (): StripeStubPayment[] => listPayments(sessions, money),
+    listPayments: (): StripeStubPayment[] =>
+      listPayments(sessions, money, (id) => ledger.transaction(id)),
 
     /** `POST /v1/transfers`; emits `transfer.created`. */
     createTransfer(params: Params, request?: StripeStubEventRequest) {

@@ -25,6 +25,7 @@ const cases = [
   ...promotionCodeCases(),
   ...refundCases(),
   ...recoveryCases(),
+  ...(await import('../testing/stripe-contract-connect')).connectCases(),
 ];
 const named = cases.map((contractCase) => [contractCase.name, contractCase] as const);
 
