@@ -34,7 +34,7 @@ const startPayoutOnboardingRoute = createRoute({
   operationId: 'startPayoutOnboarding',
   tags: ['payouts'],
   summary: "A link to Stripe's onboarding of the organization's payout account",
-  description: `Starts, or resumes, the organization's onboarding with Stripe Connect, so that its sales can be paid out to it: the first request creates its connected account (once, however often or concurrently it is sent), every request answers a fresh single-use Account Link to Stripe's hosted form. No body. Read the outcome with \`GET …/payouts\`. ${MANAGE_PAYOUTS_NOTE} 1 database round trip and 2 Stripe calls the first time (the account, the link), 1 and 1 afterwards.`,
+  description: `Starts, or resumes, the organization's onboarding with Stripe Connect, so that its sales can be paid out to it: the first request creates its connected account (once, however often or concurrently it is sent), every request answers a fresh single-use Account Link to Stripe's hosted form. No body. Read the outcome with \`GET …/payouts\`. ${MANAGE_PAYOUTS_NOTE} The first time: 2 database round trips (the role and the account read, the new account stored) and 2 Stripe calls (the account, the link); afterwards 1 round trip and 1 Stripe call.`,
   security: buyerTokenSecurity,
   request: { params: organizationParamsSchema },
   responses: {
