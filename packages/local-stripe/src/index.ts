@@ -1,3 +1,6 @@
+export type { StripeStubAccountLink } from './api/account-links';
+export type { StripeStubAccount, StripeStubCapabilityStatus } from './api/account-store';
+export type { StripeStubBalance, StripeStubBalanceTransaction } from './api/balance-transactions';
 export type {
   StripeStubCheckoutSession,
   StripeStubCustomerDetails,
@@ -17,7 +20,10 @@ export type {
   StripeStubRefund,
   StripeStubRefundStatus,
 } from './api/money-types';
+export type { StripeStubPayout } from './api/pay-out-account';
 export { StripeStubError } from './api/stripe-error';
+export type { StripeStubTransfer, StripeStubTransferReversal } from './api/transfer-types';
+export type { StripeStubConnectHooks } from './connect-stub-types';
 export {
   type LocalStripe,
   type StartLocalStripeOptions,

@@ -16,6 +16,7 @@ import {
 } from './api/stripe-error';
 import { createControlHandler } from './control/create-control-handler';
 import { createRuleSet, ruleResponse } from './control/create-rule-set';
+import { handleOnboardingPage } from './pages/onboarding-page';
 import type {
   RecordedStripeRequest,
   StartStripeStubOptions,
@@ -69,6 +70,7 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     ...(taxRatePercent === undefined ? {} : { taxRatePercent }),
     ...(checkoutUrl ? { checkoutUrl: (sessionId) => checkoutUrl(sessionId, stubUrl) } : {}),
     ...(onEvent ? { onEvent } : {}),
+    onboardingUrl: (token) => `${stubUrl}/connect/onboarding/${token}`,
   });
   const route = createApiRouter(state);
 
@@ -81,6 +83,15 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
     if (url.pathname.startsWith('/__stub/')) {
       return handleControlRequest({ method, path: url.pathname, query: url.searchParams, body });
     }
+    const onboarding = handleOnboardingPage(
+      { method, url, body },
+      {
+        links: state.accountLinks,
+        account: state.accounts.retrieve,
+        completeOnboarding: (id, options) => orThrow(state.completeAccountOnboarding(id, options)),
+      },
+    );
+    if (onboarding) return onboarding;
     if (handlePage && !url.pathname.startsWith('/v1/')) {
       const page = await handlePage({ method, url, body });
       if (page) return page;
@@ -124,10 +135,13 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       });
     }
     const key = headers['idempotency-key'];
+    const account = headers['stripe-account'];
+    const stripeAccount = Array.isArray(account) ? account[0] : account;
     const record: RecordedStripeRequest = {
       method,
       path: url.pathname,
       idempotencyKey: Array.isArray(key) ? key[0] : key,
+      ...(stripeAccount === undefined ? {} : { stripeAccount }),
       ...parseForm(method === 'GET' || method === 'DELETE' ? url.search : rawBody),
       receivedAt: new Date().toISOString(),
       replayed: false,
@@ -188,6 +202,18 @@ export async function startStripeStub(options: StartStripeStubOptions = {}): Pro
       return state.customers.all();
     },
     getCustomer: state.customers.retrieve,
+    completeAccountOnboarding: (accountId, options = {}) =>
+      orThrow(state.completeAccountOnboarding(accountId, options)).events,
+    requireAccountInformation: (accountId) =>
+      orThrow(state.requireAccountInformation(accountId)).events,
+    payOutAccount(accountId) {
+      const { value, events } = orThrow(state.payOutAccount(accountId));
+      return { payouts: value, events };
+    },
+    balanceOf: (accountId) => state.ledger.balance(accountId),
+    listTransfers: () => state.transfers.all(),
+    getAccount: state.accounts.retrieve,
+    listAccounts: () => state.accounts.all(),
     markEventDelivered(eventId) {
       if (!state.events.markDelivered(eventId)) throw new StripeStubError(noSuch('event', eventId));
     },

@@ -10,6 +10,7 @@ import type {
 } from './api/money-types';
 import type { PromotionCodeSpec, StripeStubPromotionCodeObject } from './api/promotion-code-types';
 import type { Address } from './api/read-address';
+import type { StripeStubConnectHooks } from './connect-stub-types';
 
 /** Where the stub listens and which clock it reads. */
 export interface StartStripeStubOptions {
@@ -66,6 +67,8 @@ export interface RecordedStripeRequest {
   path: string;
   /** The `Idempotency-Key` header (the SDK sends one on every POST). */
   idempotencyKey: string | undefined;
+  /** The `Stripe-Account` header (the SDK's `stripeAccount` request option), if sent. */
+  stripeAccount?: string | undefined;
   /** The form-encoded body (for GET and DELETE: the query) as flat keys, e.g. `metadata[purchaseId]`. */
   form: Record<string, string>;
   /** The same parsed into nested objects; `line_items[0][...]` becomes an array. */
@@ -95,7 +98,7 @@ export interface StripeStubRule {
 }
 
 /** A running stand-in for the Stripe HTTP API; see {@link startStripeStub}. */
-export interface StripeStub {
+export interface StripeStub extends StripeStubConnectHooks {
   /** E.g. `http://127.0.0.1:49152`. */
   readonly url: string;
   readonly host: string;

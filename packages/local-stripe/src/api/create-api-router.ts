@@ -1,15 +1,26 @@
+import { connectRoutes, refuseStripeAccount } from './connect-routes';
 import { toStripeObject } from './create-checkout-session';
 import type { StubState } from './create-stub-state';
+import type { StripeStubCharge } from './money-types';
 import type { Params } from './read-params';
 import { refundRoutes } from './refund-routes';
-import { type ApiRequest, answer, expands, list, type Route, retrieve } from './route-helpers';
+import {
+  type ApiRequest,
+  answer,
+  expands,
+  fail,
+  list,
+  type Route,
+  retrieve,
+} from './route-helpers';
 import { noSuch, type StripeFailure, type StubResponse, stripeError } from './stripe-error';
 
 export type { ApiRequest } from './route-helpers';
 
 /**
  * The stub's Stripe API: Customers, Checkout Sessions, PaymentIntents, Charges, Refunds, Disputes,
- * Coupons, Promotion Codes and Events, validated like Stripe for the parameters our code sends
+ * Coupons, Promotion Codes, Events and Connect (Accounts, Account Links, Balance, Balance
+ * Transactions, Transfers and Reversals; a `Stripe-Account` header only where implemented), validated like Stripe for the parameters our code sends
  * (unknown parameters are refused). An unrecognized method and path answers Stripe's 404.
  */
 export function createApiRouter(state: StubState): (request: ApiRequest) => StubResponse {
@@ -51,7 +62,10 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
     {
       method: 'GET',
       path: /^\/v1\/charges\/([^/]+)$/,
-      handle: ({ body }, id) => retrieve(body, state.money.charge(id) ?? noSuch('charge', id)),
+      handle: ({ body }, id) =>
+        retrieve(body, state.money.charge(id) ?? noSuch('charge', id), (charge) =>
+          showCharge(charge, expands(body, 'balance_transaction')),
+        ),
     },
     ...refundRoutes(state),
     {
@@ -84,20 +98,30 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
     {
       method: 'GET',
       path: /^\/v1\/events$/,
-      handle({ body }) {
+      acceptsStripeAccount: true,
+      handle({ body, stripeAccount }) {
         state.sweepExpiredSessions();
-        return answer(state.events.list(body), (page) => list(page, '/v1/events'));
+        return answer(state.events.list(body, stripeAccount), (page) => list(page, '/v1/events'));
       },
     },
     {
       method: 'GET',
       path: /^\/v1\/events\/([^/]+)$/,
-      handle({ body }, id) {
+      acceptsStripeAccount: true,
+      handle({ body, stripeAccount }, id) {
         state.sweepExpiredSessions();
-        return retrieve(body, state.events.retrieve(id) ?? noSuch('event', id));
+        return retrieve(body, state.events.retrieve(id, stripeAccount) ?? noSuch('event', id));
       },
     },
+    ...connectRoutes(state),
   ];
+
+  /** A charge, its `balance_transaction` expanded when asked. */
+  function showCharge(charge: StripeStubCharge, isExpanded: boolean): unknown {
+    const id = charge.balance_transaction;
+    const transaction = isExpanded && id !== null ? state.ledger.transaction(id) : undefined;
+    return transaction ? { ...charge, balance_transaction: transaction } : charge;
+  }
 
   function retrieveSession(id: string, params: Params): StubResponse {
     const found = state.readSession(id) ?? noSuch('checkout.session', id, 'session');
@@ -113,10 +137,12 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
 
   function retrievePaymentIntent(id: string, params: Params): StubResponse {
     const found = state.readPaymentIntent(id) ?? noSuch('payment_intent', id, 'intent');
+    // `latest_charge.balance_transaction` expands the charge and, within it, its fee's record.
+    const withFee = expands(params, 'latest_charge.balance_transaction');
     return retrieve(params, found, (intent) => {
       const charge = state.money.charge(String(intent.latest_charge));
-      return expands(params, 'latest_charge') && charge
-        ? { ...intent, latest_charge: charge }
+      return (expands(params, 'latest_charge') || withFee) && charge
+        ? { ...intent, latest_charge: showCharge(charge, withFee) }
         : intent;
     });
   }
@@ -124,7 +150,14 @@ export function createApiRouter(state: StubState): (request: ApiRequest) => Stub
   return function route(request) {
     for (const candidate of routes) {
       const match = request.method === candidate.method && candidate.path.exec(request.path);
-      if (match) return candidate.handle(request, match[1] ?? '');
+      if (!match) continue;
+      const { stripeAccount } = request;
+      const refused =
+        stripeAccount === undefined
+          ? undefined
+          : refuseStripeAccount(state, candidate, request.method, request.path, stripeAccount);
+      if (refused) return fail(refused);
+      return candidate.handle(request, match[1] ?? '');
     }
     return stripeError(404, {
       type: 'invalid_request_error',

@@ -1,3 +1,4 @@
+import { stripeFee } from './balance-transactions';
 import { refuseUnchargeableAmount } from './minimum-charge';
 import type { MoneyStore, StripeStubCharge, StripeStubPaymentIntent } from './money-types';
 import { randomId } from './random-id';
@@ -23,6 +24,8 @@ export interface PaymentRecord {
   status: StripeStubPaymentIntent['status'];
   captureMethod: StripeStubPaymentIntent['capture_method'];
   paymentMethod: string | null;
+  /** A bank debit (priced as one) rather than a card. Default false. */
+  isBankDebit?: boolean;
 }
 
 const PARAMS = [
@@ -143,6 +146,8 @@ export function storePayment(store: MoneyStore, payment: PaymentRecord): StripeS
     failure_message: null,
     // Stripe's shape; the token is random and opens nothing here.
     receipt_url: `https://pay.stripe.com/receipts/payment/${randomId('', 40)}`,
+    balance_transaction: null,
+    payment_method_details: { type: payment.isBankDebit ? 'us_bank_account' : 'card' },
     created,
     livemode: false,
   };
@@ -163,8 +168,24 @@ export function storePayment(store: MoneyStore, payment: PaymentRecord): StripeS
     livemode: false,
   };
   if (isCharged) store.charges.set(charge.id, charge);
+  if (status === 'succeeded') creditCharge(store, charge);
   store.paymentIntents.set(id, intent);
   return intent;
+}
+
+/**
+ * A succeeded charge's funds enter the platform's balance, less Stripe's processing fee (card or
+ * bank debit pricing), as a `charge` Balance Transaction named on the charge.
+ */
+export function creditCharge(store: MoneyStore, charge: StripeStubCharge): void {
+  const method = charge.payment_method_details.type === 'card' ? 'card' : 'bank_debit';
+  charge.balance_transaction = store.ledger.record({
+    amount: charge.amount,
+    currency: charge.currency,
+    fee: stripeFee(charge.amount, method),
+    type: 'charge',
+    source: charge.id,
+  }).id;
 }
 
 /** `automatic_payment_methods`: whether confirming may redirect (needs a `return_url`). */

@@ -63,9 +63,18 @@ export function createRefund(
     status: request.status,
     metadata: { ...request.metadata },
     reason: request.reason ?? null,
+    balance_transaction: null,
     created: store.nowSeconds(),
     failure_reason: null,
   };
+  // The refund leaves the platform's balance when it is created, pending or not; Stripe keeps
+  // the original charge's processing fee (https://docs.stripe.com/refunds#fees).
+  refund.balance_transaction = store.ledger.record({
+    amount: -amount,
+    currency: charge.currency,
+    type: 'refund',
+    source: refund.id,
+  }).id;
   store.refunds.set(refund.id, refund);
   changeRefunded(charge, amount);
   return emitting(refund, ['refund.created', refund], ['charge.refunded', charge]);
@@ -91,8 +100,14 @@ export function updateRefund(
     { type: 'charge.refund.updated', object: refund },
   ];
   if (status === 'succeeded') return { value: refund, emitted: updated };
-  // A failed or canceled refund stops counting against the charge.
+  // A failed or canceled refund stops counting against the charge; its money comes back.
   changeRefunded(charge, -refund.amount);
+  store.ledger.record({
+    amount: refund.amount,
+    currency: refund.currency,
+    type: 'refund_failure',
+    source: refund.id,
+  });
   if (status === 'canceled') return { value: refund, emitted: updated };
   refund.failure_reason = REFUND_FAILURE_REASON;
   return { value: refund, emitted: [{ type: 'refund.failed', object: refund }, ...updated] };

@@ -1,4 +1,7 @@
 import type { PayCheckoutSessionOptions } from '../stripe-stub-types';
+import { createAccountLinks } from './account-links';
+import { createAccountStore } from './account-store';
+import { createBalanceLedger } from './balance-transactions';
 import type { StripeStubCheckoutSession } from './checkout-session-types';
 import { createCouponStore } from './coupon-store';
 import { createCheckoutSession, toStripeObject } from './create-checkout-session';
@@ -17,8 +20,10 @@ import type {
   StripeStubRefundStatus,
 } from './money-types';
 import { isTaxRate, payCheckoutSession } from './pay-checkout-session';
+import { payOutAccount } from './pay-out-account';
 import type { Params } from './read-params';
 import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './stripe-error';
+import { createTransferStore } from './transfer-store';
 
 /** A result of an action: a value, or Stripe's refusal. */
 type Outcome<T> = T | StripeFailure;
@@ -38,6 +43,8 @@ export interface StubStateOptions {
   onEvent?: (event: StripeStubEvent) => void;
   /** The rate charged under automatic tax when a payment names none. Default {@link DEFAULT_TAX_RATE_PERCENT}. */
   taxRatePercent?: number;
+  /** The hosted onboarding page an Account Link's `url` names, given its token. */
+  onboardingUrl?: (token: string) => string;
 }
 
 /**
@@ -52,6 +59,7 @@ export function createStubState({
   checkoutUrl,
   onEvent,
   taxRatePercent: defaultTaxRate = DEFAULT_TAX_RATE_PERCENT,
+  onboardingUrl = (token) => `https://connect.stripe.com/setup/s/${token}`,
 }: StubStateOptions) {
   if (!isTaxRate(defaultTaxRate)) {
     throw new Error(`Stripe stub: taxRatePercent must be 0 to 100, not ${defaultTaxRate}`);
@@ -61,14 +69,23 @@ export function createStubState({
     nowMs,
     onExpired: (expired) => emitSession('checkout.session.expired', expired),
   });
-  const money = createMoneyObjects(nowSeconds);
+  const ledger = createBalanceLedger(nowSeconds);
+  const money = createMoneyObjects(nowSeconds, ledger);
+  const accounts = createAccountStore(nowSeconds);
+  const accountLinks = createAccountLinks(nowSeconds, {
+    hasAccount: (id) => accounts.find(id) !== undefined,
+    onboardingUrl,
+  });
+  const transfers = createTransferStore({ nowSeconds, accounts, ledger, charge: money.charge });
   const events = createEventStore(nowSeconds, apiVersion);
   const customers = createCustomerStore(nowSeconds);
   const coupons = createCouponStore(nowSeconds);
   const promotionCodes = createPromotionCodes(nowSeconds, coupons);
 
   function emit(emissions: Emission[], request?: StripeStubEventRequest): StripeStubEvent[] {
-    const recorded = emissions.map(({ type, object }) => events.record(type, object, request));
+    const recorded = emissions.map(({ type, object, account, previousAttributes }) =>
+      events.record(type, object, request, { account, previousAttributes }),
+    );
     for (const event of recorded) onEvent?.(event);
     return recorded;
   }
@@ -92,6 +109,10 @@ export function createStubState({
 
   return {
     money,
+    ledger,
+    accounts,
+    accountLinks,
+    transfers,
     events,
     customers,
     coupons,
@@ -204,11 +225,37 @@ export function createStubState({
     },
 
     /** Every session with what was paid through it, newest first (copies). */
-    listPayments: (): StripeStubPayment[] => listPayments(sessions, money),
+    listPayments: (): StripeStubPayment[] =>
+      listPayments(sessions, money, (id) => ledger.transaction(id)),
+
+    /** `POST /v1/transfers`; emits `transfer.created`. */
+    createTransfer(params: Params, request?: StripeStubEventRequest) {
+      return applied(transfers.create(params), request);
+    },
+    /** `POST /v1/transfers/:id/reversals`; emits `transfer.reversed`. */
+    reverseTransfer(id: string, params: Params, request?: StripeStubEventRequest) {
+      return applied(transfers.reverse(id, params), request);
+    },
+    /** Onboarding done (or, with `leaveDue`, left with a bank account due); emits `account.updated`. */
+    completeAccountOnboarding(id: string, options: { leaveDue?: boolean } = {}) {
+      return applied(accounts.completeOnboarding(id, options));
+    },
+    /** Requirements due again; emits `account.updated`. */
+    requireAccountInformation(id: string) {
+      return applied(accounts.requireInformation(id));
+    },
+    /** Pays out an account's available balance; emits `payout.created`, `payout.paid`. */
+    payOutAccount(id: string) {
+      return applied(payOutAccount(id, { accounts, ledger, nowSeconds }));
+    },
 
     reset(): void {
       sessions.reset();
       money.reset();
+      ledger.reset();
+      accounts.reset();
+      accountLinks.reset();
+      transfers.reset();
       events.reset();
       customers.reset();
       coupons.reset();

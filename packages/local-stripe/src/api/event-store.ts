@@ -16,8 +16,21 @@ export type StripeStubEvent = {
   livemode: false;
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
-  data: { object: Record<string, unknown> };
+  /**
+   * The connected account (`acct_…`) the event happened on; absent for the platform's own
+   * (https://docs.stripe.com/connect/webhooks: "each event for a connected account also contains a
+   * top-level account property").
+   */
+  account?: string;
+  /** `previous_attributes`: for `*.updated` events, the changed fields' earlier values. */
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
 };
+
+/** Where an event happened and what changed: see {@link StripeStubEvent}. */
+export interface EventScope {
+  account?: string | undefined;
+  previousAttributes?: Record<string, unknown> | undefined;
+}
 
 /** The API request that caused an event; `{ id: null, idempotency_key: null }` for the others. */
 export type StripeStubEventRequest = StripeStubEvent['request'];
@@ -25,21 +38,30 @@ export type StripeStubEventRequest = StripeStubEvent['request'];
 /** Every event the stub emitted, with the stub-side delivery flag. */
 export interface EventStore {
   /** Emits an event carrying a frozen deep copy of `object` as it is now; returns it. */
-  record(type: string, object: object, request?: StripeStubEventRequest): StripeStubEvent;
+  record(
+    type: string,
+    object: object,
+    request?: StripeStubEventRequest,
+    scope?: EventScope,
+  ): StripeStubEvent;
   /** Every emitted event, oldest first, exactly as emitted. */
   all(): StripeStubEvent[];
   /**
    * The event as `GET /v1/events/:id` shows it now (`pending_webhooks` 0 once delivered);
-   * undefined once older than Stripe's 30 days.
+   * undefined once older than Stripe's 30 days, or when it happened on another account than
+   * `account` (undefined: the platform's own events only).
    */
-  retrieve(id: string): StripeStubEvent | undefined;
+  retrieve(id: string, account?: string): StripeStubEvent | undefined;
   /** Marks an event delivered; false if the id is unknown. */
   markDelivered(id: string): boolean;
   /**
    * `GET /v1/events`: Stripe's filters and pagination, newest first, over the last 30 days (a
-   * cursor naming an older event is refused as unknown, as Stripe no longer has it).
+   * cursor naming an older event is refused as unknown, as Stripe no longer has it). Only the
+   * events of `account` (a connected account's, read with its `Stripe-Account` header), or with
+   * none the platform's own: Stripe lists a connected account's events to requests "as the
+   * corresponding connected account" (https://docs.stripe.com/connect/webhooks).
    */
-  list(params: Params): ListPage<StripeStubEvent> | StripeFailure;
+  list(params: Params, account?: string): ListPage<StripeStubEvent> | StripeFailure;
   reset(): void;
 }
 
@@ -71,32 +93,40 @@ export function createEventStore(nowSeconds: () => number, apiVersion: string): 
   }
 
   return {
-    record(type, object, request = NO_REQUEST) {
+    record(type, object, request = NO_REQUEST, scope = {}) {
+      const data: StripeStubEvent['data'] = {
+        object: structuredClone(object) as Record<string, unknown>,
+      };
+      if (scope.previousAttributes)
+        data.previous_attributes = structuredClone(scope.previousAttributes);
       const event: StripeStubEvent = deepFreeze({
         id: randomId('evt_', 24),
         object: 'event',
+        ...(scope.account === undefined ? {} : { account: scope.account }),
         type,
         created: nowSeconds(),
         api_version: apiVersion,
         livemode: false,
         pending_webhooks: 1,
         request: { ...request },
-        data: { object: structuredClone(object) as Record<string, unknown> },
+        data,
       });
       stored.push({ event, delivered: false });
       return event;
     },
     all: () => stored.map(({ event }) => event),
-    retrieve(id) {
+    retrieve(id, account) {
       const found = stored.find(({ event }) => event.id === id);
-      return found && isRetained(found) ? render(found) : undefined;
+      return found && isRetained(found) && found.event.account === account
+        ? render(found)
+        : undefined;
     },
     markDelivered(id) {
       const found = stored.find(({ event }) => event.id === id);
       if (found) found.delivered = true;
       return found !== undefined;
     },
-    list(params) {
+    list(params, account) {
       const request = readListRequest(params, LIST_FILTERS);
       if (isStripeFailure(request)) return request;
       const { pagination, created } = request;
@@ -105,7 +135,7 @@ export function createEventStore(nowSeconds: () => number, apiVersion: string): 
       if (isStripeFailure(isWanted)) return isWanted;
       // Newest first; among events of one second, the later emitted first (the sort is stable).
       const ordered = stored
-        .filter(isRetained)
+        .filter((entry) => isRetained(entry) && entry.event.account === account)
         .reverse()
         .sort((a, b) => b.event.created - a.event.created);
       const page = paginate(

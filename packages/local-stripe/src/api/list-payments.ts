@@ -1,3 +1,4 @@
+import type { StripeStubBalanceTransaction } from './balance-transactions';
 import type { StripeStubCheckoutSession } from './checkout-session-types';
 import type { SessionStore } from './create-session-store';
 import type { MoneyObjects } from './money-objects';
@@ -16,13 +17,19 @@ export interface StripeStubPayment {
   /** The charge's refunds, newest first. */
   refunds: StripeStubRefund[];
   dispute: StripeStubDispute | undefined;
+  /** The charge's Balance Transaction (its Stripe fee), once it succeeded. */
+  balanceTransaction: StripeStubBalanceTransaction | undefined;
 }
 
 /**
  * Every session with what was paid through it, newest first (copies). Sessions are read, so the
  * open ones past `expires_at` expire now, as on Stripe.
  */
-export function listPayments(sessions: SessionStore, money: MoneyObjects): StripeStubPayment[] {
+export function listPayments(
+  sessions: SessionStore,
+  money: MoneyObjects,
+  balanceTransaction: (id: string) => StripeStubBalanceTransaction | undefined,
+): StripeStubPayment[] {
   return sessions
     .readAll()
     .sort((a, b) => b.created - a.created)
@@ -39,6 +46,9 @@ export function listPayments(sessions: SessionStore, money: MoneyObjects): Strip
         charge,
         refunds: charge ? money.refundsOf(charge.id) : [],
         dispute: charge ? money.disputeOf(charge.id) : undefined,
+        balanceTransaction: charge?.balance_transaction
+          ? balanceTransaction(charge.balance_transaction)
+          : undefined,
       });
     });
 }

@@ -1,4 +1,5 @@
-import { readPaymentIntentParams, storePayment } from './create-payment-intent';
+import type { BalanceLedger } from './balance-transactions';
+import { creditCharge, readPaymentIntentParams, storePayment } from './create-payment-intent';
 import { createRefund, updateRefund } from './create-refund';
 import type {
   MoneyOutcome,
@@ -20,12 +21,13 @@ import { invalidRequest, isStripeFailure, noSuch, type StripeFailure } from './s
  * disputes in `open-dispute.ts`). Pure state, no HTTP. Each transition returns the
  * events it emits (with live objects, to snapshot at once) or Stripe's refusal; it never throws.
  */
-export function createMoneyObjects(nowSeconds: () => number) {
+export function createMoneyObjects(nowSeconds: () => number, ledger: BalanceLedger) {
   const store: MoneyStore = {
     paymentIntents: new Map(),
     charges: new Map(),
     refunds: new Map(),
     disputes: new Map(),
+    ledger,
     nowSeconds,
   };
   const { paymentIntents, charges, refunds, disputes } = store;
@@ -60,6 +62,7 @@ export function createMoneyObjects(nowSeconds: () => number) {
         status: payment.isDelayed ? 'processing' : 'succeeded',
         captureMethod: 'automatic',
         paymentMethod: null,
+        isBankDebit: payment.isDelayed,
       });
     },
 
@@ -85,6 +88,7 @@ export function createMoneyObjects(nowSeconds: () => number) {
       if (outcome === 'succeeded') {
         Object.assign(intent, { status: 'succeeded', amount_received: intent.amount });
         Object.assign(charge, { status: 'succeeded', paid: true });
+        creditCharge(store, charge);
         return intent;
       }
       intent.status = 'requires_payment_method';

@@ -1,3 +1,4 @@
+import type { BalanceLedger } from './balance-transactions';
 import type { StripeFailure } from './stripe-error';
 
 /** A PaymentIntent as the stub stores and serves it. */
@@ -55,6 +56,10 @@ export type StripeStubCharge = {
    * object; `https://pay.stripe.com/receipts/payment/…`). A bearer link: never log it.
    */
   receipt_url: string | null;
+  /** The `txn_…` that put the payment, less Stripe's fee, in the platform's balance; null until it succeeds. */
+  balance_transaction: string | null;
+  /** How it was paid: a card, or a bank debit (`us_bank_account`), which prices the fee. */
+  payment_method_details: { type: 'card' | 'us_bank_account' };
   created: number;
   livemode: false;
 };
@@ -72,6 +77,8 @@ export type StripeStubRefund = {
   status: StripeStubRefundStatus;
   metadata: Record<string, string>;
   reason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | null;
+  /** The `txn_…` that took the refund out of the platform's balance. */
+  balance_transaction: string | null;
   created: number;
   failure_reason: string | null;
 };
@@ -105,6 +112,8 @@ export type StripeStubDispute = {
   metadata: Record<string, string>;
   created: number;
   is_charge_refundable: boolean;
+  /** The `txn_…` of the funds withdrawn (amount and dispute fee) and, once won, reinstated. */
+  balance_transactions: string[];
   livemode: false;
 };
 
@@ -112,6 +121,10 @@ export type StripeStubDispute = {
 export interface Emission {
   type: string;
   object: object;
+  /** The connected account the event is about (`acct_…`); absent for the platform's own events. */
+  account?: string;
+  /** `data.previous_attributes`: the changed fields' earlier values (e.g. of `account.updated`). */
+  previousAttributes?: Record<string, unknown>;
 }
 
 /** A changed object and the events the change emits, in order. */
@@ -142,6 +155,8 @@ export interface MoneyStore {
   charges: Map<string, StripeStubCharge>;
   refunds: Map<string, StripeStubRefund>;
   disputes: Map<string, StripeStubDispute>;
+  /** The balances the money moves. */
+  ledger: BalanceLedger;
   /** The clock in unix seconds, stamped as `created`. */
   nowSeconds: () => number;
 }

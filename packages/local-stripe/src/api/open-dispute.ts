@@ -1,3 +1,4 @@
+import { DISPUTE_FEE } from './balance-transactions';
 import {
   type Emission,
   emitting,
@@ -75,11 +76,13 @@ export function openDispute(
     metadata: {},
     created: store.nowSeconds(),
     is_charge_refundable: options.inquiry === true,
+    balance_transactions: [],
     livemode: false,
   };
   store.disputes.set(dispute.id, dispute);
   charge.disputed = true;
   if (options.inquiry) return emitting(dispute, ['charge.dispute.created', dispute]);
+  moveDisputedFunds(store, dispute, 'withdrawn');
   return emitting(
     dispute,
     ['charge.dispute.created', dispute],
@@ -110,12 +113,40 @@ export function updateDispute(
   const emitted: Emission[] = [
     { type: closes ? 'charge.dispute.closed' : 'charge.dispute.updated', object: dispute },
   ];
-  if (escalates) emitted.push({ type: 'charge.dispute.funds_withdrawn', object: dispute });
+  if (escalates) {
+    moveDisputedFunds(store, dispute, 'withdrawn');
+    emitted.push({ type: 'charge.dispute.funds_withdrawn', object: dispute });
+  }
   // Winning returns the withdrawn funds; losing keeps them withdrawn.
   if (status === 'won') {
+    moveDisputedFunds(store, dispute, 'reinstated');
     emitted.push({ type: 'charge.dispute.funds_reinstated', object: dispute });
   }
   return { value: dispute, emitted };
+}
+
+/**
+ * A chargeback takes the disputed amount and Stripe's dispute fee out of the platform's balance
+ * in one Balance Transaction; a won one puts both back ("Stripe will also refund the network
+ * dispute fee to you", https://support.stripe.com/questions/dispute-fees-faq; the fee's amount is
+ * the US one of https://stripe.com/pricing for every currency here).
+ */
+function moveDisputedFunds(
+  store: MoneyStore,
+  dispute: StripeStubDispute,
+  direction: 'withdrawn' | 'reinstated',
+): void {
+  const sign = direction === 'withdrawn' ? -1 : 1;
+  const transaction = store.ledger.record({
+    amount: sign * dispute.amount,
+    currency: dispute.currency,
+    // A fee returned is a negative fee, as on Stripe's reinstatement.
+    fee: -sign * DISPUTE_FEE,
+    type: 'adjustment',
+    source: dispute.id,
+    description: `Chargeback ${direction} (${dispute.id})`,
+  });
+  dispute.balance_transactions.push(transaction.id);
 }
 
 /** A charge's dispute (Stripe allows one per charge), or undefined. */

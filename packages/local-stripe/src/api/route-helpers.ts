@@ -18,6 +18,8 @@ export interface ApiRequest {
   body: Params;
   /** Set on the events this request causes, as Stripe does. */
   eventRequest: StripeStubEventRequest;
+  /** The `Stripe-Account` header: the request acts as this connected account (`acct_…`). */
+  stripeAccount?: string | undefined;
 }
 
 /** One endpoint of the stub's API. */
@@ -26,6 +28,8 @@ export interface Route {
   path: RegExp;
   /** `id` is the path's first capture group ('' if it has none). */
   handle(request: ApiRequest, id: string): StubResponse;
+  /** True when the route implements the `Stripe-Account` header; the others refuse it. */
+  acceptsStripeAccount?: boolean;
 }
 
 /** A retrieve: only `expand` is accepted; answers a copy of the object, shaped by `show`. */

@@ -17,7 +17,7 @@ export interface StripeErrorDetails {
 
 /** A refusal Stripe would answer with: the HTTP status and its `error` object. */
 export interface StripeFailure {
-  status: 400 | 404;
+  status: 400 | 403 | 404;
   error: StripeErrorDetails;
 }
 
@@ -33,7 +33,7 @@ export function stripeError(status: number, error: StripeErrorDetails): StubResp
  */
 export function invalidRequest(
   message: string,
-  { param, code, status = 400 }: { param?: string; code?: string; status?: 400 | 404 } = {},
+  { param, code, status = 400 }: { param?: string; code?: string; status?: 400 | 403 | 404 } = {},
 ): StripeFailure {
   return {
     status,
@@ -72,7 +72,7 @@ export function isStripeFailure(value: unknown): value is StripeFailure {
  */
 export class StripeStubError extends Error {
   /** 404 for an unknown id, 400 for a refused transition or bad input. */
-  readonly status: 400 | 404;
+  readonly status: 400 | 403 | 404;
   /** Stripe's error code where it has one, e.g. `charge_already_refunded`. */
   readonly code: string | undefined;
   readonly param: string | undefined;

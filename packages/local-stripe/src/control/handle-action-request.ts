@@ -63,6 +63,15 @@ const ACTIONS: Record<string, Action> = {
       amount: amount(body),
       inquiry: optionalBoolean(body, 'inquiry'),
     }),
+  'complete-account-onboarding': (stub, body) => ({
+    events: stub.completeAccountOnboarding(id(body, 'accountId'), {
+      leaveDue: optionalBoolean(body, 'leaveDue'),
+    }),
+  }),
+  'require-account-information': (stub, body) => ({
+    events: stub.requireAccountInformation(id(body, 'accountId')),
+  }),
+  'pay-out-account': (stub, body) => stub.payOutAccount(id(body, 'accountId')),
   'update-dispute': (stub, body) => ({
     events: stub.updateDispute(
       id(body, 'disputeId'),
@@ -85,6 +94,12 @@ const ACTIONS: Record<string, Action> = {
  * - `POST /__stub/actions/update-refund` `{ refundId, status }` → `{ events }`
  * - `POST /__stub/actions/open-dispute` `{ paymentIntentId, amount? }` → `{ dispute, events }`
  * - `POST /__stub/actions/update-dispute` `{ disputeId, status }` → `{ events }`
+ * - `POST /__stub/actions/complete-account-onboarding` `{ accountId, leaveDue? }` → `{ events }`
+ * - `POST /__stub/actions/require-account-information` `{ accountId }` → `{ events }`
+ * - `POST /__stub/actions/pay-out-account` `{ accountId }` → `{ payouts, events }`
+ * - `GET /__stub/accounts` → `{ data }` (every connected account, oldest first)
+ * - `GET /__stub/transfers` → `{ data }` (every transfer, newest first)
+ * - `GET /__stub/balance[?account=acct_…]` → the Balance (the platform's without `account`)
  * - `GET /__stub/events` → `{ data }` (every emitted event, oldest first)
  * - `POST /__stub/events/:id/delivered` → `{ id, delivered: true }`
  *
@@ -93,10 +108,19 @@ const ACTIONS: Record<string, Action> = {
  */
 export function handleActionRequest(
   stub: StripeStub,
-  { method, path, body }: ControlRequest,
+  { method, path, query, body }: ControlRequest,
 ): StubResponse | undefined {
   if (method === 'GET' && path === '/__stub/events') {
     return { status: 200, body: { data: stub.events } };
+  }
+  if (method === 'GET' && path === '/__stub/accounts') {
+    return { status: 200, body: { data: stub.listAccounts() } };
+  }
+  if (method === 'GET' && path === '/__stub/transfers') {
+    return { status: 200, body: { data: stub.listTransfers() } };
+  }
+  if (method === 'GET' && path === '/__stub/balance') {
+    return { status: 200, body: stub.balanceOf(query.get('account') ?? undefined) };
   }
   const [, eventId] = /^\/__stub\/events\/([^/]+)\/delivered$/.exec(path) ?? [];
   if (method === 'POST' && eventId !== undefined) {

@@ -148,6 +148,23 @@ export function createLocalStripePages(options: LocalStripePagesOptions): LocalS
       const events = stub().updateDispute(match[1], outcome);
       return { kind: 'notice', text: `Dispute ${outcome}: sent ${emitted(events)}.` };
     }
+    match =
+      /^\/dashboard\/accounts\/([^/]+)\/(complete-onboarding|require-information|pay-out)$/.exec(
+        path,
+      );
+    if (match?.[1]) {
+      const [, accountId, what] = match;
+      if (what === 'pay-out') {
+        const { payouts, events } = stub().payOutAccount(accountId);
+        const ids = payouts.map((payout) => payout.id).join(', ');
+        return { kind: 'notice', text: `Paid out ${ids}: sent ${emitted(events)}.` };
+      }
+      const events =
+        what === 'complete-onboarding'
+          ? stub().completeAccountOnboarding(accountId)
+          : stub().requireAccountInformation(accountId);
+      return { kind: 'notice', text: `Account ${accountId} updated: sent ${emitted(events)}.` };
+    }
     match = /^\/dashboard\/sessions\/([^/]+)\/settle$/.exec(path);
     if (match?.[1]) {
       const outcome = form.get('outcome') === 'failed' ? 'failed' : 'succeeded';
@@ -169,7 +186,13 @@ export function createLocalStripePages(options: LocalStripePagesOptions): LocalS
       return {
         status: 200,
         headers: HTML_HEADERS,
-        text: renderDashboardPage(stub().listPayments(), shown),
+        text: renderDashboardPage(stub().listPayments(), shown, {
+          platformBalance: stub().balanceOf(),
+          accounts: stub()
+            .listAccounts()
+            .map((account) => ({ account, balance: stub().balanceOf(account.id) })),
+          transfers: stub().listTransfers(),
+        }),
       };
     }
     if (method !== 'POST' || !url.pathname.startsWith('/dashboard/')) return undefined;

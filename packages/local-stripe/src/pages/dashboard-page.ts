@@ -1,6 +1,7 @@
 import { formatMoney, fractionDigits } from '../api/format-money';
 import type { StripeStubPayment } from '../api/list-payments';
 import type { StripeStubRefund } from '../api/money-types';
+import { type ConnectDashboardData, renderConnectDashboard } from './connect-dashboard';
 import { type Html, html, page } from './html';
 
 /** What the dashboard shows above the list after an action. */
@@ -19,6 +20,7 @@ export interface DashboardNotice {
 export function renderDashboardPage(
   payments: ReadonlyArray<StripeStubPayment>,
   notice?: DashboardNotice,
+  connect?: ConnectDashboardData,
 ): string {
   const rows = payments.map(renderPayment);
   return page(
@@ -30,22 +32,21 @@ ${notice ? html`<div class="${notice.kind}" data-testid="${notice.kind}">${notic
 <div class="card"><table>
 <tr><th>Checkout session</th><th>Item</th><th>Amount</th><th>State</th><th>Actions</th></tr>
 ${rows.length > 0 ? rows : html`<tr><td colspan="5" class="muted">No checkout sessions yet.</td></tr>`}
-</table></div>`,
+</table></div>
+${connect ? renderConnectDashboard(connect) : undefined}`,
   );
 }
 
-function renderPayment({
-  session,
-  paymentIntent,
-  charge,
-  refunds,
-  dispute,
-}: StripeStubPayment): Html {
+function renderPayment(payment: StripeStubPayment): Html {
+  const { session, paymentIntent, charge, refunds, dispute, balanceTransaction } = payment;
   const money = (amount: number) => formatMoney(amount, session.currency);
   const item = session.line_items.map((lineItem) => lineItem.name).join(', ');
   const state = [
     html`<div class="status">${session.status} · ${session.payment_status}</div>`,
     paymentIntent ? html`<div class="muted">payment ${paymentIntent.status}</div>` : undefined,
+    balanceTransaction
+      ? html`<div class="muted" data-testid="charge-fee">Stripe fee ${money(balanceTransaction.fee)}</div>`
+      : undefined,
     charge && charge.amount_refunded > 0
       ? html`<div>refunded ${money(charge.amount_refunded)}</div>`
       : undefined,
@@ -60,7 +61,7 @@ function renderPayment({
 <td>${item}</td>
 <td>${money(session.amount_total)}</td>
 <td>${state}</td>
-<td>${renderActions({ session, paymentIntent, charge, refunds, dispute })}</td>
+<td>${renderActions(payment)}</td>
 </tr>`;
 }
 
