@@ -35,7 +35,7 @@ export const apiErrors = {
   },
   FORBIDDEN: {
     status: 403,
-    when: "Staff routes (`/api/organizations/{orgId}/...`): the caller's role in this organization (its `organization_members` row) does not allow the action (a `member` asking for an owner or admin action). No role at all in the organization is a 404, like an unknown id.",
+    when: "Staff routes (`/api/organizations/{orgId}/...`): the caller's role in this organization (its `organization_members` row) does not allow the action (a `member` asking for an owner or admin action, or for the earnings; an `admin` starting payout onboarding, which is the owner's). No role at all in the organization is a 404, like an unknown id.",
     message: 'Your role in this organization does not allow this',
     domain: true,
   },
@@ -142,13 +142,13 @@ export const apiErrors = {
   },
   PAYMENT_PROVIDER_ERROR: {
     status: 502,
-    when: 'Stripe failed or timed out: a checkout being created for it is marked failed; a refund request waits, to be retried with the same `Idempotency-Key`.',
+    when: 'Stripe failed or timed out: a checkout being created for it is marked failed; a refund request waits, to be retried with the same `Idempotency-Key`; payout onboarding can simply be asked again (the account is created once).',
     message: 'The payment provider is unavailable',
     domain: true,
   },
   PAYMENT_PROVIDER_NOT_CONFIGURED: {
     status: 503,
-    when: 'Paid content while no `STRIPE_SECRET_KEY` is set (local runs); nothing is written. The message says only that payments are not available.',
+    when: 'Paid content, or payout onboarding, while no `STRIPE_SECRET_KEY` is set (local runs); nothing is written. The message says only that payments are not available.',
     message: 'Payments are not available right now',
     domain: true,
   },

@@ -3,6 +3,7 @@ import type {
   BuyerService,
   CheckoutService,
   FulfillmentService,
+  PayoutService,
   RefundService,
   ReviewService,
   SalesService,
@@ -33,6 +34,8 @@ export interface CheckoutVariables extends WorkerVariables<CheckoutConfig> {
   refunds: () => RefundService;
   /** The review queue and its actions: the one-request transport, the pool and Stripe. */
   review: () => ReviewService;
+  /** The organization's payouts: onboarding (Stripe) and the status and earnings reads, on the one-request transport. */
+  payouts: () => PayoutService;
 }
 
 export interface CheckoutEnv {

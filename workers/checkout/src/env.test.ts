@@ -48,3 +48,45 @@ describe('the identity settings', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: SECRET, AUTH_STAFF_AUDIENCE: undefined })).toEqual([]);
   });
 });
+
+describe('the platform fee', () => {
+  const withSecret = (bindings: Record<string, string | undefined>) =>
+    checkoutConfigSchema.safeParse({ ...base, AUTH_JWT_SECRET: SECRET, ...bindings });
+
+  it('defaults to 10 % and no fixed part (unset or empty)', () => {
+    for (const bindings of [{}, { PLATFORM_FEE_BASIS_POINTS: '', PLATFORM_FEE_FIXED_CENTS: '' }]) {
+      const parsed = withSecret(bindings);
+      expect(parsed.success && parsed.data.PLATFORM_FEE_BASIS_POINTS).toBe(1000);
+      expect(parsed.success && parsed.data.PLATFORM_FEE_FIXED_CENTS).toBe(0);
+    }
+  });
+
+  it('takes whole numbers: 0 to 10,000 basis points, a fixed part of 0 or more cents', () => {
+    const parsed = withSecret({
+      PLATFORM_FEE_BASIS_POINTS: '10000',
+      PLATFORM_FEE_FIXED_CENTS: '30',
+    });
+    expect(parsed.success && parsed.data.PLATFORM_FEE_BASIS_POINTS).toBe(10000);
+    expect(parsed.success && parsed.data.PLATFORM_FEE_FIXED_CENTS).toBe(30);
+    expect(problemsOf({ AUTH_JWT_SECRET: SECRET, PLATFORM_FEE_BASIS_POINTS: '0' })).toEqual([]);
+  });
+
+  it.each([
+    ['PLATFORM_FEE_BASIS_POINTS', '10001', 'must be at most 10000 basis points'],
+    ['PLATFORM_FEE_BASIS_POINTS', '-1', 'must be a whole number of basis points (0 to 10000)'],
+    ['PLATFORM_FEE_BASIS_POINTS', '2.5', 'must be a whole number of basis points (0 to 10000)'],
+    [
+      'PLATFORM_FEE_BASIS_POINTS',
+      'ten percent',
+      'must be a whole number of basis points (0 to 10000)',
+    ],
+    ['PLATFORM_FEE_FIXED_CENTS', '-30', 'must be a whole number of cents (0 to 99999999)'],
+    ['PLATFORM_FEE_FIXED_CENTS', '100000000', 'must be at most 99999999 cents'],
+  ])('refuses %s=%s, saying why', (name, value, message) => {
+    const parsed = withSecret({ [name]: value });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      [name, message],
+    ]);
+  });
+});

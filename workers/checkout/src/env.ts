@@ -1,5 +1,6 @@
 import type { EmailQueue } from '@codex/purchases';
 import type { RateLimiter } from '@codex/security';
+import { MAX_PRICE_CENTS } from '@codex/validation';
 import { refusePlaceholders, type WorkerBindings, workerConfigSchema } from '@codex/worker-runtime';
 import { z } from 'zod';
 
@@ -18,6 +19,8 @@ export interface CheckoutBindings extends WorkerBindings {
   CHECKOUT_AUTOMATIC_TAX?: string;
   CHECKOUT_TAX_BEHAVIOR?: string;
   STRIPE_REUSE_CUSTOMERS?: string;
+  PLATFORM_FEE_BASIS_POINTS?: string;
+  PLATFORM_FEE_FIXED_CENTS?: string;
   /** Cloudflare rate-limiting binding; absent in plain local runs (an in-memory limiter stands in). */
   CHECKOUT_RATE_LIMITER?: RateLimiter;
   /** Requests per staff member on the organization routes; an in-memory limiter when unbound. */
@@ -41,6 +44,36 @@ export const checkoutOptionsSchema = z.object({
     .default('exclusive'),
   // On: one Stripe Customer per buyer across purchases, carrying the buyer's address.
   STRIPE_REUSE_CUSTOMERS: switchVar(true),
+});
+
+/** A whole number var in [min, max], absent or empty meaning `fallback`. */
+const integerVar = (fallback: number, min: number, max: number, meaning: string) =>
+  z.preprocess(
+    (value) => (value === '' || value === undefined ? undefined : value),
+    z
+      .string()
+      .regex(/^\d+$/, { error: `must be a whole number of ${meaning} (${min} to ${max})` })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(min, { error: `must be at least ${min} ${meaning}` })
+          .max(max, { error: `must be at most ${max} ${meaning}` }),
+      )
+      .default(fallback),
+  );
+
+/**
+ * The platform's default fee on each paid sale (decision 026): what checkout records on the sale
+ * unless its organization has its own, and what the payout status shows. Basis points of the
+ * amount charged before tax (0 to 10,000 = 100 %; default 1,000 = 10 %) plus a fixed part in the
+ * currency's smallest unit (default 0).
+ */
+export const platformFeeSchema = z.object({
+  PLATFORM_FEE_BASIS_POINTS: integerVar(1_000, 0, 10_000, 'basis points'),
+  // Bounded by the largest charge Stripe takes: a bigger fixed part could never apply (and the
+  // column is a 32-bit integer).
+  PLATFORM_FEE_FIXED_CENTS: integerVar(0, 0, MAX_PRICE_CENTS, 'cents'),
 });
 
 /** An optional var: absent or empty (`KEY=` in a .dev.vars file) means unset. */
@@ -89,6 +122,7 @@ export const checkoutConfigSchema = workerConfigSchema
     // Used as the CORS origin and the base of Stripe's return URLs: normalised to a bare origin.
     WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
     ...checkoutOptionsSchema.shape,
+    ...platformFeeSchema.shape,
   })
   .superRefine((config, context) => {
     if (config.AUTH_JWT_SECRET === undefined && config.AUTH_JWKS_URL === undefined) {

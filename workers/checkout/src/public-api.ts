@@ -13,6 +13,11 @@ import { listReviewQueue } from './routes/organizations/list-review-queue';
 import { listSales } from './routes/organizations/list-sales';
 import { resolveReviewItem } from './routes/organizations/resolve-review-item';
 import { summarizeSales } from './routes/organizations/summarize-sales';
+import { exportEarnings } from './routes/payouts/export-earnings';
+import { getPayoutStatus } from './routes/payouts/get-payout-status';
+import { listEarnings } from './routes/payouts/list-earnings';
+import { startPayoutOnboarding } from './routes/payouts/start-payout-onboarding';
+import { summarizeEarnings } from './routes/payouts/summarize-earnings';
 import { getPurchase } from './routes/purchases/get-purchase';
 import { listPurchases } from './routes/purchases/list-purchases';
 
@@ -36,7 +41,12 @@ export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/organizations', exportSales)
   .route('/api/organizations', issueRefund)
   .route('/api/organizations', listReviewQueue)
-  .route('/api/organizations', resolveReviewItem);
+  .route('/api/organizations', resolveReviewItem)
+  .route('/api/organizations', getPayoutStatus)
+  .route('/api/organizations', startPayoutOnboarding)
+  .route('/api/organizations', listEarnings)
+  .route('/api/organizations', summarizeEarnings)
+  .route('/api/organizations', exportEarnings);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',
@@ -49,7 +59,7 @@ publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEM
     '',
     "**Staff routes** (`/api/organizations/{orgId}/...`) accept only a token whose `aud` contains the worker's `AUTH_STAFF_AUDIENCE`: a buyer token is refused there with 401, whatever its claims.",
     '',
-    "Staff roles are not in the token: the token proves who (`sub`), the platform's database says what. A staff member has a role in an organization (`owner`, `admin` or `member`) when an organization administrator added them; a platform operator has the role `operator` in every organization. The role is read in the same statement as the answer, so a member removed is refused on their next request, with the same token. `/api/organizations/{orgId}/...` answers 404 `NOT_FOUND` without a role in `orgId` (as for an organization that does not exist) and 403 `FORBIDDEN` for a role that does not allow the action: `member` reads sales; `admin`, `owner` and `operator` also refund. An `orgs` claim is ignored.",
+    "Staff roles are not in the token: the token proves who (`sub`), the platform's database says what. A staff member has a role in an organization (`owner`, `admin` or `member`) when an organization administrator added them; a platform operator has the role `operator` in every organization. The role is read in the same statement as the answer, so a member removed is refused on their next request, with the same token. `/api/organizations/{orgId}/...` answers 404 `NOT_FOUND` without a role in `orgId` (as for an organization that does not exist) and 403 `FORBIDDEN` for a role that does not allow the action: `member` reads sales; `admin`, `owner` and `operator` also refund, review and read earnings; `owner` and `operator` also manage payouts (Stripe onboarding). An `orgs` claim is ignored.",
     '',
     'Any failure is the same 401 `UNAUTHORIZED` with `WWW-Authenticate: Bearer`.',
   ].join('\n'),

@@ -18,13 +18,18 @@ export function openApiDocument(): OpenAPIObject {
       title: 'Codex checkout API',
       version: '1.0.0',
       description:
-        "The buyer's and the organization staff's API of the checkout worker: start a purchase, confirm it on the success page, ask for access, read one's purchases and library; read an organization's sales and refund them. Every error has the body `{ error: { code, message, requestId } }`; each code always has the same status (the one error table, `apiErrors` in `packages/validation/src/api-errors.ts`). CORS admits only the web app's origin (`WEB_APP_URL`). Stripe's webhooks go to another worker (`workers/stripe-webhook-handler/README.md`).",
+        "The buyer's and the organization staff's API of the checkout worker: start a purchase, confirm it on the success page, ask for access, read one's purchases and library; read an organization's sales and refund them; onboard an organization for payouts and read its earnings. Every error has the body `{ error: { code, message, requestId } }`; each code always has the same status (the one error table, `apiErrors` in `packages/validation/src/api-errors.ts`). CORS admits only the web app's origin (`WEB_APP_URL`). Stripe's webhooks go to another worker (`workers/stripe-webhook-handler/README.md`).",
     },
     tags: [
       { name: 'checkout', description: 'Buying content.' },
       { name: 'access', description: "The player's access check." },
       { name: 'purchases', description: "The buyer's own purchases and library." },
       { name: 'organizations', description: "An organization's sales and refunds, for its staff." },
+      {
+        name: 'payouts',
+        description:
+          'How an organization gets paid (Stripe Connect): its onboarding, payout status and earnings, for its owner and admins.',
+      },
       { name: 'operations', description: 'For monitoring.' },
     ],
   });

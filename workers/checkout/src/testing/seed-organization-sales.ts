@@ -10,6 +10,11 @@ export type SaleSeed = {
   dispute?: 'open' | 'won' | 'lost';
   title?: string;
   currency?: string;
+  /**
+   * A sale payouts apply to (decision 026): the checkout's recorded total and tax, and the fee
+   * terms checkout recorded. Without it the sale has neither, like one from before payouts.
+   */
+  payout?: { chargedCents: number; taxCents?: number; basisPoints: number; fixedCents: number };
 };
 
 /** An organization with one item per seed and one sale per seed, each by its own customer. */
@@ -41,6 +46,14 @@ export async function seedOrganization(seeds: SaleSeed[]) {
           refundedAt: seed.refundedCents === 1500 ? createdAt : null,
           disputeStatus: seed.dispute ?? null,
           createdAt,
+          ...(seed.payout
+            ? {
+                amountTotalCents: seed.payout.chargedCents,
+                amountTaxCents: seed.payout.taxCents ?? null,
+                platformFeeBasisPoints: seed.payout.basisPoints,
+                platformFeeFixedCents: seed.payout.fixedCents,
+              }
+            : {}),
         })
         .returning({ id: contentPurchases.id });
       rows.push({ purchaseId: String(row?.id), contentId: item.id, customerId });

@@ -1,7 +1,8 @@
 import type { Page, Sale } from '@codex/purchases';
+import { type CsvColumn, csvHeader, csvPageStream, toCsvLine } from '../../csv-stream';
 
-/** The CSV's columns, in order: the fields of a sale as the JSON list names them. */
-const COLUMNS = [
+/** The fields of a sale as the JSON list names them, in the CSV's column order. */
+const FIELDS = [
   'purchaseId',
   'contentId',
   'contentTitle',
@@ -17,27 +18,22 @@ const COLUMNS = [
   'refundedAt',
 ] as const satisfies readonly (keyof Sale)[];
 
+/** Text others wrote: a formula-looking value is defused. */
+const TEXT_FIELDS = new Set<keyof Sale>(['contentTitle', 'customerId']);
+
+/** The CSV's columns: each named after the sale's JSON field. */
+const COLUMNS: readonly CsvColumn<Sale>[] = FIELDS.map((field) => ({
+  name: field,
+  value: (sale: Sale) => sale[field],
+  isText: TEXT_FIELDS.has(field),
+}));
+
 /** The header line. Lines end with CRLF (RFC 4180). */
-export const SALES_CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
-
-// A spreadsheet runs a cell starting with one of these as a formula (CSV injection): a title or a
-// customer id is text, so such a value gets a leading apostrophe, which spreadsheets hide.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One field: text that could start a formula is defused; quoted when it holds `"`, `,`, CR or LF. */
-function csvField(value: string | number | boolean | Date | null, isText: boolean): string {
-  if (value === null) return '';
-  if (value instanceof Date) return value.toISOString();
-  let text = String(value);
-  if (isText && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export const SALES_CSV_HEADER = csvHeader(COLUMNS);
 
 /** One sale as one CSV line (CRLF included). */
 export function toSalesCsvLine(sale: Sale): string {
-  return `${COLUMNS.map((column) =>
-    csvField(sale[column], column === 'contentTitle' || column === 'customerId'),
-  ).join(',')}\r\n`;
+  return toCsvLine(COLUMNS, sale);
 }
 
 /** Options for {@link salesCsvStream}. */
@@ -51,42 +47,9 @@ export interface SalesCsvStreamOptions {
 }
 
 /**
- * The sales as a CSV byte stream: the header, then one chunk per page. Pull-based with a high-water
- * mark of 0, so the next page is read only when the consumer asks for more: the worker holds at
- * most one page (≤ 1,000 sales) at any moment, however many sales the walk covers, and a client
- * that stops reading stops the queries.
+ * The sales as a CSV byte stream: the header, then one chunk per page, read only as the consumer
+ * pulls (`csvPageStream`): at most one page (≤ 1,000 sales) in memory at any moment.
  */
 export function salesCsvStream(options: SalesCsvStreamOptions): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let next: Page<Sale> | undefined = options.firstPage;
-  let cursor = options.firstPage.nextCursor;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(SALES_CSV_HEADER));
-      },
-      async pull(controller) {
-        try {
-          let page = next;
-          next = undefined;
-          if (page === undefined) {
-            if (cursor === null) {
-              controller.close();
-              return;
-            }
-            page = await options.readPage(cursor);
-            cursor = page.nextCursor;
-          }
-          if (page.items.length > 0) {
-            controller.enqueue(encoder.encode(page.items.map(toSalesCsvLine).join('')));
-          }
-          if (cursor === null) controller.close();
-        } catch (error) {
-          options.onError(error);
-          controller.error(new Error('The sales export failed'));
-        }
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return csvPageStream({ ...options, columns: COLUMNS, name: 'sales' });
 }
