@@ -82,12 +82,11 @@ export class PayoutService {
    * `PAYMENT_PROVIDER_NOT_CONFIGURED`.
    */
   async startOnboarding(caller: StaffCaller): Promise<OnboardingLink> {
-    const stripe = this.#stripe();
-    if (!this.#webAppUrl) throw paymentProviderNotConfigured();
-    const page = new URL('/payouts', this.#webAppUrl);
-    const returnUrl = `${page.href}?onboarding=done`;
-    const refreshUrl = `${page.href}?onboarding=expired`;
-    return startOnboarding(this.#ctx, stripe, caller, { returnUrl, refreshUrl });
+    const page = this.#webAppUrl ? new URL('/payouts', this.#webAppUrl).href : undefined;
+    const urls = page
+      ? { returnUrl: `${page}?onboarding=done`, refreshUrl: `${page}?onboarding=expired` }
+      : undefined;
+    return startOnboarding(this.#ctx, this.#ctx.stripe, caller, urls);
   }
 
   /** The organization's payout status (`read_earnings`). One statement. */

@@ -11,7 +11,7 @@ export const organizations = pgTable(
     /**
      * This organization's platform fee, overriding the platform default (decision 026): basis points
      * of the price before tax, and a fixed part in the sale's currency's smallest unit. Null: the
-     * default. A sale records the terms in force at its checkout.
+     * default (both or neither). A sale records the terms in force at its checkout.
      */
     platformFeeBasisPoints: integer('platform_fee_basis_points'),
     platformFeeFixedCents: integer('platform_fee_fixed_cents'),
@@ -20,7 +20,7 @@ export const organizations = pgTable(
   (table) => [
     check(
       'organizations_platform_fee_valid',
-      sql`coalesce(${table.platformFeeBasisPoints}, 0) BETWEEN 0 AND 10000 AND coalesce(${table.platformFeeFixedCents}, 0) >= 0`,
+      sql`(${table.platformFeeBasisPoints} IS NULL) = (${table.platformFeeFixedCents} IS NULL) AND coalesce(${table.platformFeeBasisPoints}, 0) BETWEEN 0 AND 10000 AND coalesce(${table.platformFeeFixedCents}, 0) >= 0`,
     ),
   ],
 );

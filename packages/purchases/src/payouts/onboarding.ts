@@ -1,7 +1,7 @@
 import { type Queryable, queryRows, sql, toNullableDate } from '@codex/database';
 import type Stripe from 'stripe';
 import type { FulfillmentContext } from '../fulfillment/context';
-import { PurchaseError } from '../purchase-error';
+import { PurchaseError, paymentProviderNotConfigured } from '../purchase-error';
 import { queryAsStaff, type StaffCaller } from '../staff/query-as-staff';
 import { connectedAccountParams, storeAccount } from './connected-accounts';
 
@@ -29,13 +29,14 @@ const providerError = (error: unknown) =>
  * (idempotent: the key is the organization's, so a double click or a concurrent request gets the
  * same account, and the first stored stays the organization's), then answers a fresh Account Link
  * (single use, minutes long: ask again for a new one). Throws `PurchaseError` `NOT_FOUND`,
- * `FORBIDDEN`, `PAYMENT_PROVIDER_ERROR`.
+ * `FORBIDDEN` (the role is read first), then `PAYMENT_PROVIDER_NOT_CONFIGURED` (no Stripe key or
+ * web app URL), `PAYMENT_PROVIDER_ERROR` (Stripe failed: ask again).
  */
 export async function startOnboarding(
   ctx: FulfillmentContext,
-  stripe: Stripe,
+  stripe: Stripe | undefined,
   caller: StaffCaller,
-  urls: OnboardingUrls,
+  urls: OnboardingUrls | undefined,
 ): Promise<OnboardingLink> {
   const organizationId = caller.organizationId;
   const { rows } = await queryAsStaff<{ stripe_account_id: string }>(
@@ -44,23 +45,41 @@ export async function startOnboarding(
     'manage_payouts',
     sql`SELECT stripe_account_id FROM payout_accounts WHERE organization_id = ${organizationId}::uuid`,
   );
+  // The role first: a stranger learns nothing about how the platform is configured.
+  if (!stripe || !urls) throw paymentProviderNotConfigured();
   let stripeAccountId = rows[0]?.stripe_account_id;
-  try {
-    if (stripeAccountId === undefined) {
-      const account = await stripe.accounts.create(connectedAccountParams(organizationId), {
+  if (stripeAccountId === undefined) {
+    const account = await askStripe(ctx, organizationId, () =>
+      stripe.accounts.create(connectedAccountParams(organizationId), {
         idempotencyKey: `codex-connect-account:${organizationId}`,
-      });
-      stripeAccountId = (await storeAccount(ctx.hot, organizationId, account, ctx.clock()))
-        .stripeAccountId;
-      ctx.logger.info('connected account created', { organizationId, stripeAccountId });
-    }
-    const link = await stripe.accountLinks.create({
-      account: stripeAccountId,
+      }),
+    );
+    // A database failure here throws as itself; the retry gets the same account from Stripe (the
+    // key is the organization's, kept at least 24 hours).
+    stripeAccountId = (await storeAccount(ctx.hot, organizationId, account, ctx.clock()))
+      .stripeAccountId;
+    ctx.logger.info('connected account created', { organizationId, stripeAccountId });
+  }
+  const account = stripeAccountId;
+  const link = await askStripe(ctx, organizationId, () =>
+    stripe.accountLinks.create({
+      account,
       refresh_url: urls.refreshUrl,
       return_url: urls.returnUrl,
       type: 'account_onboarding',
-    });
-    return { url: link.url, expiresAt: new Date(link.expires_at * 1000), stripeAccountId };
+    }),
+  );
+  return { url: link.url, expiresAt: new Date(link.expires_at * 1000), stripeAccountId: account };
+}
+
+/** One Stripe call of onboarding; its failure is logged and answered `PAYMENT_PROVIDER_ERROR`. */
+async function askStripe<T>(
+  ctx: FulfillmentContext,
+  organizationId: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
   } catch (error) {
     ctx.logger.trackError(error, { operation: 'start onboarding', organizationId });
     throw providerError(error);
