@@ -24,6 +24,7 @@ import { BuyerService } from './buyer-service';
 import type { CheckoutServiceConfig } from './checkout/checkout-context';
 import { CheckoutService } from './checkout-service';
 import { FulfillmentService } from './fulfillment-service';
+import { PayoutService } from './payout-service';
 import { RefundService } from './refund-service';
 import { ReviewService } from './review-service';
 import { SalesService } from './sales-service';
@@ -88,6 +89,14 @@ const sales = () => new SalesService({ db: pool.db, http });
 const fulfillment = () => new FulfillmentService({ db: pool.db, http, stripe: stripe(), logger });
 const refunds = () => new RefundService({ db: pool.db, http, stripe: stripe(), logger });
 const review = () => new ReviewService({ db: pool.db, http, stripe: stripe(), logger });
+const payouts = () =>
+  new PayoutService({
+    db: pool.db,
+    http,
+    stripe: stripe(),
+    logger,
+    webAppUrl: 'https://app.codex.test',
+  });
 
 const isTransactionControl = (sql: string) => /^\s*(begin|commit|rollback)\b/i.test(sql);
 
@@ -270,6 +279,38 @@ describe('round-trip budgets', () => {
     expect(duplicate.httpRequests).toBe(1);
     expect(duplicate.stripeCalls).toBe(0);
     expect(duplicate.connections).toBe(0);
+  });
+
+  it('a sale payout after its webhook: 2 HTTP + 1 Stripe call held, 3 + 1 transferred, 1 settled', async () => {
+    const item = await createItem(1_000);
+    const owner = createTestUser();
+    await addTestMember(testDb.db, item.organizationId, owner, 'owner');
+    const checkout = await checkoutService().createCheckoutSession(createTestUser(), item.id);
+    if (checkout.status !== 'checkout_created') throw new Error('expected a new checkout');
+    for (const event of stub.payCheckoutSession(checkout.sessionId, { method: 'card' })) {
+      await fulfillment().handleStripeEvent(JSON.parse(JSON.stringify(event)));
+    }
+    // The account cannot receive yet: the sale's state, and its charge and fee read and recorded.
+    const held = await measure(() => payouts().settleSale(checkout.purchaseId));
+    expect(held.result).toBe('awaiting_account');
+    expectCheckoutCost(held, { requests: 2, stripeCalls: 1 });
+
+    const caller = { organizationId: item.organizationId, userId: owner };
+    const { stripeAccountId } = await payouts().startOnboarding(caller);
+    for (const event of stub.completeAccountOnboarding(stripeAccountId)) {
+      await payouts().handleConnectEvent({
+        ...JSON.parse(JSON.stringify(event)),
+        type: 'ignored.here',
+      });
+    }
+    await payouts().reconcile({ stripeCallBudget: 1 }); // re-reads the account only
+    // The state, the step's lease, the transfer, its record.
+    const transferred = await measure(() => payouts().settleSale(checkout.purchaseId));
+    expect(transferred.result).toBe('transferred');
+    expectCheckoutCost(transferred, { requests: 3, stripeCalls: 1 });
+    const settled = await measure(() => payouts().settleSale(checkout.purchaseId));
+    expect(settled.result).toBe('settled');
+    expectOneRequest(settled);
   });
 
   it('webhook with a promotion code and exclusive tax: still 1 HTTP request', async () => {

@@ -73,12 +73,14 @@ export async function settleSalePayout(
 async function settleOnce(
   ctx: FulfillmentContext,
   stripe: Stripe,
-  sale: SaleState,
+  read: SaleState,
 ): Promise<SaleSettlement | 'again'> {
+  let sale = read;
   if (sale.stripeChargeId === null) {
     const found = await readCharge(ctx, stripe, sale);
     if (found === 'stripe_failed' || found === 'awaiting_charge') return found;
-    return 'again';
+    // Recorded (or another worker's first answer kept): go on with it, no re-read needed.
+    sale = { ...sale, stripeChargeId: found.chargeId };
   }
   const due = payoutDueCents(sale);
   if (sale.transferId === null) {
@@ -114,7 +116,7 @@ async function readCharge(
   ctx: FulfillmentContext,
   stripe: Stripe,
   sale: SaleState,
-): Promise<'recorded' | 'awaiting_charge' | 'stripe_failed'> {
+): Promise<{ chargeId: string } | 'awaiting_charge' | 'stripe_failed'> {
   if (sale.stripePaymentIntentId === null) return 'awaiting_charge';
   let intent: Stripe.PaymentIntent;
   try {
@@ -130,7 +132,7 @@ async function readCharge(
   const balance = charge.balance_transaction;
   const fee = balance !== null && typeof balance === 'object' ? balance.fee : null;
   await recordCharge(ctx.hot, sale.purchaseId, charge.id, fee);
-  return 'recorded';
+  return { chargeId: charge.id };
 }
 
 async function transfer(
