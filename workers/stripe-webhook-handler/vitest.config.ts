@@ -8,6 +8,7 @@ export default defineWorkerProject({
   bindings: {
     STRIPE_SECRET_KEY: 'sk_test_checkout_worker_0123456789',
     STRIPE_WEBHOOK_SECRET_PAYMENT: 'whsec_test_payment_webhook_0123456789abcdef',
+    STRIPE_WEBHOOK_SECRET_CONNECT: 'whsec_test_connect_webhook_0123456789abcdef',
     WEB_APP_URL: 'https://app.codex.test',
     AUTH_JWT_SECRET: 'test-only-buyer-token-secret-0123456789abcdef',
     // Staff tokens carry it (authorizationFor with `staff: true`); buyer tokens do not.

@@ -25,7 +25,8 @@ export async function stripeAction<T extends { events: StripeStubEvent[] }>(
     | 'create-refund'
     | 'update-refund'
     | 'open-dispute'
-    | 'update-dispute',
+    | 'update-dispute'
+    | 'complete-account-onboarding',
   body: Record<string, unknown>,
 ): Promise<T> {
   const response = await fetch(new URL(`/__stub/actions/${name}`, testEnv.STRIPE_API_BASE), {
