@@ -24,14 +24,14 @@ const PRICE = 1_000;
 const money = moneyPurchases(world, PRICE);
 const payouts = payoutSteps(world);
 
-type RefundPlan = { amount: 'part' | 'rest'; pending: boolean; then: 'succeeded' | 'failed' };
+type RefundPlan = { amount: 'part' | 'rest'; pending: boolean; settlesAs: 'succeeded' | 'failed' };
 type DisputePlan = { kind: 'chargeback' | 'inquiry'; outcome: 'won' | 'lost' | 'warning_closed' };
 type SalePlan = { refunds: RefundPlan[]; dispute: DisputePlan | null; disputeFirst: boolean };
 
 const refundPlan: fc.Arbitrary<RefundPlan> = fc.record({
   amount: fc.constantFrom('part' as const, 'rest' as const),
   pending: fc.boolean(),
-  then: fc.constantFrom('succeeded' as const, 'failed' as const),
+  settlesAs: fc.constantFrom('succeeded' as const, 'failed' as const),
 });
 const disputePlan: fc.Arbitrary<DisputePlan> = fc.oneof(
   fc.record({
@@ -163,9 +163,10 @@ describe('payouts over sale histories', () => {
       // What Stripe holds, read from Stripe.
       const stripe = world().stripe();
       let expectedForOrganization = 0;
+      let stripeFees = 0;
       for (const sale of sales) {
         const intent = await stripe.paymentIntents.retrieve(sale.paymentIntentId, {
-          expand: ['latest_charge'],
+          expand: ['latest_charge.balance_transaction'],
         });
         const charge = intent.latest_charge;
         if (!charge || typeof charge === 'string') throw new Error('no charge');
@@ -186,6 +187,8 @@ describe('payouts over sale histories', () => {
           platformFeeFixedCents: 0,
         });
         expectedForOrganization += due;
+        const balance = charge.balance_transaction;
+        stripeFees += balance && typeof balance === 'object' ? balance.fee : 0;
         const transfers = world()
           .stub.listTransfers()
           .filter((transfer) => transfer.transfer_group === `sale_${sale.purchaseId}`);
@@ -201,6 +204,8 @@ describe('payouts over sale histories', () => {
         expectedForOrganization,
       );
       expect(totals?.dueCents ?? 0).toBe(expectedForOrganization);
+      // Stripe's fees, as its balance transactions say, to the cent.
+      expect(totals).toMatchObject({ feesKnown: sales.length, stripeFeeCents: stripeFees });
       const queue2 = await world().review().listQueue(payouts.owner(organizationId));
       expect(queue2.items.filter((item) => item.kind === 'payout_reversal_uncovered')).toEqual([]);
     },
@@ -215,8 +220,8 @@ function attemptRefund(paymentIntentId: string, refund: RefundPlan): StripeStubE
       status: refund.pending ? 'pending' : 'succeeded',
     });
     const events = [...made.events];
-    if (refund.pending || refund.then === 'failed') {
-      events.push(...attempt(() => world().stub.updateRefund(made.refund.id, refund.then)));
+    if (refund.pending || refund.settlesAs === 'failed') {
+      events.push(...attempt(() => world().stub.updateRefund(made.refund.id, refund.settlesAs)));
     }
     return events;
   } catch {
