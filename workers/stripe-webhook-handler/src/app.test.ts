@@ -25,7 +25,8 @@ describe('edge behaviour', () => {
 
   it.each([
     ['an unknown path', '/nothing-here', 'GET'],
-    ['another Stripe endpoint', '/webhooks/stripe/connect', 'POST'],
+    ['another Stripe endpoint', '/webhooks/stripe/billing', 'POST'],
+    ['GET on the Connect webhook', '/webhooks/stripe/connect', 'GET'],
     ['GET on the webhook', PAYMENT_WEBHOOK_PATH, 'GET'],
   ])('answers 404 NOT_FOUND in the error shape for %s', async (_label, path, method) => {
     const response = await callWorker(path, { method });
