@@ -60,7 +60,7 @@ export function earningsSummary(currencies) {
         'td',
         {},
         totals.currency.toUpperCase(),
-        el('div', { class: 'muted' }, `${totals.sales} sales`),
+        el('div', { class: 'muted' }, totals.sales === 1 ? '1 sale' : `${totals.sales} sales`),
       ),
       ...moneyCells(totals),
       el(
@@ -97,7 +97,7 @@ export function earningsLedger(lines) {
         'td',
         {},
         new Date(line.createdAt).toLocaleString(),
-        el('div', { class: 'muted' }, line.purchaseId),
+        el('div', { class: 'muted', title: line.purchaseId }, `${line.purchaseId.slice(0, 8)}…`),
       ),
       ...moneyCells(line),
       el(
