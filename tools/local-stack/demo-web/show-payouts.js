@@ -35,12 +35,13 @@ async function read(path, source) {
 
 /**
  * Back from onboarding (`?onboarding=done`): re-reads the status every second, up to 30 s, until
- * transfers are active or Stripe says what it still needs (its account.updated webhook landed).
+ * its account.updated webhook landed: the details are submitted (transfers active, or Stripe says
+ * what it still needs). Before that the account still shows what it needed when it was created.
  */
 async function awaitAccountUpdate(status, draw, note) {
   const deadline = Date.now() + STATUS_POLL_LIMIT_MS;
   let current = status;
-  while (!current.transfersActive && current.requirementsDue.length === 0) {
+  while (!current.transfersActive && !current.detailsSubmitted) {
     if (Date.now() > deadline) {
       note.textContent = `${ONBOARDING_NOTES.done} Stripe's account.updated has not arrived after 30 s: reload to check.`;
       return;

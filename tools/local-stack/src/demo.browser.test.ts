@@ -669,6 +669,9 @@ describe.skipIf(!executablePath && !isCi)(
       await page.waitForSelector('[data-testid="payout-status"][data-transfers-active="true"]', {
         timeout: WAIT_MS,
       });
+      expect(await page.getByTestId('onboarding-notice').getAttribute('data-onboarding')).toBe(
+        'done',
+      );
       const accountId = String(await status.getAttribute('data-account-id'));
       expect(accountId).toMatch(/^acct_/);
       expect(await page.getByTestId('payout-account').textContent()).toContain('Transfers active');
