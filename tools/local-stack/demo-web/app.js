@@ -20,6 +20,12 @@
 //                   (GET /api/organizations/<orgId>/review-queue?state=open|resolved): each flag
 //                   drawn by review-item.js, an open one's actions by review-actions.js
 //                   (POST /api/organizations/<orgId>/review-queue/<anomalyId>/actions)
+//   /payouts        show-payouts.js: the demo organization's payouts with the staff token: the
+//                   Stripe account and the onboarding button (payout-status.js: GET …/payouts,
+//                   POST …/payouts/onboarding, then to Stripe's hosted page, back to
+//                   /payouts?onboarding=done), the earnings per currency and one row per paid sale
+//                   (earnings-tables.js: GET …/earnings/summary, GET …/earnings), and the CSV
+//                   (download-earnings.js: GET …/earnings/export with the token)
 // Shared: call-api.js (the API client), load-config.js, dom.js, show-error.js (the error line),
 // format-price.js, content-path.js, buy-button.js.
 //
@@ -53,6 +59,19 @@
 //   [data-testid="review-result"]     data-outcome="sending|done|error", data-refund-id
 //   [data-testid="review-resolution"] a resolved flag: data-resolution, data-resolved-by
 //   [data-testid="review-history-entry"]  one action taken: data-action
+//   [data-testid="payout-status"]     /payouts: data-account-id (acct_… or empty),
+//                                     data-transfers-active (true|false)
+//   [data-testid="onboard-button"]    "Set up payouts" / "Continue onboarding" (until transfers
+//                                     are active)
+//   [data-testid="onboarding-notice"] data-onboarding="done|expired" after Stripe's redirect
+//   [data-testid="platform-fee"]      the fee new sales are sold under
+//   [data-testid="earnings-summary"]  the totals table; [data-testid="earnings-total"] a currency:
+//                                     data-currency and data-<field>-cents (charged, tax,
+//                                     stripe-fee, platform-fee, share, due, refunded,
+//                                     transferred, reversed)
+//   [data-testid="earnings-row"]      a paid sale: data-purchase-id, data-status (the payout's),
+//                                     data-transfer-id, data-<field>-cents as above
+//   [data-testid="earnings-export"]   downloads earnings-<orgId>.csv
 
 import { ApiError } from './call-api.js';
 import { el, page } from './dom.js';
@@ -62,6 +81,7 @@ import { showContent } from './show-content.js';
 import { showError } from './show-error.js';
 import { showLibrary } from './show-library.js';
 import { showMailbox } from './show-mailbox.js';
+import { showPayouts } from './show-payouts.js';
 import { showReview } from './show-review.js';
 import { showSales } from './show-sales.js';
 
@@ -81,7 +101,7 @@ async function start() {
     return showError(new ApiError('CONFIG_UNAVAILABLE', `Cannot load settings: ${error.message}`));
   }
   showHeader();
-  // The server serves this page for `/`, `/library`, `/mailbox`, `/sales`, `/review` and
+  // The server serves this page for `/`, `/library`, `/mailbox`, `/sales`, `/review`, `/payouts` and
   // `/content/<id>` only; ids are UUIDs (no escapes).
   const match = /^\/content\/([^/]+)$/.exec(location.pathname);
   if (match) showContent(match[1]);
@@ -89,6 +109,7 @@ async function start() {
   else if (location.pathname === '/mailbox') showMailbox();
   else if (location.pathname === '/sales') showSales();
   else if (location.pathname === '/review') showReview();
+  else if (location.pathname === '/payouts') showPayouts();
   else showCatalogue();
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
@@ -225,6 +225,57 @@ async function openFlagOf(customerId: string) {
   const flag = await eventually(`the flag of ${customerId}`, read, (item) => item !== undefined);
   if (!flag) throw new Error('unreachable');
   return flag;
+}
+
+/**
+ * A second browser page on the demo web app as another buyer: its `/config.json` carries that
+ * buyer's token (what `pnpm dev` hands out is the demo buyer's, who already owns the item here).
+ * Closed when the test ends.
+ */
+async function pageAsBuyer(customerId: string): Promise<{ buyerPage: Page; token: string }> {
+  const { webApp } = running();
+  if (!browser) throw new Error('the browser did not start');
+  const token = await signBuyerToken({ secret: JWT_SECRET, customerId });
+  const buyerPage = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+  onTestFinished(() => buyerPage.close());
+  await buyerPage.route(`${webApp.url}/config.json`, async (route) => {
+    const response = await route.fetch();
+    const config = (await response.json()) as Record<string, unknown>;
+    await route.fulfill({ response, json: { ...config, token, customerId } });
+  });
+  return { buyerPage, token };
+}
+
+/**
+ * Opens /payouts (again every second) until the sale's ledger row has `status`; the row. The
+ * payout steps follow Stripe's webhooks, after the response that acknowledged them.
+ */
+async function payoutShows(purchaseId: string, status: string) {
+  const { webApp } = running();
+  const row = page.locator(`[data-testid="earnings-row"][data-purchase-id="${purchaseId}"]`);
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await page.goto(`${webApp.url}/payouts`);
+    await page.getByTestId('earnings-ledger').waitFor({ timeout: WAIT_MS });
+    const now = (await row.count()) > 0 ? await row.getAttribute('data-status') : 'absent';
+    if (now === status) return row;
+    if (Date.now() > deadline) throw new Error(`payout of ${purchaseId}: still ${now}`);
+    await page.waitForTimeout(1_000);
+  }
+}
+
+/** A ledger row's or a total's money field in cents (`data-<field>-cents`). */
+async function centsOf(row: ReturnType<Page['locator']>, field: string): Promise<number> {
+  const value = await row.getAttribute(`data-${field}-cents`);
+  expect(value, field).toMatch(/^-?\d+$/);
+  return Number(value);
+}
+
+/** `$22.50` as the local Stripe's dashboard shows a USD amount → 2250. */
+function dollarsToCents(text: string | null): number {
+  const match = /^\$([\d,]+)\.(\d{2})$/.exec((text ?? '').trim());
+  if (!match) throw new Error(`not a dollar amount: ${text}`);
+  return Number((match[1] ?? '').replaceAll(',', '')) * 100 + Number(match[2]);
 }
 
 // Outside CI a machine without Chromium skips; in CI the missing browser fails beforeAll.
@@ -588,6 +639,134 @@ describe.skipIf(!executablePath && !isCi)(
       await page.goto(`${webApp.url}/review`);
       await page.waitForSelector('[data-testid="review-list"][data-loaded="true"]');
       expect(await page.locator(`[data-anomaly-id="${flag.anomalyId}"]`).count()).toBe(0);
+    });
+
+    // Issue 22: the organization gets paid. Its owner onboards with Stripe Connect from /payouts
+    // (the local Stripe's hosted onboarding page); a buyer then buys through the real checkout
+    // page; the sale's share (price less the platform fee) is transferred to the organization's
+    // account, and a partial refund from /sales takes back the same part of it. Every payout step
+    // follows a webhook (account.updated on the Connect endpoint, the payment's and the refund's
+    // events on the payment endpoint); the cron is never fired here. Last, because its Connect
+    // deliveries are not the payment endpoint's (the delivery test above counts those).
+    it('payouts: onboard → buy → transfer → refund → reversal', { timeout: 120_000 }, async () => {
+      const { webApp, stripe } = running();
+
+      // Onboarding: not set up; the button → Stripe's hosted page → back, transfers active.
+      await page.goto(`${webApp.url}/payouts`);
+      const status = page.getByTestId('payout-status');
+      await status.waitFor({ timeout: WAIT_MS });
+      expect(await status.getAttribute('data-transfers-active')).toBe('false');
+      expect(await page.getByTestId('platform-fee').textContent()).toContain(
+        '10 % of each sale (tax excluded), the platform default',
+      );
+      expect(await page.getByTestId('onboard-button').textContent()).toBe('Set up payouts');
+      await screenshot('payouts-not-set-up');
+      await page.getByTestId('onboard-button').click();
+      await page.waitForURL(`${stripe?.url}/connect/onboarding/**`);
+      await screenshot('stripe-hosted-onboarding');
+      await page.getByTestId('complete-onboarding').click();
+      await page.waitForURL(`${webApp.url}/payouts?onboarding=done`);
+      await page.waitForSelector('[data-testid="payout-status"][data-transfers-active="true"]', {
+        timeout: WAIT_MS,
+      });
+      expect(await page.getByTestId('onboarding-notice').getAttribute('data-onboarding')).toBe(
+        'done',
+      );
+      const accountId = String(await status.getAttribute('data-account-id'));
+      expect(accountId).toMatch(/^acct_/);
+      expect(await page.getByTestId('payout-account').textContent()).toContain('Transfers active');
+      expect(await page.getByTestId('onboard-button').count()).toBe(0);
+      expect(stripe?.stub.getAccount(accountId)?.capabilities.transfers).toBe('active');
+      await screenshot('payouts-transfers-active');
+
+      // A buyer of its own pays by card on the local checkout page.
+      const { buyerPage, token } = await pageAsBuyer('user_payouts');
+      await buyerPage.goto(webApp.url);
+      await buyerPage.getByTestId(`item-${demoIds.paidContent}`).getByTestId('buy').click();
+      await buyerPage.waitForURL(`${stripe?.url}/c/pay/**`);
+      await buyerPage.getByRole('button', { name: /by card/ }).click();
+      await buyerPage.waitForURL(`${webApp.url}/content/${demoIds.paidContent}?purchase=success**`);
+      await buyerPage.waitForSelector('[data-testid="player"][data-access="unlocked"]', {
+        timeout: WAIT_MS,
+      });
+      const sessionId = String(new URL(buyerPage.url()).searchParams.get('session_id'));
+      const session = await callApi(`/api/checkout/sessions/${sessionId}`, token);
+      const { purchaseId } = session.data as { purchaseId: string };
+
+      // Transferred: the share (charged − tax − 10 %) went to the account, as Stripe shows it.
+      const sold = await payoutShows(purchaseId, 'transferred');
+      const charged = await centsOf(sold, 'charged');
+      const tax = await centsOf(sold, 'tax');
+      const platformFee = await centsOf(sold, 'platform-fee');
+      const share = await centsOf(sold, 'share');
+      expect(charged).toBe(1_500);
+      expect(platformFee).toBe(Math.round((charged - tax) / 10));
+      expect(share).toBe(charged - tax - platformFee);
+      expect(await centsOf(sold, 'transferred')).toBe(share);
+      expect(await centsOf(sold, 'reversed')).toBe(0);
+      const transferId = String(await sold.getAttribute('data-transfer-id'));
+      expect(transferId).toMatch(/^tr_/);
+      await screenshot('payouts-transferred');
+      await page.goto(`${stripe?.url}/`);
+      const transferRow = page.locator(
+        `[data-testid="transfer-row"][data-transfer="${transferId}"]`,
+      );
+      expect(await transferRow.textContent()).toContain(accountId);
+      expect(dollarsToCents(await transferRow.getByTestId('transfer-amount').textContent())).toBe(
+        share,
+      );
+      expect(await transferRow.getByTestId('transfer-reversed').textContent()).toBe('not reversed');
+      await screenshot('dashboard-transfer');
+
+      // A third of the sale refunded from /sales: the same part of the share is taken back.
+      const refund = 500;
+      await page.goto(`${webApp.url}/sales`);
+      const sale = saleRow(purchaseId);
+      await sale.waitFor({ timeout: WAIT_MS });
+      await sale.getByTestId('refund-amount').fill('5.00');
+      await sale.getByTestId('refund-keep-access').check();
+      await sale.getByTestId('refund-submit').click();
+      await refundAccepted(sale);
+      await saleShows(purchaseId, 'partially_refunded');
+      const refunded = await payoutShows(purchaseId, 'partially_reversed');
+      const due = Math.round((share * (charged - refund)) / charged);
+      expect(await centsOf(refunded, 'due')).toBe(due);
+      const reversed = await centsOf(refunded, 'reversed');
+      expect(reversed).toBe(share - due);
+      expect(await centsOf(refunded, 'transferred')).toBe(share);
+      const total = page.locator('[data-testid="earnings-total"][data-currency="usd"]');
+      const movedCents = (await centsOf(total, 'transferred')) - (await centsOf(total, 'reversed'));
+      await screenshot('payouts-partially-reversed');
+
+      // At Stripe: the transfer shows the reversal, and the account holds exactly what the
+      // ledger says moved (every sale's transfers less their reversals), to the cent.
+      await page.goto(`${stripe?.url}/`);
+      expect(
+        dollarsToCents(
+          (await transferRow.getByTestId('transfer-reversed').textContent())?.replace(
+            ' reversed',
+            '',
+          ) ?? null,
+        ),
+      ).toBe(reversed);
+      const account = page.locator(`[data-testid="account-row"][data-account="${accountId}"]`);
+      expect(await account.getByTestId('account-status').textContent()).toBe('transfers active');
+      expect(dollarsToCents(await account.getByTestId('account-balance').textContent())).toBe(
+        movedCents,
+      );
+      await screenshot('dashboard-reversal-and-balance');
+
+      // The CSV export has the sale's line with the same money and status.
+      await page.goto(`${webApp.url}/payouts`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('earnings-export').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`earnings-${demoIds.organization}.csv`);
+      const csv = await readFile(await download.path(), 'utf8');
+      const line = csv.split('\n').find((each) => each.startsWith(purchaseId));
+      expect(line).toContain(`,${share},${due},${share},${reversed},${transferId},`);
+      expect(line).toMatch(/,partially_reversed\r?$/);
     });
   },
 );

@@ -57,3 +57,16 @@ describe.each(Object.keys(workerDirs) as Array<keyof typeof workerDirs>)(
     });
   },
 );
+
+describe('ensureDevVars for the webhooks worker’s two endpoints', () => {
+  it('generates a signing secret for the payment endpoint and another for the Connect endpoint', async () => {
+    const example = await readFile(join(workerDirs.webhooks, '.dev.vars.example'), 'utf8');
+    await writeFile(join(dir, '.dev.vars.example'), example);
+
+    const { vars } = await ensureDevVars(dir);
+
+    expect(vars.STRIPE_WEBHOOK_SECRET_PAYMENT).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect(vars.STRIPE_WEBHOOK_SECRET_CONNECT).toMatch(/^whsec_[0-9a-f]{48}$/);
+    expect(vars.STRIPE_WEBHOOK_SECRET_CONNECT).not.toBe(vars.STRIPE_WEBHOOK_SECRET_PAYMENT);
+  });
+});

@@ -15,7 +15,8 @@ export async function readDevVars(path: string): Promise<Record<string, string>>
 
 /**
  * Creates `<workerDir>/.dev.vars` from `.dev.vars.example` on first run, replacing the placeholder
- * secrets with generated ones (a buyer-token secret, a webhook signing secret). An existing file
+ * secrets with generated ones (a buyer-token secret, the payment and the Connect endpoints'
+ * webhook signing secrets). An existing file
  * keeps every value; only `ENVIRONMENT=development` is appended when it has no ENVIRONMENT (files
  * made before wrangler.jsonc stopped defaulting it). Returns the file's values.
  */
@@ -37,6 +38,10 @@ export async function ensureDevVars(
     .replace(
       /^STRIPE_WEBHOOK_SECRET_PAYMENT=.*$/m,
       `STRIPE_WEBHOOK_SECRET_PAYMENT=whsec_${randomBytes(24).toString('hex')}`,
+    )
+    .replace(
+      /^STRIPE_WEBHOOK_SECRET_CONNECT=.*$/m,
+      `STRIPE_WEBHOOK_SECRET_CONNECT=whsec_${randomBytes(24).toString('hex')}`,
     );
   await writeFile(path, text);
   return { vars: await readDevVars(path), created: true };

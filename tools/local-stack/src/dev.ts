@@ -2,6 +2,7 @@ import { handledStripeEventTypes } from '@codex/purchases';
 import { demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { ensureDevVars } from './dev-vars';
 import {
+  CONNECT_EVENT_TYPES,
   DEMO_BUYER_EMAIL,
   type DevEnvironment,
   defaultDevPorts,
@@ -84,13 +85,18 @@ const stripeLines = {
    6. pay twice and resolve it from the review queue, ${dev.webApp.url}/review: the local
       Stripe's /__stub/actions make a double payment (tools/local-stack/README.md, "A flag to
       review"); the page suggests which payment to refund
+   7. get paid as the organization: ${dev.webApp.url}/payouts, "Set up payouts", complete the
+      local Stripe's onboarding; each sale is then transferred (less the platform fee) and a
+      refund reverses its share; the dashboard's Connect section shows the transfers
  Every webhook delivery attempt prints one [stripe] line below.`,
   account: `
  Stripe            test mode (STRIPE_SECRET_KEY in workers/checkout/.dev.vars)
  Forward test-mode webhooks with the Stripe CLI, then put the whsec_… it prints into
- workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and restart:
+ workers/stripe-webhook-handler/.dev.vars as STRIPE_WEBHOOK_SECRET_PAYMENT and (for payouts,
+ connected accounts' events) STRIPE_WEBHOOK_SECRET_CONNECT, and restart:
 stripe listen --forward-to ${webhooksUrl}/webhooks/stripe/payment \\
-  --events ${handledStripeEventTypes.join(',')}${
+  --forward-connect-to ${webhooksUrl}/webhooks/stripe/connect \\
+  --events ${[...handledStripeEventTypes, ...CONNECT_EVENT_TYPES].join(',')}${
     webhookVars.vars.STRIPE_SECRET_KEY
       ? ''
       : `
@@ -116,6 +122,7 @@ console.log(`
  demo web app      ${dev.webApp.url}
  checkout worker   ${checkoutUrl}
  webhook worker    ${webhooksUrl}/webhooks/stripe/payment
+                   ${webhooksUrl}/webhooks/stripe/connect   (connected accounts' events)
  database          ${dev.stack.databaseMode === 'embedded' ? 'embedded PGlite (.data/pglite)' : 'DATABASE_URL'}
 ${stripeLines}
 ${mailboxLines}
@@ -141,5 +148,7 @@ curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${au
 curl ${organizationApi}/sales ${staffAuth}
 curl -X POST ${organizationApi}/purchases/<purchaseId from the sales>/refunds ${staffAuth} -H 'Content-Type: application/json' -H "Idempotency-Key: refund-$(date +%s)" -d '{"reason":"requested_by_customer"}'
 curl ${organizationApi}/review-queue ${staffAuth}
+curl -X POST ${organizationApi}/payouts/onboarding ${staffAuth}
+curl ${organizationApi}/earnings/summary ${staffAuth}
 curl ${webhooksUrl}/health
 ──────────────────────────────────────────────────────────────────────────────`);

@@ -1,8 +1,12 @@
+import { handledStripeEventTypes } from '@codex/purchases';
 import { describe, expect, it } from 'vitest';
 import {
+  CONNECT_EVENT_TYPES,
   chooseStripeMode,
   DEMO_BUYER_EMAIL,
   DEMO_STAFF_ID,
+  localStripeEndpoints,
+  localStripeVars,
   signDemoTokens,
 } from './start-dev-environment';
 import { LOCAL_STAFF_AUDIENCE } from './start-local-stack';
@@ -22,6 +26,37 @@ describe('which Stripe pnpm dev uses', () => {
     expect(
       chooseStripeMode({ stripeApiBase: 'http://127.0.0.1:12111', stripeSecretKey: 'sk_test_1' }),
     ).toBe('external');
+  });
+});
+
+describe('how pnpm dev wires the local Stripe to the webhook worker', () => {
+  it('sends payment events to the payment endpoint and connected accounts’ events to the Connect endpoint', () => {
+    expect(localStripeEndpoints({ stripe: 12111, webhooks: 8788 })).toEqual({
+      port: 12111,
+      webhookEndpoint: 'http://127.0.0.1:8788/webhooks/stripe/payment',
+      enabledEvents: handledStripeEventTypes,
+      connectWebhookEndpoint: 'http://127.0.0.1:8788/webhooks/stripe/connect',
+      connectEnabledEvents: ['account.updated', 'capability.updated'],
+    });
+  });
+
+  it('subscribes the payment endpoint to no Connect event (Stripe sends those to the Connect endpoint)', () => {
+    for (const type of CONNECT_EVENT_TYPES) expect(handledStripeEventTypes).not.toContain(type);
+  });
+
+  it('hands the workers each endpoint’s signing secret, the Connect one as STRIPE_WEBHOOK_SECRET_CONNECT', () => {
+    const vars = localStripeVars({
+      url: 'http://127.0.0.1:12111',
+      secretKey: 'sk_test_local',
+      webhookSecret: 'whsec_payment',
+      connectWebhookSecret: 'whsec_connect',
+    });
+    expect(vars).toEqual({
+      STRIPE_SECRET_KEY: 'sk_test_local',
+      STRIPE_API_BASE: 'http://127.0.0.1:12111',
+      STRIPE_WEBHOOK_SECRET_PAYMENT: 'whsec_payment',
+      STRIPE_WEBHOOK_SECRET_CONNECT: 'whsec_connect',
+    });
   });
 });
 

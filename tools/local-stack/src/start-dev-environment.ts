@@ -46,6 +46,13 @@ const LOCAL_EMAIL_FROM = 'Codex <receipts@codex.test>';
  */
 export const DEV_CRON_INTERVAL_MS = 30_000;
 
+/**
+ * What the webhook worker's Connect endpoint acts on (`handleConnectEvent`; it acknowledges every
+ * other type): the local Stripe sends it only these, as a Stripe Connect endpoint subscribed to
+ * them would.
+ */
+export const CONNECT_EVENT_TYPES = ['account.updated', 'capability.updated'] as const;
+
 /** Which Stripe the workers talk to. */
 export type StripeMode =
   /** No key configured: the local Stripe started here. */
@@ -114,6 +121,39 @@ export interface DevEnvironment {
   stop: () => Promise<void>;
 }
 
+/**
+ * Where the local Stripe sends webhooks under `pnpm dev`: the webhook worker's payment endpoint,
+ * subscribed to what it handles, and its Connect endpoint, which gets the connected accounts'
+ * events (and only those, as at Stripe), subscribed to {@link CONNECT_EVENT_TYPES}.
+ */
+export function localStripeEndpoints(
+  ports: Pick<DevPorts, 'stripe' | 'webhooks'>,
+): Omit<StartLocalStripeOptions, 'log'> {
+  const webhooks = `http://127.0.0.1:${ports.webhooks}/webhooks/stripe`;
+  return {
+    port: ports.stripe,
+    webhookEndpoint: `${webhooks}/payment`,
+    enabledEvents: handledStripeEventTypes,
+    connectWebhookEndpoint: `${webhooks}/connect`,
+    connectEnabledEvents: CONNECT_EVENT_TYPES,
+  };
+}
+
+/**
+ * The bindings that point both workers at the local Stripe: its URL and key, and the signing
+ * secret of each webhook endpoint (both new on every start, so never in `.dev.vars`).
+ */
+export function localStripeVars(
+  stripe: Pick<LocalStripe, 'url' | 'secretKey' | 'webhookSecret' | 'connectWebhookSecret'>,
+): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_API_BASE: stripe.url,
+    STRIPE_WEBHOOK_SECRET_PAYMENT: stripe.webhookSecret,
+    STRIPE_WEBHOOK_SECRET_CONNECT: stripe.connectWebhookSecret,
+  };
+}
+
 /** Options for {@link signDemoTokens}. */
 export interface SignDemoTokensOptions {
   /** The checkout worker's `AUTH_JWT_SECRET`. */
@@ -155,7 +195,8 @@ export async function signDemoTokens(
 /**
  * What `pnpm dev` runs: the database, both workers, the demo web app, and, when no Stripe key is
  * configured, the local Stripe with both workers pointed at it (`STRIPE_API_BASE`, its key and
- * its webhook secret passed as `--var`, so `.dev.vars` is left as it is). Unless the webhook
+ * its two webhook secrets, the payment endpoint's and the Connect endpoint's, passed as `--var`,
+ * so `.dev.vars` is left as it is). Unless the webhook
  * worker has a `RESEND_API_KEY` of its own, the local mailbox (a Resend stand-in writing each
  * message to `mailboxDir`) takes Resend's place the same way. The webhook worker's cron is fired
  * every `cronIntervalMs`. The demo web app gets both tokens of {@link signDemoTokens}: the buyer's
@@ -192,18 +233,12 @@ export async function startDevEnvironment(
     const vars: Record<string, string> = { WEB_APP_URL: webAppUrl };
     if (stripeMode === 'local') {
       stripe = await startLocalStripe({
-        port: ports.stripe,
-        webhookEndpoint: `http://127.0.0.1:${ports.webhooks}/webhooks/stripe/payment`,
-        enabledEvents: handledStripeEventTypes,
+        ...localStripeEndpoints(ports),
         log,
         ...options.localStripe,
       });
       stops.push(() => stripe?.stop() ?? Promise.resolve());
-      Object.assign(vars, {
-        STRIPE_SECRET_KEY: stripe.secretKey,
-        STRIPE_API_BASE: stripe.url,
-        STRIPE_WEBHOOK_SECRET_PAYMENT: stripe.webhookSecret,
-      });
+      Object.assign(vars, localStripeVars(stripe));
     } else if (stripeMode === 'external' && options.stripeApiBase) {
       vars.STRIPE_API_BASE = options.stripeApiBase;
     }

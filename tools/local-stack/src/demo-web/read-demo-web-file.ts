@@ -14,8 +14,11 @@ const MODULES = [
   'call-api.js',
   'content-path.js',
   'dom.js',
+  'download-earnings.js',
+  'earnings-tables.js',
   'format-price.js',
   'load-config.js',
+  'payout-status.js',
   'refund-form.js',
   'review-actions.js',
   'review-item.js',
@@ -24,6 +27,7 @@ const MODULES = [
   'show-error.js',
   'show-library.js',
   'show-mailbox.js',
+  'show-payouts.js',
   'show-review.js',
   'show-sales.js',
 ];
@@ -43,6 +47,7 @@ function isPagePath(path: string): boolean {
     path === '/mailbox' ||
     path === '/sales' ||
     path === '/review' ||
+    path === '/payouts' ||
     /^\/content\/[^/]+$/.test(path)
   );
 }
@@ -50,7 +55,7 @@ function isPagePath(path: string): boolean {
 /**
  * The demo web app's file for a request path: a module (`/app.js`, … as JavaScript, which a
  * module script needs), `/style.css`, or `index.html` for a page the browser routes (`/`,
- * `/library`, `/mailbox`, `/sales`, `/review`, `/content/<id>`); undefined for any other path. Read on every
+ * `/library`, `/mailbox`, `/sales`, `/review`, `/payouts`, `/content/<id>`); undefined for any other path. Read on every
  * call, so edits to the demo's files show on reload without a restart.
  */
 export async function readDemoWebFile(path: string): Promise<DemoWebFile | undefined> {

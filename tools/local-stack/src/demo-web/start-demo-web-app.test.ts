@@ -114,7 +114,7 @@ describe('startDemoWebApp', () => {
     ).rejects.toThrow(/stripeDashboardUrl/);
   });
 
-  it('serves index.html for /, /library, /mailbox, /sales, /review and /content/<id>', async () => {
+  it('serves index.html for /, /library, /mailbox, /sales, /review, /payouts and /content/<id>', async () => {
     const app = await start();
     for (const path of [
       '/',
@@ -123,6 +123,8 @@ describe('startDemoWebApp', () => {
       '/sales',
       '/review',
       '/review?state=resolved',
+      '/payouts',
+      '/payouts?onboarding=done',
       `/content/${CONTENT_ID}`,
       `/content/${CONTENT_ID}?purchase=success`,
     ]) {
@@ -219,6 +221,7 @@ describe('startDemoWebApp', () => {
       '/content',
       `/content/${CONTENT_ID}/more`,
       '/sales/more',
+      '/payouts/more',
       '/start-demo-web-app.ts',
       '/../package.json',
       '/%2e%2e/package.json',

@@ -12,7 +12,11 @@
  *   (`POST /api/organizations/:orgId/purchases/:purchaseId/refunds`);
  * - `/review`: the demo organization's review queue (`GET /api/organizations/:orgId/review-queue`),
  *   open or resolved flags, each with its allowed actions
- *   (`POST /api/organizations/:orgId/review-queue/:anomalyId/actions`).
+ *   (`POST /api/organizations/:orgId/review-queue/:anomalyId/actions`);
+ * - `/payouts`: the demo organization's payouts (`GET /api/organizations/:orgId/payouts`, the
+ *   earnings, their summary and CSV export), and the button to Stripe's hosted onboarding
+ *   (`POST /api/organizations/:orgId/payouts/onboarding`), which sends the browser back to
+ *   `/payouts?onboarding=done`.
  * `app.js` lists the `data-testid` hooks that browser tests rely on.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -114,7 +118,7 @@ function contentSecurityPolicy(apiOrigin: string): string {
  * Starts the demo web app on `localhost`: it listens on 127.0.0.1 and on ::1 (the same port, so
  * `http://localhost:<port>` works whichever loopback address the browser picks; ::1 is skipped
  * where IPv6 is unavailable). Serves `GET`/`HEAD` of `/`, `/library`, `/mailbox`, `/sales`,
- * `/review` and `/content/<id>` (the page), its ES modules (`/app.js` and those it imports) and
+ * `/review`, `/payouts` and `/content/<id>` (the page), its ES modules (`/app.js` and those it imports) and
  * `/style.css` (see {@link readDemoWebFile}), `/config.json` (the options the page needs, tokens
  * included, `Cache-Control: no-store`) and `/mailbox.json` (the local mailbox, see {@link readMailbox});
  * anything else is 404, other methods 405. Requests whose `Host` is not this server's loopback
