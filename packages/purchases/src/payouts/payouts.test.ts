@@ -229,6 +229,20 @@ describe('money going back', () => {
     expect(payouts.balanceOf(accountId)).toBe(0);
   });
 
+  it('counts a reversal made outside the platform (the Dashboard) instead of reversing twice', async () => {
+    const sale = await money.paidPurchase();
+    const { accountId } = await payouts.onboard(sale.organizationId);
+    const row = await payouts.payoutRow(sale.purchaseId);
+    await world().stripe().transfers.createReversal(String(row?.transferId), { amount: SHARE });
+    await money.deliverAll(world().stub.createRefund(sale.paymentIntentId).events);
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('settled');
+    expect(payouts.balanceOf(accountId)).toBe(0);
+    expect(await payouts.payoutRow(sale.purchaseId)).toMatchObject({
+      reversedCents: SHARE,
+      uncoveredCents: 0,
+    });
+  });
+
   it('keeps a reversal the account cannot cover in the review queue with its amount, and settles it once it can', async () => {
     const sale = await money.paidPurchase();
     const { accountId } = await payouts.onboard(sale.organizationId);

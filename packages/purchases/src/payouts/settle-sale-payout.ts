@@ -195,10 +195,7 @@ async function reverse(
   const transferId = String(sale.transferId);
   if (claimed.earlierUnconfirmed) {
     // An earlier reversal may have reached Stripe: the transfer lists every reversal of it.
-    const reversals = [];
-    for await (const reversal of stripe.transfers.listReversals(transferId, { limit: 100 })) {
-      reversals.push(reversal);
-    }
+    const reversals = await listReversals(stripe, transferId);
     if (reversals.length > 0) {
       await recordReversals(ctx.hot, sale.purchaseId, transferId, reversals, claimed.step);
     } else {
@@ -215,6 +212,16 @@ async function reverse(
     );
   } catch (error) {
     if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw error;
+    if (error.code !== 'balance_insufficient') {
+      // Refused for another reason than the balance: someone may have reversed the transfer
+      // outside the platform (the Dashboard). Stripe's list of reversals is the truth.
+      const reversals = await listReversals(stripe, transferId);
+      const total = reversals.reduce((sum, found) => sum + found.amount, 0);
+      if (total !== sale.reversedCents) {
+        await recordReversals(ctx.hot, sale.purchaseId, transferId, reversals, claimed.step);
+        return 'again';
+      }
+    }
     await recordUncoveredReversal(
       ctx.hot,
       sale.purchaseId,
@@ -236,4 +243,16 @@ async function reverse(
     amountCents: reversal.amount,
   });
   return 'reversed';
+}
+
+/** Every reversal of the transfer, as Stripe lists them. */
+async function listReversals(
+  stripe: Stripe,
+  transferId: string,
+): Promise<Stripe.TransferReversal[]> {
+  const reversals: Stripe.TransferReversal[] = [];
+  for await (const reversal of stripe.transfers.listReversals(transferId, { limit: 100 })) {
+    reversals.push(reversal);
+  }
+  return reversals;
 }
