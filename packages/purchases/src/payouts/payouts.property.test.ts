@@ -17,7 +17,9 @@ import { useTestWorld } from '../testing/test-world';
 // organization, transferred − reversed = Σ share × (charged − refunded) / charged over the sales
 // not lost in a dispute, at the stand-in and in the ledger alike.
 const ON_SERVER = readServerUrl() !== undefined;
-const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 25 : 10));
+const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 20 : 10));
+// About a second a history on the server, more under CI's load: far above the file's 30 s default.
+const TIMEOUT_MS = 240_000;
 
 const world = useTestWorld({ maxConnections: 20 });
 const PRICE = 1_000;
@@ -156,8 +158,12 @@ describe('payouts over sale histories', () => {
       // The crons: the events sweep recovers lost payment events, the payouts' phase the rest.
       await world().fulfillment().reconcilePendingPurchases({ stripeCallBudget: 200 });
       for (const event of world().stub.events) world().stub.markEventDelivered(event.id);
+      // Runs until one has nothing left to settle (a run that reverses may unblock another step).
       for (let run = 0; run < 4; run++) {
-        await world().payouts().reconcile({ stripeCallBudget: 200, timeBudgetMs: 60_000 });
+        const summary = await world()
+          .payouts()
+          .reconcile({ stripeCallBudget: 200, timeBudgetMs: 60_000 });
+        if (Object.keys(summary.sales).length === 0 && summary.accountsSynced === 0) break;
       }
 
       // What Stripe holds, read from Stripe.
@@ -209,6 +215,7 @@ describe('payouts over sale histories', () => {
       const queue2 = await world().review().listQueue(payouts.owner(organizationId));
       expect(queue2.items.filter((item) => item.kind === 'payout_reversal_uncovered')).toEqual([]);
     },
+    TIMEOUT_MS,
   );
 });
 
@@ -220,7 +227,10 @@ function attemptRefund(paymentIntentId: string, refund: RefundPlan): StripeStubE
       status: refund.pending ? 'pending' : 'succeeded',
     });
     const events = [...made.events];
-    if (refund.pending || refund.settlesAs === 'failed') {
+    // A pending refund succeeds or fails. One that succeeded stays so here: Stripe lets it fail
+    // later (rarely), and a share taken back for it is not paid again (decision 026: one transfer
+    // per sale; the ledger says `underpaid`, payouts.test.ts).
+    if (refund.pending) {
       events.push(...attempt(() => world().stub.updateRefund(made.refund.id, refund.settlesAs)));
     }
     return events;

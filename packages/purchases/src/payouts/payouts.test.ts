@@ -218,6 +218,24 @@ describe('money going back', () => {
     expect(payouts.balanceOf(accountId)).toBe(SHARE);
   });
 
+  it('a refund that succeeded and then failed leaves the sale underpaid, never transferred twice', async () => {
+    const sale = await money.paidPurchase();
+    const { accountId } = await payouts.onboard(sale.organizationId);
+    const refund = world().stub.createRefund(sale.paymentIntentId, { amount: 500 });
+    await money.deliverAll(refund.events);
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('reversed');
+    await money.deliverAll(world().stub.updateRefund(refund.refund.id, 'failed'));
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('underpaid');
+    expect(payouts.transfersTo(accountId)).toHaveLength(1);
+    const [line] = (await world().payouts().listEarnings(payouts.owner(sale.organizationId))).items;
+    expect(line).toMatchObject({
+      status: 'underpaid',
+      dueCents: SHARE,
+      transferredCents: SHARE,
+      reversedCents: 450,
+    });
+  });
+
   it('a lost dispute after a transfer takes all of it back', async () => {
     const sale = await money.paidPurchase();
     const { accountId } = await payouts.onboard(sale.organizationId);
