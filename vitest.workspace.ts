@@ -8,6 +8,7 @@ export default [
   'packages/email',
   'packages/local-stripe',
   'packages/observability',
+  'packages/playback-grants',
   'packages/purchases',
   'packages/security',
   'packages/test-utils',
