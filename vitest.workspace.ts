@@ -9,6 +9,8 @@ export default [
   'packages/local-stripe',
   'packages/observability',
   'packages/playback-grants',
+  // The same tests inside workerd, where grants are verified at the edge.
+  'packages/playback-grants/vitest.workerd.config.ts',
   'packages/purchases',
   'packages/security',
   'packages/test-utils',
