@@ -17,6 +17,7 @@ import {
 /** Default lifetime of a grant: access ends at most this long after the money says so. */
 export const DEFAULT_GRANT_LIFETIME_SECONDS = 60;
 
+/** What `createPlaybackGrantSigner` takes: the private key and the grants' lifetime. */
 export interface PlaybackGrantSignerOptions {
   /** The current signing key (from `generatePlaybackGrantKey`), kept in the worker's secrets. */
   privateJwk: unknown;
@@ -24,6 +25,7 @@ export interface PlaybackGrantSignerOptions {
   lifetimeSeconds?: number;
 }
 
+/** What one grant is for: a buyer, a content item, an issuing instant. */
 export interface SignPlaybackGrantInput {
   /** The buyer the grant is for (`sub`); at most 128 characters. */
   customerId: string;
@@ -33,6 +35,7 @@ export interface SignPlaybackGrantInput {
   now: Date;
 }
 
+/** A signed grant and the instant it stops verifying. */
 export interface SignedPlaybackGrant {
   /** The compact JWS to hand to the player. */
   grant: string;
@@ -40,6 +43,7 @@ export interface SignedPlaybackGrant {
   expiresAt: Date;
 }
 
+/** Signs grants with one private key; built by `createPlaybackGrantSigner`. */
 export interface PlaybackGrantSigner {
   /**
    * Signs a grant for one customer and one content item. Throws a `TypeError` for an empty or

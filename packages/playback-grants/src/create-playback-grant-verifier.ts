@@ -39,10 +39,15 @@ export type PlaybackGrantRefusal =
   | 'wrong_customer'
   | 'lifetime_too_long';
 
+/**
+ * The outcome of `verify`: who and what a valid grant is for and when it expires, or the one
+ * reason it was refused.
+ */
 export type VerifyResult =
   | { ok: true; customerId: string; contentId: string; expiresAt: Date }
   | { ok: false; reason: PlaybackGrantRefusal };
 
+/** What `createPlaybackGrantVerifier` takes: the published keys and the time limits. */
 export interface PlaybackGrantVerifierOptions {
   /** The published JWKS: one to a few public keys (current and next or previous during rotation). */
   jwks: Jwks;
@@ -52,6 +57,7 @@ export interface PlaybackGrantVerifierOptions {
   maxLifetimeSeconds?: number;
 }
 
+/** What a grant is checked against: the content asked for, maybe the buyer, and the clock. */
 export interface VerifyPlaybackGrantInput {
   /** The content item being asked for: the grant must name exactly this one. */
   contentId: string;
@@ -61,6 +67,7 @@ export interface VerifyPlaybackGrantInput {
   now: Date;
 }
 
+/** Verifies grants against a JWKS; built by `createPlaybackGrantVerifier`. */
 export interface PlaybackGrantVerifier {
   /**
    * Verifies a grant for one content item at one instant, with no I/O: `{ ok: true, ... }` only
