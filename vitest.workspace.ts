@@ -8,6 +8,9 @@ export default [
   'packages/email',
   'packages/local-stripe',
   'packages/observability',
+  'packages/playback-grants',
+  // The same tests inside workerd, where grants are verified at the edge.
+  'packages/playback-grants/vitest.workerd.config.ts',
   'packages/purchases',
   'packages/security',
   'packages/test-utils',

@@ -28,6 +28,7 @@ const allowedImports: Record<string, string[]> = {
   '@codex/validation': [],
   '@codex/email': [],
   '@codex/local-stripe': [],
+  '@codex/playback-grants': [],
   '@codex/security': ['@codex/validation', '@codex/observability'],
   '@codex/purchases': [
     '@codex/database',
