@@ -22,7 +22,13 @@ export async function generatePlaybackGrantKey(kid: string): Promise<PlaybackGra
   }
   const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
   if (!('privateKey' in pair)) throw new Error('WebCrypto generated no key pair for Ed25519');
-  const exported = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  // Typed by hand: Node's types and Workers' disagree on what `exportKey` returns.
+  const exported = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as {
+    kty?: unknown;
+    crv?: unknown;
+    x?: unknown;
+    d?: unknown;
+  };
   const privateJwk = readPlaybackGrantJwk(
     { kty: exported.kty, crv: exported.crv, x: exported.x, d: exported.d, kid },
     'private',

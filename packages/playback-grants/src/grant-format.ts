@@ -41,7 +41,8 @@ export interface PlaybackGrantClaims {
 }
 
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM: false` is the default, spelled out because Workers' types require it.
+const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** UTF-8 bytes of `text`. */
 export const utf8Bytes = (text: string): Uint8Array => textEncoder.encode(text);

@@ -41,6 +41,7 @@ const allowedImports: Record<string, string[]> = {
   '@codex/checkout-worker': [
     '@codex/database',
     '@codex/observability',
+    '@codex/playback-grants',
     '@codex/purchases',
     '@codex/security',
     '@codex/validation',
@@ -58,6 +59,7 @@ const allowedImports: Record<string, string[]> = {
     '@codex/database',
     '@codex/local-stripe',
     '@codex/observability',
+    '@codex/playback-grants',
     '@codex/purchases',
     '@codex/security',
     '@codex/test-utils',
