@@ -1,4 +1,5 @@
 import { defineWorkerProject } from '@codex/worker-runtime/vitest';
+import { TEST_ONLY_PLAYBACK_GRANT_CURRENT_KEY } from './src/testing/test-playback-grant-keys';
 
 export default defineWorkerProject({
   name: 'checkout-worker',
@@ -9,5 +10,10 @@ export default defineWorkerProject({
     AUTH_JWT_SECRET: 'test-only-buyer-token-secret-0123456789abcdef',
     // Staff tokens carry it (authorizationFor with `staff: true`); buyer tokens do not.
     AUTH_STAFF_AUDIENCE: 'https://staff.codex.test',
+    // Test-only keys, committed: grants are signed with the current one, the only one published.
+    PLAYBACK_GRANT_SIGNING_KEY: JSON.stringify(TEST_ONLY_PLAYBACK_GRANT_CURRENT_KEY.privateJwk),
+    PLAYBACK_GRANT_PUBLIC_KEYS: JSON.stringify({
+      keys: [TEST_ONLY_PLAYBACK_GRANT_CURRENT_KEY.publicJwk],
+    }),
   },
 });

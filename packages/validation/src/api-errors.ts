@@ -39,6 +39,11 @@ export const apiErrors = {
     message: 'Your role in this organization does not allow this',
     domain: true,
   },
+  NO_ACCESS: {
+    status: 403,
+    when: "A playback grant asked for content the customer may not play: the access check's `hasAccess: false` (no purchase, one pending or failed, refunded in full, under an open or lost dispute, or no such content: one answer for all, as the access check gives). Nothing is signed.",
+    message: 'You do not have access to this content',
+  },
   NOT_FOUND: {
     status: 404,
     when: "No such route; no such checkout session or purchase for this customer (another customer's is answered the same way, so ids cannot be probed); on staff routes, no role in the organization (as for one that does not exist), or a purchase that is not the organization's.",
@@ -151,6 +156,11 @@ export const apiErrors = {
     when: 'Paid content, or payout onboarding, while no `STRIPE_SECRET_KEY` is set (local runs); nothing is written. The message says only that payments are not available.',
     message: 'Payments are not available right now',
     domain: true,
+  },
+  PLAYBACK_GRANTS_NOT_CONFIGURED: {
+    status: 503,
+    when: 'A playback grant asked while the worker has no `PLAYBACK_GRANT_SIGNING_KEY`; nothing is read. The access check still answers.',
+    message: 'Playback grants are not available right now',
   },
 } as const satisfies Record<string, ApiErrorDefinition>;
 

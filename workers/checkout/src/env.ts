@@ -1,3 +1,9 @@
+import {
+  createPlaybackGrantSigner,
+  type PlaybackGrantPrivateJwk,
+  type PlaybackGrantPublicJwk,
+  toPublicJwks,
+} from '@codex/playback-grants';
 import type { EmailQueue } from '@codex/purchases';
 import type { RateLimiter } from '@codex/security';
 import { MAX_PRICE_CENTS } from '@codex/validation';
@@ -21,6 +27,11 @@ export interface CheckoutBindings extends WorkerBindings {
   STRIPE_REUSE_CUSTOMERS?: string;
   PLATFORM_FEE_BASIS_POINTS?: string;
   PLATFORM_FEE_FIXED_CENTS?: string;
+  /** Secret: the current private Ed25519 JWK that signs playback grants, as JSON. */
+  PLAYBACK_GRANT_SIGNING_KEY?: string;
+  /** The live public keys of playback grants as a JSON JWKS (`{"keys":[...]}`): what the worker publishes. */
+  PLAYBACK_GRANT_PUBLIC_KEYS?: string;
+  PLAYBACK_GRANT_LIFETIME_SECONDS?: string;
   /** Cloudflare rate-limiting binding; absent in plain local runs (an in-memory limiter stands in). */
   CHECKOUT_RATE_LIMITER?: RateLimiter;
   /** Requests per staff member on the organization routes; an in-memory limiter when unbound. */
@@ -80,6 +91,59 @@ export const platformFeeSchema = z.object({
 const optionalVar = <S extends z.ZodType>(schema: S) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/**
+ * A JSON var checked by `read`, which throws a `TypeError` saying what is wrong. The messages
+ * never hold the value: these are keys, and a refused configuration is logged.
+ */
+const jsonVar = <T>(what: string, read: (value: unknown) => T) =>
+  z.string().transform((text, context): T => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      context.addIssue({ code: 'custom', message: `must be ${what} as JSON (it is not JSON)` });
+      return z.NEVER;
+    }
+    try {
+      return read(value);
+    } catch (error) {
+      const why = error instanceof TypeError ? error.message : 'not valid';
+      context.addIssue({ code: 'custom', message: `must be ${what}: ${why}` });
+      return z.NEVER;
+    }
+  });
+
+/**
+ * Playback grants (issue 23, decision 027): the private key that signs them, the public keys the
+ * worker publishes (current and next or previous during a rotation) and their lifetime, which is
+ * the revocation bound. Without a signing key the grant route answers 503; without public keys
+ * the key set route answers 404.
+ */
+export const playbackGrantShape = {
+  PLAYBACK_GRANT_SIGNING_KEY: optionalVar(
+    jsonVar('a private Ed25519 JWK with a kid', (value): PlaybackGrantPrivateJwk => {
+      // Checks the key as the signer will use it (imports nothing yet).
+      createPlaybackGrantSigner({ privateJwk: value });
+      return value as PlaybackGrantPrivateJwk;
+    }),
+  ),
+  PLAYBACK_GRANT_PUBLIC_KEYS: optionalVar(
+    jsonVar(
+      'a JWKS ({"keys":[...]}) of public Ed25519 keys',
+      (value): { keys: PlaybackGrantPublicJwk[] } => {
+        if (typeof value !== 'object' || value === null || !('keys' in value)) {
+          throw new TypeError('no "keys" member');
+        }
+        const { keys } = value as { keys: unknown };
+        if (!Array.isArray(keys)) throw new TypeError('"keys" is not an array');
+        return toPublicJwks(keys);
+      },
+    ),
+  ),
+  // At most 300 s: the verifiers' default maximum lifetime; a longer grant would be refused.
+  PLAYBACK_GRANT_LIFETIME_SECONDS: integerVar(60, 10, 300, 'seconds'),
+};
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** https, or http to this machine only (the JWKS stand-in of tests and local runs). */
@@ -123,8 +187,23 @@ export const checkoutConfigSchema = workerConfigSchema
     WEB_APP_URL: z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin),
     ...checkoutOptionsSchema.shape,
     ...platformFeeSchema.shape,
+    ...playbackGrantShape,
   })
   .superRefine((config, context) => {
+    const signingKey = config.PLAYBACK_GRANT_SIGNING_KEY;
+    if (signingKey !== undefined) {
+      // Grants signed with a key verifiers cannot find would all be refused: refuse it here.
+      const published = config.PLAYBACK_GRANT_PUBLIC_KEYS?.keys.some(
+        (key) => key.kid === signingKey.kid && key.x === signingKey.x,
+      );
+      if (published !== true) {
+        context.addIssue({
+          code: 'custom',
+          path: ['PLAYBACK_GRANT_PUBLIC_KEYS'],
+          message: `must contain the public half of PLAYBACK_GRANT_SIGNING_KEY (kid ${signingKey.kid}, same x)`,
+        });
+      }
+    }
     if (config.AUTH_JWT_SECRET === undefined && config.AUTH_JWKS_URL === undefined) {
       context.addIssue({
         code: 'custom',

@@ -16,6 +16,7 @@ import { fallbackRateLimiter } from './rate-limiter';
 import { requireStaffAudience } from './require-staff-audience';
 import { benchRoutes } from './routes/bench';
 import { openApiRoutes } from './routes/openapi';
+import { PLAYBACK_GRANT_KEYS_PATH } from './routes/playback/get-playback-grant-keys';
 
 const MAX_BODY_BYTES = 8 * 1024;
 /** As `STAFF_RATE_LIMITER` in wrangler.jsonc. */
@@ -38,6 +39,8 @@ const app = createWorkerApp<CheckoutEnv>({
 });
 
 app.use('/api/*', requireConfig({ schema: checkoutConfigSchema }));
+// The key set is public (no token) and reads only the configuration: none of /api's middleware.
+app.use(PLAYBACK_GRANT_KEYS_PATH, requireConfig({ schema: checkoutConfigSchema }));
 app.use('/api/*', corsForWebApp({ origin: (c) => c.var.config.WEB_APP_URL }));
 app.use('/api/*', limitBody({ maxBytes: MAX_BODY_BYTES }));
 // The storefront's buyer token must not carry staff power (it lives on pages that render

@@ -4,6 +4,7 @@ import { BUYER_TOKEN_SCHEME } from './openapi/create-api-routes';
 import { healthRoute } from './openapi/health-route';
 import { checkAccess } from './routes/access/check-access';
 import { checkAccessMany } from './routes/access/check-access-many';
+import { issuePlaybackGrant } from './routes/access/issue-playback-grant';
 import { confirmCheckoutSession } from './routes/checkout/confirm-checkout-session';
 import { createCheckout } from './routes/checkout/create-checkout';
 import { listLibrary } from './routes/library/list-library';
@@ -18,6 +19,7 @@ import { getPayoutStatus } from './routes/payouts/get-payout-status';
 import { listEarnings } from './routes/payouts/list-earnings';
 import { startPayoutOnboarding } from './routes/payouts/start-payout-onboarding';
 import { summarizeEarnings } from './routes/payouts/summarize-earnings';
+import { getPlaybackGrantKeys } from './routes/playback/get-playback-grant-keys';
 import { getPurchase } from './routes/purchases/get-purchase';
 import { listPurchases } from './routes/purchases/list-purchases';
 
@@ -33,6 +35,7 @@ export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/checkout', confirmCheckoutSession)
   .route('/api/purchases', checkAccess)
   .route('/api/purchases', checkAccessMany)
+  .route('/api/purchases', issuePlaybackGrant)
   .route('/api/purchases', listPurchases)
   .route('/api/purchases', getPurchase)
   .route('/api/library', listLibrary)
@@ -46,7 +49,8 @@ export const publicApi = new OpenAPIHono<CheckoutEnv>()
   .route('/api/organizations', startPayoutOnboarding)
   .route('/api/organizations', listEarnings)
   .route('/api/organizations', summarizeEarnings)
-  .route('/api/organizations', exportEarnings);
+  .route('/api/organizations', exportEarnings)
+  .route('/', getPlaybackGrantKeys);
 
 publicApi.openAPIRegistry.registerComponent('securitySchemes', BUYER_TOKEN_SCHEME, {
   type: 'http',
