@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkoutConfigSchema } from './env';
+import {
+  TEST_ONLY_PLAYBACK_GRANT_CURRENT_KEY as CURRENT,
+  TEST_ONLY_PLAYBACK_GRANT_NEXT_KEY as NEXT,
+} from './testing/test-playback-grant-keys';
 
 // Who may call is configuration (decision 022): what the schema accepts and refuses, by name.
 const base = {
@@ -88,5 +92,94 @@ describe('the platform fee', () => {
     expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       [name, message],
     ]);
+  });
+});
+
+describe('the playback grant settings', () => {
+  const signingKey = JSON.stringify(CURRENT.privateJwk);
+  const jwksOf = (...keys: object[]) => JSON.stringify({ keys });
+  const withGrants = (bindings: Record<string, string | undefined>) =>
+    checkoutConfigSchema.safeParse({ ...base, AUTH_JWT_SECRET: SECRET, ...bindings });
+  const issuesOf = (bindings: Record<string, string | undefined>) =>
+    withGrants(bindings).error?.issues.map((issue) => [issue.path.join('.'), issue.message]) ?? [];
+
+  it('are optional (no grants), and the lifetime defaults to 60 s', () => {
+    const parsed = withGrants({});
+    expect(parsed.success && parsed.data.PLAYBACK_GRANT_SIGNING_KEY).toBeUndefined();
+    expect(parsed.success && parsed.data.PLAYBACK_GRANT_LIFETIME_SECONDS).toBe(60);
+  });
+
+  it('take a signing key whose public half is published, alone or beside the next key', () => {
+    for (const keys of [[CURRENT.publicJwk], [CURRENT.publicJwk, NEXT.publicJwk]]) {
+      const parsed = withGrants({
+        PLAYBACK_GRANT_SIGNING_KEY: signingKey,
+        PLAYBACK_GRANT_PUBLIC_KEYS: jwksOf(...keys),
+      });
+      expect(parsed.success && parsed.data.PLAYBACK_GRANT_PUBLIC_KEYS).toEqual({ keys });
+    }
+  });
+
+  it('refuse a signing key whose public half is not published (absent, another key, another x)', () => {
+    const message =
+      'must contain the public half of PLAYBACK_GRANT_SIGNING_KEY (kid test-grants-current, same x)';
+    const sameKidOtherX = { ...NEXT.publicJwk, kid: CURRENT.publicJwk.kid };
+    for (const published of [undefined, jwksOf(NEXT.publicJwk), jwksOf(sameKidOtherX)]) {
+      expect(
+        issuesOf({ PLAYBACK_GRANT_SIGNING_KEY: signingKey, PLAYBACK_GRANT_PUBLIC_KEYS: published }),
+      ).toEqual([['PLAYBACK_GRANT_PUBLIC_KEYS', message]]);
+    }
+  });
+
+  it('refuse a signing key that is not JSON, or not a private Ed25519 key, without echoing it', () => {
+    const notJson = issuesOf({ PLAYBACK_GRANT_SIGNING_KEY: 'secret-not-json' });
+    expect(notJson[0]).toEqual([
+      'PLAYBACK_GRANT_SIGNING_KEY',
+      'must be a private Ed25519 JWK with a kid as JSON (it is not JSON)',
+    ]);
+    const publicOnly = issuesOf({
+      PLAYBACK_GRANT_SIGNING_KEY: JSON.stringify(CURRENT.publicJwk),
+      PLAYBACK_GRANT_PUBLIC_KEYS: jwksOf(CURRENT.publicJwk),
+    });
+    expect(publicOnly).toEqual([
+      [
+        'PLAYBACK_GRANT_SIGNING_KEY',
+        'must be a private Ed25519 JWK with a kid: playback grant key "test-grants-current": d must be 32 bytes of base64url',
+      ],
+    ]);
+    const wrongD = { ...CURRENT.privateJwk, d: 'c2hvcnQ' };
+    const problems = issuesOf({ PLAYBACK_GRANT_SIGNING_KEY: JSON.stringify(wrongD) }).flat();
+    expect(problems.join(' ')).not.toContain('c2hvcnQ');
+  });
+
+  it('refuse public keys holding a private member, or not a JWKS', () => {
+    expect(issuesOf({ PLAYBACK_GRANT_PUBLIC_KEYS: jwksOf(CURRENT.privateJwk) })).toEqual([
+      [
+        'PLAYBACK_GRANT_PUBLIC_KEYS',
+        'must be a JWKS ({"keys":[...]}) of public Ed25519 keys: playback grant key "test-grants-current": holds private members (d); only public keys may be published or trusted',
+      ],
+    ]);
+    expect(issuesOf({ PLAYBACK_GRANT_PUBLIC_KEYS: JSON.stringify([CURRENT.publicJwk]) })).toEqual([
+      [
+        'PLAYBACK_GRANT_PUBLIC_KEYS',
+        'must be a JWKS ({"keys":[...]}) of public Ed25519 keys: no "keys" member',
+      ],
+    ]);
+  });
+
+  it.each([
+    ['9', 'must be at least 10 seconds'],
+    ['301', 'must be at most 300 seconds'],
+    ['1.5', 'must be a whole number of seconds (10 to 300)'],
+  ])('refuse a lifetime of %s s', (value, message) => {
+    expect(issuesOf({ PLAYBACK_GRANT_LIFETIME_SECONDS: value })).toEqual([
+      ['PLAYBACK_GRANT_LIFETIME_SECONDS', message],
+    ]);
+  });
+
+  it('take a lifetime from 10 to 300 s', () => {
+    for (const value of ['10', '300']) {
+      const parsed = withGrants({ PLAYBACK_GRANT_LIFETIME_SECONDS: value });
+      expect(parsed.success && parsed.data.PLAYBACK_GRANT_LIFETIME_SECONDS).toBe(Number(value));
+    }
   });
 });

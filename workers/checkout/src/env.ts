@@ -131,7 +131,8 @@ export const playbackGrantShape = {
     jsonVar(
       'a JWKS ({"keys":[...]}) of public Ed25519 keys',
       (value): { keys: PlaybackGrantPublicJwk[] } => {
-        if (typeof value !== 'object' || value === null || !('keys' in value)) {
+        // An own member only: an array has a `keys` method.
+        if (typeof value !== 'object' || value === null || !Object.hasOwn(value, 'keys')) {
           throw new TypeError('no "keys" member');
         }
         const { keys } = value as { keys: unknown };
