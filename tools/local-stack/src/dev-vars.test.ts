@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPlaybackGrantSigner, createPlaybackGrantVerifier } from '@codex/playback-grants';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDevVars } from './dev-vars';
 import { workerDirs } from './start-local-stack';
@@ -50,10 +51,12 @@ describe.each(Object.keys(workerDirs) as Array<keyof typeof workerDirs>)(
     });
 
     it('leaves an ENVIRONMENT someone chose alone', async () => {
-      await writeFile(join(dir, '.dev.vars'), 'ENVIRONMENT=test\n');
+      await writeFile(join(dir, '.dev.vars'), 'ENVIRONMENT=test\nPLAYBACK_GRANT_SIGNING_KEY=\n');
       const { vars } = await ensureDevVars(dir);
       expect(vars.ENVIRONMENT).toBe('test');
-      expect(await readFile(join(dir, '.dev.vars'), 'utf8')).toBe('ENVIRONMENT=test\n');
+      expect(await readFile(join(dir, '.dev.vars'), 'utf8')).toBe(
+        'ENVIRONMENT=test\nPLAYBACK_GRANT_SIGNING_KEY=\n',
+      );
     });
   },
 );
@@ -68,5 +71,54 @@ describe('ensureDevVars for the webhooks worker’s two endpoints', () => {
     expect(vars.STRIPE_WEBHOOK_SECRET_PAYMENT).toMatch(/^whsec_[0-9a-f]{48}$/);
     expect(vars.STRIPE_WEBHOOK_SECRET_CONNECT).toMatch(/^whsec_[0-9a-f]{48}$/);
     expect(vars.STRIPE_WEBHOOK_SECRET_CONNECT).not.toBe(vars.STRIPE_WEBHOOK_SECRET_PAYMENT);
+  });
+});
+
+describe('ensureDevVars for the checkout worker’s playback grants', () => {
+  beforeEach(async () => {
+    const example = await readFile(join(workerDirs.checkout, '.dev.vars.example'), 'utf8');
+    await writeFile(join(dir, '.dev.vars.example'), example);
+  });
+
+  /** Checks the pair the way the worker will: a grant signed with one verifies over the other. */
+  async function expectWorkingPair(vars: Record<string, string>) {
+    const privateJwk = JSON.parse(vars.PLAYBACK_GRANT_SIGNING_KEY ?? '');
+    const jwks = JSON.parse(vars.PLAYBACK_GRANT_PUBLIC_KEYS ?? '');
+    const { d: _secret, ...publicHalf } = privateJwk;
+    expect(jwks.keys).toEqual([publicHalf]);
+    const now = new Date();
+    const { grant } = await createPlaybackGrantSigner({ privateJwk }).sign({
+      customerId: 'user_demo',
+      contentId: 'content',
+      now,
+    });
+    const verifier = createPlaybackGrantVerifier({ jwks });
+    expect(await verifier.verify(grant, { contentId: 'content', now })).toMatchObject({ ok: true });
+  }
+
+  it('generates a key pair on first run, a new one for each checkout', async () => {
+    const { vars } = await ensureDevVars(dir);
+    await expectWorkingPair(vars);
+    const other = await mkdtemp(join(tmpdir(), 'codex-dev-vars-'));
+    try {
+      await writeFile(
+        join(other, '.dev.vars.example'),
+        await readFile(join(dir, '.dev.vars.example'), 'utf8'),
+      );
+      const second = await ensureDevVars(other);
+      expect(second.vars.PLAYBACK_GRANT_SIGNING_KEY).not.toBe(vars.PLAYBACK_GRANT_SIGNING_KEY);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('adds a pair to an older .dev.vars without one, keeping everything else', async () => {
+    await writeFile(join(dir, '.dev.vars'), 'ENVIRONMENT=development\nAUTH_JWT_SECRET=kept\n');
+    const { vars, created } = await ensureDevVars(dir);
+    expect(created).toBe(false);
+    expect(vars.AUTH_JWT_SECRET).toBe('kept');
+    await expectWorkingPair(vars);
+    const again = await ensureDevVars(dir);
+    expect(again.vars.PLAYBACK_GRANT_SIGNING_KEY).toBe(vars.PLAYBACK_GRANT_SIGNING_KEY);
   });
 });

@@ -143,6 +143,8 @@ export STAFF_TOKEN=${dev.staff.token}
 curl ${checkoutUrl}/health
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.freeContent}"}'
 curl ${checkoutUrl}/api/purchases/access/${demoIds.freeContent} ${auth}
+curl -X POST ${checkoutUrl}/api/purchases/access/${demoIds.freeContent}/grant ${auth}
+curl ${checkoutUrl}/.well-known/playback-grant-keys.json
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.paidContent}"}'
 curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${auth}
 curl ${organizationApi}/sales ${staffAuth}
