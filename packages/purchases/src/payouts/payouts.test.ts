@@ -1,10 +1,14 @@
 import { eq, fulfillmentAnomalies, salePayouts } from '@codex/database';
+import { ObservabilityClient } from '@codex/observability';
 import { addTestMember, createTestContent, createTestUser } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
 import { isPurchaseError } from '../purchase-error';
 import { moneyPurchases } from '../testing/money-purchases';
 import { payoutSteps } from '../testing/payout-steps';
 import { useTestWorld } from '../testing/test-world';
+import { syncAccount } from './connected-accounts';
+import { readSaleState } from './sale-state';
+import { settleFromRead } from './settle-sale-payout';
 
 const world = useTestWorld({ maxConnections: 20 });
 // 10 % of 1 000 is the platform's (the default fee): the organization's share is 900.
@@ -153,6 +157,40 @@ describe('transfers', () => {
     );
     await world().payouts().settleSale(sale.purchaseId);
     expect(payouts.transfersTo(accountId).map((t) => t.amount)).toEqual([SHARE]);
+  });
+
+  it('a worker holding a read older than another worker’s step reads again: never a second transfer or reversal', async () => {
+    const sale = await money.paidPurchase();
+    await world().payouts().settleSale(sale.purchaseId);
+    const { accountId } = await payouts.onboard(sale.organizationId, { deliver: false });
+    // The account read from Stripe (as account.updated would), nothing settled yet.
+    await syncAccount(
+      world().testDb.http,
+      world().stripe(),
+      sale.organizationId,
+      accountId,
+      new Date(),
+    );
+    const ctx = {
+      db: world().db,
+      hot: world().testDb.http,
+      stripe: world().stripe(),
+      logger: new ObservabilityClient('payouts-test', 'test', { write: () => undefined }),
+      clock: () => new Date(),
+    };
+    // Worker B reads the sale; worker A then transfers it and releases its lease.
+    const staleBeforeTransfer = await readSaleState(ctx.hot, sale.purchaseId);
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('transferred');
+    if (!staleBeforeTransfer) throw new Error('no sale');
+    expect(await settleFromRead(ctx, world().stripe(), staleBeforeTransfer)).toBe('again');
+    expect(payouts.transfersTo(accountId)).toHaveLength(1);
+    // The same with a reversal.
+    await money.deliverAll(world().stub.createRefund(sale.paymentIntentId, { amount: 300 }).events);
+    const staleBeforeReversal = await readSaleState(ctx.hot, sale.purchaseId);
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('reversed');
+    if (!staleBeforeReversal) throw new Error('no sale');
+    expect(await settleFromRead(ctx, world().stripe(), staleBeforeReversal)).toBe('again');
+    expect(payouts.balanceOf(accountId)).toBe(630);
   });
 
   it('finds a transfer Stripe made whose answer was lost instead of making a second one', async () => {

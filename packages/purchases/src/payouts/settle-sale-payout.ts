@@ -64,13 +64,18 @@ export async function settleSalePayout(
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const sale = await readSaleState(ctx.hot, purchaseId);
     if (!sale) return 'not_a_sale';
-    const outcome = await settleOnce(ctx, stripe, sale);
+    const outcome = await settleFromRead(ctx, stripe, sale);
     if (outcome !== 'again') return outcome;
   }
   return 'busy';
 }
 
-async function settleOnce(
+/**
+ * One round of {@link settleSalePayout} from a read of the sale (`readSaleState`): the step it
+ * needs, claimed only if no other step was claimed since that read (else `'again'`: read again).
+ * Exported for the race test, which hands it a read another worker has since acted on.
+ */
+export async function settleFromRead(
   ctx: FulfillmentContext,
   stripe: Stripe,
   read: SaleState,
@@ -101,8 +106,10 @@ async function withStep(
   sale: SaleState,
   step: (claimed: ClaimedStep) => Promise<SaleSettlement | 'again'>,
 ): Promise<SaleSettlement | 'again'> {
-  const claimed = await claimStep(ctx.hot, sale.purchaseId, ctx.clock());
-  if (!claimed) return 'busy';
+  const claimed = await claimStep(ctx.hot, sale.purchaseId, ctx.clock(), sale.stepsSent);
+  // The lease is held (that worker finishes the step), or a step was claimed since this read:
+  // read again; after the last round the caller hears `busy`.
+  if (!claimed) return 'again';
   try {
     return await step(claimed);
   } catch (error) {
