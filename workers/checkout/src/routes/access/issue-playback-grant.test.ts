@@ -7,16 +7,12 @@ import {
   createTestUser,
 } from '@codex/test-utils/factories';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countRoundTrips } from '../../testing/count-round-trips';
 import {
   TEST_ONLY_PLAYBACK_GRANT_CURRENT_KEY as CURRENT,
   TEST_ONLY_PLAYBACK_GRANT_NEXT_KEY as NEXT,
 } from '../../testing/test-playback-grant-keys';
-import {
-  authorizationFor,
-  callWorker,
-  testEnv,
-  withTestDatabase,
-} from '../../testing/test-support';
+import { authorizationFor, callWorker, withTestDatabase } from '../../testing/test-support';
 
 // The grant route of issue 23: the access check's question, answered with a signed grant that
 // verifies, with the package's verifier, over the key set this worker publishes.
@@ -83,25 +79,6 @@ const jwksOf = (...keys: Array<{ publicJwk: object }>) =>
   JSON.stringify({ keys: keys.map((key) => key.publicJwk) });
 
 /** What `run` answers, and the SQL-over-HTTP statements and Stripe API calls made meanwhile. */
-async function countRoundTrips<T>(run: () => Promise<T>) {
-  const seen = { statements: 0, stripe: [] as string[] };
-  const original = globalThis.fetch;
-  vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (typeof init?.body === 'string' && init.body.includes('"query"')) seen.statements++;
-    if (url.origin === new URL(testEnv.STRIPE_API_BASE).origin && url.pathname.startsWith('/v1/')) {
-      seen.stripe.push(url.pathname);
-    }
-    return original(input, init);
-  });
-  try {
-    const result = await run();
-    return { result, seen };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });

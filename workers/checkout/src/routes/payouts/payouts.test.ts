@@ -2,6 +2,7 @@ import { contentPurchases, eq, type OrganizationMemberRole } from '@codex/databa
 import type { ErrorBody } from '@codex/security';
 import { createTestContent, createTestOrganization } from '@codex/test-utils/factories';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countRoundTrips } from '../../testing/count-round-trips';
 import { seedOrganization } from '../../testing/seed-organization-sales';
 import {
   addMember,
@@ -9,7 +10,6 @@ import {
   authorizationFor,
   callWorker,
   removeMember,
-  testEnv,
   withTestDatabase,
 } from '../../testing/test-support';
 import { EARNINGS_CSV_HEADER } from './export-earnings';
@@ -80,25 +80,6 @@ function organizationWithEarnings() {
 }
 
 /** What `run` answers, and the SQL-over-HTTP statements and Stripe API calls made meanwhile. */
-async function countRoundTrips<T>(run: () => Promise<T>) {
-  const seen = { statements: 0, stripe: [] as string[] };
-  const original = globalThis.fetch;
-  vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (typeof init?.body === 'string' && init.body.includes('"query"')) seen.statements++;
-    if (url.origin === new URL(testEnv.STRIPE_API_BASE).origin && url.pathname.startsWith('/v1/')) {
-      seen.stripe.push(url.pathname);
-    }
-    return original(input, init);
-  });
-  try {
-    const result = await run();
-    return { result, seen };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
