@@ -83,20 +83,26 @@ export async function assertPortFree(port: number, what: string, variable: strin
   });
 }
 
-function wranglerBin(workerDir: string): string {
+/** The `wrangler` CLI the worker in `workerDir` depends on (its bin script, run with this Node). */
+export function wranglerBin(workerDir: string): string {
   const packageJson = createRequire(join(workerDir, 'package.json')).resolve(
     'wrangler/package.json',
   );
   return join(dirname(packageJson), 'bin/wrangler.js');
 }
 
-function startWorker(
+/**
+ * Starts `wrangler dev` for the worker in `workerDir` on 127.0.0.1:`port` with `vars` as `--var`
+ * (and `extraArgs`), in its own process group; every line it prints goes to `log` as `[name] …`.
+ */
+export function startWorker(
   name: string,
   workerDir: string,
   port: number,
   vars: Record<string, string>,
   log: (line: string) => void,
   onExit: (code: number | null) => void,
+  extraArgs: readonly string[] = [],
 ): ChildProcess {
   const args = [
     wranglerBin(workerDir),
@@ -109,6 +115,7 @@ function startWorker(
     '0',
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+    ...extraArgs,
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: workerDir,
@@ -145,7 +152,8 @@ function startWorker(
   return child;
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+/** Ends a started worker's whole process group (SIGTERM, SIGKILL after 5 s); resolves once it exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (name: NodeJS.Signals) => {
@@ -161,7 +169,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
+/** Resolves once `url`/health answers 2xx; throws `LocalStackError` if `child` exits or 90 s pass. */
+export async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
