@@ -18,7 +18,9 @@ import { authorizationFor, callWorker, withTestDatabase } from '../../testing/te
 // verifies, with the package's verifier, over the key set this worker publishes.
 
 type Bindings = Record<string, string | undefined>;
-type GrantAnswer = { data: { grant: string; expiresAt: string; contentId: string } };
+type GrantAnswer = {
+  data: { grant: string; expiresAt: string; expiresInSeconds: number; contentId: string };
+};
 
 const KEYS_PATH = '/.well-known/playback-grant-keys.json';
 
@@ -93,6 +95,7 @@ describe('POST /api/purchases/access/:contentId/grant', () => {
     expect(response.headers.get('Cache-Control')).toBe('private, no-store');
     const { data } = (await response.json()) as GrantAnswer;
     expect(data.contentId).toBe(contentId);
+    expect(data.expiresInSeconds).toBe(60);
     // The default lifetime, 60 s, from whole-second `iat`.
     const expiresAt = new Date(data.expiresAt).getTime();
     expect(expiresAt).toBeGreaterThan(before + 58_000);
@@ -128,6 +131,7 @@ describe('POST /api/purchases/access/:contentId/grant', () => {
       PLAYBACK_GRANT_LIFETIME_SECONDS: '15',
     });
     const { data } = (await response.json()) as GrantAnswer;
+    expect(data.expiresInSeconds).toBe(15);
     const remaining = new Date(data.expiresAt).getTime() - Date.now();
     expect(remaining).toBeGreaterThan(13_000);
     expect(remaining).toBeLessThanOrEqual(15_000);

@@ -22,6 +22,11 @@ const playbackGrantAnswerSchema = z
           'When the grant stops verifying (verifiers allow a few seconds of skew). Ask for the next one before then: access ends at most one lifetime after a refund or a lost dispute.',
         example: '2026-12-04T10:01:00.000Z',
       }),
+      expiresInSeconds: z.number().int().positive().openapi({
+        description:
+          "The grant's lifetime (`PLAYBACK_GRANT_LIFETIME_SECONDS`, default 60). A player refreshes after half of it, timed on its own clock, so a clock that disagrees with the server's changes nothing.",
+        example: 60,
+      }),
       contentId: z.uuid().openapi({ description: 'The content the grant opens.' }),
     }),
   })
@@ -87,5 +92,9 @@ export const issuePlaybackGrant = createApiRoutes().openapi(issuePlaybackGrantRo
   }
   const { grant, expiresAt } = await signer.sign({ customerId, contentId, now: new Date() });
   c.header('Cache-Control', 'private, no-store');
-  return c.json({ data: { grant, expiresAt: expiresAt.toISOString(), contentId } }, 200);
+  const expiresInSeconds = c.var.config.PLAYBACK_GRANT_LIFETIME_SECONDS;
+  return c.json(
+    { data: { grant, expiresAt: expiresAt.toISOString(), expiresInSeconds, contentId } },
+    200,
+  );
 });
