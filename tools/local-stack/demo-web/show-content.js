@@ -2,6 +2,7 @@ import { buyButton } from './buy-button.js';
 import { callApi, hasAccess } from './call-api.js';
 import { el, page } from './dom.js';
 import { config } from './load-config.js';
+import { hasMediaGate, playThroughGate } from './media-player.js';
 import { clearError, showError } from './show-error.js';
 
 const SESSION_POLL_MS = 1_500;
@@ -54,16 +55,42 @@ export function showContent(contentId) {
   const buy = buyButton(contentId, item);
   buy.hidden = true;
 
-  // Re-checked every 2 s, so a refund made elsewhere locks the player without a reload.
+  // While locked, access is re-checked every 2 s, so a purchase completed elsewhere unlocks the
+  // player without a reload. While unlocked with a media gate, the playback grant loop is the
+  // check: one grant per half lifetime instead of an access check every 2 s (issue 23); a
+  // refused grant locks the player and the 2 s checks resume. Without a gate (no grant keys), the
+  // 2 s checks go on while unlocked too, as before.
   let timer;
+  let playback;
+  const lock = (sentence) => {
+    playback = undefined;
+    player.dataset.access = 'locked';
+    player.textContent = sentence;
+    buy.hidden = false;
+  };
   const checkAccess = async () => {
     clearTimeout(timer);
+    if (playback) return;
     try {
       const unlocked = await hasAccess(contentId);
       clearError('access');
-      player.dataset.access = unlocked ? 'unlocked' : 'locked';
-      player.textContent = unlocked ? '▶ Unlocked — playing…' : '■ Locked — buy it to watch';
-      buy.hidden = unlocked;
+      if (playback) return;
+      if (unlocked && hasMediaGate()) {
+        player.dataset.access = 'unlocked';
+        buy.hidden = true;
+        playback = playThroughGate(contentId, player, () => {
+          lock('■ Access ended — playback stopped');
+          timer = setTimeout(checkAccess, ACCESS_POLL_MS);
+        });
+        return;
+      }
+      if (unlocked) {
+        player.dataset.access = 'unlocked';
+        player.textContent = '▶ Unlocked — playing…';
+        buy.hidden = true;
+      } else {
+        lock('■ Locked — buy it to watch');
+      }
     } catch (error) {
       showError(error, 'access');
     }

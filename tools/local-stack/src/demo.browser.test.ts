@@ -1,16 +1,20 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { handledStripeEventTypes } from '@codex/purchases';
 import { signBuyerToken } from '@codex/security';
-import { createTestDatabase, readServerUrl, type TestDatabase } from '@codex/test-utils';
+import { readServerUrl } from '@codex/test-utils';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DEMO_STAFF_ID, demoIds } from './demo-data';
 import { chromiumArgs, findChromium } from './find-chromium';
-import { type DevEnvironment, startDevEnvironment } from './start-dev-environment';
+import type { DevEnvironment } from './start-dev-environment';
 import { repositoryRoot } from './start-local-stack';
-import { freePorts, startOnFreePorts } from './start-on-free-ports';
+import * as drive from './testing/drive-dev-environment';
+import { eventually, WAIT_MS } from './testing/drive-dev-environment';
+import {
+  startTestDevEnvironment,
+  type TestDevEnvironment,
+} from './testing/start-test-dev-environment';
 
 // The whole paid purchase as a buyer and a seller see it, in a real headless Chromium: the demo
 // web app (through CORS, with the buyer's token; its /sales page with the staff's), the local
@@ -19,8 +23,9 @@ import { freePorts, startOnFreePorts } from './start-on-free-ports';
 // ports and a fresh database.
 const JWT_SECRET = 'browser-buyer-token-secret-0123456789abcdef';
 const SCREENSHOTS = join(repositoryRoot, 'tools/local-stack/.artifacts/browser');
-const WAIT_MS = 20_000;
 const ON_SERVER = readServerUrl() !== undefined;
+/** Short, so the player's grant refresh (every half lifetime) is seen within a test's wait. */
+const GRANT_LIFETIME_SECONDS = 10;
 
 const executablePath = findChromium();
 const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -33,9 +38,7 @@ if (!executablePath && !isCi) {
 let dev: DevEnvironment | undefined;
 let browser: Browser | undefined;
 let page: Page;
-let database: TestDatabase | undefined;
-let dataDir: string | undefined;
-let mailboxDir: string | undefined;
+let environment: TestDevEnvironment | undefined;
 let step = 0;
 const logLines: string[] = [];
 
@@ -138,79 +141,14 @@ function refundsAtStripe(sessionId: string) {
   return payment?.refunds ?? [];
 }
 
-/** Polls `read` every 250 ms until `isDone` holds of its answer; fails after WAIT_MS. */
-async function eventually<T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean) {
-  const deadline = Date.now() + WAIT_MS;
-  let last: T = await read();
-  while (!isDone(last)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    last = await read();
-  }
-  return last;
-}
-
-/** One of the checkout worker's routes over HTTP with a bearer token; the JSON answer. */
-async function callApi(
-  path: string,
-  token: string,
-  init: { method?: string; body?: unknown } = {},
-) {
-  const response = await fetch(`${running().stack.checkoutUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${path} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** `POST <local Stripe>/__stub/actions/<name>`: what a buyer or a bank does at Stripe. */
-async function stubAction(name: string, body: Record<string, unknown>) {
-  const response = await fetch(`${running().stripe?.url}/__stub/actions/${name}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${name} → ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-interface StubEvent {
-  type: string;
-  data: { object: { payment_intent?: string } };
-}
-
-/** The buyer checks out the paid item and pays by card: its purchase and payment intent. */
-async function buyAndPay(token: string) {
-  const checkout = await callApi('/api/checkout', token, {
-    method: 'POST',
-    body: { contentId: demoIds.paidContent },
-  });
-  const { sessionId, purchaseId } = checkout.data as { sessionId: string; purchaseId: string };
-  const { events } = (await stubAction('pay-checkout-session', { sessionId })) as {
-    events: StubEvent[];
-  };
-  const completed = events.find((event) => event.type === 'checkout.session.completed');
-  const paymentIntentId = String(completed?.data.object.payment_intent);
-  expect(paymentIntentId).toMatch(/^pi_/);
-  await purchaseShows(token, purchaseId, 'completed');
-  return { purchaseId, paymentIntentId };
-}
-
-/** Waits until the buyer's purchase has `status` (its webhooks landed). */
-async function purchaseShows(token: string, purchaseId: string, status: string) {
-  const read = async () =>
-    ((await callApi(`/api/purchases/${purchaseId}`, token)).data as { status: string }).status;
-  await eventually(`purchase ${purchaseId}`, read, (now) => now === status);
-}
-
-async function buyerHasAccess(token: string) {
-  const answer = await callApi(`/api/purchases/access/${demoIds.paidContent}`, token);
-  return answer.hasAccess === true;
-}
+const callApi = (path: string, token: string, init?: { method?: string; body?: unknown }) =>
+  drive.callApi(running(), path, token, init);
+const stubAction = (name: string, body: Record<string, unknown>) =>
+  drive.stubAction(running(), name, body);
+const buyAndPay = (token: string) => drive.buyAndPay(running(), token);
+const purchaseShows = (token: string, purchaseId: string, status: string) =>
+  drive.purchaseShows(running(), token, purchaseId, status);
+const buyerHasAccess = (token: string) => drive.buyerHasAccess(running(), token);
 
 /** The open duplicate_payment flag of `customerId`, once the queue shows it. */
 async function openFlagOf(customerId: string) {
@@ -291,48 +229,24 @@ describe.skipIf(!executablePath && !isCi)(
       }
       await rm(SCREENSHOTS, { recursive: true, force: true });
       await mkdir(SCREENSHOTS, { recursive: true });
-      const serverMode = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
-      if (serverMode) database = await createTestDatabase({ migrate: false });
-      else dataDir = await mkdtemp(join(tmpdir(), 'codex-browser-'));
-      mailboxDir = await mkdtemp(join(tmpdir(), 'codex-mailbox-'));
-      dev = await startOnFreePorts(
-        async () => {
-          const ports = await freePorts([
-            'checkout',
-            'webhooks',
-            'bridge',
-            'database',
-            'stripe',
-            'webApp',
-            'mailbox',
-          ] as const);
-          return startDevEnvironment({
-            databaseUrl: database?.connectionString,
-            ...(dataDir ? { dataDir } : {}),
-            ports,
-            mailboxDir,
-            // The test fires the cron itself when it needs it.
-            cronIntervalMs: 0,
-            jwtSecret: JWT_SECRET,
-            environment: 'development',
-            customerId: 'user_browser_test',
-            vars: { ENVIRONMENT: 'development', AUTH_JWT_SECRET: JWT_SECRET },
-            localStripe: { delayedSettlementMs: 1_500, failingRefundMs: 1_000 },
-            log: (line) => logLines.push(line),
-          });
-        },
-        { output: () => logLines },
-      );
-      browser = await chromium.launch({ executablePath, args: chromiumArgs });
+      environment = await startTestDevEnvironment({
+        jwtSecret: JWT_SECRET,
+        customerId: 'user_browser_test',
+        grantLifetimeSeconds: GRANT_LIFETIME_SECONDS,
+        log: (line) => logLines.push(line),
+      });
+      dev = environment.dev;
+      browser = await chromium.launch({
+        executablePath,
+        // The player story presses play from the test, not with a person's gesture.
+        args: [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'],
+      });
       page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     });
 
     afterAll(async () => {
       await browser?.close();
-      await dev?.stop();
-      await database?.close();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-      if (mailboxDir) await rm(mailboxDir, { recursive: true, force: true });
+      await environment?.stop();
     });
 
     it('pays by card, unlocks the player, and locks it again after a refund in the dashboard', async () => {
@@ -648,6 +562,49 @@ describe.skipIf(!executablePath && !isCi)(
     // follows a webhook (account.updated on the Connect endpoint, the payment's and the refund's
     // events on the payment endpoint); the cron is never fired here. Last, because its Connect
     // deliveries are not the payment endpoint's (the delivery test above counts those).
+    it('plays the demo media through the media gate with a refreshed grant, and stops within the bound after a refund', async () => {
+      const { webApp, mediaGate } = running();
+      const { buyerPage, token } = await pageAsBuyer('user_browser_player');
+      const { paymentIntentId } = await buyAndPay(token);
+      // Every request the <video> element makes to the gate, with its Range header and answer.
+      const mediaRequests: Array<{ range: string | undefined; status: number }> = [];
+      buyerPage.on('response', (response) => {
+        if (!response.url().startsWith(`${mediaGate?.url}/media/`)) return;
+        const range = response.request().headers().range;
+        mediaRequests.push({ range, status: response.status() });
+      });
+
+      await buyerPage.goto(`${webApp.url}/content/${demoIds.paidContent}`);
+      const player = buyerPage.getByTestId('player');
+      await buyerPage.waitForSelector('[data-testid="player"][data-playback="ready"]', {
+        timeout: WAIT_MS,
+      });
+      // No DOM types here: the element is typed by what the test calls on it.
+      const media = buyerPage.getByTestId('media');
+      await media.evaluate((video: { play: () => Promise<void> }) => video.play());
+      const playedFor = () => media.evaluate((video: { currentTime: number }) => video.currentTime);
+      await eventually('the media playing', playedFor, (seconds) => seconds > 1);
+      expect(await player.getAttribute('data-playback')).toBe('playing');
+      expect(mediaRequests.length).toBeGreaterThan(0);
+      expect(
+        mediaRequests.every((each) => each.status === 206 && each.range?.startsWith('bytes=')),
+      ).toBe(true);
+      await buyerPage.screenshot({ path: join(SCREENSHOTS, 'player-playing.png') });
+
+      // Refunded in full at Stripe: the player's next grant refresh is refused and it stops.
+      const refundedAt = Date.now();
+      await stubAction('create-refund', { paymentIntentId });
+      const boundMs = GRANT_LIFETIME_SECONDS * 1_000 * 1.5;
+      await buyerPage.waitForSelector('[data-testid="player"][data-playback="refused"]', {
+        timeout: boundMs + 5_000,
+      });
+      expect(Date.now() - refundedAt).toBeLessThanOrEqual(boundMs);
+      expect(await player.getAttribute('data-access')).toBe('locked');
+      expect(await buyerPage.getByTestId('media').count()).toBe(0);
+      await buyerPage.getByTestId('buy').waitFor();
+      await buyerPage.screenshot({ path: join(SCREENSHOTS, 'player-refused-after-refund.png') });
+    });
+
     it('payouts: onboard → buy → transfer → refund → reversal', { timeout: 120_000 }, async () => {
       const { webApp, stripe } = running();
 

@@ -38,7 +38,9 @@ try {
       stripe: port('STRIPE_PORT', defaultDevPorts.stripe),
       webApp: port('WEB_APP_PORT', defaultDevPorts.webApp),
       mailbox: port('MAILBOX_PORT', defaultDevPorts.mailbox),
+      mediaGate: port('MEDIA_GATE_PORT', defaultDevPorts.mediaGate),
     },
+    playbackGrantPublicKeys: checkoutVars.vars.PLAYBACK_GRANT_PUBLIC_KEYS || undefined,
     resendApiKey: webhookVars.vars.RESEND_API_KEY || undefined,
     stripeSecretKey: checkoutVars.vars.STRIPE_SECRET_KEY,
     stripeApiBase: process.env.STRIPE_API_BASE || undefined,
@@ -115,6 +117,12 @@ const mailboxLines = dev.mailbox
   : ` e-mail            Resend (RESEND_API_KEY in workers/stripe-webhook-handler/.dev.vars)
  cron              the webhook worker's cron fires every 30 s (wrangler dev never does)`;
 
+const mediaLines = dev.mediaGate
+  ? ` media gate        ${dev.mediaGate.url}/media/<contentId>?grant=…   (the demo media, a generated
+                   WAV in the local R2 bucket, served only with a valid playback grant; the
+                   player refreshes its grant every half lifetime and stops when refused)`
+  : ` media gate        not started: no PLAYBACK_GRANT_PUBLIC_KEYS in workers/checkout/.dev.vars`;
+
 console.log(`
 ──────────────────────────────────────────────────────────────────────────────
  Codex commerce is running (Ctrl-C stops everything)
@@ -126,6 +134,7 @@ console.log(`
  database          ${dev.stack.databaseMode === 'embedded' ? 'embedded PGlite (.data/pglite)' : 'DATABASE_URL'}
 ${stripeLines}
 ${mailboxLines}
+${mediaLines}
 
  demo content      paid  ${demoIds.paidContent}  ($15.00)
                    free  ${demoIds.freeContent}
@@ -145,6 +154,7 @@ curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/j
 curl ${checkoutUrl}/api/purchases/access/${demoIds.freeContent} ${auth}
 curl -X POST ${checkoutUrl}/api/purchases/access/${demoIds.freeContent}/grant ${auth}
 curl ${checkoutUrl}/.well-known/playback-grant-keys.json
+curl -sI -r 0-99 "${dev.mediaGate?.url ?? '<media gate>'}/media/${demoIds.freeContent}?grant=<grant from the answer above>"
 curl -X POST ${checkoutUrl}/api/checkout ${auth} -H 'Content-Type: application/json' -d '{"contentId":"${demoIds.paidContent}"}'
 curl ${checkoutUrl}/api/checkout/sessions/<sessionId from the answer above> ${auth}
 curl ${organizationApi}/sales ${staffAuth}

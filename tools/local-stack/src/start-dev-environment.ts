@@ -10,6 +10,8 @@ import { type ResendStub, startResendStub } from '@codex/test-utils';
 import { DEMO_STAFF_ID, demoCatalogue, demoIds, demoOrganizationName } from './demo-data';
 import { type DemoWebApp, startDemoWebApp } from './demo-web/start-demo-web-app';
 import { fireCron as fireWebhookWorkerCron } from './fire-cron';
+import { createDemoMedia, DEMO_MEDIA_TYPE } from './media-gate/demo-media';
+import { type MediaGate, startMediaGate } from './media-gate/start-media-gate';
 import {
   assertPortFree,
   LOCAL_STAFF_AUDIENCE,
@@ -27,9 +29,16 @@ export interface DevPorts extends LocalStackPorts {
   webApp: number;
   /** The local mailbox (a Resend stand-in); unused with a `RESEND_API_KEY` of one's own. */
   mailbox: number;
+  /** The media gate (playback grants verified, the demo media served); unused without grant keys. */
+  mediaGate: number;
 }
 
-export const defaultDevPorts = { stripe: 12111, webApp: 3000, mailbox: 12112 } as const;
+export const defaultDevPorts = {
+  stripe: 12111,
+  webApp: 3000,
+  mailbox: 12112,
+  mediaGate: 12113,
+} as const;
 
 /** The demo buyer's address (the token's `email` claim): receipts go to the local mailbox. */
 export const DEMO_BUYER_EMAIL = 'buyer@demo.codex.test';
@@ -97,6 +106,14 @@ export interface StartDevEnvironmentOptions {
   mailboxDir?: string;
   /** Fire the cron every this many ms; 0: never (tests fire it themselves). Default 30 s. */
   cronIntervalMs?: number;
+  /**
+   * The checkout worker's `PLAYBACK_GRANT_PUBLIC_KEYS` (from its `.dev.vars`; `vars` wins): the
+   * media gate verifies grants with them. Without keys no gate starts and the player only shows
+   * whether access is held.
+   */
+  playbackGrantPublicKeys?: string | undefined;
+  /** Where the media gate keeps its local R2 bucket. Default `<repo>/.data/media-gate`. */
+  mediaDir?: string;
   /** The local Stripe's timing (tests make it quick). */
   localStripe?: Pick<StartLocalStripeOptions, 'delayedSettlementMs' | 'failingRefundMs' | 'retry'>;
   log: (line: string) => void;
@@ -109,6 +126,8 @@ export interface DevEnvironment {
   stripe: LocalStripe | undefined;
   /** The local mailbox and its folder; undefined with a `RESEND_API_KEY` of one's own. */
   mailbox: { url: string; dir: string } | undefined;
+  /** The media gate serving the demo media, when grant keys are configured. */
+  mediaGate: MediaGate | undefined;
   /** Runs the webhook worker's scheduled handler now (what the dev cron does every 30 s). */
   fireCron: () => Promise<void>;
   webApp: DemoWebApp;
@@ -199,9 +218,11 @@ export async function signDemoTokens(
  * so `.dev.vars` is left as it is). Unless the webhook
  * worker has a `RESEND_API_KEY` of its own, the local mailbox (a Resend stand-in writing each
  * message to `mailboxDir`) takes Resend's place the same way. The webhook worker's cron is fired
- * every `cronIntervalMs`. The demo web app gets both tokens of {@link signDemoTokens}: the buyer's
- * for the shop, the demo organization owner's for its `/sales` page. Whatever started is stopped
- * again if a later part fails.
+ * every `cronIntervalMs`. With playback grant keys, the media gate serves the demo media from its
+ * local R2 bucket (seeded with the generated sample) to grant holders, and the demo player plays
+ * through it. The demo web app gets both tokens of {@link signDemoTokens}: the buyer's for the
+ * shop, the demo organization owner's for its `/sales` page. Whatever started is stopped again if
+ * a later part fails.
  */
 export async function startDevEnvironment(
   options: StartDevEnvironmentOptions,
@@ -215,6 +236,9 @@ export async function startDevEnvironment(
   const mailboxDir = options.mailboxDir ?? join(repositoryRoot, '.data/mailbox');
   const useMailbox = !options.resendApiKey;
   if (useMailbox) await assertPortFree(ports.mailbox, 'local mailbox', 'MAILBOX_PORT');
+  const publicKeys =
+    options.vars?.PLAYBACK_GRANT_PUBLIC_KEYS || options.playbackGrantPublicKeys || undefined;
+  if (publicKeys) await assertPortFree(ports.mediaGate, 'media gate', 'MEDIA_GATE_PORT');
 
   const stops: Array<() => Promise<void>> = [];
   // The dev cron: stopped first thing, so a run in flight while the workers stop is not reported.
@@ -260,6 +284,22 @@ export async function startDevEnvironment(
       log,
     });
     stops.push(stack.stop);
+    let mediaGate: MediaGate | undefined;
+    if (publicKeys) {
+      const bytes = createDemoMedia();
+      mediaGate = await startMediaGate({
+        port: ports.mediaGate,
+        publicKeys,
+        ...(options.mediaDir ? { persistDir: options.mediaDir } : {}),
+        media: [demoIds.paidContent, demoIds.freeContent].map((contentId) => ({
+          contentId,
+          bytes,
+          contentType: DEMO_MEDIA_TYPE,
+        })),
+        log,
+      });
+      stops.push(mediaGate.stop);
+    }
     const { buyerToken: token, staffToken } = await signDemoTokens({
       secret: options.jwtSecret,
       customerId,
@@ -289,6 +329,7 @@ export async function startDevEnvironment(
       stripeDashboardUrl: stripe?.url ?? 'https://dashboard.stripe.com/test/payments',
       environment: options.environment,
       ...(mailbox ? { mailboxDir } : {}),
+      ...(mediaGate ? { mediaGateUrl: mediaGate.url } : {}),
       log,
     });
     stops.push(webApp.close);
@@ -297,6 +338,7 @@ export async function startDevEnvironment(
       stripeMode,
       stripe,
       mailbox: mailbox ? { url: mailbox.url, dir: mailboxDir } : undefined,
+      mediaGate,
       fireCron,
       webApp,
       customerId,

@@ -260,6 +260,27 @@ describe('startDemoWebApp', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  it('lets media come from the media gate only, and hands its origin to the page', async () => {
+    const without = await start();
+    expect((await fetch(without.url)).headers.get('content-security-policy')).not.toContain(
+      'media-src',
+    );
+    expect(await (await fetch(`${without.url}/config.json`)).json()).not.toHaveProperty(
+      'mediaGateUrl',
+    );
+    const app = await start({ mediaGateUrl: 'http://127.0.0.1:12113/ignored' });
+    const policy = (await fetch(app.url)).headers.get('content-security-policy') ?? '';
+    expect(policy).toContain('media-src http://127.0.0.1:12113;');
+    const config = (await (await fetch(`${app.url}/config.json`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(config.mediaGateUrl).toBe('http://127.0.0.1:12113');
+    await expect(
+      startDemoWebApp({ ...baseOptions, mediaGateUrl: 'file:///etc/passwd' }),
+    ).rejects.toThrow();
+  });
+
   it('refuses a Host other than its loopback names (DNS rebinding)', async () => {
     const app = await start();
     const rebound = await rawRequest(app.port, '/config.json', {

@@ -67,6 +67,11 @@ export interface StartDemoWebAppOptions {
   catalogue: DemoCatalogueItem[];
   /** An `http(s)` link shown in the header (a local Stripe stand-in's dashboard), if any. */
   stripeDashboardUrl?: string;
+  /**
+   * The media gate (`startMediaGate`), e.g. `http://127.0.0.1:12113`: the player plays the media
+   * through it with playback grants. Without it the player only shows whether access is held.
+   */
+  mediaGateUrl?: string;
   /** Must be `development`: anything else is refused. */
   environment: string;
   /**
@@ -100,12 +105,13 @@ function parseHttpUrl(value: string, what: string): URL {
   return url;
 }
 
-function contentSecurityPolicy(apiOrigin: string): string {
+function contentSecurityPolicy(apiOrigin: string, mediaOrigin: string | undefined): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     `connect-src 'self' ${apiOrigin}`,
+    ...(mediaOrigin ? [`media-src ${mediaOrigin}`] : []),
     // The page's only image is its empty `data:` favicon (it spares a 404 per load).
     'img-src data:',
     "base-uri 'none'",
@@ -126,8 +132,8 @@ function contentSecurityPolicy(apiOrigin: string): string {
  *
  * Development only: the real web app is a separate deployable, while this server hands a buyer
  * token, and the staff token when given one, to any visitor. It therefore rejects unless
- * `environment` is `development`, and also when `apiBaseUrl` or `stripeDashboardUrl` is not an
- * http(s) URL, or the port is taken.
+ * `environment` is `development`, and also when `apiBaseUrl`, `stripeDashboardUrl` or `mediaGateUrl`
+ * is not an http(s) URL, or the port is taken.
  */
 export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<DemoWebApp> {
   if (options.environment !== 'development') {
@@ -140,6 +146,10 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
   if (options.stripeDashboardUrl !== undefined) {
     parseHttpUrl(options.stripeDashboardUrl, 'stripeDashboardUrl');
   }
+  const mediaOrigin =
+    options.mediaGateUrl === undefined
+      ? undefined
+      : parseHttpUrl(options.mediaGateUrl, 'mediaGateUrl').origin;
   const log = options.log ?? ((line: string) => console.error(line));
 
   const config = JSON.stringify({
@@ -149,9 +159,10 @@ export async function startDemoWebApp(options: StartDemoWebAppOptions): Promise<
     ...(options.staff ? { staff: options.staff } : {}),
     catalogue: options.catalogue,
     ...(options.stripeDashboardUrl ? { stripeDashboardUrl: options.stripeDashboardUrl } : {}),
+    ...(mediaOrigin ? { mediaGateUrl: mediaOrigin } : {}),
   });
   const securityHeaders: OutgoingHttpHeaders = {
-    'Content-Security-Policy': contentSecurityPolicy(apiOrigin),
+    'Content-Security-Policy': contentSecurityPolicy(apiOrigin, mediaOrigin),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   };

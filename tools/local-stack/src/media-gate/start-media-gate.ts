@@ -2,14 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPlaybackGrantVerifier, type Jwks } from '@codex/playback-grants';
-import {
-  LocalStackError,
-  repositoryRoot,
-  startWorker,
-  stopProcess,
-  waitForHealth,
-  wranglerBin,
-} from '../start-local-stack';
+import { LocalStackError } from '../local-stack-error';
+import { startWorker, stopProcess, waitForHealth, wranglerBin } from '../run-wrangler-dev';
+import { repositoryRoot } from '../start-local-stack';
 import { mediaKey } from './media-gate-worker';
 
 /** The media gate's wrangler project (its `wrangler.jsonc`). */
