@@ -47,7 +47,8 @@ interface Tally {
   firstUnexpected: string | undefined;
 }
 
-function percentile(sorted: number[], fraction: number): number {
+/** The `fraction` quantile (nearest rank) of ascending `sorted`; NaN when it is empty. */
+export function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.max(1, Math.ceil(fraction * sorted.length));
   return sorted[rank - 1] ?? Number.NaN;

@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { demoIds } from '../demo-data';
 import { repositoryRoot } from '../start-local-stack';
 import { measureBundles } from './measure-bundles';
 import { measureRoundTrips } from './measure-round-trips';
 import { measureThroughput } from './measure-throughput';
+import { measureVerify } from './measure-verify';
 import { type BenchSummary, printBenchReport } from './print-bench-report';
 import { createBenchCleanups, readBenchSettings, startBenchStack } from './start-bench-stack';
 
@@ -11,7 +13,8 @@ import { createBenchCleanups, readBenchSettings, startBenchStack } from './start
 // Workers runtime and the Stripe stand-in as Stripe. Timings are reported, never asserted.
 // Two tables: throughput on loopback (autocannon, several concurrencies), and each request's
 // network round trips to the database, measured through a latency proxy between the workers and
-// the database bridge (where Neon's proxy would be); then start-up and bundle sizes.
+// the database bridge (where Neon's proxy would be); then what verifying a playback grant costs
+// in this process, start-up and bundle sizes.
 const settings = readBenchSettings();
 const cleanups = createBenchCleanups(settings.watchdogMs);
 
@@ -22,6 +25,16 @@ async function main(): Promise<void> {
   const throughput = await measureThroughput(context, seconds);
   console.log('');
   const latency = await measureRoundTrips(context, { roundTripMs, seconds, setRoundTrip });
+  // The media gate's check without HTTP around it: the verifier the gate builds, on a grant the
+  // checkout worker signed, as the gate calls it (no customer given).
+  const verify = await measureVerify({
+    grant: await context.playbackGrant(),
+    publicKeys: context.playbackGrantPublicKeys,
+    contentId: demoIds.paidContent,
+  });
+  console.log(
+    `\nplayback grant verify: p50 ${verify.p50Microseconds} µs, p99 ${verify.p99Microseconds} µs, ${verify.perSecond}/s`,
+  );
   const bundles = await measureBundles();
 
   const summary: BenchSummary = {
@@ -33,6 +46,7 @@ async function main(): Promise<void> {
     rows: throughput.rows,
     ratios: throughput.ratios,
     latency,
+    verify,
     bundles,
   };
   const dir = join(repositoryRoot, '.bench');

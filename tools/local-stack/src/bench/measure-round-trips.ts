@@ -4,6 +4,8 @@ import { CheckoutService } from '@codex/purchases';
 import { createStripeClient } from '@codex/worker-runtime';
 import { demoIds } from '../demo-data';
 import { measureSequentialLatency, type PreparedRequest } from '../measure-sequential-latency';
+import { hasJson, type LatencyScenario } from './latency-scenario';
+import { playbackGrantScenarios } from './playback-grant-scenarios';
 import {
   type BenchContext,
   bearer,
@@ -20,13 +22,6 @@ const WARM_UP_REQUESTS = 2;
 
 /** Milliseconds with one decimal, `–` for NaN (no requests). */
 export const formatMilliseconds = (value: number) => (Number.isNaN(value) ? '–' : value.toFixed(1));
-
-interface LatencyScenario {
-  name: string;
-  /** The next request of this scenario (built untimed), or undefined when its state is used up. */
-  next: () => PreparedRequest | undefined | Promise<PreparedRequest | undefined>;
-  isExpected: (status: number, body: string) => boolean;
-}
 
 /** One request kind's medians without and with the added round trip. */
 export interface LatencyRow {
@@ -51,16 +46,6 @@ export interface MeasureRoundTripsOptions {
   /** Sets the round trip the latency proxy adds. */
   setRoundTrip: (ms: number) => void;
 }
-
-const hasJson = (expected: Record<string, unknown>) => (body: string) => {
-  try {
-    const parsed = JSON.parse(body) as Record<string, unknown>;
-    const data = (parsed.data ?? parsed) as Record<string, unknown>;
-    return Object.entries(expected).every(([key, value]) => data[key] === value);
-  } catch {
-    return false;
-  }
-};
 
 /** Pending purchases with open Checkout Sessions, one customer each, made in this process. */
 async function makeOpenCheckouts(
@@ -221,6 +206,7 @@ export async function measureRoundTrips(
       next: () => delivery(duplicatePayload),
       isExpected: (status, body) => status === 200 && hasJson({ outcome: 'duplicate' })(body),
     },
+    ...playbackGrantScenarios(context),
   ];
 
   const rows: LatencyRow[] = [];

@@ -1,6 +1,7 @@
 import { contentPurchases, sql } from '@codex/database';
 import autocannon from 'autocannon';
 import { demoIds } from '../demo-data';
+import { PLAYBACK_RANGE, verifiedPlayPath } from './playback-grant-scenarios';
 import { type BenchContext, completionEvent, json, signed, tokens } from './start-bench-stack';
 
 /** One autocannon run: a request kind at a number of connections. */
@@ -15,13 +16,15 @@ export interface ThroughputRow {
   non2xx: number;
 }
 
-/** Access check against its floor at one concurrency. */
+/** Access check against its floor, and a verified play against the access check, at one concurrency. */
 export interface ThroughputRatio {
   connections: number;
   /** Access p50 ÷ floor p50. */
   latencyRatio: number;
   /** Floor req/s ÷ access req/s. */
   throughputRatio: number;
+  /** Verified repeat plays at the media gate per second ÷ access checks per second (issue 23). */
+  verifyThroughputRatio: number;
 }
 
 function cycling(
@@ -38,13 +41,14 @@ function cycling(
 }
 
 /**
- * Throughput on loopback (no added latency): floor and access check at 1, 10 and 50 connections,
- * then checkouts and webhooks at 10, each timed run `seconds` long. Kept because it is cheap
+ * Throughput on loopback (no added latency): floor, access check and a verified repeat play at the
+ * media gate (a range of the paid item's media with a grant issued before) at 1, 10 and 50
+ * connections, then checkouts and webhooks at 10, each timed run `seconds` long. Kept because it is cheap
  * (about 45 s at the defaults) and shows what concurrency does to one local workerd. Prints a
  * line per run.
  */
 export async function measureThroughput(
-  { stack, stub, db, buyerHeaders }: BenchContext,
+  { stack, stub, db, buyerHeaders, mediaGateUrl, playbackGrant }: BenchContext,
   seconds: number,
 ): Promise<{ rows: ThroughputRow[]; ratios: ThroughputRatio[] }> {
   const rows: ThroughputRow[] = [];
@@ -68,18 +72,19 @@ export async function measureThroughput(
   const run = async (
     scenario: string,
     connections: number,
-    options: Omit<autocannon.Options, 'url' | 'connections'> & { path?: string },
+    options: Omit<autocannon.Options, 'url' | 'connections'> & { path?: string; origin?: string },
   ) => {
-    const { path = '', ...rest } = options;
+    const { path = '', origin = stack.checkoutUrl, ...rest } = options;
     const result = await autocannon({
-      url: `${stack.checkoutUrl}${path}`,
+      url: `${origin}${path}`,
       connections,
       ...rest,
     } as autocannon.Options);
     return record(scenario, connections, result);
   };
 
-  // 1. Access check against its floor, side by side at each concurrency.
+  // 1. Access check against its floor, and a verified play against the access check, side by side
+  // at each concurrency.
   const ratios: ThroughputRatio[] = [];
   for (const connections of [1, 10, 50]) {
     const floor = await run('floor (auth + SELECT 1)', connections, {
@@ -92,10 +97,18 @@ export async function measureThroughput(
       headers: buyerHeaders,
       duration: seconds,
     });
+    // One grant for the run (fetched untimed, at most a minute old, it outlives the run).
+    const verify = await run('verified repeat play (media gate)', connections, {
+      origin: mediaGateUrl,
+      path: verifiedPlayPath(await playbackGrant()),
+      headers: { range: PLAYBACK_RANGE },
+      duration: seconds,
+    });
     ratios.push({
       connections,
       latencyRatio: Number((access.p50 / Math.max(floor.p50, 1)).toFixed(2)),
       throughputRatio: Number((floor.rps / Math.max(access.rps, 1)).toFixed(2)),
+      verifyThroughputRatio: Number((verify.rps / Math.max(access.rps, 1)).toFixed(2)),
     });
   }
 

@@ -8,6 +8,7 @@ import { startDatabaseBridge } from '@codex/database/node';
 import { type StripeStub, startStripeStub } from '@codex/local-stripe';
 import Stripe from 'stripe';
 import ws from 'ws';
+import { generatePlaybackGrantDevVars } from '../dev-vars';
 import { type LatencyProxy, startLatencyProxy } from '../latency-proxy';
 import {
   type LocalStack,
@@ -65,12 +66,17 @@ export interface ScratchStack {
   startupMs: number;
   /** Between the workers and the database bridge, where Neon's proxy would be. */
   proxy: LatencyProxy;
+  /**
+   * The JWKS (one line of JSON) of the playback grant key the checkout worker signs with, made
+   * for this run: what a media gate verifies the worker's grants with.
+   */
+  playbackGrantPublicKeys: string;
 }
 
 /**
  * Starts the stack as `pnpm dev` does, but on a scratch database of `server` and with the Stripe
  * stand-in as Stripe: the bridge, a latency proxy in front of it (no delay until `setDelay`), both
- * workers. Each part registers its cleanup in `cleanups` as it starts (the scratch database is
+ * workers, the checkout worker with a playback grant key pair made for this run. Each part registers its cleanup in `cleanups` as it starts (the scratch database is
  * dropped). Throws when the server is an embedded PGlite.
  */
 export async function startScratchStack(options: StartScratchStackOptions): Promise<ScratchStack> {
@@ -112,6 +118,9 @@ export async function startScratchStack(options: StartScratchStackOptions): Prom
 
   const stub = await startStripeStub();
   cleanups.add('stopping the Stripe stand-in', () => stub.close());
+  // A key pair per run, never the developer's `.dev.vars` one: the grant route answers as in
+  // production, and nothing a run signs verifies anywhere else.
+  const playbackGrantKeys = await generatePlaybackGrantDevVars();
   const started = performance.now();
   const stack = await startLocalStack({
     databaseUrl: databaseUrl.toString(),
@@ -129,6 +138,7 @@ export async function startScratchStack(options: StartScratchStackOptions): Prom
       STRIPE_API_BASE: stub.url,
       DATABASE_WS_PROXY: `127.0.0.1:${proxy.port}/v1`,
       DATABASE_HTTP_ENDPOINT: `http://127.0.0.1:${proxy.port}/sql`,
+      ...playbackGrantKeys,
       ...options.vars,
     },
     log: options.log ?? (() => undefined),
@@ -141,5 +151,15 @@ export async function startScratchStack(options: StartScratchStackOptions): Prom
   driverUrl.searchParams.set('application_name', `codex_${name}_driver`);
   const db = createDatabaseClient({ connectionString: driverUrl.toString(), ...driver });
   cleanups.add(`closing the ${name} connection`, () => db.close());
-  return { stack, stub, db, databaseUrl, version, startupMs, proxy };
+  return {
+    stack,
+    stub,
+    db,
+    databaseUrl,
+    version,
+    startupMs,
+    proxy,
+    playbackGrantPublicKeys:
+      options.vars?.PLAYBACK_GRANT_PUBLIC_KEYS ?? playbackGrantKeys.PLAYBACK_GRANT_PUBLIC_KEYS,
+  };
 }
