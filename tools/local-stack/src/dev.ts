@@ -79,9 +79,11 @@ const stripeLines = {
    1. open ${dev.webApp.url} and press Buy on "${paid.title}"
    2. on the local checkout page pay by card, or by a bank debit that settles in 10 s
       (succeeds or fails), or cancel, or let the session expire
-   3. the success page confirms the purchase and the player unlocks
+   3. the success page confirms the purchase and the player unlocks: it plays the demo media
+      (a generated tone) through the media gate with a playback grant it refreshes every 30 s
    4. in the local Stripe dashboard (${dev.stripe?.url}) refund it in full, in part, or with a
-      refund that fails; open a dispute and close it won or lost: the player locks and unlocks
+      refund that fails; open a dispute and close it won or lost: the player locks (at its next
+      grant refresh, within 30 s) and unlocks
    5. or refund it from Codex, as the organization's staff: ${dev.webApp.url}/sales (tick
       "Keep access" and the buyer keeps the item); the dashboard marks it "issued from Codex"
    6. pay twice and resolve it from the review queue, ${dev.webApp.url}/review: the local
