@@ -76,8 +76,9 @@ export interface ScratchStack {
 /**
  * Starts the stack as `pnpm dev` does, but on a scratch database of `server` and with the Stripe
  * stand-in as Stripe: the bridge, a latency proxy in front of it (no delay until `setDelay`), both
- * workers, the checkout worker with a playback grant key pair made for this run. Each part registers its cleanup in `cleanups` as it starts (the scratch database is
- * dropped). Throws when the server is an embedded PGlite.
+ * workers, the checkout worker with a playback grant key pair made for this run. Each part
+ * registers its cleanup in `cleanups` as it starts (the scratch database is dropped). Throws when
+ * the server is an embedded PGlite.
  */
 export async function startScratchStack(options: StartScratchStackOptions): Promise<ScratchStack> {
   const { server, cleanups, name } = options;
