@@ -74,11 +74,12 @@ async function askGate(grant: string) {
   if (!gate) throw new Error('the media gate did not start');
   const url = `${gate.url}/media/${demoIds.paidContent}?grant=${encodeURIComponent(grant)}`;
   const response = await fetch(url, { headers: { Range: 'bytes=0-1023' } });
-  const reason =
-    response.status === 403
-      ? ((await response.json()) as { error: { reason: string } }).error.reason
-      : (await response.arrayBuffer(), undefined);
-  return { status: response.status, reason };
+  if (response.status !== 403) {
+    await response.arrayBuffer();
+    return { status: response.status, reason: undefined };
+  }
+  const { error } = (await response.json()) as { error: { reason: string } };
+  return { status: response.status, reason: error.reason };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
