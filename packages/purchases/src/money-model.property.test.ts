@@ -19,8 +19,8 @@ import { TEST_STAFF_OWNER, useTestWorld } from './testing/test-world';
 // access, each submitted once or twice at once), their events delivered late, out of order, twice,
 // one after the other or all at once, against the real driver and a real Postgres.
 // On a server the events are also delivered all at once, truly in parallel. The embedded database
-// serialises connections and is no place for races (its multiplexer loses portals under them), so
-// there the deliveries are sequential and the runs fewer.
+// serves one connection at a time and is no place for races, so there the deliveries are
+// sequential and the runs fewer.
 const ON_SERVER = readServerUrl() !== undefined;
 const NUM_RUNS = Number(process.env.CODEX_PROPERTY_RUNS ?? (ON_SERVER ? 60 : 25));
 

@@ -8,7 +8,7 @@ import {
 } from '@codex/database';
 import { migrateDatabase } from '@codex/database/node';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serveEmbeddedPostgres } from './embedded-postgres';
 import { nodeWebSocket } from './node-websocket';
 import { type TestDatabaseConfig, withDatabaseName } from './test-database-config';
 
@@ -95,13 +95,11 @@ export async function createTestDatabase(
   }
 
   const pglite = await PGlite.create();
-  const server = new PGLiteSocketServer({
-    db: pglite,
-    host: '127.0.0.1',
+  const server = await serveEmbeddedPostgres({
+    pglite,
     port: 0,
     maxConnections: EMBEDDED_MAX_CONNECTIONS,
   });
-  await server.start();
   const connectionString = `postgres://postgres@${server.getServerConn()}/postgres`;
   const { webSocketProxy, httpEndpoint } = config;
   try {

@@ -4,6 +4,11 @@ export {
   type TestDatabase,
 } from './create-test-database';
 export {
+  type ServeEmbeddedPostgresOptions,
+  serveEmbeddedPostgres,
+  withExtendedProtocolAffinity,
+} from './embedded-postgres';
+export {
   addTestMember,
   addTestOperator,
   type CreateTestContentOptions,

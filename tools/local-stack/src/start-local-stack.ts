@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabaseClient, type WebSocketConstructor } from '@codex/database';
 import { isLoopbackHost, migrateDatabase, startDatabaseBridge } from '@codex/database/node';
+import { serveEmbeddedPostgres } from '@codex/test-utils';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import ws from 'ws';
 import { seedDemoData } from './demo-data';
 import { LocalStackError } from './local-stack-error';
@@ -110,13 +110,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       await mkdir(dataDir, { recursive: true });
       const pglite = await PGlite.create(dataDir);
       cleanups.push(() => pglite.close());
-      const server = new PGLiteSocketServer({
-        db: pglite,
-        host: '127.0.0.1',
+      const server = await serveEmbeddedPostgres({
+        pglite,
         port: ports.database,
         maxConnections: 64,
       });
-      await server.start();
       cleanups.push(() => server.stop());
       databaseUrl = `postgres://postgres@127.0.0.1:${ports.database}/postgres`;
       log(`database: embedded PGlite in ${dataDir} on 127.0.0.1:${ports.database}`);
@@ -125,7 +123,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       log(`database: ${url.hostname}:${url.port || 5432}${url.pathname}`);
     }
 
-    const bridge = await startDatabaseBridge({ port: ports.bridge });
+    const bridge = await startDatabaseBridge({
+      port: ports.bridge,
+      onError: (error) => log(`bridge error: ${error.message}`),
+    });
     cleanups.push(() => bridge.close());
     const webSocketProxy = isLoopbackHost(new URL(databaseUrl).hostname)
       ? bridge.webSocketProxy

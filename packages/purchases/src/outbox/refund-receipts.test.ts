@@ -2,8 +2,8 @@ import { readServerUrl } from '@codex/test-utils';
 import { describe, expect, it } from 'vitest';
 import { newAddress, useOutboxWorld } from '../testing/outbox-world';
 
-// Concurrent deliveries only on a server: PGlite's socket multiplexer loses extended-protocol
-// portals under concurrent transactions (README, "Decisions and traps").
+// Concurrent deliveries only on a server: the embedded database serves one connection at a time,
+// so deliveries there could not race anyway.
 const ON_SERVER = readServerUrl() !== undefined;
 
 // One receipt per Stripe refund that succeeded, whatever the duplicates and the order of its

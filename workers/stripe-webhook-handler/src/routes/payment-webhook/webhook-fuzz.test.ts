@@ -180,7 +180,7 @@ describe('signed events that do not fit', () => {
 // The issue's bar: "2,000 fuzzed requests, including signed events with NUL bytes, lone
 // surrogates and deep nesting: no 5xx outside a database outage". CODEX_FUZZ_REQUESTS changes the
 // count (vitest.config.ts passes it in). The embedded database gets 200, one at a time: its socket
-// server serialises connections and loses portals under concurrent ones (root README, traps).
+// server serves one connection at a time, so concurrency there only costs time.
 const FUZZ_REQUESTS = Number(testEnv.CODEX_FUZZ_REQUESTS || (ON_SERVER ? 2_000 : 200));
 /** Requests delivered at once in one run: on a server, concurrently, as Stripe sends them. */
 const BATCH = ON_SERVER ? 16 : 1;
