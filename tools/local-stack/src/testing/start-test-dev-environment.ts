@@ -24,6 +24,17 @@ export interface TestDevEnvironment {
 }
 
 /**
+ * A line with a thrown error a worker logged (`trackError`: what a 500 was; an expected refusal
+ * logged at level error carries no `error`), or a database bridge failure.
+ */
+function isErrorLine(line: string): boolean {
+  return (
+    (line.includes('"level":"error"') && line.includes('"error":{')) ||
+    line.startsWith('bridge error:')
+  );
+}
+
+/**
  * What `pnpm dev` starts (startDevEnvironment), for a test: free ports, a fresh database (a new
  * database of the Postgres server when `TEST_DATABASE_URL` or `DATABASE_URL` is set, else an
  * embedded PGlite in a temporary folder), a temporary mailbox and media bucket, a fresh playback
@@ -56,6 +67,8 @@ export async function startTestDevEnvironment(
     const log = (line: string) => {
       output.push(line);
       options.log(line);
+      // A worker's thrown error (what a 500 was) reaches the test run's output, which CI keeps.
+      if (isErrorLine(line)) console.error(line);
     };
     dev = await startOnFreePorts(
       async () => {
