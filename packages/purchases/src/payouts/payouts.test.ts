@@ -8,6 +8,7 @@ import { payoutSteps } from '../testing/payout-steps';
 import { useTestWorld } from '../testing/test-world';
 import { syncAccount } from './connected-accounts';
 import { readSaleState } from './sale-state';
+import { claimStep, recordReversals, recordTransfer, saleTransferGroup } from './sale-steps';
 import { settleFromRead } from './settle-sale-payout';
 
 const world = useTestWorld({ maxConnections: 20 });
@@ -191,6 +192,63 @@ describe('transfers', () => {
     if (!staleBeforeReversal) throw new Error('no sale');
     expect(await settleFromRead(ctx, world().stripe(), staleBeforeReversal)).toBe('again');
     expect(payouts.balanceOf(accountId)).toBe(630);
+  });
+
+  // The other interleaving: B reads while A's step is in flight (A has claimed it, not yet
+  // recorded it), then A finishes and releases the lease before B claims. B's read counted A's
+  // claim, so only the confirmation tells B that what it read is gone. The browser story on the
+  // embedded database caught a second reversal here (a refund's two webhooks at once).
+  it('a worker that read while another’s step was in flight reads again once that step is recorded', async () => {
+    const sale = await money.paidPurchase();
+    // The charge recorded, the account read from Stripe, nothing transferred yet.
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('awaiting_account');
+    const { accountId } = await payouts.onboard(sale.organizationId, { deliver: false });
+    await syncAccount(
+      world().testDb.http,
+      world().stripe(),
+      sale.organizationId,
+      accountId,
+      new Date(),
+    );
+    const ctx = {
+      db: world().db,
+      hot: world().testDb.http,
+      stripe: world().stripe(),
+      logger: new ObservabilityClient('payouts-test', 'test', { write: () => undefined }),
+      clock: () => new Date(),
+    };
+    const stripe = world().stripe();
+    const readNow = async () => {
+      const read = await readSaleState(ctx.hot, sale.purchaseId);
+      if (!read) throw new Error('no sale');
+      return read;
+    };
+    // The transfer: A claims, B reads, A transfers and records.
+    const beforeTransfer = await readNow();
+    const transferStep = await claimStep(ctx.hot, sale.purchaseId, new Date(), beforeTransfer);
+    if (!transferStep) throw new Error('A could not claim');
+    const staleDuringTransfer = await readNow();
+    const made = await stripe.transfers.create({
+      amount: SHARE,
+      currency: 'usd',
+      destination: accountId,
+      source_transaction: String(staleDuringTransfer.stripeChargeId),
+      transfer_group: saleTransferGroup(sale.purchaseId),
+    });
+    await recordTransfer(ctx.hot, sale.purchaseId, made, transferStep.step);
+    expect(await settleFromRead(ctx, stripe, staleDuringTransfer)).toBe('again');
+    expect(payouts.transfersTo(accountId)).toHaveLength(1);
+    // A reversal: A claims, B reads, A reverses and records.
+    await money.deliverAll(world().stub.createRefund(sale.paymentIntentId, { amount: 300 }).events);
+    const beforeReversal = await readNow();
+    const reversalStep = await claimStep(ctx.hot, sale.purchaseId, new Date(), beforeReversal);
+    if (!reversalStep) throw new Error('A could not claim');
+    const staleDuringReversal = await readNow();
+    const reversal = await stripe.transfers.createReversal(made.id, { amount: 270 });
+    await recordReversals(ctx.hot, sale.purchaseId, made.id, [reversal], reversalStep.step);
+    expect(await settleFromRead(ctx, stripe, staleDuringReversal)).toBe('again');
+    expect(payouts.balanceOf(accountId)).toBe(630);
+    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('settled');
   });
 
   it('finds a transfer Stripe made whose answer was lost instead of making a second one', async () => {

@@ -26,23 +26,25 @@ export interface ClaimedStep {
 
 /**
  * Claims the sale's next Stripe step: a conditional update that only one worker wins while the
- * lease runs, and only while no step was claimed since `stepsSentWhenRead` (the caller's read of
- * the sale): a worker whose read is older than another's finished step (that transfer made, that
- * reversal recorded) must read again, never act on what it saw. Undefined when the lease is held
- * or the read is stale.
+ * lease runs, and only while the sale's steps are as the caller's read of the sale saw them
+ * (`read`): none claimed since (`stepsSent`) and none recorded since (`stepsConfirmed`). A worker
+ * whose read is older than another's claim, or older than the end of a step that was in flight
+ * when it read (that transfer made, that reversal recorded), must read again, never act on what
+ * it saw. Undefined when the lease is held or the read is stale.
  */
 export async function claimStep(
   db: Queryable,
   purchaseId: string,
   now: Date,
-  stepsSentWhenRead: number,
+  read: { stepsSent: number; stepsConfirmed: number },
 ): Promise<ClaimedStep | undefined> {
   const rows = await queryRows<{ steps_sent: number; steps_confirmed: number }>(
     db,
     sql`UPDATE sale_payouts
         SET leased_until = ${new Date(now.getTime() + STEP_LEASE_MS).toISOString()}::timestamptz,
             steps_sent = steps_sent + 1, updated_at = now()
-        WHERE purchase_id = ${purchaseId}::uuid AND steps_sent = ${stepsSentWhenRead}::int
+        WHERE purchase_id = ${purchaseId}::uuid AND steps_sent = ${read.stepsSent}::int
+          AND steps_confirmed = ${read.stepsConfirmed}::int
           AND (leased_until IS NULL OR leased_until <= ${now.toISOString()}::timestamptz)
         RETURNING steps_sent, steps_confirmed`,
   );

@@ -72,8 +72,8 @@ export async function settleSalePayout(
 
 /**
  * One round of {@link settleSalePayout} from a read of the sale (`readSaleState`): the step it
- * needs, claimed only if no other step was claimed since that read (else `'again'`: read again).
- * Exported for the race test, which hands it a read another worker has since acted on.
+ * needs, claimed only if no other step was claimed or recorded since that read (else `'again'`:
+ * read again). Exported for the race test, which hands it a read another worker has since acted on.
  */
 export async function settleFromRead(
   ctx: FulfillmentContext,
@@ -106,9 +106,9 @@ async function withStep(
   sale: SaleState,
   step: (claimed: ClaimedStep) => Promise<SaleSettlement | 'again'>,
 ): Promise<SaleSettlement | 'again'> {
-  const claimed = await claimStep(ctx.hot, sale.purchaseId, ctx.clock(), sale.stepsSent);
-  // The lease is held (that worker finishes the step), or a step was claimed since this read:
-  // read again; after the last round the caller hears `busy`.
+  const claimed = await claimStep(ctx.hot, sale.purchaseId, ctx.clock(), sale);
+  // The lease is held (that worker finishes the step), or a step was claimed or recorded since
+  // this read: read again; after the last round the caller hears `busy`.
   if (!claimed) return 'again';
   try {
     return await step(claimed);
