@@ -27,6 +27,32 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
+/**
+ * A paid sale whose charge is recorded and whose organization's account was read from Stripe as
+ * able to receive (as account.updated would), nothing transferred yet; and the context a worker
+ * settles it with.
+ */
+async function saleReadyToTransfer() {
+  const sale = await money.paidPurchase();
+  expect(await world().payouts().settleSale(sale.purchaseId)).toBe('awaiting_account');
+  const { accountId } = await payouts.onboard(sale.organizationId, { deliver: false });
+  await syncAccount(
+    world().testDb.http,
+    world().stripe(),
+    sale.organizationId,
+    accountId,
+    new Date(),
+  );
+  const ctx = {
+    db: world().db,
+    hot: world().testDb.http,
+    stripe: world().stripe(),
+    logger: new ObservabilityClient('payouts-test', 'test', { write: () => undefined }),
+    clock: () => new Date(),
+  };
+  return { sale, accountId, ctx };
+}
+
 describe('onboarding', () => {
   it('creates one connected account with controller properties and answers a fresh link each time', async () => {
     const { organizationId } = await world().newItem(PRICE);
@@ -161,24 +187,7 @@ describe('transfers', () => {
   });
 
   it('a worker holding a read older than another worker’s step reads again: never a second transfer or reversal', async () => {
-    const sale = await money.paidPurchase();
-    await world().payouts().settleSale(sale.purchaseId);
-    const { accountId } = await payouts.onboard(sale.organizationId, { deliver: false });
-    // The account read from Stripe (as account.updated would), nothing settled yet.
-    await syncAccount(
-      world().testDb.http,
-      world().stripe(),
-      sale.organizationId,
-      accountId,
-      new Date(),
-    );
-    const ctx = {
-      db: world().db,
-      hot: world().testDb.http,
-      stripe: world().stripe(),
-      logger: new ObservabilityClient('payouts-test', 'test', { write: () => undefined }),
-      clock: () => new Date(),
-    };
+    const { sale, accountId, ctx } = await saleReadyToTransfer();
     // Worker B reads the sale; worker A then transfers it and releases its lease.
     const staleBeforeTransfer = await readSaleState(ctx.hot, sale.purchaseId);
     expect(await world().payouts().settleSale(sale.purchaseId)).toBe('transferred');
@@ -199,24 +208,7 @@ describe('transfers', () => {
   // claim, so only the confirmation tells B that what it read is gone. The browser story on the
   // embedded database caught a second reversal here (a refund's two webhooks at once).
   it('a worker that read while another’s step was in flight reads again once that step is recorded', async () => {
-    const sale = await money.paidPurchase();
-    // The charge recorded, the account read from Stripe, nothing transferred yet.
-    expect(await world().payouts().settleSale(sale.purchaseId)).toBe('awaiting_account');
-    const { accountId } = await payouts.onboard(sale.organizationId, { deliver: false });
-    await syncAccount(
-      world().testDb.http,
-      world().stripe(),
-      sale.organizationId,
-      accountId,
-      new Date(),
-    );
-    const ctx = {
-      db: world().db,
-      hot: world().testDb.http,
-      stripe: world().stripe(),
-      logger: new ObservabilityClient('payouts-test', 'test', { write: () => undefined }),
-      clock: () => new Date(),
-    };
+    const { sale, accountId, ctx } = await saleReadyToTransfer();
     const stripe = world().stripe();
     const readNow = async () => {
       const read = await readSaleState(ctx.hot, sale.purchaseId);
