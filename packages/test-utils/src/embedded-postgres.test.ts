@@ -69,6 +69,17 @@ function parseMessage(query: string): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/** A raw protocol connection to the server, started up (ReadyForQuery received). */
+async function startRawConnection() {
+  const socket = connect(Number(server.getServerConn().split(':')[1]), '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk) => received.push(chunk));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(startupMessage('postgres', 'postgres'));
+  await waitFor(() => Buffer.concat(received).includes(READY_FOR_QUERY_IDLE));
+  return { socket };
+}
+
 async function waitFor(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
@@ -115,22 +126,22 @@ describe('serveEmbeddedPostgres', () => {
   });
 
   // The affinity holds the session for a connection until its Sync: one that never sends it must
-  // not hold it forever.
+  // not hold it, nor hand it to the next connection that starts up and then waits (a pool's idle
+  // connection), which would stall everyone else until that one queried.
   it('serves the other connections after a connection leaves in the middle of a query', {
     timeout: 30_000,
   }, async () => {
     // A raw connection starts up, sends a Parse (the session now waits for its Sync) and goes.
-    const socket = connect(Number(server.getServerConn().split(':')[1]), '127.0.0.1');
-    const received: Buffer[] = [];
-    socket.on('data', (chunk) => received.push(chunk));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(startupMessage('postgres', 'postgres'));
-    await waitFor(() => Buffer.concat(received).includes(READY_FOR_QUERY_IDLE));
-    socket.write(parseMessage('SELECT 1'));
+    const leaving = await startRawConnection();
+    leaving.socket.write(parseMessage('SELECT 1'));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    socket.destroy();
+    leaving.socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Another starts up and stays idle.
+    const idle = await startRawConnection();
 
     const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => ask(index)));
     for (const [got, expected] of answers) expect(got).toEqual(expected);
+    idle.socket.destroy();
   });
 });

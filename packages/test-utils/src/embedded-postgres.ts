@@ -27,7 +27,7 @@ const SYNC = 'S'.charCodeAt(0);
  * byte), a simple Query needs no partner; neither changes the state. COPY's sub-protocol is not
  * covered (nothing here uses it).
  */
-export function withExtendedProtocolAffinity(pglite: PGlite): PGlite {
+function withExtendedProtocolAffinity(pglite: PGlite): PGlite {
   let midSequence = false;
   const overrides: Partial<PGlite> = {
     isInTransaction: () => midSequence || pglite.isInTransaction(),

@@ -6,7 +6,6 @@ export {
 export {
   type ServeEmbeddedPostgresOptions,
   serveEmbeddedPostgres,
-  withExtendedProtocolAffinity,
 } from './embedded-postgres';
 export {
   addTestMember,
